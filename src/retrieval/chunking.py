@@ -1,0 +1,178 @@
+"""Paragraphs, sentences and passages, each with exact character offsets into the document.
+
+A news page pasted as text mixes the report with other things: a photo caption, a byline, a
+dateline, and headline-plus-summary teasers of other stories. `tag_section` names them so that a
+citation can say where its quote comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import Document, Paragraph, Passage, Section, Span
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0\r]*\n")
+_LINE = re.compile(r"[^\r\n]+")
+_TERMINAL = tuple(".!?:;\"'”’»)…")
+_DATELINE = re.compile(
+    r"^\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}\b.*$|^\s*(Published|Updated|UPDATED)\b", re.IGNORECASE
+)
+_CAPTION = re.compile(r"^\s*[•·▪]|\b(PHOTO|Photo:|Image:|Source: ?[A-Z])|\((AAP|AFP|AP|Reuters|Getty)\b")
+_BYLINE = re.compile(r"^\s*(By\s+)?[A-Z][\w'’-]+(\s+[A-Z][\w'’-]+){0,3}\s*$")
+_RELATED = re.compile(r"^\s*(Related|Read more|See also|Watch|More)\s*:", re.IGNORECASE)
+
+
+class ChunkSettings(BaseModel):
+    """Settings that define an index's passages; stored in its manifest."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_chars: int = Field(default=1000, ge=50, description="passage size cap")
+    overlap_sentences: int = Field(default=0, ge=0, le=5, description="sentences repeated across a split")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[Span, ...]:
+    """Sentences of `text[start:end]` found by pysbd, as trimmed spans into `text`."""
+    end = len(text) if end is None else end
+    chunk = text[start:end]
+    if not chunk.strip():
+        return ()
+    try:
+        pieces = _segmenter().segment(chunk)
+    except Exception:  # pysbd fails on rare inputs; one sentence is the sound fallback
+        pieces = [chunk]
+    spans: list[Span] = []
+    cursor = 0
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = chunk.find(stripped, cursor)
+        if found < 0:  # the segmenter changed the text: keep the rest as one sentence
+            spans.extend(_trimmed(chunk, cursor, len(chunk), start))
+            return tuple(spans)
+        spans.extend(_trimmed(chunk, found, found + len(stripped), start))
+        cursor = found + len(stripped)
+    return tuple(spans)
+
+
+def _trimmed(chunk: str, lo: int, hi: int, offset: int) -> list[Span]:
+    while lo < hi and chunk[lo].isspace():
+        lo += 1
+    while hi > lo and chunk[hi - 1].isspace():
+        hi -= 1
+    return [Span(start=offset + lo, end=offset + hi)] if hi > lo else []
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Blank-line separated blocks as `(start, end)`, blank ones dropped."""
+    blocks, cursor = [], 0
+    for match in _BLANK_LINE.finditer(text):
+        blocks.append((cursor, match.start()))
+        cursor = match.end() - 1
+    blocks.append((cursor, len(text)))
+    return [(a, b) for a, b in blocks if text[a:b].strip()]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [
+        (start + m.start(), start + m.end())
+        for m in _LINE.finditer(text[start:end])
+        if m.group().strip()
+    ]
+
+
+def looks_like_headline(line: str) -> bool:
+    line = line.strip().rstrip("\u00a0 ")
+    return 3 <= len(line.split()) <= 20 and not line.endswith(_TERMINAL[:6] + ("”", "…")) and line[:1].isupper()
+
+
+def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
+    """Section of one line of a news page, from its shape and its place before or in the body."""
+    stripped = line.strip()
+    if _RELATED.match(stripped):
+        return "related"
+    if _CAPTION.search(stripped) and not seen_body:
+        return "caption"
+    if _DATELINE.match(stripped) and len(stripped) < 120:
+        return "dateline"
+    if not seen_body and _BYLINE.match(stripped) and len(stripped) < 60 and index < 8:
+        return "byline"
+    if not seen_body and index < 4 and looks_like_headline(stripped):
+        return "headline"
+    return "body"
+
+
+def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """Paragraphs with section tags and sentence spans.
+
+    Blocks are separated by blank lines. A two-line block whose first line is a headline (no
+    closing punctuation) followed by a sentence is another story's teaser. Other multi-line
+    blocks are split into their lines, each its own paragraph.
+    """
+    units: list[tuple[int, int, Section]] = []
+    seen_body = False
+    for block_start, block_end in _blocks(text):
+        lines = _lines(text, block_start, block_end)
+        if not lines:
+            continue
+        first = text[lines[0][0]:lines[0][1]]
+        if seen_body and len(lines) == 2 and looks_like_headline(first) and not _RELATED.match(first):
+            units.append((lines[0][0], lines[-1][1], "teaser"))
+            continue
+        for line_start, line_end in lines:
+            line = text[line_start:line_end]
+            section = tag_section(line, index=len(units), seen_body=seen_body)
+            if section == "body" and not seen_body and units and units[-1][2] == "caption":
+                section = "standfirst"
+            elif section == "body":
+                seen_body = True
+            units.append((line_start, line_end, section))
+    paragraphs = []
+    for number, (start, end, section) in enumerate(units, start=1):
+        lo, hi = _trimmed(text, start, end, 0)[0].start, _trimmed(text, start, end, 0)[0].end
+        paragraphs.append(Paragraph(
+            number=number, start=lo, end=hi, section=section, sentences=sentence_spans(text, lo, hi),
+        ))
+    return tuple(paragraphs)
+
+
+def pack_sentences(spans: tuple[Span, ...], max_chars: int, overlap: int) -> list[tuple[Span, ...]]:
+    """Group consecutive sentences into pieces of at most `max_chars` (a longer sentence stands alone)."""
+    groups: list[tuple[Span, ...]] = []
+    current: list[Span] = []
+    for span in spans:
+        if current and span.end - current[0].start > max_chars:
+            groups.append(tuple(current))
+            current = current[-overlap:] if overlap else []
+            if current and span.end - current[0].start > max_chars:
+                current = []
+        current.append(span)
+    if current:
+        groups.append(tuple(current))
+    return groups
+
+
+def make_passages(doc: Document, settings: ChunkSettings = ChunkSettings()) -> list[Passage]:
+    """Passages of a document: one per paragraph, long paragraphs split at sentence boundaries."""
+    passages: list[Passage] = []
+    for paragraph in doc.paragraphs:
+        spans = paragraph.sentences or (Span(start=paragraph.start, end=paragraph.end),)
+        for group in pack_sentences(spans, settings.max_chars, settings.overlap_sentences):
+            start, end = group[0].start, group[-1].end
+            passages.append(Passage(
+                passage_id=f"{doc.doc_id}:p{len(passages) + 1:04d}",
+                doc_id=doc.doc_id, paragraph=paragraph.number, section=paragraph.section,
+                start=start, end=end, text=doc.text[start:end], sentences=group,
+            ))
+    return passages

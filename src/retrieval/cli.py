@@ -1,0 +1,145 @@
+"""`python -m retrieval index|ask|eval|serve`: a thin shell over the library.
+
+Library errors become one line on stderr and exit code 2; `--json` prints only JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+def _add_index_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-dir", default="index", type=Path, help="index folder (default: index)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m retrieval",
+        description="Answer questions about source documents with verbatim, cited quotes only.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build the index from text or Markdown files or folders")
+    p.add_argument("paths", nargs="+", type=Path)
+    _add_index_dir(p)
+    p.add_argument("--model", default=None, help="sentence-transformers model name or folder")
+    p.add_argument("--max-chars", type=int, default=1000, help="passage size cap (default 1000)")
+    p.add_argument("--overlap", type=int, default=0, help="sentences repeated across a split passage")
+    p.add_argument("--if-stale", action="store_true", help="skip the build when the index is current")
+    p.add_argument("--json", action="store_true", help="print the manifest as JSON")
+
+    p = sub.add_parser("ask", help="answer one question with cited quotes")
+    p.add_argument("question")
+    _add_index_dir(p)
+    p.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON only")
+
+    p = sub.add_parser("eval", help="score the pipeline on a JSONL or SQuAD 2.0 dataset")
+    try:
+        from .evaluation.cli import add_eval_arguments
+    except ImportError:  # the evaluation package is optional at import time
+        add_eval_arguments = None
+    if add_eval_arguments:
+        add_eval_arguments(p)
+    else:
+        p.add_argument("--dataset", required=True, type=Path)
+        _add_index_dir(p)
+        p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
+    p.add_argument("--host", default=None, help="default: $GRADIO_SERVER_NAME or 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
+    _add_index_dir(p)
+    p.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    return parser
+
+
+def cmd_index(args) -> int:
+    from .chunking import ChunkSettings
+    from .embedding import DEFAULT_MODEL
+    from .store import build_index, is_current
+
+    model = args.model or DEFAULT_MODEL
+    if args.if_stale and is_current(args.index_dir, args.paths, model):
+        print(f"{args.index_dir} is up to date", file=sys.stderr)
+        return 0
+    manifest = build_index(
+        args.paths, args.index_dir, model=model, progress=sys.stderr.isatty(),
+        chunking=ChunkSettings(max_chars=args.max_chars, overlap_sentences=args.overlap),
+    )
+    if args.json:
+        print(manifest.model_dump_json(indent=2))
+    else:
+        print(
+            f"indexed {len(manifest.sources)} document(s), {manifest.passage_count} passages, "
+            f"{manifest.sentence_count} sentences into {args.index_dir}"
+        )
+    return 0
+
+
+def format_answer(answer) -> str:
+    """A readable answer: numbered quotes with their citations, or a plain abstention."""
+    lines = []
+    if answer.abstained:
+        lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} "
+                     f"below {answer.threshold:.2f}).")
+        if answer.closest:
+            lines.append("Closest passages (NOT an answer):")
+    quotes = answer.closest if answer.abstained else answer.citations
+    for n, c in enumerate(quotes, start=1):
+        lines.append(f"[{n}] “{c.quote}”")
+        stale = "  STALE: the source changed since indexing" if c.stale else ""
+        lines.append(
+            f"    {c.doc_title}, ¶{c.paragraph} ({c.section_label}), chars {c.start}-{c.end}, "
+            f"score {c.score:.2f}{stale}"
+        )
+    return "\n".join(lines)
+
+
+def cmd_ask(args) -> int:
+    from .answer import Assistant, check_question
+
+    check_question(args.question)  # before any loading, so bad input fails fast
+    answer = Assistant.load(args.index_dir).ask(args.question, k=args.k)
+    print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation.cli import run_eval_command
+
+    return run_eval_command(args)
+
+
+def cmd_serve(args) -> int:
+    sys.path.insert(0, os.getcwd())
+    try:
+        import app
+    except ImportError:
+        print("error: app.py not found; run serve from the project folder", file=sys.stderr)
+        return EXIT_USAGE
+    return app.main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share) or 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    from .errors import RetrievalError
+
+    try:
+        return COMMANDS[args.command](args)
+    except RetrievalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,143 @@
+"""Read source files into `Document`s: full text, stable id, title, byline and date."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .chunking import split_paragraphs
+from .errors import SourceError
+from .models import Document
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+META_SUFFIX = ".meta.json"
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_DATE = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
+_MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "doc"
+
+
+def iso_date(text: str) -> str | None:
+    """First date written like "19 Apr 2017" in `text`, as "2017-04-19"."""
+    for day, month, year in _DATE.findall(text):
+        number = _MONTHS.get(month[:3].lower())
+        if number and 1 <= int(day) <= 31:
+            return f"{int(year):04d}-{number:02d}-{int(day):02d}"
+    return None
+
+
+def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus the text and Markdown files directly inside named folders, sorted."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                raise SourceError(
+                    f"{path} is a directory with no .txt or .md files in it; name the files to index."
+                )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def read_text(path: Path) -> str:
+    """The file's text, exactly as stored (no newline translation), or a clear `SourceError`."""
+    if not path.exists():
+        raise SourceError(f"{path}: no such file; check the path.")
+    if path.is_dir():
+        raise SourceError(
+            f"{path} is a directory; pass it as a folder to index its .txt/.md files, or name a file."
+        )
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(
+            f"{path} is {size / 2**20:.0f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit; "
+            "split it into smaller files."
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path} is not valid UTF-8 (byte {exc.start}); convert it, e.g. `iconv -t UTF-8`."
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise SourceError(f"{path} is empty; there is nothing to index.")
+    return text
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """Optional sidecar `NAME.meta.json` with title, byline, date."""
+    sidecar = path.with_name(path.name + META_SUFFIX)
+    if not sidecar.is_file():
+        sidecar = path.with_suffix(META_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{sidecar} is not valid JSON ({exc}); fix or remove it.") from None
+    return {k: str(v) for k, v in meta.items() if k in {"title", "byline", "date"} and v}
+
+
+def load_document(path: str | Path, doc_id: str | None = None) -> Document:
+    """Ingest one UTF-8 text or Markdown file.
+
+    Example:
+        >>> doc = load_document("data/sbs-2017-04-19-chechnya.txt")
+        >>> doc.doc_id
+        'sbs-2017-04-19-chechnya'
+    """
+    path = Path(path)
+    text = read_text(path)
+    return make_document(text, path=str(path), doc_id=doc_id or slugify(path.stem), meta=read_meta(path))
+
+
+def make_document(
+    text: str, *, path: str = "<memory>", doc_id: str = "doc", meta: dict[str, str] | None = None
+) -> Document:
+    """A `Document` from text already in memory (used for files and for benchmark articles)."""
+    meta = meta or {}
+    paragraphs = split_paragraphs(text)
+    byline = meta.get("byline") or next(
+        (text[p.start:p.end].strip() for p in paragraphs if p.section == "byline"), None
+    )
+    date = meta.get("date") or next(
+        (iso_date(text[p.start:p.end]) for p in paragraphs if p.section == "dateline"), None
+    )
+    title = meta.get("title") or _markdown_title(text) or path_title(doc_id)
+    return Document(
+        doc_id=doc_id, title=title, path=path, text=text, sha256=sha256_text(text),
+        byline=byline, date=date, paragraphs=paragraphs,
+    )
+
+
+def _markdown_title(text: str) -> str | None:
+    match = _MD_TITLE.search(text[:2000])
+    return match.group(1) if match else None
+
+
+def path_title(doc_id: str) -> str:
+    return doc_id.replace("-", " ").replace("_", " ").strip().capitalize() or doc_id

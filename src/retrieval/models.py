@@ -1,0 +1,113 @@
+"""Typed data that crosses module boundaries."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Section = Literal[
+    "caption", "standfirst", "byline", "dateline", "headline", "body", "teaser", "related", "other"
+]
+
+SECTION_LABELS: dict[str, str] = {
+    "caption": "photo caption",
+    "standfirst": "summary under the headline",
+    "byline": "byline",
+    "dateline": "dateline",
+    "headline": "headline",
+    "body": "body of the report",
+    "teaser": "another story's teaser",
+    "related": "link to another story",
+    "other": "other",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Span(_Frozen):
+    """A sentence: `[start, end)` indexes the document's full text."""
+
+    start: int
+    end: int
+
+
+class Paragraph(_Frozen):
+    """A paragraph of a document, with its section tag and sentence spans."""
+
+    number: int = Field(description="1-based paragraph number within the document")
+    start: int
+    end: int
+    section: Section
+    sentences: tuple[Span, ...]
+
+
+class Document(_Frozen):
+    """A source document: its full text and what could be read of it."""
+
+    doc_id: str
+    title: str
+    path: str
+    text: str
+    sha256: str
+    byline: str | None = None
+    date: str | None = None
+    paragraphs: tuple[Paragraph, ...] = ()
+
+
+class Passage(_Frozen):
+    """The unit of retrieval: one paragraph, or a sentence-aligned piece of a long one."""
+
+    passage_id: str
+    doc_id: str
+    paragraph: int
+    section: Section
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+
+
+class PassageHit(_Frozen):
+    """A passage returned by `Retriever.search`, with its fused score and component scores."""
+
+    passage: Passage
+    score: float
+    dense: float
+    bm25: float
+    rank: int
+
+
+class Citation(_Frozen):
+    """A verbatim quote: `document.text[start:end] == quote`."""
+
+    doc_id: str
+    doc_title: str
+    passage_id: str
+    paragraph: int
+    section: Section
+    section_label: str
+    quote: str
+    start: int
+    end: int
+    score: float = Field(description="confidence in [0, 1] that this quote answers the question")
+    source_sha256: str
+    speaker: str | None = None
+    quote_kind: Literal["direct", "reported"] | None = None
+    stale: bool = False
+
+
+class Answer(_Frozen):
+    """The reply to one question: citations best first, or an abstention."""
+
+    question: str
+    abstained: bool
+    reason: str | None = None
+    confidence: float = 0.0
+    threshold: float = 0.0
+    citations: list[Citation] = Field(default_factory=list)
+    closest: list[Citation] = Field(
+        default_factory=list, description="when abstaining: nearest passages, which are NOT answers"
+    )

@@ -1,0 +1,161 @@
+"""Hybrid passage retrieval over a built index: dense (FAISS) and BM25, fused."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from . import dense
+from .embedding import Embedder, get_embedder
+from .errors import ConfigError, IndexCorruptError, IndexStaleError, rebuild_hint
+from .fusion import fuse
+from .models import Document, Passage, PassageHit, Span
+from .sparse import SparseIndex, document_frequencies
+from .store import Manifest, changed_sources, read_manifest, unique_sentences, verify_files
+
+DEFAULT_INDEX_DIR = Path("index")
+
+
+def _read_jsonl(path: Path, model):
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return [model.model_validate_json(line) for line in fh if line.strip()]
+    except ValueError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.__class__.__name__}).") from None
+
+
+class Retriever:
+    """Ranked passages for a query, from an index built by `build_index`.
+
+    Example:
+        >>> retriever = Retriever.load("index")
+        >>> hits = retriever.search("Who rules Chechnya?", k=3)
+        >>> hits[0].passage.paragraph
+        12
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        manifest: Manifest,
+        documents: list[Document],
+        passages: list[Passage],
+        passage_vectors: np.ndarray,
+        faiss_index,
+        sentence_vectors: np.ndarray,
+        bm25_passages: SparseIndex,
+        bm25_sentences: SparseIndex,
+        embedder: Embedder,
+        stale_docs: frozenset[str] = frozenset(),
+    ):
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self.documents = {d.doc_id: d for d in documents}
+        self.passages = passages
+        self.passage_vectors = passage_vectors
+        self.faiss_index = faiss_index
+        self.sentence_vectors = sentence_vectors
+        self.bm25_passages = bm25_passages
+        self.bm25_sentences = bm25_sentences
+        self.embedder = embedder
+        self.stale_docs = stale_docs
+        self.sentences: list[tuple[str, Span]] = unique_sentences(passages)
+        self.sentence_row = {(d, s.start, s.end): i for i, (d, s) in enumerate(self.sentences)}
+
+    @classmethod
+    def load(
+        cls, index_dir: str | Path = DEFAULT_INDEX_DIR, *, embedder: Embedder | None = None,
+        allow_stale: bool = True,
+    ) -> "Retriever":
+        """Load and check an index.
+
+        Args:
+            index_dir: folder written by `build_index`.
+            embedder: the query encoder; by default the manifest's model. It must be that model.
+            allow_stale: when a source file changed after the build, keep answering from the
+                indexed text and mark its citations `stale` (True), or raise `IndexStaleError`.
+        """
+        index_dir = Path(index_dir)
+        manifest = read_manifest(index_dir)
+        data = verify_files(index_dir, manifest)
+        if embedder is not None and embedder.name != manifest.model:
+            raise IndexStaleError(
+                f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "
+                f"{embedder.name!r}; use the manifest's model or {rebuild_hint(index_dir)} --model "
+                f"{embedder.name}."
+            )
+        stale = frozenset(changed_sources(manifest))
+        if stale and not allow_stale:
+            raise IndexStaleError(
+                f"sources changed since {index_dir} was built ({', '.join(sorted(stale))}); "
+                f"{rebuild_hint(index_dir)}."
+            )
+        try:
+            documents = _read_jsonl(data / "documents.jsonl", Document)
+            passages = _read_jsonl(data / "passages.jsonl", Passage)
+            passage_vectors = np.load(data / "passage_vectors.npy", allow_pickle=False)
+            sentence_vectors = np.load(data / "sentence_vectors.npy", allow_pickle=False)
+            faiss_index = dense.load(data / "dense.faiss")
+            bm25_passages = SparseIndex.load(data / "bm25_passages")
+            bm25_sentences = SparseIndex.load(data / "bm25_sentences")
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            raise IndexCorruptError(
+                f"{data} cannot be loaded ({exc.__class__.__name__}: {str(exc)[:200]}); "
+                f"{rebuild_hint(index_dir)}."
+            ) from None
+        if faiss_index.ntotal != len(passages) or len(passage_vectors) != len(passages):
+            raise IndexCorruptError(
+                f"{data} holds {faiss_index.ntotal} vectors for {len(passages)} passages; "
+                f"{rebuild_hint(index_dir)}."
+            )
+        embedder = embedder or get_embedder(manifest.model)
+        return cls(
+            index_dir, manifest, documents, passages, passage_vectors, faiss_index,
+            sentence_vectors, bm25_passages, bm25_sentences, embedder, stale,
+        )
+
+    @cached_property
+    def sentence_df(self) -> dict[str, int]:
+        return document_frequencies(self.bm25_sentences)
+
+    def encode(self, queries: list[str]) -> np.ndarray:
+        return self.embedder.encode(queries, batch_size=64)
+
+    def candidate_scores(
+        self, query: str, query_vector: np.ndarray, depth: int = 50
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Passage ids (dense top-`depth` union BM25 top-`depth`) with their dense and BM25 scores."""
+        bm25 = self.bm25_passages.scores(query)
+        _, ids = dense.search(self.faiss_index, query_vector[None, :], depth)
+        dense_ids = ids[0][ids[0] >= 0]
+        bm25_ids = np.argsort(-bm25, kind="stable")[:depth]
+        bm25_ids = bm25_ids[bm25[bm25_ids] > 0]
+        candidates = np.unique(np.concatenate([dense_ids, bm25_ids])).astype(np.int64)
+        dense_scores = self.passage_vectors[candidates] @ query_vector
+        return candidates, dense_scores.astype(np.float32), bm25[candidates]
+
+    def search(
+        self, query: str, k: int = 5, *, fusion: str = "rrf", query_vector: np.ndarray | None = None
+    ) -> list[PassageHit]:
+        """The `k` best passages for `query`, best first."""
+        if k < 1:
+            raise ConfigError(f"k must be at least 1, got {k}.")
+        if not self.passages:
+            return []
+        if query_vector is None:
+            query_vector = self.encode([query])[0]
+        ids, dense_scores, bm25_scores = self.candidate_scores(query, query_vector, max(50, 4 * k))
+        fused = fuse(fusion, dense_scores, bm25_scores)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [
+            PassageHit(
+                passage=self.passages[int(ids[i])], score=float(fused[i]),
+                dense=float(dense_scores[i]), bm25=float(bm25_scores[i]), rank=rank,
+            )
+            for rank, i in enumerate(order, start=1)
+        ]
+
+    def document(self, doc_id: str) -> Document:
+        return self.documents[doc_id]

@@ -1,0 +1,80 @@
+"""BM25 over passages (bm25s), with one tokenizer shared by indexing, queries and features."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def fold(text: str) -> str:
+    """Lowercase, with curly quotes and apostrophes made straight."""
+    return text.lower().translate(str.maketrans("‘’“”", "''\"\""))
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content words of `text` (stopwords dropped)."""
+    stop = _stopwords()
+    return [_stem(w) for w in _TOKEN.findall(fold(text).replace("'s", "")) if w not in stop]
+
+
+class SparseIndex:
+    """BM25 scores of every passage for a query."""
+
+    def __init__(self, bm25):
+        self.bm25 = bm25
+        self.vocab = bm25.vocab_dict
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "SparseIndex":
+        import bm25s
+
+        corpus_tokens = [tokenize(t) or ["__empty__"] for t in texts]
+        bm25 = bm25s.BM25()
+        bm25.index(corpus_tokens, show_progress=False)
+        return cls(bm25)
+
+    def scores(self, query: str) -> np.ndarray:
+        ids = [self.vocab[t] for t in tokenize(query) if t in self.vocab]
+        if not ids:
+            return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        self.bm25.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path) -> "SparseIndex":
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), mmap=False, load_corpus=False))
+
+
+def document_frequencies(index: SparseIndex) -> dict[str, int]:
+    """How many indexed texts hold each token (from the CSC column pointers)."""
+    indptr = np.asarray(index.bm25.scores["indptr"])
+    counts = np.diff(indptr)
+    return {token: int(counts[i]) for token, i in index.vocab.items() if i < len(counts)}

@@ -1,0 +1,311 @@
+"""The index on disk: build it atomically, load it with every check the manifest allows.
+
+Layout of an index folder::
+
+    manifest.json        written last, by an atomic rename; names the data folder
+    data-<id>/           documents.jsonl, passages.jsonl, passage_vectors.npy, dense.faiss,
+                         sentence_vectors.npy, bm25_passages/, bm25_sentences/
+
+A build writes a new data folder, then swaps the manifest, so a build that dies leaves the
+previous index whole. A file lock keeps two builds from interleaving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field, ValidationError
+
+from . import dense
+from .chunking import ChunkSettings, make_passages
+from .embedding import DEFAULT_MODEL, Embedder, get_embedder
+from .errors import (
+    IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, rebuild_hint,
+)
+from .ingest import expand_sources, load_document
+from .models import Document, Passage, Span
+from .sparse import SparseIndex
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+LOCK_TIMEOUT_S = 600.0
+
+
+class SourceRecord(BaseModel):
+    doc_id: str
+    title: str
+    path: str
+    sha256: str
+    byline: str | None = None
+    date: str | None = None
+    chars: int
+
+
+class Manifest(BaseModel):
+    format_version: int
+    model: str
+    dimension: int
+    chunking: ChunkSettings
+    index_type: str
+    passage_count: int
+    sentence_count: int
+    sources: list[SourceRecord]
+    data_dir: str
+    files: dict[str, str] = Field(description="sha256 of each stored file, by relative path")
+    built_at: str
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unique_sentences(passages: Sequence[Passage]) -> list[tuple[str, Span]]:
+    """Every sentence once, `(doc_id, span)`, in passage order (overlapping passages share them)."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[tuple[str, Span]] = []
+    for passage in passages:
+        for span in passage.sentences:
+            key = (passage.doc_id, span.start, span.end)
+            if key not in seen:
+                seen.add(key)
+                out.append((passage.doc_id, span))
+    return out
+
+
+def dedupe_documents(documents: Iterable[Document]) -> list[Document]:
+    """Drop repeated content (same sha256) and give clashing ids a numeric suffix."""
+    kept: list[Document] = []
+    hashes: set[str] = set()
+    ids: set[str] = set()
+    for doc in documents:
+        if doc.sha256 in hashes:
+            continue
+        doc_id, n = doc.doc_id, 2
+        while doc_id in ids:
+            doc_id, n = f"{doc.doc_id}-{n}", n + 1
+        hashes.add(doc.sha256)
+        ids.add(doc_id)
+        kept.append(doc if doc_id == doc.doc_id else doc.model_copy(update={"doc_id": doc_id}))
+    return kept
+
+
+def _lock(index_dir: Path):
+    from filelock import FileLock, Timeout
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK), timeout=LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IndexBusyError(
+            f"another build of {index_dir} has held its lock for {LOCK_TIMEOUT_S:.0f} s; wait for it, "
+            f"or remove {index_dir / LOCK} if no build is running."
+        ) from None
+    return lock
+
+
+def _write_jsonl(path: Path, models: Iterable[BaseModel]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for model in models:
+            fh.write(model.model_dump_json() + "\n")
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def build_index(
+    sources: str | Path | Iterable[str | Path],
+    index_dir: str | Path = "index",
+    *,
+    model: str = DEFAULT_MODEL,
+    embedder: Embedder | None = None,
+    chunking: ChunkSettings = ChunkSettings(),
+    index_type: str = "auto",
+    progress: bool = False,
+) -> Manifest:
+    """Index text or Markdown files (or folders of them) into `index_dir`.
+
+    Example:
+        >>> manifest = build_index(["data/sbs-2017-04-19-chechnya.txt"], "index")
+        >>> manifest.passage_count
+        41
+    """
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    documents = [load_document(path) for path in expand_sources(sources)]
+    return build_index_from_documents(
+        documents, index_dir, model=model, embedder=embedder, chunking=chunking,
+        index_type=index_type, progress=progress,
+    )
+
+
+def build_index_from_documents(
+    documents: Iterable[Document],
+    index_dir: str | Path,
+    *,
+    model: str = DEFAULT_MODEL,
+    embedder: Embedder | None = None,
+    chunking: ChunkSettings = ChunkSettings(),
+    index_type: str = "auto",
+    progress: bool = False,
+) -> Manifest:
+    """Index documents already in memory (see `build_index`)."""
+    index_dir = Path(index_dir)
+    embedder = embedder or get_embedder(model)
+    documents = dedupe_documents(documents)
+    passages = [p for doc in documents for p in make_passages(doc, chunking)]
+    texts_by_doc = {doc.doc_id: doc.text for doc in documents}
+    sentences = unique_sentences(passages)
+    sentence_texts = [texts_by_doc[d][s.start:s.end] for d, s in sentences]
+
+    passage_vectors = embedder.encode([p.text for p in passages], progress=progress)
+    sentence_vectors = embedder.encode(sentence_texts, progress=progress)
+
+    lock = _lock(index_dir)
+    try:
+        data_name = f"data-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        tmp = index_dir / f".tmp-{data_name}"
+        tmp.mkdir()
+        _write_jsonl(tmp / "documents.jsonl", documents)
+        _write_jsonl(tmp / "passages.jsonl", passages)
+        np.save(tmp / "passage_vectors.npy", passage_vectors, allow_pickle=False)
+        np.save(tmp / "sentence_vectors.npy", sentence_vectors, allow_pickle=False)
+        faiss_index = dense.make_index(passage_vectors, index_type)
+        dense.save(faiss_index, tmp / "dense.faiss")
+        SparseIndex.build([p.text for p in passages]).save(tmp / "bm25_passages")
+        SparseIndex.build(sentence_texts).save(tmp / "bm25_sentences")
+        _fsync_tree(tmp)
+        files = {
+            str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()
+        }
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            model=embedder.name,
+            dimension=int(passage_vectors.shape[1]) if len(passages) else embedder.dimension,
+            chunking=chunking,
+            index_type=type(faiss_index).__name__,
+            passage_count=len(passages),
+            sentence_count=len(sentences),
+            sources=[
+                SourceRecord(
+                    doc_id=d.doc_id, title=d.title, path=d.path, sha256=d.sha256,
+                    byline=d.byline, date=d.date, chars=len(d.text),
+                )
+                for d in documents
+            ],
+            data_dir=data_name,
+            files=files,
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        )
+        os.replace(tmp, index_dir / data_name)
+        manifest_tmp = index_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
+        manifest_tmp.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        with manifest_tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(manifest_tmp, index_dir / MANIFEST)
+        _remove_unreferenced(index_dir, keep=data_name)
+        return manifest
+    finally:
+        lock.release()
+
+
+def _remove_unreferenced(index_dir: Path, keep: str) -> None:
+    for path in index_dir.iterdir():
+        if path.name == keep or path.name in (MANIFEST, LOCK):
+            continue
+        if path.is_dir() and (path.name.startswith("data-") or path.name.startswith(".tmp-data-")):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(f".{MANIFEST}."):
+            path.unlink(missing_ok=True)
+
+
+def read_manifest(index_dir: str | Path) -> Manifest:
+    """The manifest, checked for presence, format and version."""
+    index_dir = Path(index_dir)
+    path = index_dir / MANIFEST
+    if not path.is_file():
+        raise IndexMissingError(f"no index at {index_dir} (no {MANIFEST}); {rebuild_hint(index_dir)}.")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise IndexCorruptError(f"{path} is not valid JSON; {rebuild_hint(index_dir)}.") from None
+    version = raw.get("format_version") if isinstance(raw, dict) else None
+    if version != FORMAT_VERSION:
+        newer = isinstance(version, int) and version > FORMAT_VERSION
+        raise IndexStaleError(
+            f"{path} has format version {version}, this library reads version {FORMAT_VERSION}; "
+            + ("upgrade the library, or " if newer else "")
+            + f"{rebuild_hint(index_dir)}."
+        )
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        raise IndexCorruptError(
+            f"{path} does not match the manifest schema ({exc.error_count()} errors); "
+            f"{rebuild_hint(index_dir)}."
+        ) from None
+
+
+def verify_files(index_dir: Path, manifest: Manifest) -> Path:
+    """The data folder, after checking every file against the manifest's sha256."""
+    data = index_dir / manifest.data_dir
+    for rel, expected in manifest.files.items():
+        path = data / rel
+        if not path.is_file():
+            raise IndexCorruptError(f"{path} is missing from the index; {rebuild_hint(index_dir)}.")
+        if sha256_file(path) != expected:
+            raise IndexCorruptError(
+                f"{path} was changed or damaged after the build (sha256 differs from the manifest); "
+                f"{rebuild_hint(index_dir)}."
+            )
+    return data
+
+
+def changed_sources(manifest: Manifest) -> list[str]:
+    """doc_ids whose source file now differs from what was indexed (missing files are not changes)."""
+    changed = []
+    for source in manifest.sources:
+        path = Path(source.path)
+        if path.is_file():
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                changed.append(source.doc_id)
+                continue
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            if hashlib.sha256(text.encode("utf-8")).hexdigest() != source.sha256:
+                changed.append(source.doc_id)
+    return changed
+
+
+def is_current(index_dir: str | Path, sources: Iterable[str | Path], model: str = DEFAULT_MODEL) -> bool:
+    """True when `index_dir` holds a readable index of exactly these sources with this model."""
+    from .errors import RetrievalError
+
+    try:
+        manifest = read_manifest(index_dir)
+        verify_files(Path(index_dir), manifest)
+        docs = [load_document(p) for p in expand_sources(sources)]
+    except RetrievalError:
+        return False
+    return manifest.model == model and sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(
+        s.sha256 for s in manifest.sources
+    )
