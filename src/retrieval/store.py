@@ -183,37 +183,12 @@ def build_index_from_documents(
         data_name = f"data-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         tmp = index_dir / f".tmp-{data_name}"
         tmp.mkdir()
-        _write_jsonl(tmp / "documents.jsonl", documents)
-        _write_jsonl(tmp / "passages.jsonl", passages)
-        np.save(tmp / "passage_vectors.npy", passage_vectors, allow_pickle=False)
-        np.save(tmp / "sentence_vectors.npy", sentence_vectors, allow_pickle=False)
-        faiss_index = dense.make_index(passage_vectors, index_type)
-        dense.save(faiss_index, tmp / "dense.faiss")
-        SparseIndex.build([p.text for p in passages]).save(tmp / "bm25_passages")
-        SparseIndex.build(sentence_texts).save(tmp / "bm25_sentences")
-        _fsync_tree(tmp)
-        files = {
-            str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()
-        }
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            model=embedder.name,
-            dimension=int(passage_vectors.shape[1]) if len(passages) else embedder.dimension,
-            chunking=chunking,
-            index_type=type(faiss_index).__name__,
-            passage_count=len(passages),
-            sentence_count=len(sentences),
-            sources=[
-                SourceRecord(
-                    doc_id=d.doc_id, title=d.title, path=d.path, sha256=d.sha256,
-                    byline=d.byline, date=d.date, chars=len(d.text),
-                )
-                for d in documents
-            ],
-            data_dir=data_name,
-            files=files,
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        )
+        try:
+            manifest = _write_data(tmp, data_name, documents, passages, passage_vectors,
+                                   sentence_vectors, sentence_texts, embedder, chunking, index_type)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         os.replace(tmp, index_dir / data_name)
         manifest_tmp = index_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
         manifest_tmp.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -224,6 +199,42 @@ def build_index_from_documents(
         return manifest
     finally:
         lock.release()
+
+
+def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_vectors,
+                sentence_texts, embedder, chunking, index_type) -> Manifest:
+    _write_jsonl(tmp / "documents.jsonl", documents)
+    _write_jsonl(tmp / "passages.jsonl", passages)
+    np.save(tmp / "passage_vectors.npy", passage_vectors, allow_pickle=False)
+    np.save(tmp / "sentence_vectors.npy", sentence_vectors, allow_pickle=False)
+    faiss_index = dense.make_index(passage_vectors, index_type)
+    dense.save(faiss_index, tmp / "dense.faiss")
+    SparseIndex.build([p.text for p in passages]).save(tmp / "bm25_passages")
+    SparseIndex.build(sentence_texts).save(tmp / "bm25_sentences")
+    _fsync_tree(tmp)
+    files = {
+        str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()
+    }
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        model=embedder.name,
+        dimension=int(passage_vectors.shape[1]) if len(passages) else embedder.dimension,
+        chunking=chunking,
+        index_type=type(faiss_index).__name__,
+        passage_count=len(passages),
+        sentence_count=len(sentence_texts),
+        sources=[
+            SourceRecord(
+                doc_id=d.doc_id, title=d.title, path=d.path, sha256=d.sha256,
+                byline=d.byline, date=d.date, chars=len(d.text),
+            )
+            for d in documents
+        ],
+        data_dir=data_name,
+        files=files,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    )
+    return manifest
 
 
 def _remove_unreferenced(index_dir: Path, keep: str) -> None:

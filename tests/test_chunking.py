@@ -1,0 +1,60 @@
+from retrieval.chunking import ChunkSettings, make_passages, pack_sentences, sentence_spans, split_paragraphs
+from retrieval.ingest import load_document, make_document
+from retrieval.models import Span
+
+from conftest import ARTICLE
+
+
+def test_sentence_spans_are_exact_and_trimmed():
+    text = "  Dr. Smith arrived at 5 p.m. today. She left!  Then what?  "
+    spans = sentence_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["Dr. Smith arrived at 5 p.m. today.", "She left!", "Then what?"]
+
+
+def test_article_sections():
+    doc = load_document(ARTICLE)
+    sections = [p.section for p in doc.paragraphs]
+    assert sections[:5] == ["caption", "standfirst", "byline", "dateline", "body"]
+    assert sections.count("teaser") == 4
+    assert sections.count("related") == 1
+    teasers = [doc.text[p.start:p.end].split("\n")[0] for p in doc.paragraphs if p.section == "teaser"]
+    assert teasers[0] == "Russia to question journalists over Chechnya gay persecution reports"
+    assert teasers[-1].startswith("Russia bans image of Vladimir Putin in drag")
+
+
+def test_every_sentence_lies_inside_its_paragraph():
+    doc = load_document(ARTICLE)
+    for p in doc.paragraphs:
+        assert doc.text[p.start:p.end].strip() == doc.text[p.start:p.end]
+        for s in p.sentences:
+            assert p.start <= s.start < s.end <= p.end
+
+
+def test_pack_sentences_respects_cap_and_overlap():
+    spans = tuple(Span(start=i * 10, end=i * 10 + 9) for i in range(6))
+    groups = pack_sentences(spans, max_chars=25, overlap=1)
+    assert all(g[-1].end - g[0].start <= 25 for g in groups)
+    assert groups[0][-1] == groups[1][0]  # one sentence repeated across the split
+    assert groups[-1][-1] == spans[-1]
+
+
+def test_long_paragraph_is_split_with_offsets():
+    text = " ".join(f"Sentence number {i} is here." for i in range(40))
+    doc = make_document(text, doc_id="long")
+    passages = make_passages(doc, ChunkSettings(max_chars=200, overlap_sentences=1))
+    assert len(passages) > 1
+    for p in passages:
+        assert doc.text[p.start:p.end] == p.text
+        assert len(p.text) <= 200
+    assert len({p.passage_id for p in passages}) == len(passages)
+
+
+def test_one_line_without_punctuation():
+    doc = make_document("just some words with no punctuation at all", doc_id="x")
+    (passage,) = make_passages(doc)
+    assert passage.text == doc.text and passage.section == "body"
+
+
+def test_headline_teaser_needs_body_first():
+    paragraphs = split_paragraphs("Intro sentence here.\n\nOther story headline here\nIts summary sentence.")
+    assert [p.section for p in paragraphs] == ["body", "teaser"]

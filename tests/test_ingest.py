@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pytest
+
+from retrieval import SourceError
+from retrieval.ingest import expand_sources, iso_date, load_document, make_document
+
+from conftest import ARTICLE
+
+
+def test_article_metadata_is_read():
+    doc = load_document(ARTICLE)
+    assert doc.doc_id == "sbs-2017-04-19-chechnya"
+    assert doc.byline == "Ben Winsor"
+    assert doc.date == "2017-04-19"
+    assert doc.title  # from the sidecar
+    assert doc.text == ARTICLE.read_bytes().decode("utf-8")
+
+
+def test_markdown_title(tmp_path: Path):
+    path = tmp_path / "notes.md"
+    path.write_text("# Steam engines\n\nThey burn coal.", encoding="utf-8")
+    assert load_document(path).title == "Steam engines"
+
+
+def test_title_falls_back_to_file_name(tmp_path: Path):
+    path = tmp_path / "city_council-notes.txt"
+    path.write_text("The council met.", encoding="utf-8")
+    assert load_document(path).title == "City council notes"
+
+
+@pytest.mark.parametrize(
+    "setup, fragment",
+    [
+        (lambda p: p.write_bytes(b""), "empty"),
+        (lambda p: p.write_bytes(b"   \n\n \t"), "empty"),
+        (lambda p: p.write_bytes(b"caf\xe9 au lait"), "not valid UTF-8"),
+        (lambda p: None, "no such file"),
+        (lambda p: p.mkdir(), "directory"),
+    ],
+)
+def test_bad_sources_name_the_file(tmp_path: Path, setup, fragment):
+    path = tmp_path / "source.txt"
+    setup(path)
+    with pytest.raises(SourceError) as info:
+        load_document(path)
+    assert fragment in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_folder_expands_to_text_and_markdown_only(tiny_corpus: Path):
+    (tiny_corpus / "ignore.json").write_text("{}")
+    assert [p.name for p in expand_sources([tiny_corpus])] == ["cats.txt", "trains.md"]
+
+
+def test_empty_folder_is_an_error(tmp_path: Path):
+    with pytest.raises(SourceError, match="no .txt or .md"):
+        expand_sources([tmp_path])
+
+
+def test_crlf_text_is_kept_byte_for_byte(tmp_path: Path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("One line.\r\n\r\nTwo “lines”.".encode())
+    doc = load_document(path)
+    assert doc.text == "One line.\r\n\r\nTwo “lines”."
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs] == ["One line.", "Two “lines”."]
+
+
+def test_iso_date():
+    assert iso_date("19 Apr 2017 - 12:38 PM") == "2017-04-19"
+    assert iso_date("no date here") is None
+    assert make_document("Plain text.").date is None

@@ -1,0 +1,116 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval import (
+    IndexCorruptError, IndexMissingError, IndexStaleError, Retriever, build_index,
+)
+from retrieval.embedding import FakeEmbedder
+from retrieval.store import FORMAT_VERSION, MANIFEST, is_current, read_manifest
+
+
+def test_manifest_records_settings_counts_and_hashes(tiny_index: Path, tiny_corpus: Path):
+    manifest = read_manifest(tiny_index)
+    assert manifest.format_version == FORMAT_VERSION
+    assert manifest.model == "fake-64" and manifest.dimension == 64
+    assert manifest.chunking.max_chars == 1000
+    assert manifest.passage_count == 5  # cats: 2 paragraphs; trains: heading + 2
+    assert {s.doc_id for s in manifest.sources} == {"cats", "trains"}
+    assert {"passages.jsonl", "dense.faiss", "documents.jsonl"} <= set(manifest.files)
+    assert is_current(tiny_index, [tiny_corpus], model="fake-64")
+
+
+def test_missing_index_says_how_to_rebuild(tmp_path: Path):
+    with pytest.raises(IndexMissingError, match="python -m retrieval index"):
+        Retriever.load(tmp_path / "nowhere")
+
+
+def _data_dir(index_dir: Path) -> Path:
+    return index_dir / read_manifest(index_dir).data_dir
+
+
+@pytest.mark.parametrize("name", ["dense.faiss", "passages.jsonl", "sentence_vectors.npy"])
+def test_truncated_or_edited_files_are_detected(tiny_index: Path, name: str):
+    path = _data_dir(tiny_index) / name
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        Retriever.load(tiny_index)
+
+
+def test_newer_format_is_refused_with_upgrade_hint(tiny_index: Path):
+    path = tiny_index / MANIFEST
+    raw = json.loads(path.read_text())
+    raw["format_version"] = FORMAT_VERSION + 1
+    path.write_text(json.dumps(raw))
+    with pytest.raises(IndexStaleError, match="upgrade the library"):
+        Retriever.load(tiny_index)
+
+
+def test_garbage_manifest_is_corrupt(tiny_index: Path):
+    (tiny_index / MANIFEST).write_text("{not json")
+    with pytest.raises(IndexCorruptError):
+        Retriever.load(tiny_index)
+
+
+def test_other_model_than_manifest_is_refused(tiny_index: Path):
+    with pytest.raises(IndexStaleError, match="fake-64"):
+        Retriever.load(tiny_index, embedder=FakeEmbedder(32))
+
+
+def test_changed_source_is_flagged_or_refused(tiny_corpus: Path, tmp_path: Path):
+    index_dir = tmp_path / "idx"
+    build_index([tiny_corpus], index_dir, embedder=FakeEmbedder())
+    (tiny_corpus / "cats.txt").write_text("Cats are now dogs.", encoding="utf-8")
+    retriever = Retriever.load(index_dir)
+    assert retriever.stale_docs == {"cats"}
+    with pytest.raises(IndexStaleError, match="cats"):
+        Retriever.load(index_dir, allow_stale=False)
+    assert not is_current(index_dir, [tiny_corpus], model="fake-64")
+
+
+def test_same_document_twice_is_indexed_once(tiny_corpus: Path, tmp_path: Path):
+    copy = tmp_path / "copy-of-cats.txt"
+    shutil.copy(tiny_corpus / "cats.txt", copy)
+    manifest = build_index([tiny_corpus, copy, tiny_corpus / "cats.txt"], tmp_path / "idx", embedder=FakeEmbedder())
+    assert [s.doc_id for s in manifest.sources] == ["cats", "trains"]
+    texts = [p.text for p in Retriever.load(tmp_path / "idx").passages]
+    assert len(texts) == len(set(texts))
+
+
+def test_rebuild_replaces_data_and_leaves_one_data_folder(tiny_index: Path, tiny_corpus: Path):
+    old = read_manifest(tiny_index).data_dir
+    build_index([tiny_corpus / "cats.txt"], tiny_index, embedder=FakeEmbedder())
+    manifest = read_manifest(tiny_index)
+    assert manifest.data_dir != old
+    assert [p.name for p in tiny_index.iterdir() if p.name.startswith("data-")] == [manifest.data_dir]
+    assert Retriever.load(tiny_index).manifest.passage_count == 2
+
+
+def test_failed_build_leaves_previous_index_working(tiny_index: Path, tmp_path: Path, monkeypatch):
+    import retrieval.store as store
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store.SparseIndex, "build", boom)
+    good = tmp_path / "good.txt"
+    good.write_text("Something new.", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build_index([good], tiny_index, embedder=FakeEmbedder())
+    monkeypatch.undo()
+    assert Retriever.load(tiny_index).manifest.passage_count == 5
+    assert not [p for p in tiny_index.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_search_ranks_the_matching_passage_first(tiny_index: Path):
+    retriever = Retriever.load(tiny_index)
+    hits = retriever.search("When did the first steam railway open?", k=2)
+    assert hits[0].passage.doc_id == "trains"
+    assert "1825" in hits[0].passage.text
+    assert [h.rank for h in hits] == [1, 2]
+    for h in hits:
+        doc = retriever.documents[h.passage.doc_id]
+        assert doc.text[h.passage.start:h.passage.end] == h.passage.text
