@@ -1,0 +1,66 @@
+"""The command line: JSON only on stdout with --json; bad input is one stderr line and exit 2."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def run(*args, cwd=ROOT, timeout=180):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "retrieval", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_bad_questions_exit_2_with_one_line(question, tmp_path):
+    result = run("ask", question, "--index-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_missing_index_exit_2(tmp_path):
+    result = run("ask", "Who?", "--index-dir", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert "python -m retrieval index" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_source_exit_2(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfa")
+    result = run("index", str(bad), "--index-dir", str(tmp_path / "idx"))
+    assert result.returncode == 2 and "not valid UTF-8" in result.stderr and str(bad) in result.stderr
+
+
+def test_index_then_ask_json(article_index: Path, tmp_path):
+    result = run("ask", "Who rules the territory?", "--json", "--index-dir", str(article_index), "-k", "2")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= {"question", "abstained", "citations"}
+    assert len(answer["citations"]) == 2
+    assert "Ramzan Kadyrov" in answer["citations"][0]["quote"]
+
+
+def test_ask_readable(article_index: Path):
+    result = run("ask", "Who rules the territory?", "--index-dir", str(article_index))
+    assert result.returncode == 0
+    assert result.stdout.startswith("[1] “")
+    assert "¶12" in result.stdout
+
+
+def test_index_command(tmp_path):
+    result = run("index", str(ROOT / "data"), "--index-dir", str(tmp_path / "idx"), "--json")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    assert manifest["passage_count"] == 41 and manifest["dimension"] == 384
+    again = run("index", str(ROOT / "data"), "--index-dir", str(tmp_path / "idx"), "--if-stale")
+    assert again.returncode == 0 and "up to date" in again.stderr

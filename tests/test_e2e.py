@@ -1,0 +1,51 @@
+"""End to end with the real packaged model: index the article, ask, check quotes and offsets."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE, ROOT
+
+SEED = ROOT / "eval" / "seed_qa.jsonl"
+
+
+def test_quote_answers_and_is_verbatim(assistant):
+    answer = assistant.ask("How many people asked the network for help?")
+    assert not answer.abstained
+    first = answer.citations[0]
+    assert "around 50" in first.quote
+    assert ARTICLE.read_text(encoding="utf-8")[first.start:first.end] == first.quote
+    assert first.doc_id == "sbs-2017-04-19-chechnya" and first.section == "body"
+    assert first.paragraph == 34
+
+
+def test_caption_is_labelled(assistant):
+    answer = assistant.ask("Where did Putin meet Kadyrov in the photo, and when?")
+    first = (answer.citations or answer.closest)[0]
+    assert first.section == "caption" and first.section_label == "photo caption"
+
+
+def test_off_topic_question_abstains(assistant):
+    answer = assistant.ask("What is the boiling point of water on Mars?")
+    assert answer.abstained and not answer.citations
+
+
+def test_quote_offsets_hold_for_every_seed_question(assistant):
+    if not SEED.exists():
+        pytest.skip("eval/seed_qa.jsonl not written yet")
+    questions = [json.loads(line)["question"] for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(questions) >= 60
+    text = ARTICLE.read_text(encoding="utf-8")
+    for answer in assistant.ask_batch(questions, k=3):
+        for c in answer.citations + answer.closest:
+            assert text[c.start:c.end] == c.quote
+            assert c.quote.strip() == c.quote and c.quote
+
+
+def test_retriever_search_alone(article_index: Path):
+    from retrieval import Retriever
+
+    hits = Retriever.load(article_index).search("Who rules the territory?", k=3)
+    assert hits[0].passage.paragraph == 12
+    assert "Kadyrov" in hits[0].passage.text
