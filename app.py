@@ -1,0 +1,503 @@
+"""The journalist's chat: a Gradio app over the `retrieval` library.
+
+Every reply is made of verbatim quotes from the source, numbered, each with its citation, or a plain
+statement that the source does not answer. The whole article sits beside the chat with the quotes of
+the last answer highlighted. An `/ask` endpoint returns the `Answer` as JSON for headless use.
+
+The formatting functions (`format_reply`, `highlight_source`, `copy_ready`, ...) are pure and need no
+browser; `build_app` wires them to Gradio and `main` starts the server.
+
+Run it with `make run`, `python -m retrieval serve` or `python app.py [--host H] [--port P]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retrieval import Answer, Assistant, Citation, Document, RetrievalError
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+ROOT = Path(__file__).resolve().parent
+DATA_DIR = ROOT / "data"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+CONCURRENCY_LIMIT = 4  # retrieval is CPU-light: answer several users at once
+MAX_QUOTES = 10
+
+INTRO = (
+    "Answers are **verbatim quotes from the source article only**, each with its citation. "
+    "Nothing is written or paraphrased, and when the article does not answer, the chat says so."
+)
+EXAMPLES = [
+    "Who rules Chechnya?",
+    "How many requests for help has the Russia LGBT Network received?",
+    "What did Chechen spokespeople say about gay people?",
+    "What is the weather in Paris tomorrow?",
+]
+NOT_AN_ANSWER = "not an answer"
+
+# One colour per quote number; the closest passages of an abstention are grey.
+_PALETTE = ["#fde047", "#86efac", "#93c5fd", "#f9a8d4", "#fdba74", "#c4b5fd", "#5eead4", "#fca5a5"]
+COLOR_MAP: dict[str, str] = {
+    **{f"[{n}]": _PALETTE[(n - 1) % len(_PALETTE)] for n in range(1, MAX_QUOTES + 1)},
+    **{f"[{n}] {NOT_AN_ANSWER}": "#d1d5db" for n in range(1, MAX_QUOTES + 1)},
+}
+
+# Keep the article's paragraphs, and flash the quote a citation points at.
+CSS = """
+#source { max-height: 70vh; overflow-y: auto; }
+#source .textfield, #source .text { word-break: normal !important; overflow-wrap: break-word; }
+.quote-focus { outline: 3px solid #ef4444; outline-offset: 2px; border-radius: 3px; }
+"""
+
+# Scroll the source panel to quote `n` (1-based). HighlightedText renders each labelled piece as
+# `.token.highlighted` holding `.text` and `.label`, so the quote is found by its label text.
+SCROLL_JS = """
+(n) => {
+  const go = () => {
+    const root = document.getElementById("source");
+    if (!root || !n) return;
+    const want = "[" + n + "]";
+    const spans = [...root.querySelectorAll(".token.highlighted")];
+    const hit = spans.find((s) => {
+      const label = s.querySelector(".label");
+      return label && label.textContent.trim().startsWith(want);
+    });
+    if (!hit) return;
+    root.querySelectorAll(".quote-focus").forEach((e) => e.classList.remove("quote-focus"));
+    hit.classList.add("quote-focus");
+    hit.scrollIntoView({ block: "center", behavior: "smooth" });
+  };
+  setTimeout(go, 150);
+  return n;
+}
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure formatting: no Gradio, no model. Tests call these directly.
+# ---------------------------------------------------------------------------------------------
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=\.))", re.MULTILINE)
+
+
+def escape_text(text: str) -> str:
+    """Make `text` display as exactly those characters in a Markdown + HTML message.
+
+    HTML is escaped (so `<script>` shows as characters and never runs) and Markdown punctuation
+    is backslash-escaped (so `*` or `#` in a quote does not turn into formatting).
+
+    Args:
+        text: any user- or source-supplied text.
+
+    Returns:
+        Text safe to embed in a chat message.
+    """
+    text = html.escape(text, quote=False)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def percent(value: float) -> str:
+    """`0.876` -> `"88%"`."""
+    return f"{round(100 * value)}%"
+
+
+def confidence_label(score: float) -> str:
+    """A confidence a person can read, for example `"high (97%)"`.
+
+    Args:
+        score: a probability-like score in [0, 1].
+    """
+    word = "high" if score >= 0.8 else "medium" if score >= 0.5 else "low"
+    return f"{word} ({percent(score)})"
+
+
+def format_date(iso: str | None) -> str | None:
+    """`"2017-04-19"` -> `"19 April 2017"`; anything unparseable is returned as is."""
+    if not iso:
+        return None
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bool = True) -> str:
+    """One line naming a quote's place: `[1] Title · ¶12 · photo caption · confidence high (97%)`.
+
+    Plain text (not escaped); escape it before putting it into Markdown.
+
+    Args:
+        n: the quote's 1-based number in the reply.
+        citation: the quote.
+        answer: False for the closest passages of an abstention, labelled as not an answer.
+        title: False to leave out the document title.
+    """
+    tail = f"confidence {confidence_label(citation.score)}" if answer else NOT_AN_ANSWER
+    where = f"{citation.doc_title} · " if title else ""
+    return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label} · {tail}"
+
+
+def copy_ready(citation: Citation, document: Document | None = None) -> str:
+    """The quote ready to paste, with attribution: `“quote” — title, date, ¶N`.
+
+    Args:
+        citation: the quote.
+        document: its document, for the date; without it the date is left out.
+    """
+    parts = [citation.doc_title]
+    when = format_date(document.date) if document is not None else None
+    if when:
+        parts.append(when)
+    parts.append(f"¶{citation.paragraph}")
+    return f"“{citation.quote}” — {', '.join(parts)}"
+
+
+def _details(citation: Citation, document: Document | None) -> str:
+    """The body of a citation's collapsible block (escaped Markdown)."""
+    lines = [f"- **Document:** {escape_text(citation.doc_title)}"]
+    if document is not None and (document.byline or document.date):
+        who = ", ".join(x for x in (document.byline, format_date(document.date)) if x)
+        lines[-1] += f" ({escape_text(who)})"
+    lines.append(f"- **Place:** paragraph ¶{citation.paragraph}, {escape_text(citation.section_label)}")
+    if citation.speaker:
+        kind = f" ({citation.quote_kind} quote)" if citation.quote_kind else ""
+        lines.append(f"- **Speaker:** {escape_text(citation.speaker)}{kind}")
+    lines.append(f"- **Confidence:** {confidence_label(citation.score)}")
+    lines.append(f"- **Characters:** {citation.start}–{citation.end} of the article")
+    lines.append(f"- **Copy:** {escape_text(copy_ready(citation, document))}")
+    if citation.stale:
+        lines.append("- **Warning:** the source file changed since it was indexed; check the quote.")
+    return "\n".join(lines)
+
+
+def _quote_lines(n: int, citation: Citation, *, answer: bool) -> str:
+    quote = f"**[{n}]** “{escape_text(citation.quote)}”"
+    return f"{quote}  \n*{escape_text(citation_label(n, citation, answer=answer))}*"
+
+
+def user_message(question: str) -> dict[str, Any]:
+    """The user's question as a chat message, shown as text (escaped)."""
+    return {"role": "user", "content": escape_text(question)}
+
+
+def format_reply(
+    answer: Answer, documents: Mapping[str, Document] | None = None
+) -> list[dict[str, Any]]:
+    """The assistant's reply as chat messages (`messages` format).
+
+    The first message holds the numbered verbatim quotes with their citations, or the abstention.
+    One collapsible block (message `metadata.title`) per citation follows with its details; for
+    an abstention a single block lists the closest passages, labelled as not an answer.
+
+    Args:
+        answer: what `Assistant.ask` returned.
+        documents: doc_id -> Document, for dates and bylines (optional).
+
+    Returns:
+        A list of `{"role": "assistant", "content": ..., "metadata": ...}` dicts.
+    """
+    documents = documents or {}
+    if answer.abstained:
+        text = "**The article does not answer this question.**"
+        if answer.citations or answer.closest or answer.confidence:
+            text += (
+                f" Confidence that it does: {percent(answer.confidence)}, below the "
+                f"{percent(answer.threshold)} needed to quote an answer."
+            )
+        messages = [{"role": "assistant", "content": text}]
+        if answer.closest:
+            body = "\n\n".join(
+                _quote_lines(n, c, answer=False) for n, c in enumerate(answer.closest, start=1)
+            )
+            messages.append({
+                "role": "assistant",
+                "content": "These passages are the nearest in meaning. They are **not an answer**.\n\n"
+                           + body,
+                "metadata": {"title": f"Closest passages ({NOT_AN_ANSWER})", "status": "done"},
+            })
+        return messages
+
+    count = len(answer.citations)
+    head = (
+        f"**{count} quote{'s' if count != 1 else ''} from the source** "
+        f"(confidence that the source answers: {confidence_label(answer.confidence)})"
+    )
+    body = "\n\n".join(_quote_lines(n, c, answer=True) for n, c in enumerate(answer.citations, 1))
+    messages = [{"role": "assistant", "content": f"{head}\n\n{body}"}]
+    for n, c in enumerate(answer.citations, start=1):
+        title = f"[{n}] ¶{c.paragraph} · {c.section_label} · confidence {confidence_label(c.score)}"
+        messages.append({
+            "role": "assistant",
+            "content": _details(c, documents.get(c.doc_id)),
+            "metadata": {"title": title, "status": "done"},
+        })
+    return messages
+
+
+def format_error(error: Exception) -> list[dict[str, Any]]:
+    """A library error (for example an empty question) as one plain assistant message."""
+    return [{"role": "assistant", "content": f"**Cannot answer:** {escape_text(str(error))}"}]
+
+
+def shown_citations(answer: Answer | None) -> list[Citation]:
+    """The quotes a reply shows: the citations, or the closest passages of an abstention."""
+    if answer is None:
+        return []
+    return list(answer.closest if answer.abstained else answer.citations)
+
+
+def highlight_source(
+    document: Document, citations: Sequence[Citation], *, answer: bool = True
+) -> list[tuple[str, str | None]]:
+    """The whole document split into `(text, label)` pieces for `gr.HighlightedText`.
+
+    Each citation of this document is labelled `[n]` (its number in the reply) at its offsets;
+    the rest of the text has label None. The pieces join back to `document.text` exactly.
+
+    Args:
+        document: the article to show.
+        citations: the reply's quotes, numbered from 1 in this order; other documents' are skipped.
+        answer: False for the closest passages of an abstention (labelled `[n] not an answer`).
+    """
+    text = document.text
+    spans = sorted(
+        (c.start, c.end, n)
+        for n, c in enumerate(citations, start=1)
+        if c.doc_id == document.doc_id and 0 <= c.start < c.end <= len(text)
+    )
+    pieces: list[tuple[str, str | None]] = []
+    pos = 0
+    for start, end, n in spans:
+        if start < pos:  # overlaps an earlier quote: keep the first
+            continue
+        if start > pos:
+            pieces.append((text[pos:start], None))
+        pieces.append((text[start:end], f"[{n}]" if answer else f"[{n}] {NOT_AN_ANSWER}"))
+        pos = end
+    if pos < len(text) or not pieces:
+        pieces.append((text[pos:], None))
+    return pieces
+
+
+def copy_block(answer: Answer | None, documents: Mapping[str, Document]) -> str:
+    """All quotes of an answer in copy-ready form, one per line, numbered; empty when abstaining."""
+    if answer is None or answer.abstained:
+        return ""
+    return "\n".join(
+        f"[{n}] {copy_ready(c, documents.get(c.doc_id))}" for n, c in enumerate(answer.citations, 1)
+    )
+
+
+def _preview(quote: str, limit: int = 60) -> str:
+    return quote if len(quote) <= limit else quote[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
+    """`(label, number)` pairs for the citation picker: place, confidence and the quote's start."""
+    is_answer = answer is not None and not answer.abstained
+    return [
+        (f"{citation_label(n, c, answer=is_answer, title=False)}: “{_preview(c.quote)}”", n)
+        for n, c in enumerate(shown_citations(answer), start=1)
+    ]
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The Answer as JSON-ready data: the same fields and values as the Python API."""
+    return answer.model_dump(mode="json")
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradio wiring
+# ---------------------------------------------------------------------------------------------
+
+
+def source_view(
+    assistant: Assistant, answer: Answer | None, selected: int | None = None
+) -> dict[str, Any]:
+    """HighlightedText update for the source panel: the document of the chosen quote (or the first).
+
+    Args:
+        assistant: gives the documents.
+        answer: the last answer, or None before any.
+        selected: the chosen quote number (1-based), if any.
+    """
+    import gradio as gr
+
+    documents = assistant.documents
+    quotes = shown_citations(answer)
+    if quotes:
+        index = (selected or 1) - 1
+        doc = documents[quotes[min(max(index, 0), len(quotes) - 1)].doc_id]
+    elif documents:
+        doc = next(iter(documents.values()))
+    else:
+        return gr.update(value=[], label="Source")
+    is_answer = answer is not None and not answer.abstained
+    label = f"Source: {doc.title}" + (f" ({format_date(doc.date)})" if doc.date else "")
+    return gr.update(value=highlight_source(doc, quotes, answer=is_answer), label=label)
+
+
+def build_app(assistant: Assistant) -> "gr.Blocks":
+    """The Gradio Blocks app over an already loaded assistant (loaded once, not per question).
+
+    Args:
+        assistant: a loaded `retrieval.Assistant`.
+
+    Returns:
+        The Blocks; call `.queue(...).launch(...)` on it (see `main`).
+    """
+    import gradio as gr
+
+    def respond(question: str, history: list[dict[str, Any]] | None):
+        history = list(history or [])
+        if not (question or "").strip():
+            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question
+        try:
+            answer = assistant.ask(question)
+        except RetrievalError as exc:  # an empty or too long question: say so, no traceback
+            history += [user_message(question), *format_error(exc)]
+            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question
+        history += [user_message(question), *format_reply(answer, assistant.documents)]
+        choices = citation_choices(answer)
+        picker_label = (
+            "Closest passages (not an answer): choose one to see it in the source"
+            if answer.abstained else "Citations: choose one to see it in the source"
+        )
+        return (
+            history,
+            source_view(assistant, answer),
+            gr.update(choices=choices, value=None, label=picker_label, visible=bool(choices)),
+            copy_block(answer, assistant.documents),
+            answer,
+            "",
+        )
+
+    def show_citation(number: int | None, answer: Answer | None):
+        return source_view(assistant, answer, number)
+
+    def ask(question: str) -> dict:
+        """Answer a question with verbatim, cited quotes from the source, or abstain.
+
+        Args:
+            question: the question about the source.
+
+        Returns:
+            The Answer as JSON: question, abstained, reason, confidence, threshold, citations, closest.
+        """
+        try:
+            return answer_json(assistant.ask(question))
+        except RetrievalError as exc:
+            raise gr.Error(str(exc)) from None
+
+    with gr.Blocks(title="Cited quotes from the source", analytics_enabled=False) as demo:
+        gr.Markdown("## Ask the article\n" + INTRO, elem_id="intro")
+        last_answer = gr.State(None)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    label="Chat", elem_id="chat", height=560, layout="bubble",
+                    sanitize_html=True, allow_tags=False, latex_delimiters=[],
+                    feedback_options=None, buttons=["copy"],
+                    placeholder="Ask a question about the article. Replies quote it word for word.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        show_label=False, placeholder="Ask about the article…", elem_id="question",
+                        scale=5, max_lines=4, submit_btn=False,
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+            with gr.Column(scale=2):
+                picker = gr.Radio(
+                    choices=[], label="Citations: choose one to see it in the source",
+                    elem_id="citations", visible=False,
+                )
+                source = gr.HighlightedText(
+                    value=source_view(assistant, None)["value"], label="Source", elem_id="source",
+                    color_map=COLOR_MAP, show_legend=False, show_inline_category=True,
+                    combine_adjacent=False,
+                )
+                copy = gr.Textbox(
+                    label="Copy-ready quotes (“quote” — title, date, ¶N)", elem_id="copy",
+                    lines=3, interactive=False, buttons=["copy"],
+                )
+
+        outputs = [chat, source, picker, copy, last_answer, question]
+        for trigger in (question.submit, send.click):
+            trigger(respond, [question, chat], outputs, api_visibility="private").then(
+                None, None, None, js="() => (" + SCROLL_JS.strip() + ")(1)"
+            )
+        picker.input(show_citation, [picker, last_answer], [source], api_visibility="private").then(
+            None, [picker], None, js=SCROLL_JS
+        )
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def load_assistant(index_dir: str | Path | None = None) -> Assistant:
+    """Load the index once; build it from `data/` first when it is missing."""
+    sources = [DATA_DIR] if DATA_DIR.exists() else None
+    return Assistant.load(index_dir if index_dir is not None else "index", sources=sources)
+
+
+def main(
+    host: str | None = None,
+    port: int | None = None,
+    index_dir: str | Path | None = "index",
+    share: bool = False,
+) -> int:
+    """Load the index, then serve the chat until interrupted.
+
+    Args:
+        host: interface to bind; default `$GRADIO_SERVER_NAME` or 127.0.0.1.
+        port: port; default `$GRADIO_SERVER_PORT` or 7860.
+        index_dir: the index folder, built from `data/` when missing.
+        share: ask Gradio for a public share link (never by default).
+
+    Returns:
+        The process exit code.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
+    port = int(port or os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    try:
+        assistant = load_assistant(index_dir)
+    except RetrievalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    demo = build_app(assistant)
+    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT).launch(
+        server_name=host, server_port=port, share=bool(share), css=CSS, ssr_mode=False,
+        show_error=False,
+    )
+    return 0
+
+
+def _parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="The chat: cited quotes from the source, nothing else.")
+    parser.add_argument("--host", default=None, help="default: $GRADIO_SERVER_NAME or 127.0.0.1")
+    parser.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
+    parser.add_argument("--index-dir", default="index", type=Path, help="default: index")
+    parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    args = _parse_args()
+    sys.exit(main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share))
