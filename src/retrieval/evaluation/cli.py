@@ -1,0 +1,125 @@
+"""`python -m retrieval eval`: arguments and the command, a thin shell over the evaluation package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from ..errors import ConfigError
+
+DEFAULT_BUDGET = 0.10
+
+
+def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `eval` subcommand's flags."""
+    parser.add_argument("--dataset", required=True, type=Path,
+                        help="JSONL questions ({id, question, answers}) or a SQuAD 2.0 JSON file")
+    parser.add_argument("--index-dir", default="index", type=Path,
+                        help="index a JSONL dataset is asked of (default: index); SQuAD articles get their own")
+    parser.add_argument("--json", action="store_true", help="print only the metrics as one JSON object")
+    parser.add_argument("--k", "-k", type=int, default=10, help="quotes ranked per question (default 10)")
+    parser.add_argument("--limit", type=int, default=None, help="evaluate only the first N questions")
+    parser.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=None,
+                        help="also run the bm25 and dense baselines (default: on with --report)")
+    parser.add_argument("--report", type=Path, default=None, metavar="DIR",
+                        help="write report.md, metrics.json, predictions.jsonl and PNG plots into DIR")
+    parser.add_argument("--compare", type=Path, default=None, metavar="OLD",
+                        help="an earlier metrics.json (or its folder): print each metric's change")
+    parser.add_argument("--scorer", type=Path, default=None,
+                        help="scorer JSON to evaluate with (default: the packaged scorer)")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="pick the abstention threshold on this dataset (never on a test file)")
+    parser.add_argument("--false-abstain-budget", type=float, default=DEFAULT_BUDGET,
+                        help=f"highest false_abstain_rate --calibrate may accept (default {DEFAULT_BUDGET})")
+    parser.add_argument("--save-scorer", type=Path, default=None, metavar="PATH",
+                        help="with --calibrate: write the scorer with the calibrated threshold to PATH")
+    parser.add_argument("--model", default=None,
+                        help="embedding model for SQuAD article indexes (default: the packaged model)")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
+
+def check_arguments(args) -> None:
+    """Reject inconsistent flags before any model or index is loaded."""
+    if args.k < 1:
+        raise ConfigError(f"--k must be at least 1, got {args.k}.")
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit must be at least 1, got {args.limit}.")
+    if not 0.0 <= args.false_abstain_budget <= 1.0:
+        raise ConfigError(f"--false-abstain-budget must be between 0 and 1, got {args.false_abstain_budget}.")
+    if args.save_scorer and not args.calibrate:
+        raise ConfigError("--save-scorer needs --calibrate; add --calibrate to pick a threshold.")
+    if args.bootstrap < 0:
+        raise ConfigError(f"--bootstrap must be 0 or more, got {args.bootstrap}.")
+    if args.calibrate and "test" in args.dataset.name.lower():
+        raise ConfigError(
+            f"refusing to calibrate on {args.dataset}: test files are for reporting only; calibrate on "
+            "a tune file (e.g. ../shared/benchmarks/squad-v2/tune.json) and pass --scorer to evaluate on test."
+        )
+
+
+def load_scorer(path: Path | None):
+    from ..extract import Scorer
+
+    if path is None:
+        return Scorer.load()
+    if not path.is_file():
+        raise ConfigError(f"scorer {path}: no such file; pass a scorer JSON written by --save-scorer.")
+    try:
+        return Scorer.load(path)
+    except ValueError as exc:
+        raise ConfigError(f"scorer {path} is not a valid scorer JSON ({str(exc).splitlines()[0]}).") from None
+
+
+def run_eval_command(args) -> int:
+    """Run `eval` with parsed arguments; the exit code."""
+    from .datasets import load_dataset
+    from .metrics import pick_threshold, rethreshold
+    from .report import compare, format_comparison, format_summary, load_metrics, summarise, write_report
+    from .runner import evaluate
+
+    check_arguments(args)
+    old = load_metrics(args.compare) if args.compare else None
+    dataset = load_dataset(args.dataset).limited(args.limit)
+    scorer = load_scorer(args.scorer)
+    baselines = args.baselines if args.baselines is not None else args.report is not None
+    methods = ("pipeline", "bm25", "dense") if baselines else ("pipeline",)
+    options = {"model": args.model} if args.model else {}
+    run = evaluate(dataset, methods=methods, k=args.k, index_dir=args.index_dir, scorer=scorer, **options)
+
+    choice = calibrated = None
+    if args.calibrate:
+        pooled = [r for g in run.results["pipeline"] for r in g]
+        choice = pick_threshold([r.confidence for r in pooled], [r.answerable for r in pooled],
+                                [r.first_hit for r in pooled], args.false_abstain_budget)
+        calibrated = [rethreshold(g, choice.threshold) for g in run.results["pipeline"]]
+    metrics = summarise(run, n_resamples=args.bootstrap, seed=args.seed, calibration=choice,
+                        calibrated_results=calibrated)
+    if choice is not None and args.save_scorer:
+        args.save_scorer.parent.mkdir(parents=True, exist_ok=True)
+        tuned = scorer.model_copy(update={"threshold": choice.threshold})
+        args.save_scorer.write_text(tuned.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        metrics["calibration/scorer"] = str(args.save_scorer)
+
+    rows = compare(old, metrics) if old is not None else None
+    if args.report:
+        command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
+            if sys.argv[1:2] == ["eval"] else ""
+        path = write_report(args.report, run, metrics, comparison=rows, compared_with=str(args.compare),
+                            calibrated_threshold=choice.threshold if choice else None, command=command)
+        print(f"wrote {path}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(metrics))
+        if rows is not None:
+            print(format_comparison(rows, str(args.compare)), file=sys.stderr)
+    else:
+        print(format_summary(metrics))
+        if rows is not None:
+            print()
+            print(format_comparison(rows, str(args.compare)))
+    if args.save_scorer:
+        print(f"wrote {args.save_scorer} (threshold {choice.threshold:.4f})", file=sys.stderr)
+    return 0

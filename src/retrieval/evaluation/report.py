@@ -1,0 +1,364 @@
+"""From judged results to flat metrics, a Markdown report with plots, and a comparison with an old run.
+
+Metric keys are flat. The pipeline's headline numbers have bare names (`hit@1`, `hit@1_ci95`);
+baselines are prefixed with their method (`bm25/hit@1`); for SQuAD the headline is the macro average
+over articles and the micro (pooled) numbers are prefixed `micro/` (`micro/hit@1`, `bm25/micro/hit@1`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+from .metrics import (
+    LOWER_IS_BETTER, QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve,
+    macro_average, risk_coverage,
+)
+from .runner import EvalRun
+
+PRIMARY_METRIC = "hit@1"
+SUMMARY_KEYS = (
+    "hit@1", "hit@3", "mrr", "passage_hit@1", "passage_hit@5", "ndcg@10", "abstain_recall",
+    "false_abstain_rate", "abstain_auroc", "aurc", "mean_quote_chars", "exact_match", "f1",
+)
+
+
+def prefix(method: str) -> str:
+    return "" if method == "pipeline" else f"{method}/"
+
+
+def summarise(
+    run: EvalRun, *, n_resamples: int = 1000, seed: int = 0, calibration: ThresholdChoice | None = None,
+    calibrated_results: list[list[QuestionResult]] | None = None,
+) -> dict:
+    """Flat metrics of every method in `run` (see the module docstring for the key names)."""
+    squad = run.dataset.kind == "squad"
+    out: dict = {
+        "dataset": run.dataset.path, "kind": run.dataset.kind, "model": run.model,
+        "methods": list(run.methods), "k": run.k, "threshold": run.threshold,
+        "averaging": f"macro over {len(run.group_names)} articles" if squad else "micro",
+        "primary_metric": PRIMARY_METRIC, "n_groups": len(run.group_names),
+        "seconds": round(run.seconds, 1),
+    }
+    micro_part: dict = {}
+    per_article: dict[str, dict] = {name: {} for name in run.group_names} if squad else {}
+    for method in run.methods:
+        groups = run.results[method]
+        abstention = method == "pipeline"
+        pooled = [r for g in groups for r in g]
+        micro = compute_metrics(pooled, run.k, abstention=abstention)
+        micro.update(bootstrap_intervals([pooled], abstention=abstention, n_resamples=n_resamples, seed=seed))
+        if squad:
+            per_group = [compute_metrics(g, run.k, abstention=abstention) for g in groups]
+            headline = macro_average(per_group)
+            headline.update(bootstrap_intervals(groups, abstention=abstention, n_resamples=n_resamples, seed=seed))
+            micro_part.update({f"{prefix(method)}micro/{key}": _round(v) for key, v in micro.items()})
+            for name, metrics in zip(run.group_names, per_group):
+                per_article[name].update({f"{prefix(method)}{key}": _round(v) for key, v in metrics.items()})
+        else:
+            headline = micro
+        out.update({f"{prefix(method)}{key}": _round(v) for key, v in headline.items()})
+    out.update(micro_part)
+    if calibration is not None:
+        out.update({
+            "calibration/threshold": round(calibration.threshold, 6),
+            "calibration/false_abstain_budget": calibration.budget,
+            "calibration/correct_decisions": calibration.correct_decisions,
+            "calibration/coverage": _round(calibration.coverage),
+            "calibration/false_abstain_rate": _round(calibration.false_abstain_rate),
+            "calibration/abstain_recall": _round(calibration.abstain_recall),
+        })
+        if calibrated_results is not None and squad:
+            macro = macro_average([compute_metrics(g, run.k) for g in calibrated_results])
+            out["calibration/macro_false_abstain_rate"] = _round(macro["false_abstain_rate"])
+            out["calibration/macro_abstain_recall"] = _round(macro["abstain_recall"])
+    if per_article:
+        out["per_article"] = per_article
+    return out
+
+
+def _round(value):
+    if isinstance(value, float):
+        return round(value, 6) if math.isfinite(value) else None
+    return value
+
+
+# --- comparison -----------------------------------------------------------------------------------
+
+def numeric_items(metrics: Mapping) -> dict[str, float]:
+    """Top-level numeric metrics (booleans, lists and nested objects left out)."""
+    return {
+        k: float(v) for k, v in metrics.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
+
+
+def compare(old: Mapping, new: Mapping) -> list[dict]:
+    """One row per numeric metric present in both: old, new, delta and whether it got better."""
+    old_n, new_n = numeric_items(old), numeric_items(new)
+    rows = []
+    for key in new_n:
+        if key not in old_n:
+            continue
+        delta = new_n[key] - old_n[key]
+        base = key.rsplit("/", 1)[-1]
+        lower_better = base in LOWER_IS_BETTER
+        neutral = base.startswith("n_") or base in ("k", "threshold", "n_groups") or base.endswith("threshold")
+        verdict = "" if neutral or abs(delta) < 1e-9 else (
+            "better" if (delta < 0) == lower_better else "worse")
+        rows.append({"metric": key, "old": old_n[key], "new": new_n[key], "delta": delta, "verdict": verdict})
+    return rows
+
+
+def load_metrics(path: str | Path) -> dict:
+    from ..errors import SourceError
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "metrics.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such metrics file; pass the metrics.json of an earlier --report run.") from None
+    except (ValueError, UnicodeDecodeError):
+        raise SourceError(f"{path} is not valid JSON; pass the metrics.json written by --report.") from None
+    if not isinstance(data, dict):
+        raise SourceError(f"{path} holds a JSON {type(data).__name__}, expected the metrics object from --report.")
+    return data
+
+
+def format_comparison(rows: list[dict], old_name: str) -> str:
+    if not rows:
+        return f"no metric in common with {old_name}"
+    width = max(len(r["metric"]) for r in rows)
+    lines = [f"change since {old_name} (old -> new, delta):"]
+    for r in rows:
+        mark = {"better": "  better", "worse": "  WORSE"}.get(r["verdict"], "")
+        lines.append(f"  {r['metric']:<{width}}  {_fmt(r['old'])} -> {_fmt(r['new'])}  ({r['delta']:+.4g}){mark}")
+    worse = sum(r["verdict"] == "worse" for r in rows)
+    lines.append(f"  {worse} metric(s) worse, {sum(r['verdict'] == 'better' for r in rows)} better")
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.3f}" if abs(value) < 100 else f"{value:.1f}"
+    return str(int(value)) if isinstance(value, float) else str(value)
+
+
+# --- human-readable summary -----------------------------------------------------------------------
+
+def summary_table(metrics: Mapping, methods: list[str], keys=SUMMARY_KEYS, micro: bool = False) -> str:
+    """A Markdown table: one row per metric, one column per method."""
+    k_key = f"ndcg@{metrics.get('k', 10)}"
+    keys = [k_key if key == "ndcg@10" else key for key in keys]
+    head = "| metric | " + " | ".join(methods) + " |\n|---|" + "---|" * len(methods)
+    rows = []
+    for key in keys:
+        cells = []
+        for method in methods:
+            name = f"{prefix(method)}{'micro/' if micro else ''}{key}"
+            value = metrics.get(name)
+            ci = metrics.get(f"{name}_ci95")
+            cells.append(_fmt(value) + (f" [{_fmt(ci[0])}, {_fmt(ci[1])}]" if ci else "") if value is not None else "–")
+        rows.append(f"| {key} | " + " | ".join(cells) + " |")
+    counts = " / ".join(
+        f"{metrics.get(prefix(methods[0]) + ('micro/' if micro else '') + n)}" for n in ("n_answerable", "n_unanswerable")
+    )
+    return head + "\n" + "\n".join(rows) + f"\n\nanswerable / unanswerable questions: {counts}"
+
+
+def format_summary(metrics: Mapping) -> str:
+    """Plain-text summary for a terminal."""
+    methods = metrics["methods"]
+    lines = [
+        f"{metrics['dataset']} ({metrics['kind']}, {metrics['averaging']}): {metrics.get('n_questions')} questions, "
+        f"threshold {metrics['threshold']:.3f}, {metrics['seconds']:.0f} s",
+        summary_table(metrics, methods),
+    ]
+    if "calibration/threshold" in metrics:
+        lines.append(_calibration_text(metrics))
+    return "\n\n".join(lines)
+
+
+def _calibration_text(metrics: Mapping) -> str:
+    return (
+        f"calibrated threshold {metrics['calibration/threshold']:.4f} at false-abstain budget "
+        f"{metrics['calibration/false_abstain_budget']:.2f}: false_abstain_rate "
+        f"{_fmt(metrics['calibration/false_abstain_rate'])}, abstain_recall "
+        f"{_fmt(metrics['calibration/abstain_recall'])}, coverage {_fmt(metrics['calibration/coverage'])}, "
+        f"{metrics['calibration/correct_decisions']} correct decisions (pooled over all questions)"
+    )
+
+
+# --- report folder --------------------------------------------------------------------------------
+
+def write_report(
+    folder: str | Path, run: EvalRun, metrics: dict, *, comparison: list[dict] | None = None,
+    compared_with: str | None = None, calibrated_threshold: float | None = None, command: str = "",
+) -> Path:
+    """Write report.md, metrics.json, predictions.jsonl and PNG plots into `folder`."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    _write_predictions(folder / "predictions.jsonl", run)
+    plots = plot_all(folder, run, calibrated_threshold)
+    (folder / "report.md").write_text(
+        _markdown(run, metrics, plots, comparison, compared_with, command), encoding="utf-8"
+    )
+    return folder / "report.md"
+
+
+def _write_predictions(path: Path, run: EvalRun) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for method in run.methods:
+            for group, judged in zip(run.dataset.groups, run.results[method]):
+                for question, r in zip(group.questions, judged):
+                    fh.write(json.dumps({
+                        "method": method, "group": group.name, "id": r.qid, "question": question.question,
+                        "answerable": r.answerable, "abstained": r.abstained,
+                        "confidence": round(r.confidence, 6), "first_hit": r.first_hit,
+                        "hit_rank": next((i + 1 for i, h in enumerate(r.hits) if h), None),
+                        "first_quote": r.first_quote, "gold": list(r.gold),
+                    }, ensure_ascii=False) + "\n")
+
+
+def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = None) -> dict[str, str]:
+    """hit@k curves, risk-coverage curves and confidence histograms as PNG files."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    files = {}
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ks = list(range(1, run.k + 1))
+    for method in run.methods:
+        curve = hit_curve(run.results[method], run.k)
+        ax.plot(ks, [np.nan if v is None else v for v in curve], marker="o", label=method)
+    ax.set(xlabel="k (quotes)", ylabel="hit@k (answerable questions)", title="hit@k", ylim=(0, 1))
+    ax.set_xticks(ks)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    files["hit@k"] = _save(fig, folder / "hit_at_k.png")
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for method in run.methods:
+        pooled = [r for g in run.results[method] for r in g]
+        coverage, risk = risk_coverage([r.confidence for r in pooled], [r.correct for r in pooled])
+        ax.plot(coverage, risk, label=method)
+    pooled = [r for g in run.results["pipeline"] for r in g]
+    for threshold, style, name in ((run.threshold, "o", "pipeline threshold"),
+                                   (calibrated_threshold, "s", "calibrated threshold")):
+        if threshold is None or not pooled:
+            continue
+        answered = [r for r in pooled if r.confidence >= threshold]
+        if answered:
+            ax.plot(len(answered) / len(pooled), sum(not r.correct for r in answered) / len(answered),
+                    style, color="black", label=f"{name} {threshold:.3f}")
+    ax.set(xlabel="coverage (share answered, most confident first)",
+           ylabel="risk (error rate of answered)", title="risk-coverage", xlim=(0, 1), ylim=(0, 1))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    files["risk-coverage"] = _save(fig, folder / "risk_coverage.png")
+
+    fig, axes = plt.subplots(1, len(run.methods), figsize=(4.2 * len(run.methods), 3.6), squeeze=False)
+    for ax, method in zip(axes[0], run.methods):
+        pooled = [r for g in run.results[method] for r in g]
+        conf = np.array([r.confidence for r in pooled])
+        label = np.array([r.answerable for r in pooled], dtype=bool)
+        bins = np.linspace(conf.min(), conf.max() + 1e-9, 30) if len(conf) else 10
+        ax.hist(conf[label], bins=bins, alpha=0.6, label="answerable")
+        ax.hist(conf[~label], bins=bins, alpha=0.6, label="unanswerable")
+        if method == "pipeline":
+            ax.axvline(run.threshold, color="black", linestyle="--", label="threshold")
+            if calibrated_threshold is not None:
+                ax.axvline(calibrated_threshold, color="red", linestyle=":", label="calibrated")
+        ax.set(title=f"{method} confidence", xlabel="confidence", ylabel="questions")
+        ax.legend(fontsize=8)
+    files["confidence"] = _save(fig, folder / "confidence_hist.png")
+    return files
+
+
+def _save(fig, path: Path) -> str:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return path.name
+
+
+def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, compared_with, command) -> str:
+    squad = run.dataset.kind == "squad"
+    methods = list(run.methods)
+    parts = [
+        f"# Evaluation: {Path(run.dataset.path).name}",
+        f"- dataset: `{run.dataset.path}` ({run.dataset.kind}; {metrics.get('n_questions')} questions, "
+        f"{metrics.get('n_answerable')} answerable, {metrics.get('n_unanswerable')} unanswerable"
+        + (f", {len(run.group_names)} articles" if squad else "") + ")",
+        f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}",
+        f"- pipeline abstention threshold: {run.threshold:.4f} ({run.scorer_note or 'scorer without note'})",
+        f"- averaging: {metrics['averaging']}; 95% intervals: percentile bootstrap over questions"
+        + (" within each article" if squad else "") + ", fixed seed",
+        f"- wall time of the evaluation: {metrics['seconds']:.1f} s",
+    ]
+    if command:
+        parts.append(f"- command: `{command}`")
+    parts.append("\n## Headline" + (" (macro average over articles)" if squad else ""))
+    parts.append(summary_table(metrics, methods))
+    parts.append(
+        "Baselines quote the best sentence by BM25 (`bm25`) or by dense cosine (`dense`) alone. Their "
+        "abstention is not calibrated, so only their ranking metrics and the AUROC of their raw top "
+        "score are reported."
+    )
+    if squad:
+        parts.append("\n## Micro average (all questions pooled)")
+        parts.append(summary_table(metrics, methods, micro=True))
+    if "calibration/threshold" in metrics:
+        parts.append("\n## Abstention calibration")
+        parts.append(_calibration_text(metrics) + ". The threshold maximises correct decisions (answered "
+                     "with a hitting first quote, or abstained on an unanswerable question) subject to the "
+                     "false-abstain budget; only the threshold of the scorer changes.")
+    if squad and "per_article" in metrics:
+        parts.append("\n## Per article (pipeline)")
+        keys = ["n_answerable", "n_unanswerable", "hit@1", "hit@3", "mrr", "abstain_recall",
+                "false_abstain_rate", "abstain_auroc", "mean_quote_chars"]
+        rows = ["| article | " + " | ".join(keys) + " | bm25 hit@1 | dense hit@1 |",
+                "|---|" + "---|" * (len(keys) + 2)]
+        for name, m in metrics["per_article"].items():
+            cells = [_fmt(m.get(key)) for key in keys] + [_fmt(m.get("bm25/hit@1")), _fmt(m.get("dense/hit@1"))]
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        parts.append("\n".join(rows))
+    if comparison is not None:
+        parts.append(f"\n## Change since `{compared_with}`")
+        parts.append("| metric | old | new | delta | |\n|---|---|---|---|---|\n" + "\n".join(
+            f"| {r['metric']} | {_fmt(r['old'])} | {_fmt(r['new'])} | {r['delta']:+.4g} | {r['verdict']} |"
+            for r in comparison
+        ))
+    parts.append("\n## Plots")
+    parts.append(f"![hit@k]({plots['hit@k']})\n\n![risk-coverage]({plots['risk-coverage']})\n\n"
+                 f"![confidence]({plots['confidence']})")
+    parts.append(
+        "\n## Definitions\n"
+        "Text is normalised as SQuAD does (lowercase; ASCII punctuation, the articles a/an/the and extra "
+        "whitespace removed; curly quotes and apostrophes folded first). A quote **hits** when its "
+        "`[start, end)` contains a gold span (SQuAD) or its normalised text contains a normalised gold "
+        "answer as whole tokens. Ranking metrics (hit@k, mrr, passage_hit@k, ndcg) use the answerable "
+        "questions and the ranked quotes whether or not the pipeline abstained (the closest quotes when it "
+        "did). `abstain_recall`: share of unanswerable questions abstained on; `false_abstain_rate`: share "
+        "of answerable questions abstained on; `abstain_auroc`: how well the confidence ranks answerable "
+        "above unanswerable questions; `aurc`: area under the risk-coverage curve (lower is better), where "
+        "an answered question is wrong when it is unanswerable or its first quote misses; "
+        "`mean_quote_chars`: mean length of the first quote; `exact_match`/`f1`: SQuAD EM and token F1 of "
+        "the first quote against the gold answers (low by design: quotes are whole sentences). "
+        "`predictions.jsonl` lists every question with its first quote."
+    )
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,190 @@
+"""Run methods over a dataset and judge every answer: the only part of evaluation that touches models.
+
+A JSONL dataset is asked of an index that already exists. A SQuAD dataset gets one temporary index
+per article, built once with one shared embedder; every method then asks that same index, and
+question encodings are computed once and shared by the methods.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..answer import METHODS, Assistant
+from ..embedding import DEFAULT_MODEL, Embedder, get_embedder
+from ..errors import ConfigError
+from ..extract import Scorer
+from ..ingest import make_document
+from ..models import Answer, Passage
+from ..retriever import Retriever
+from .datasets import EvalDataset, EvalGroup, EvalQuestion
+from .metrics import QuestionResult, contains_answer, span_contains
+
+BATCH = 64
+
+
+class CachingEmbedder:
+    """Wraps an embedder so that a text encoded once (a question asked by several methods) is reused."""
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.inner.encode(missing, batch_size=batch_size, progress=progress)
+            self._cache.update(zip(missing, vectors))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+@dataclass
+class EvalRun:
+    """Judged results of every method on every group (article), plus what produced them."""
+
+    dataset: EvalDataset
+    methods: tuple[str, ...]
+    k: int
+    threshold: float
+    scorer_note: str
+    results: dict[str, list[list[QuestionResult]]] = field(default_factory=dict)
+    seconds: float = 0.0
+    model: str = ""
+
+    @property
+    def group_names(self) -> list[str]:
+        return [g.name for g in self.dataset.groups]
+
+
+def judge(
+    answer: Answer, question: EvalQuestion, passages: dict[str, Passage], k: int, doc_id: str | None = None
+) -> QuestionResult:
+    """Score one answer: which ranked quotes and passages hold a gold answer.
+
+    The ranked quotes are the citations, or the closest passages when it abstained, so ranking is
+    measured apart from abstention. A quote hits when its `[start, end)` contains a gold span of the
+    same document, or its normalised text contains a normalised gold answer.
+    """
+    ranked = (answer.citations or answer.closest)[:k]
+
+    def hits(text: str, start: int, end: int, in_doc: str) -> bool:
+        if doc_id is None or in_doc == doc_id:
+            if any(span_contains(start, end, gs, ge) for gs, ge in question.spans):
+                return True
+        return any(contains_answer(text, gold) for gold in question.answers)
+
+    quote_hits = tuple(hits(c.quote, c.start, c.end, c.doc_id) for c in ranked)
+    passage_ids = list(dict.fromkeys(c.passage_id for c in ranked))[:k]
+    passage_hits = tuple(
+        hits(p.text, p.start, p.end, p.doc_id) for p in (passages[pid] for pid in passage_ids)
+    )
+    return QuestionResult(
+        qid=question.qid, answerable=question.answerable, abstained=answer.abstained,
+        confidence=float(answer.confidence), hits=quote_hits, passage_hits=passage_hits,
+        first_quote=ranked[0].quote if ranked else None, gold=question.answers,
+    )
+
+
+def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ConfigError(f"unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}.")
+    return tuple(dict.fromkeys(methods))
+
+
+def ask_group(
+    retriever: Retriever, group: EvalGroup, methods: Sequence[str], scorer: Scorer, k: int,
+    doc_id: str | None = None, bar=None,
+) -> dict[str, list[QuestionResult]]:
+    """Every method's judged results on one group, sharing the retriever and question encodings."""
+    passages = {p.passage_id: p for p in retriever.passages}
+    texts = [q.question for q in group.questions]
+    out: dict[str, list[QuestionResult]] = {}
+    for method in methods:
+        assistant = Assistant(retriever, scorer=scorer, method=method)
+        judged: list[QuestionResult] = []
+        for lo in range(0, len(texts), BATCH):
+            answers = assistant.ask_batch(texts[lo:lo + BATCH], k=k)
+            judged.extend(
+                judge(a, q, passages, k, doc_id) for a, q in zip(answers, group.questions[lo:lo + BATCH])
+            )
+            if bar is not None:
+                bar.update(len(answers))
+        out[method] = judged
+    return out
+
+
+def evaluate(
+    dataset: EvalDataset,
+    *,
+    methods: Sequence[str] = ("pipeline",),
+    k: int = 10,
+    index_dir: str | Path = "index",
+    scorer: Scorer | None = None,
+    embedder: Embedder | None = None,
+    model: str = DEFAULT_MODEL,
+    progress: bool | None = None,
+) -> EvalRun:
+    """Ask every question of `dataset` with each method and judge the answers.
+
+    Args:
+        dataset: from `load_dataset`.
+        methods: any of "pipeline", "bm25", "dense".
+        k: quotes requested per question (the depth of the ranking metrics).
+        index_dir: the index a JSONL dataset is asked of (SQuAD articles get their own).
+        scorer: the pipeline's scorer (default: the packaged one).
+        embedder: the encoder for SQuAD article indexes (default: `model`).
+        progress: tqdm bar on stderr (None: only when stderr is a terminal).
+
+    Example:
+        >>> run = evaluate(load_dataset("eval/seed_qa.jsonl"), methods=["pipeline", "bm25"])
+        >>> compute_metrics(run.results["pipeline"][0])["hit@1"]
+    """
+    from tqdm import tqdm
+
+    if k < 1:
+        raise ConfigError(f"k must be at least 1, got {k}.")
+    methods = _check_methods(methods)
+    scorer = scorer or Scorer.load()
+    run = EvalRun(dataset=dataset, methods=methods, k=k, threshold=scorer.threshold,
+                  scorer_note=scorer.note, results={m: [] for m in methods})
+    started = time.perf_counter()
+    bar = tqdm(total=dataset.n_questions * len(methods), desc=f"eval {Path(dataset.path).name}",
+               unit="q", file=sys.stderr, disable=None if progress is None else not progress)
+    try:
+        if dataset.kind == "jsonl":
+            retriever = Retriever.load(index_dir)
+            retriever.embedder = CachingEmbedder(retriever.embedder)
+            run.model = retriever.manifest.model
+            for group in dataset.groups:
+                for method, judged in ask_group(retriever, group, methods, scorer, k, bar=bar).items():
+                    run.results[method].append(judged)
+        else:
+            from ..store import build_index_from_documents
+
+            base = embedder or get_embedder(model)
+            run.model = base.name
+            for group in dataset.groups:
+                bar.set_postfix_str(group.name[:30])
+                doc = make_document(group.text or "", path=f"{dataset.path}#{group.name}",
+                                    doc_id=group.name, meta={"title": group.name})
+                with tempfile.TemporaryDirectory(prefix="retrieval-eval-") as tmp:
+                    build_index_from_documents([doc], tmp, embedder=base)
+                    retriever = Retriever.load(tmp, embedder=CachingEmbedder(base))
+                    judged_by_method = ask_group(retriever, group, methods, scorer, k, doc_id=doc.doc_id, bar=bar)
+                for method, judged in judged_by_method.items():
+                    run.results[method].append(judged)
+    finally:
+        bar.close()
+    run.seconds = time.perf_counter() - started
+    return run
