@@ -55,7 +55,7 @@ COLOR_MAP: dict[str, str] = {
 
 # Keep the article's paragraphs, and flash the quote a citation points at.
 CSS = """
-#source { max-height: 70vh; overflow-y: auto; }
+#source .container { max-height: 65vh; overflow-y: auto; }
 #source .textfield, #source .text { word-break: normal !important; overflow-wrap: break-word; }
 .quote-focus { outline: 3px solid #ef4444; outline-offset: 2px; border-radius: 3px; }
 """
@@ -89,7 +89,7 @@ SCROLL_JS = """
 # ---------------------------------------------------------------------------------------------
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=\.))", re.MULTILINE)
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)  # list items, headings
 
 
 def escape_text(text: str) -> str:
@@ -106,7 +106,11 @@ def escape_text(text: str) -> str:
     """
     text = html.escape(text, quote=False)
     text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    # A backslash before `-` works, but digits cannot be escaped: escape the `.` or `)` after them.
+    return _MD_LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)),
+        text,
+    )
 
 
 def percent(value: float) -> str:
@@ -434,6 +438,7 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
                 copy = gr.Textbox(
                     label="Copy-ready quotes (“quote” — title, date, ¶N)", elem_id="copy",
                     lines=3, interactive=False, buttons=["copy"],
+                    placeholder="The quotes of the last answer, ready to paste. Empty when it abstains.",
                 )
 
         outputs = [chat, source, picker, copy, last_answer, question]
@@ -446,6 +451,24 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
         )
         gr.api(ask, api_name="ask")
     return demo
+
+
+def resolve_address(
+    host: str | None = None, port: int | None = None, env: Mapping[str, str] | None = None
+) -> tuple[str, int]:
+    """Host and port: the arguments, else Gradio's `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT`,
+    else 127.0.0.1:7860.
+
+    Args:
+        host: from `--host`, or None.
+        port: from `--port`, or None.
+        env: the environment (default `os.environ`).
+    """
+    env = os.environ if env is None else env
+    return (
+        host or env.get("GRADIO_SERVER_NAME") or DEFAULT_HOST,
+        int(port or env.get("GRADIO_SERVER_PORT") or DEFAULT_PORT),
+    )
 
 
 def load_assistant(index_dir: str | Path | None = None) -> Assistant:
@@ -474,8 +497,7 @@ def main(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
-    port = int(port or os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    host, port = resolve_address(host, port)
     try:
         assistant = load_assistant(index_dir)
     except RetrievalError as exc:

@@ -1,0 +1,298 @@
+"""The chat's pure formatting functions, and `main`'s wiring, without a browser or a server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import app
+from retrieval import Answer, Citation, Document, QuestionError
+from retrieval.models import SECTION_LABELS
+
+TEXT = (
+    "Activists evacuate people from the region.\n\n"
+    "The territory is ruled by Ramzan Kadyrov. He denies the reports.\n\n"
+    "“It is a real disaster,” she says.\n\n"
+    "A caption with <img src=x onerror=alert(1)> and *stars* in it."
+)
+DOC = Document(
+    doc_id="doc", title="SBS News: a story", path="doc.txt", text=TEXT, sha256="0" * 64,
+    byline="Ben Winsor", date="2017-04-19",
+)
+OTHER = Document(doc_id="other", title="Another story", path="o.txt", text="Unrelated text.", sha256="1" * 64)
+DOCS = {"doc": DOC, "other": OTHER}
+
+
+def cite(quote: str, paragraph: int, section: str = "body", score: float = 0.9, doc: Document = DOC) -> Citation:
+    start = doc.text.index(quote)
+    return Citation(
+        doc_id=doc.doc_id, doc_title=doc.title, passage_id=f"{doc.doc_id}:p{paragraph:04d}",
+        paragraph=paragraph, section=section, section_label=SECTION_LABELS[section], quote=quote,
+        start=start, end=start + len(quote), score=score, source_sha256=doc.sha256,
+    )
+
+
+RULED = cite("The territory is ruled by Ramzan Kadyrov.", 2, score=0.97)
+DISASTER = cite("“It is a real disaster,” she says.", 3, score=0.55)
+CAPTION = cite("A caption with <img src=x onerror=alert(1)> and *stars* in it.", 4, "caption", 0.2)
+
+ANSWER = Answer(question="Who rules?", abstained=False, confidence=0.88, threshold=0.5,
+                citations=[RULED, DISASTER])
+ABSTAIN = Answer(question="Weather in Paris?", abstained=True, confidence=0.12, threshold=0.5,
+                 reason="the source does not appear to answer", closest=[CAPTION, DISASTER])
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m["content"] for m in messages)
+
+
+# -- answers as quotes ---------------------------------------------------------------------------
+
+def test_reply_numbers_each_verbatim_quote_with_its_citation():
+    messages = app.format_reply(ANSWER, DOCS)
+    head = messages[0]["content"]
+    assert all(m["role"] == "assistant" for m in messages)
+    assert f"**[1]** “{RULED.quote}”" in head
+    assert "**[2]** ““It is a real disaster,” she says.”" in head
+    assert head.index("[1]") < head.index("[2]")
+    # title, paragraph, section and a readable confidence
+    assert "SBS News: a story · ¶2 · body of the report · confidence high (97%)" in head
+    assert "¶3 · body of the report · confidence medium (55%)" in head
+    assert "confidence that the source answers: high (88%)" in head
+
+
+def test_reply_has_one_collapsible_block_per_citation():
+    blocks = app.format_reply(ANSWER, DOCS)[1:]
+    assert len(blocks) == 2
+    assert [b["metadata"]["title"] for b in blocks] == [
+        "[1] ¶2 · body of the report · confidence high (97%)",
+        "[2] ¶3 · body of the report · confidence medium (55%)",
+    ]
+    assert all(b["metadata"]["status"] == "done" for b in blocks)  # closed until opened
+    first = blocks[0]["content"]
+    assert "Ben Winsor, 19 April 2017" in first
+    assert f"{RULED.start}–{RULED.end}" in first
+    assert "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, 19 April 2017, ¶2" in first
+
+
+def test_section_labels_are_human():
+    caption = cite("A caption with", 4, "caption")
+    teaser = cite("Activists evacuate people from the region.", 1, "teaser")
+    head = app.format_reply(Answer(question="q", abstained=False, confidence=0.9,
+                                   citations=[caption, teaser]))[0]["content"]
+    assert "photo caption" in head and "another story's teaser" in head
+
+
+def test_abstention_says_so_plainly_and_labels_closest_as_not_an_answer():
+    messages = app.format_reply(ABSTAIN, DOCS)
+    head = messages[0]["content"]
+    assert head.startswith("**The article does not answer this question.**")
+    assert "12%" in head and "50%" in head
+    assert CAPTION.quote[:10] not in head  # no quote in the reply itself
+    assert len(messages) == 2
+    block = messages[1]
+    assert block["metadata"]["title"] == "Closest passages (not an answer)"
+    assert "**not an answer**" in block["content"]
+    assert block["content"].count("· not an answer") == 2
+    assert "confidence high" not in block["content"]
+
+
+def test_abstention_without_closest_is_one_message():
+    bare = Answer(question="q", abstained=True, reason="the index holds no text", threshold=0.5)
+    messages = app.format_reply(bare)
+    assert len(messages) == 1 and "does not answer" in messages[0]["content"]
+
+
+def test_error_is_a_plain_message_not_a_traceback():
+    messages = app.format_error(QuestionError("the question is empty; ask something about the source."))
+    assert messages == [{"role": "assistant",
+                         "content": "**Cannot answer:** the question is empty; ask something about the source."}]
+
+
+# -- safety of the page ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
+                                 "<b>bold</b> & <i>"])
+def test_html_is_escaped(raw: str):
+    out = app.escape_text(raw)
+    assert "<" not in out and ">" not in out
+    assert out.startswith("&lt;")
+
+
+def test_markdown_is_escaped():
+    assert app.escape_text("*a* _b_ `c` [d](e) ~f~ |g| $h$") == r"\*a\* \_b\_ \`c\` \[d\](e) \~f\~ \|g\| \$h\$"
+    assert app.escape_text("# title\n1. item\n- item") == "\\# title\n1\\. item\n\\- item"
+
+
+def test_question_and_quotes_are_escaped_in_messages():
+    question = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
+    assert app.user_message(question) == {"role": "user", "content": app.escape_text(question)}
+    html_answer = Answer(question="q", abstained=False, confidence=0.9, citations=[CAPTION])
+    reply = texts(app.format_reply(html_answer, DOCS))
+    assert "<img" not in reply and "&lt;img src=x onerror=alert(1)&gt;" in reply
+    assert "\\*stars\\*" in reply
+
+
+# -- the source panel ---------------------------------------------------------------------------
+
+def test_highlight_covers_the_whole_text_and_marks_quotes_at_their_offsets():
+    pieces = app.highlight_source(DOC, [DISASTER, RULED])  # numbering follows the reply's order
+    assert "".join(text for text, _ in pieces) == DOC.text
+    labelled = [(text, label) for text, label in pieces if label]
+    assert labelled == [(RULED.quote, "[2]"), (DISASTER.quote, "[1]")]
+    assert all(label in app.COLOR_MAP for _, label in labelled)
+
+
+def test_highlight_skips_other_documents_and_overlaps():
+    overlapping = cite("Ramzan Kadyrov. He denies", 2)
+    elsewhere = cite("Unrelated text.", 1, doc=OTHER)
+    pieces = app.highlight_source(DOC, [RULED, overlapping, elsewhere])
+    assert "".join(t for t, _ in pieces) == DOC.text
+    assert [label for _, label in pieces if label] == ["[1]"]
+    assert app.highlight_source(DOC, []) == [(DOC.text, None)]
+
+
+def test_highlight_of_an_abstention_says_not_an_answer():
+    pieces = app.highlight_source(DOC, ABSTAIN.closest, answer=False)
+    labels = [label for _, label in pieces if label]
+    assert labels == ["[2] not an answer", "[1] not an answer"]
+    assert all(label in app.COLOR_MAP for label in labels)
+
+
+def test_citation_choices_name_place_and_quote():
+    choices = app.citation_choices(ANSWER)
+    assert [value for _, value in choices] == [1, 2]
+    assert choices[0][0].startswith("[1] ¶2 · body of the report · confidence high (97%): “The territory")
+    assert all("not an answer" in label for label, _ in app.citation_choices(ABSTAIN))
+    assert app.citation_choices(None) == []
+
+
+# -- copy-ready quotes ----------------------------------------------------------------------------
+
+def test_copy_ready_has_quote_title_date_and_paragraph():
+    assert app.copy_ready(RULED, DOC) == (
+        "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, 19 April 2017, ¶2"
+    )
+    assert app.copy_ready(RULED) == "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, ¶2"
+
+
+def test_copy_block_lists_answers_only():
+    block = app.copy_block(ANSWER, DOCS)
+    assert block.splitlines() == [
+        f"[1] {app.copy_ready(RULED, DOC)}",
+        f"[2] {app.copy_ready(DISASTER, DOC)}",
+    ]
+    assert app.copy_block(ABSTAIN, DOCS) == ""
+
+
+@pytest.mark.parametrize(("score", "label"), [(0.97, "high (97%)"), (0.8, "high (80%)"),
+                                              (0.55, "medium (55%)"), (0.04, "low (4%)")])
+def test_confidence_is_readable(score: float, label: str):
+    assert app.confidence_label(score) == label
+
+
+def test_dates():
+    assert app.format_date("2017-04-19") == "19 April 2017"
+    assert app.format_date("2017-04-19T12:38:00") == "19 April 2017"
+    assert app.format_date("April 2017") == "April 2017"
+    assert app.format_date(None) is None
+
+
+def test_answer_json_is_the_python_api_json():
+    data = app.answer_json(ANSWER)
+    assert data == json.loads(ANSWER.model_dump_json())
+    assert Answer.model_validate(data) == ANSWER
+
+
+# -- start and load --------------------------------------------------------------------------------
+
+def test_address_defaults_env_and_arguments():
+    assert app.resolve_address(env={}) == ("127.0.0.1", 7860)
+    env = {"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "9000"}
+    assert app.resolve_address(env=env) == ("0.0.0.0", 9000)
+    assert app.resolve_address("localhost", 8001, env=env) == ("localhost", 8001)
+
+
+class FakeAssistant:
+    """Enough of `retrieval.Assistant` for the app: documents and ask."""
+
+    documents = DOCS
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        self.asked.append(question)
+        return ANSWER
+
+
+@pytest.fixture
+def launched(monkeypatch):
+    """Run `app.main` with a fake assistant and a recording `launch` instead of a server."""
+    import gradio as gr
+
+    calls: dict[str, Any] = {"loads": 0}
+
+    def fake_load(index_dir):
+        calls["loads"] += 1
+        calls["index_dir"] = index_dir
+        return FakeAssistant()
+
+    def fake_launch(self, **kwargs):
+        calls["demo"], calls["launch"] = self, kwargs
+
+    monkeypatch.setattr(app, "load_assistant", fake_load)
+    monkeypatch.setattr(gr.Blocks, "launch", fake_launch)
+    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
+    monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    return calls
+
+
+def test_main_loads_once_binds_localhost_no_share_and_queues_concurrently(launched):
+    assert app.main(index_dir="some-index") == 0
+    kwargs = launched["launch"]
+    assert (kwargs["server_name"], kwargs["server_port"], kwargs["share"]) == ("127.0.0.1", 7860, False)
+    assert launched["loads"] == 1 and launched["index_dir"] == "some-index"
+    demo = launched["demo"]
+    assert demo._queue.default_concurrency_limit == app.CONCURRENCY_LIMIT > 1
+    public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
+    assert public == {"ask"}
+
+
+def test_main_reads_gradio_env(launched, monkeypatch):
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "0.0.0.0")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7999")
+    app.main()
+    assert (launched["launch"]["server_name"], launched["launch"]["server_port"]) == ("0.0.0.0", 7999)
+    app.main(host="localhost", port=7001, share=True)
+    assert launched["launch"]["server_name"] == "localhost" and launched["launch"]["share"] is True
+
+
+def test_main_reports_a_broken_index_in_one_line(monkeypatch, capsys):
+    from retrieval import IndexMissingError
+
+    def broken(index_dir):
+        raise IndexMissingError("no index in nowhere; build it with `python -m retrieval index data`")
+
+    monkeypatch.setattr(app, "load_assistant", broken)
+    assert app.main(index_dir="nowhere") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no index in nowhere") and "Traceback" not in err
+
+
+# -- with the real model ----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_real_answer_highlights_match_offsets(assistant):
+    answer = assistant.ask("How many requests for help has the network received?")
+    assert not answer.abstained
+    doc = assistant.documents[answer.citations[0].doc_id]
+    pieces = app.highlight_source(doc, answer.citations)
+    assert "".join(t for t, _ in pieces) == doc.text
+    by_label = {label: text for text, label in pieces if label}
+    for n, c in enumerate(answer.citations, start=1):
+        if c.doc_id == doc.doc_id:
+            assert by_label[f"[{n}]"] == c.quote == doc.text[c.start:c.end]
+    assert "around 50" in texts(app.format_reply(answer, assistant.documents))
