@@ -1,0 +1,107 @@
+"""`python -m retrieval eval` end to end on a tiny index built with the fake embedder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = [
+    {"id": "q1", "question": "How many hours do cats sleep?", "answers": ["sixteen hours"]},
+    {"id": "q2", "question": "When did the first steam railway open?", "answers": ["1825"]},
+    {"id": "q3", "question": "What do whiskers sense?", "answers": ["air currents"]},
+    {"id": "q4", "question": "Who won the 1930 football world cup?", "answers": []},
+]
+KEYS = {
+    "hit@1", "hit@3", "mrr", "passage_hit@1", "passage_hit@3", "passage_hit@5", "ndcg@10",
+    "abstain_recall", "false_abstain_rate", "abstain_auroc", "mean_quote_chars", "exact_match", "f1",
+    "n_answerable", "n_unanswerable", "n_questions", "hit@1_ci95", "abstain_recall_ci95",
+    "false_abstain_rate_ci95",
+}
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run([sys.executable, "-m", "retrieval", "eval", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture
+def tiny_questions(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny_qa.jsonl"
+    path.write_text("".join(json.dumps(q) + "\n" for q in QUESTIONS), encoding="utf-8")
+    return path
+
+
+def test_eval_json_prints_one_metrics_object(tiny_index, tiny_questions, tmp_path):
+    done = run_cli("--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--json",
+                   "--baselines", "--compare", str(_old_metrics(tmp_path)), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    metrics = json.loads(done.stdout)  # the whole of stdout is one JSON object
+    assert isinstance(metrics, dict) and done.stdout.strip().count("\n") == 0
+    assert KEYS <= set(metrics)
+    assert (metrics["n_questions"], metrics["n_answerable"], metrics["n_unanswerable"]) == (4, 3, 1)
+    assert metrics["kind"] == "jsonl" and metrics["model"] == "fake-64"
+    assert {"bm25/hit@1", "dense/hit@1", "bm25/abstain_auroc"} <= set(metrics)
+    assert "bm25/abstain_recall" not in metrics  # baselines' abstention is not calibrated
+    assert 0 <= metrics["hit@1"] <= 1 and metrics["hit@3"] >= metrics["hit@1"]
+    assert "change since" in done.stderr and "hit@1" in done.stderr
+
+
+def _old_metrics(tmp_path: Path) -> Path:
+    path = tmp_path / "old_metrics.json"
+    path.write_text(json.dumps({"hit@1": 0.0, "mrr": 0.0}), encoding="utf-8")
+    return path
+
+
+def test_missing_dataset_is_one_line_and_exit_2(tmp_path):
+    done = run_cli("--dataset", str(tmp_path / "nope.jsonl"), "--json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nope.jsonl" in lines[0] and "no such file" in lines[0]
+
+
+def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp_path, capsys):
+    from retrieval.cli import main
+    from retrieval.extract import Scorer
+
+    report, scorer_path = tmp_path / "report", tmp_path / "scorer.json"
+    code = main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--calibrate",
+                 "--save-scorer", str(scorer_path), "--false-abstain-budget", "0.5", "--report", str(report),
+                 "--bootstrap", "50"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "calibrated threshold" in out and "| hit@1 |" in out
+    for name in ("report.md", "metrics.json", "predictions.jsonl", "hit_at_k.png", "risk_coverage.png",
+                 "confidence_hist.png"):
+        assert (report / name).is_file(), name
+    metrics = json.loads((report / "metrics.json").read_text())
+    saved, default = Scorer.load(scorer_path), Scorer.load()
+    assert saved.threshold == pytest.approx(metrics["calibration/threshold"])
+    assert saved.model_copy(update={"threshold": default.threshold}) == default  # only the threshold moved
+    assert metrics["calibration/false_abstain_rate"] <= 0.5
+    assert "dense/hit@1" in metrics  # baselines are on by default with --report
+
+    code = main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index),
+                 "--scorer", str(scorer_path), "--compare", str(report), "--no-baselines"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "change since" in out and "threshold" in out
+
+
+def test_bad_flags_fail_before_loading(tmp_path, tiny_questions, capsys):
+    from retrieval.cli import main
+
+    test_file = tmp_path / "test.json"
+    test_file.write_text("{}", encoding="utf-8")
+    assert main(["eval", "--dataset", str(test_file), "--calibrate"]) == 2
+    assert "refusing to calibrate" in capsys.readouterr().err
+    assert main(["eval", "--dataset", str(tiny_questions), "--save-scorer", "x.json"]) == 2
+    assert "--calibrate" in capsys.readouterr().err
+    assert main(["eval", "--dataset", str(tiny_questions), "--k", "0"]) == 2

@@ -1,0 +1,139 @@
+"""Dataset detection and loading on tiny handmade JSONL and SQuAD files; judging one answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import SourceError
+from retrieval.evaluation.datasets import load_dataset
+from retrieval.evaluation.runner import judge
+from retrieval.models import Answer, Citation, Passage
+
+SQUAD = {
+    "version": "v2.0",
+    "data": [
+        {
+            "title": "Cats",
+            "paragraphs": [
+                {
+                    "context": "Cats sleep sixteen hours a day.",
+                    "qas": [
+                        {"id": "c1", "question": "How long do cats sleep?", "is_impossible": False,
+                         "answers": [{"text": "sixteen hours", "answer_start": 11},
+                                     {"text": "sixteen hours a day", "answer_start": 11}]},
+                    ],
+                },
+                {
+                    "context": "They hunt at dawn. Whiskers sense air.",
+                    "qas": [
+                        {"id": "c2", "question": "When do cats hunt?", "is_impossible": False,
+                         "answers": [{"text": "dawn", "answer_start": 13}]},
+                        {"id": "c3", "question": "When do dogs hunt?", "is_impossible": True,
+                         "answers": [], "plausible_answers": [{"text": "dawn", "answer_start": 13}]},
+                    ],
+                },
+            ],
+        },
+        {
+            "title": "Trains",
+            "paragraphs": [
+                {"context": "The first railway opened in 1825.",
+                 "qas": [{"id": "t1", "question": "When?", "answers": [{"text": "1825", "answer_start": 28}]}]},
+            ],
+        },
+    ],
+}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_jsonl_is_detected_and_loaded(tmp_path):
+    path = write(tmp_path, "qa.jsonl", "\n".join([
+        json.dumps({"id": "a", "question": "Who wrote it?", "answers": ["Ben", "Ben Winsor"]}),
+        "",
+        json.dumps({"id": "b", "question": "What is the capital of Mars?", "answers": []}),
+    ]) + "\n")
+    dataset = load_dataset(path)
+    assert dataset.kind == "jsonl" and dataset.n_questions == 2 and len(dataset.groups) == 1
+    a, b = dataset.groups[0].questions
+    assert (a.qid, a.answers, a.answerable) == ("a", ("Ben", "Ben Winsor"), True)
+    assert (b.qid, b.answerable) == ("b", False)
+    assert dataset.groups[0].text is None
+
+
+def test_squad_is_detected_and_spans_shift_into_the_joined_text(tmp_path):
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    assert dataset.kind == "squad" and [g.name for g in dataset.groups] == ["Cats", "Trains"]
+    cats = dataset.groups[0]
+    assert cats.text == "Cats sleep sixteen hours a day.\n\nThey hunt at dawn. Whiskers sense air."
+    by_id = {q.qid: q for q in cats.questions}
+    for question in (by_id["c1"], by_id["c2"]):
+        assert question.spans
+        for (start, end), answer in zip(question.spans, question.answers):
+            assert cats.text[start:end] == answer
+    assert by_id["c2"].spans == ((33 + 13, 33 + 17),)  # second paragraph starts after 31 + 2 chars
+    assert not by_id["c3"].answerable and by_id["c3"].spans == ()  # plausible answers are not gold
+    assert dataset.groups[1].questions[0].spans == ((28, 32),)
+
+
+def test_limit_keeps_the_first_questions_in_file_order(tmp_path):
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD))).limited(2)
+    assert [q.qid for g in dataset.groups for q in g.questions] == ["c1", "c2"]
+    assert len(dataset.groups) == 1
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('{"id": "a", "question": "Q?"}\n', '"answers"'),
+    ('{"id": "a", "question": "", "answers": []}\n', '"question"'),
+    ('{"id": "a", "question": "Q?", "answers": []}\nnot json\n', "line 2 is not valid JSON"),
+    ('[{"question": "Q?", "answers": []}]', "JSON array"),
+    ('{"id": "a", "question": "Q?", "answers": []}\n{"id": "a", "question": "R?", "answers": []}\n', "repeats id"),
+    ("   \n", "empty"),
+])
+def test_malformed_jsonl_says_what_to_fix(tmp_path, text, fragment):
+    with pytest.raises(SourceError, match=fragment.replace("[", r"\[")):
+        load_dataset(write(tmp_path, "bad.jsonl", text))
+
+
+def test_missing_dataset_and_bad_squad_span(tmp_path):
+    with pytest.raises(SourceError, match="no such file"):
+        load_dataset(tmp_path / "nope.jsonl")
+    broken = json.loads(json.dumps(SQUAD))
+    broken["data"][1]["paragraphs"][0]["qas"][0]["answers"][0]["answer_start"] = 3
+    with pytest.raises(SourceError, match="not at answer_start 3"):
+        load_dataset(write(tmp_path, "bad.json", json.dumps(broken)))
+    with pytest.raises(SourceError, match="SQuAD 2.0 shape"):
+        load_dataset(write(tmp_path, "bad2.json", json.dumps({"data": [{"title": "x"}]})))
+
+
+def _citation(quote: str, start: int, passage_id: str, doc_id: str = "Cats") -> Citation:
+    return Citation(doc_id=doc_id, doc_title=doc_id, passage_id=passage_id, paragraph=1, section="body",
+                    section_label="body", quote=quote, start=start, end=start + len(quote), score=0.5,
+                    source_sha256="0")
+
+
+def test_judge_uses_spans_then_text_and_closest_when_abstaining(tmp_path):
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    text = dataset.groups[0].text
+    question = {q.qid: q for q in dataset.groups[0].questions}["c2"]
+    p1 = Passage(passage_id="p1", doc_id="Cats", paragraph=1, section="body", start=0, end=31,
+                 text=text[:31], sentences=())
+    p2 = Passage(passage_id="p2", doc_id="Cats", paragraph=2, section="body", start=33, end=len(text),
+                 text=text[33:], sentences=())
+    wrong = _citation("Cats sleep sixteen hours a day.", 0, "p1")
+    right = _citation("They hunt at dawn.", 33, "p2")
+    answer = Answer(question=question.question, abstained=True, confidence=0.1, closest=[wrong, right])
+    result = judge(answer, question, {"p1": p1, "p2": p2}, k=10, doc_id="Cats")
+    assert result.hits == (False, True) and result.passage_hits == (False, True)
+    assert result.abstained and result.first_quote == wrong.quote and result.answerable
+    # same offsets in another document do not count by span, only by text
+    other = _citation("Whiskers sense air.", 33, "p2", doc_id="Dogs")
+    assert judge(Answer(question="q", abstained=False, citations=[other]), question,
+                 {"p2": p2}, k=10, doc_id="Cats").hits == (False,)

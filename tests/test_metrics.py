@@ -1,0 +1,174 @@
+"""Metrics as pure functions, checked against numbers worked out by hand on five tiny questions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from retrieval.evaluation.metrics import (
+    QuestionResult, aurc, auroc, bootstrap_ci, bootstrap_intervals, compute_metrics, contains_answer,
+    exact_match, hit_at_k, hit_curve, macro_average, ndcg_at_k, normalize_answer, pick_threshold,
+    reciprocal_rank, rethreshold, risk_coverage, span_contains, token_f1,
+)
+from retrieval.evaluation.report import compare
+
+# Five questions. Answerable: q1 (first quote hits), q2 (third quote hits), q3 (no hit, abstained).
+# Unanswerable: q4 (abstained), q5 (answered).
+CASES = [
+    QuestionResult("q1", True, False, 0.9, (True, False, False), (True,), "The cat sat.", ("cat sat",)),
+    QuestionResult("q2", True, False, 0.6, (False, False, True), (False, True), "Dogs bark loudly.", ("the cat",)),
+    QuestionResult("q3", True, True, 0.2, (False, False, False, False), (False, False), "Birds fly.", ("fish",)),
+    QuestionResult("q4", False, True, 0.3, (), (), "Nothing here."),
+    QuestionResult("q5", False, False, 0.7, (), (), "Something else entirely."),
+]
+
+
+def test_normalisation_follows_squad_and_folds_curly_quotes():
+    assert normalize_answer("The  “Mongol” Dynasty’s") == "mongol dynastys"
+    assert normalize_answer("An apple, a pear and THE plum!") == "apple pear and plum"
+    assert normalize_answer("it’s") == normalize_answer("it's") == "its"
+    assert normalize_answer("Theatre") == "theatre"  # articles only as whole words
+
+
+def test_contains_answer_matches_whole_tokens_only():
+    assert contains_answer("It is an NGO based in the country.", "an NGO")
+    assert contains_answer("around “50” requests", '"50"')
+    assert not contains_answer("In 1990, it rained.", "1")
+    assert not contains_answer("anything", "the")  # a gold that normalises to nothing never hits
+
+
+def test_span_contains_needs_the_whole_gold_span():
+    assert span_contains(10, 20, 10, 20) and span_contains(0, 30, 12, 15)
+    assert not span_contains(10, 20, 15, 25)
+
+
+def test_exact_match_and_token_f1_by_hand():
+    assert exact_match("The cat sat.", ["cat sat"]) == 1.0
+    assert exact_match("cat", ["dog", "a cat"]) == 1.0
+    # pred tokens {cat, sat, on, mat}, gold {cat, on, mat}: P = 3/4, R = 1, F1 = 6/7
+    assert token_f1("the cat sat on the mat", ["cat on mat"]) == pytest.approx(6 / 7)
+    assert token_f1("dogs bark", ["fish", "bark"]) == pytest.approx(2 * 0.5 * 1 / 1.5)
+    assert token_f1("", ["cat"]) == 0.0
+
+
+def test_ranking_functions_by_hand():
+    assert hit_at_k((False, True), 1) == 0.0 and hit_at_k((False, True), 2) == 1.0
+    assert reciprocal_rank((False, False, True)) == pytest.approx(1 / 3)
+    assert reciprocal_rank((False, False, True), k=2) == 0.0
+    assert ndcg_at_k((True,), 10) == 1.0
+    assert ndcg_at_k((False, False, True), 10) == pytest.approx(0.5)  # 1/log2(4) over an ideal of 1
+    # hits at ranks 2 and 3: (1/log2 3 + 1/log2 4) / (1 + 1/log2 3)
+    assert ndcg_at_k((False, True, True), 10) == pytest.approx(
+        (1 / math.log2(3) + 0.5) / (1 + 1 / math.log2(3)))
+    assert ndcg_at_k((False, False), 10) == 0.0
+
+
+def test_auroc_by_hand():
+    # positives 0.9, 0.6, 0.2 against negatives 0.3, 0.7: 3 of 6 pairs ordered right
+    assert auroc([0.9, 0.6, 0.2, 0.3, 0.7], [True, True, True, False, False]) == pytest.approx(0.5)
+    assert auroc([0.9, 0.8, 0.1], [True, True, False]) == 1.0
+    assert auroc([0.5, 0.5], [True, False]) == 0.5  # ties count half
+    assert auroc([0.4, 0.2], [True, True]) is None  # one class only
+
+
+def test_risk_coverage_and_aurc_by_hand():
+    conf = [r.confidence for r in CASES]
+    correct = [r.correct for r in CASES]  # only q1
+    coverage, risk = risk_coverage(conf, correct)
+    # most confident first: q1 (right), q5, q2, q4, q3 (wrong)
+    assert coverage.tolist() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
+    assert risk.tolist() == pytest.approx([0, 1 / 2, 2 / 3, 3 / 4, 4 / 5])
+    assert aurc(conf, correct) == pytest.approx((0 + 1 / 2 + 2 / 3 + 3 / 4 + 4 / 5) / 5)
+
+
+def test_compute_metrics_on_five_questions_by_hand():
+    m = compute_metrics(CASES, k=10)
+    assert (m["n_questions"], m["n_answerable"], m["n_unanswerable"]) == (5, 3, 2)
+    assert m["hit@1"] == pytest.approx(1 / 3)
+    assert m["hit@3"] == pytest.approx(2 / 3)
+    assert m["hit@10"] == pytest.approx(2 / 3)
+    assert m["mrr"] == pytest.approx((1 + 1 / 3 + 0) / 3)
+    assert m["passage_hit@1"] == pytest.approx(1 / 3)
+    assert m["passage_hit@3"] == pytest.approx(2 / 3)
+    assert m["ndcg@10"] == pytest.approx((1 + 0.5 + 0) / 3)
+    assert m["abstain_recall"] == pytest.approx(1 / 2)
+    assert m["false_abstain_rate"] == pytest.approx(1 / 3)
+    assert m["abstain_auroc"] == pytest.approx(0.5)
+    assert m["mean_quote_chars"] == pytest.approx((12 + 17 + 10 + 13 + 24) / 5)
+    assert m["exact_match"] == pytest.approx(1 / 3)  # "The cat sat." == "cat sat" after normalising
+    assert m["f1"] == pytest.approx(1 / 3)
+    assert m["coverage"] == pytest.approx(3 / 5)
+    assert m["risk"] == pytest.approx(2 / 3)  # answered q1 (right), q2 and q5 (wrong)
+
+
+def test_baseline_metrics_leave_out_uncalibrated_abstention():
+    m = compute_metrics(CASES, k=3, abstention=False)
+    assert "abstain_recall" not in m and "false_abstain_rate" not in m
+    assert "abstain_auroc" in m and "ndcg@3" in m and "hit@10" not in m
+
+
+def test_empty_denominators_give_none():
+    m = compute_metrics([CASES[3]], k=10)  # one unanswerable question
+    assert m["hit@1"] is None and m["false_abstain_rate"] is None and m["abstain_auroc"] is None
+    assert m["abstain_recall"] == 1.0
+
+
+def test_pick_threshold_by_hand():
+    conf = [r.confidence for r in CASES]
+    answerable = [r.answerable for r in CASES]
+    first_hit = [r.first_hit for r in CASES]
+    # budget 0.10: only answering everything keeps false abstentions at 0 -> 1 correct (q1)
+    tight = pick_threshold(conf, answerable, first_hit, 0.10)
+    assert tight.threshold == pytest.approx(0.2) and tight.correct_decisions == 1
+    assert tight.false_abstain_rate == 0.0
+    # budget 0.5: t = 0.45 abstains on q3 and q4 -> q1 answered right, q4 abstained right
+    mid = pick_threshold(conf, answerable, first_hit, 0.5)
+    assert mid.threshold == pytest.approx(0.45) and mid.correct_decisions == 2
+    assert (mid.false_abstain_rate, mid.abstain_recall, mid.coverage) == pytest.approx((1 / 3, 1 / 2, 3 / 5))
+    # no budget: t = 0.8 answers only q1 and abstains on both unanswerable ones
+    loose = pick_threshold(conf, answerable, first_hit, 1.0)
+    assert loose.threshold == pytest.approx(0.8) and loose.correct_decisions == 3
+
+
+def test_rethreshold_changes_only_abstention():
+    again = rethreshold(CASES, 0.65)
+    assert [r.abstained for r in again] == [False, True, True, True, False]
+    assert [r.hits for r in again] == [r.hits for r in CASES]
+
+
+def test_macro_average_skips_undefined_and_adds_counts():
+    m = macro_average([
+        {"hit@1": 1.0, "n_answerable": 2, "abstain_auroc": None},
+        {"hit@1": 0.5, "n_answerable": 3, "abstain_auroc": 0.8},
+    ])
+    assert m == {"hit@1": 0.75, "n_answerable": 5, "abstain_auroc": 0.8}
+
+
+def test_bootstrap_is_seeded_and_macro_within_groups():
+    assert bootstrap_ci([[1, 1, 1]]) == [1.0, 1.0]
+    assert bootstrap_ci([[1, 1], [0, 0]]) == [0.5, 0.5]  # macro of two constant groups
+    values = [[1, 0, 1, 1, 0, 0, 1, 0, 1, 1]]
+    lo, hi = bootstrap_ci(values, seed=3)
+    assert lo < 0.6 < hi and bootstrap_ci(values, seed=3) == [lo, hi]
+    assert bootstrap_ci([[]]) is None
+    ci = bootstrap_intervals([CASES])
+    assert set(ci) == {"hit@1_ci95", "abstain_recall_ci95", "false_abstain_rate_ci95"}
+    assert ci["hit@1_ci95"][0] <= 1 / 3 <= ci["hit@1_ci95"][1]
+
+
+def test_hit_curve_is_macro_over_groups():
+    curve = hit_curve([CASES[:1], CASES[1:3]], k=3)
+    # group 1: q1 hits at 1; group 2: q2 hits at 3, q3 never -> 0, 0, 0.5
+    assert curve == pytest.approx([(1 + 0) / 2, (1 + 0) / 2, (1 + 0.5) / 2])
+
+
+def test_compare_marks_regressions_by_direction():
+    rows = {r["metric"]: r for r in compare(
+        {"hit@1": 0.5, "false_abstain_rate": 0.1, "n_questions": 10, "bm25/hit@1": 0.4, "dataset": "x"},
+        {"hit@1": 0.4, "false_abstain_rate": 0.05, "n_questions": 12, "bm25/hit@1": 0.4, "new": 1.0},
+    )}
+    assert set(rows) == {"hit@1", "false_abstain_rate", "n_questions", "bm25/hit@1"}
+    assert rows["hit@1"]["verdict"] == "worse" and rows["hit@1"]["delta"] == pytest.approx(-0.1)
+    assert rows["false_abstain_rate"]["verdict"] == "better"
+    assert rows["n_questions"]["verdict"] == "" and rows["bm25/hit@1"]["verdict"] == ""
