@@ -405,7 +405,7 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
         try:
             return answer_json(assistant.ask(question))
         except RetrievalError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(str(exc), print_exception=False) from None
 
     with gr.Blocks(title="Cited quotes from the source", analytics_enabled=False) as demo:
         gr.Markdown("## Ask the article\n" + INTRO, elem_id="intro")

@@ -1,0 +1,103 @@
+"""The running app, headless: `/ask` over `gradio_client` and plain HTTP returns the Answer as JSON."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest_app import AppServer, start_app, stop_app
+
+pytestmark = pytest.mark.slow
+
+ANSWERABLE = "How many requests for help has the Russia LGBT Network received?"
+UNANSWERABLE = "What is the boiling point of water on Mars?"
+
+
+@pytest.fixture(scope="module")
+def server(article_index: Path, tmp_path_factory) -> AppServer:
+    running = start_app(article_index, tmp_path_factory.mktemp("app") / "server.log")
+    yield running
+    stop_app(running)
+
+
+@pytest.fixture(scope="module")
+def client(server: AppServer):
+    from gradio_client import Client
+
+    return Client(server.url, verbose=False)
+
+
+def same(got: Any, want: Any) -> bool:
+    """Equal, with floats compared to 1e-6 (another process may round differently)."""
+    if isinstance(want, float) and isinstance(got, (int, float)):
+        return got == pytest.approx(want, abs=1e-6)
+    if isinstance(want, dict):
+        return isinstance(got, dict) and got.keys() == want.keys() and all(same(got[k], want[k]) for k in want)
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(same, got, want))
+    return got == want
+
+
+def test_ask_returns_the_python_api_answer(client, assistant):
+    got = client.predict(ANSWERABLE, api_name="/ask")
+    want = json.loads(assistant.ask(ANSWERABLE).model_dump_json())
+    assert same(got, want), (got, want)
+    assert not got["abstained"] and "around 50" in got["citations"][0]["quote"]
+    first = got["citations"][0]
+    assert assistant.documents[first["doc_id"]].text[first["start"]:first["end"]] == first["quote"]
+
+
+def test_ask_abstains_off_source(client):
+    got = client.predict(UNANSWERABLE, api_name="/ask")
+    assert got["abstained"] is True and got["citations"] == []
+    assert got["confidence"] < got["threshold"]
+
+
+def test_bad_question_gives_its_message(client, server):
+    with pytest.raises(Exception, match="question is empty"):
+        client.predict("   ", api_name="/ask")
+    assert server.proc.poll() is None
+    assert "Traceback" not in server.log_text()
+
+
+def test_script_in_question_comes_back_as_data(client):
+    question = "<img src=x onerror=alert(1)> <script>alert(2)</script> who rules?"
+    assert client.predict(question, api_name="/ask")["question"] == question
+
+
+def test_several_users_at_once(client):
+    questions = [ANSWERABLE, UNANSWERABLE, "Who rules Chechnya?", ANSWERABLE]
+    with ThreadPoolExecutor(len(questions)) as pool:
+        answers = list(pool.map(lambda q: client.predict(q, api_name="/ask"), questions))
+    assert [a["question"] for a in answers] == questions
+    assert same(answers[0], answers[3])
+
+
+def test_ask_is_the_only_public_endpoint(client):
+    api = client.view_api(return_format="dict", print_info=False)
+    assert list(api["named_endpoints"]) == ["/ask"]
+    params = api["named_endpoints"]["/ask"]["parameters"]
+    assert [p["parameter_name"] for p in params] == ["question"]
+
+
+def test_plain_http_two_step_call(server):
+    """The curl recipe in the README: POST the question, then read the event stream."""
+    post = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": [ANSWERABLE]}, timeout=30)
+    event_id = post.json()["event_id"]
+    stream = httpx.get(f"{server.url}/gradio_api/call/ask/{event_id}", timeout=60).text
+    lines = stream.splitlines()
+    assert "event: complete" in lines
+    data = lines[lines.index("event: complete") + 1].removeprefix("data: ")
+    (answer,) = json.loads(data)
+    assert answer["question"] == ANSWERABLE and "around 50" in answer["citations"][0]["quote"]
+
+
+def test_binds_localhost_and_no_share_link(server):
+    log = server.log_text()
+    assert f"http://127.0.0.1:{server.port}" in log
+    assert "gradio.live" not in log
