@@ -98,6 +98,7 @@ def run_eval_command(args) -> int:
         calibrated = [rethreshold(g, choice.threshold) for g in run.results["pipeline"]]
     metrics = summarise(run, n_resamples=args.bootstrap, seed=args.seed, calibration=choice,
                         calibrated_results=calibrated)
+    metrics["scorer"] = str(args.scorer) if args.scorer else "packaged"
     if choice is not None and args.save_scorer:
         args.save_scorer.parent.mkdir(parents=True, exist_ok=True)
         tuned = scorer.model_copy(update={"threshold": choice.threshold})

@@ -299,20 +299,21 @@ def _save(fig, path: Path) -> str:
 def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, compared_with, command) -> str:
     squad = run.dataset.kind == "squad"
     methods = list(run.methods)
-    parts = [
-        f"# Evaluation: {Path(run.dataset.path).name}",
+    header = [
         f"- dataset: `{run.dataset.path}` ({run.dataset.kind}; {metrics.get('n_questions')} questions, "
         f"{metrics.get('n_answerable')} answerable, {metrics.get('n_unanswerable')} unanswerable"
         + (f", {len(run.group_names)} articles" if squad else "") + ")",
         f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}",
-        f"- pipeline abstention threshold: {run.threshold:.4f} ({run.scorer_note or 'scorer without note'})",
+        f"- pipeline abstention threshold: {run.threshold:.4f}, scorer `{metrics.get('scorer', 'packaged')}` "
+        f"({run.scorer_note or 'no note'})",
         f"- averaging: {metrics['averaging']}; 95% intervals: percentile bootstrap over questions"
         + (" within each article" if squad else "") + ", fixed seed",
         f"- wall time of the evaluation: {metrics['seconds']:.1f} s",
     ]
     if command:
-        parts.append(f"- command: `{command}`")
-    parts.append("\n## Headline" + (" (macro average over articles)" if squad else ""))
+        header.append(f"- command: `{command}`")
+    parts = [f"# Evaluation: {Path(run.dataset.path).name}", "\n".join(header)]
+    parts.append("## Headline" + (" (macro average over articles)" if squad else ""))
     parts.append(summary_table(metrics, methods))
     parts.append(
         "Baselines quote the best sentence by BM25 (`bm25`) or by dense cosine (`dense`) alone. Their "
@@ -320,15 +321,15 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
         "score are reported."
     )
     if squad:
-        parts.append("\n## Micro average (all questions pooled)")
+        parts.append("## Micro average (all questions pooled)")
         parts.append(summary_table(metrics, methods, micro=True))
     if "calibration/threshold" in metrics:
-        parts.append("\n## Abstention calibration")
+        parts.append("## Abstention calibration")
         parts.append(_calibration_text(metrics) + ". The threshold maximises correct decisions (answered "
                      "with a hitting first quote, or abstained on an unanswerable question) subject to the "
                      "false-abstain budget; only the threshold of the scorer changes.")
     if squad and "per_article" in metrics:
-        parts.append("\n## Per article (pipeline)")
+        parts.append("## Per article (pipeline)")
         keys = ["n_answerable", "n_unanswerable", "hit@1", "hit@3", "mrr", "abstain_recall",
                 "false_abstain_rate", "abstain_auroc", "mean_quote_chars"]
         rows = ["| article | " + " | ".join(keys) + " | bm25 hit@1 | dense hit@1 |",
@@ -338,12 +339,12 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
         parts.append("\n".join(rows))
     if comparison is not None:
-        parts.append(f"\n## Change since `{compared_with}`")
+        parts.append(f"## Change since `{compared_with}`")
         parts.append("| metric | old | new | delta | |\n|---|---|---|---|---|\n" + "\n".join(
             f"| {r['metric']} | {_fmt(r['old'])} | {_fmt(r['new'])} | {r['delta']:+.4g} | {r['verdict']} |"
             for r in comparison
         ))
-    parts.append("\n## Plots")
+    parts.append("## Plots")
     parts.append(f"![hit@k]({plots['hit@k']})\n\n![risk-coverage]({plots['risk-coverage']})\n\n"
                  f"![confidence]({plots['confidence']})")
     parts.append(
