@@ -41,10 +41,26 @@ def make_index(vectors: np.ndarray, index_type: str = "auto"):
     return index
 
 
+# A query or a few run on one OpenMP thread: on 2 shared cores a parallel region for one query costs
+# far more than it saves (bench/RESULTS.md: flat 10k, 0.6 ms on one thread against ~20-60 ms on two
+# when the machine is busy). Batches keep every thread.
+SINGLE_THREAD_MAX_QUERIES = 8
+
+
 def search(index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Similarities and ids, `(n_queries, k)`; missing neighbours have id -1."""
+    import faiss
+
     k = max(1, min(k, index.ntotal)) if index.ntotal else 1
-    return index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    if len(queries) > SINGLE_THREAD_MAX_QUERIES:
+        return index.search(queries, k)
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        return index.search(queries, k)
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 def save(index, path: Path) -> None:
