@@ -12,7 +12,13 @@ from .errors import (
     ConfigError, IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError,
     QuestionError, RetrievalError, SourceError,
 )
-from .models import Answer, Citation, Document, Passage, PassageHit
+from .models import (
+    Answer, Citation, Document, Evidence, LedgerEntry, Passage, PassageHit, SpeakerQuestion,
+)
+from .quotes import (
+    attribute_span, build_ledger, ledger_metrics, parse_speaker_question, quotes_by,
+    speaker_question, who_said,
+)
 from .retriever import Retriever
 from .store import Manifest, build_index
 
@@ -20,4 +26,7 @@ __all__ = [
     "Answer", "Assistant", "ChunkSettings", "Citation", "ConfigError", "Document", "IndexBusyError",
     "IndexCorruptError", "IndexMissingError", "IndexStaleError", "Manifest", "Passage", "PassageHit",
     "QuestionError", "RetrievalError", "Retriever", "SourceError", "build_index",
+    # who said it (quotes.py)
+    "Evidence", "LedgerEntry", "SpeakerQuestion", "attribute_span", "build_ledger", "ledger_metrics",
+    "parse_speaker_question", "quotes_by", "speaker_question", "who_said",
 ]

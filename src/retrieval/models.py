@@ -111,3 +111,55 @@ class Answer(_Frozen):
     closest: list[Citation] = Field(
         default_factory=list, description="when abstaining: nearest passages, which are NOT answers"
     )
+
+
+QuoteKind = Literal["direct", "scare", "reported"]
+
+
+class Evidence(_Frozen):
+    """A span of the document that supports an attribution: `document.text[start:end] == text`."""
+
+    text: str
+    start: int
+    end: int
+
+
+class LedgerEntry(_Frozen):
+    """One quotation in a source, who said it, and the words that say so.
+
+    `kind` is "direct" for words inside quote marks, "scare" for short quoted terms that are not
+    speech (`speaker` is then None), "reported" for a sentence of reported speech ("she says it...").
+    `evidence` is the attribution ("Ms Smith says", "she says"); for a pronoun, `antecedent` is the
+    mention it was resolved to; `continued` marks a quote-only paragraph that takes the previous
+    paragraph's speaker, whose attribution is then the evidence.
+    """
+
+    citation: Citation
+    kind: QuoteKind
+    speaker: str | None = None
+    speaker_forms: tuple[str, ...] = ()
+    evidence: Evidence | None = None
+    antecedent: Evidence | None = None
+    continued: bool = False
+    nested: bool = False
+    confidence: float = Field(default=0.0, description="confidence in the attribution, in [0, 1]")
+
+    @property
+    def quote(self) -> str:
+        return self.citation.quote
+
+    @property
+    def start(self) -> int:
+        return self.citation.start
+
+    @property
+    def end(self) -> int:
+        return self.citation.end
+
+
+class SpeakerQuestion(_Frozen):
+    """A question about speakers: what a person said ("by") or who said some words ("who")."""
+
+    kind: Literal["by", "who"]
+    target: str = Field(description="the speaker's name for 'by', the quoted words for 'who'")
+    topic: str | None = Field(default=None, description="'about X' in 'What did Y say about X?'")

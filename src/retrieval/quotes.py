@@ -1,0 +1,1036 @@
+"""Who said it: a ledger of the quotations in a source, each attributed to its speaker.
+
+Rules (generic, no names built in):
+
+- Quote marks: curly “…” ‘…’ and straight "…" '…'; apostrophes (it’s, don't) are not marks. A
+  double quote left open at the end of a paragraph runs to its end (multi-paragraph quotes).
+- Kinds: words inside marks are "direct". Short quoted terms are "scare" (not speech): a quote of
+  at most four words in the document's secondary marks (single quotes where speech uses double),
+  a short quote nested inside another quote, or a quote of at most three words with no attribution.
+- Attribution, nearest first: in the quote's sentence, `“…,” SUBJECT says` / `“…,” says SUBJECT`
+  after the quote, `SUBJECT says (that) … “…”` / `SUBJECT said: “…”` before it; then another
+  attribution in the same paragraph; then, for a paragraph that is only a quotation, the previous
+  paragraph's attribution (`continued`, with that attribution as the evidence).
+- Subjects: names with honorifics ("Ms Sokirianskaia"), full names, role or organisation names
+  ("The Chechen Minister for Information"), appositives ("Jane Doe, a director at X, says"),
+  pronouns (he/she resolve to the last named person whose known gender fits, it/they to the last
+  named organisation) and definite descriptions ("the network" -> the last named "... Network").
+  Full names and later short forms are one speaker ("Jane Doe" ... "Ms Doe" ... "Doe").
+- Reported speech ("Ms Doe says it appears ...", "..., she says.") becomes "reported" entries.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .chunking import ChunkSettings, make_passages, sentence_spans
+from .models import (
+    SECTION_LABELS, Citation, Document, Evidence, LedgerEntry, Passage, SpeakerQuestion,
+)
+
+__all__ = [
+    "attribute_span", "build_ledger", "ledger_metrics", "name_matches", "normalize_text",
+    "parse_speaker_question", "quotes_by", "speaker_question", "who_said",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+
+SPEECH_VERBS = frozenset("""
+say says said saying tell tells told telling write writes wrote writing add adds added adding
+explain explains explained state states stated claim claims claimed argue argues argued insist
+insists insisted warn warns warned note notes noted continue continues continued recall recalls
+recalled reply replies replied respond responds responded ask asks asked announce announces
+announced declare declares declared post posts posted tweet tweets tweeted comment comments
+commented concede concedes conceded admit admits admitted acknowledge acknowledges acknowledged
+predict predicts predicted allege alleges alleged maintain maintains maintained
+""".split())
+AUXILIARIES = frozenset("has have had was is were will would also later then previously earlier "
+                        "once again has also had also".split())
+FEMALE_HONORIFICS = frozenset("ms mrs miss madam madame dame lady".split())
+MALE_HONORIFICS = frozenset("mr sir lord".split())
+HONORIFICS = FEMALE_HONORIFICS | MALE_HONORIFICS | frozenset("mx dr prof professor rev fr".split())
+ROLE_WORDS = frozenset("""
+minister president director secretary spokesman spokeswoman spokesperson chief chairman
+chairwoman chair head leader governor mayor senator ambassador prosecutor commissioner officer
+editor general judge prime premier chancellor king queen prince princess pope manager ceo founder
+adviser advisor counsel attorney sheriff inspector captain colonel deputy vice representative
+mp councillor coordinator researcher analyst
+""".split())
+ORG_WORDS = frozenset("""
+network group ministry council court committee government agency office party union association
+organisation organization watch foundation institute university police service services
+department commission bank company corporation inc ltd news times post press authority army
+forces assembly parliament senate congress kremlin federation centre center fund board trust
+society coalition alliance league club team media corp llc international tribunal bureau
+prosecutors community campaign project network
+""".split())
+DESCRIPTION_HEADS = ROLE_WORDS | ORG_WORDS | frozenset(
+    "official officials spokespeople statement source sources activists activist lawyer lawyers "
+    "researchers experts expert investigators witnesses witness".split())
+NAME_STOP = frozenset("""
+however yesterday today tonight earlier later meanwhile but and in on at last this that then
+when while after before since although though because so also still now
+""".split())
+CONNECTORS = frozenset("of for and de da del della van von bin al la le du der den on".split())
+PRONOUNS = frozenset("he she they it we".split())
+GENERIC_NAMES = frozenset("article report story source text document piece author writer it "
+                          "he she they this that".split())
+
+_OPEN_D, _CLOSE_D, _STRAIGHT_D = "“„«", "”»", '"'
+_OPEN_S, _CLOSE_S, _STRAIGHT_S = "‘‹", "’›", "'"
+_QUOTE_CHARS = _OPEN_D + _CLOSE_D + _STRAIGHT_D + _OPEN_S + _CLOSE_S + _STRAIGHT_S
+_WORD = re.compile(r"[\w’'\-.&]+")
+_TOKEN = re.compile(r"\S+")
+
+# ---------------------------------------------------------------------------------------------
+# Text normalisation and name matching
+
+
+_PUNCT = frozenset(string.punctuation) - {"/"}
+
+
+def normalize_text(text: str) -> str:
+    """SQuAD-style: fold quotes, lowercase, drop punctuation and articles, fold whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    for ch in "‘’‚‛′`´":
+        text = text.replace(ch, "'")
+    for ch in "“”„‟″«»":
+        text = text.replace(ch, '"')
+    text = text.lower()
+    text = "".join(" " if ch in "–—…•/" else ch for ch in text if ch not in _PUNCT)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def _name_tokens(name: str) -> list[str]:
+    tokens = normalize_text(name.replace("’s", "").replace("'s", "")).split()
+    return [t for t in tokens if t not in HONORIFICS]
+
+
+def _token_like(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def name_matches(query: str, name: str | None) -> bool:
+    """Does `query` name the speaker `name`? Full names, short forms and honorifics, any case.
+
+    "Sokirianskaia", "ms sokirianskaia" and "Ekaterina Sokirianskaia" all name "Ekaterina
+    Sokirianskaia"; "the network" names "Russia LGBT Network"; "Elena Doe" does not name "Jane Doe".
+    Slight misspellings of long tokens (transliterations) are tolerated.
+    """
+    if not name:
+        return False
+    asked, full = _name_tokens(query), _name_tokens(name)
+    if not asked or not full:
+        return False
+    return all(any(_token_like(a, f) for f in full) for a in asked)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote marks
+
+
+@dataclass
+class _Quote:
+    open: int  # index of the opening mark
+    close: int | None  # index of the closing mark; None: runs to the paragraph end
+    start: int  # quoted text, trimmed
+    end: int
+    family: str  # "double" | "single"
+    depth: int = 0
+    paragraph: int = 0
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def find_quotes(text: str, start: int, end: int) -> list[_Quote]:
+    """Quotations in `text[start:end]` (one paragraph), outermost and nested."""
+    marks: list[tuple[int, str, str]] = []  # (index, family, "open"|"close"|"either")
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in _QUOTE_CHARS:
+            continue
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        family = "double" if ch in _OPEN_D + _CLOSE_D + _STRAIGHT_D else "single"
+        if ch in _OPEN_D + _OPEN_S:
+            role = "open"
+        elif ch in _CLOSE_D + _CLOSE_S:
+            if family == "single" and _is_word(prev) and _is_word(nxt):
+                continue  # apostrophe: it’s
+            role = "close"
+        else:  # straight mark: decide from its neighbours
+            if family == "single" and _is_word(prev) and _is_word(nxt):
+                continue
+            before_open = prev.isspace() or prev in "([{—–-/" + _OPEN_D + _OPEN_S
+            if before_open and not nxt.isspace():
+                role = "open"
+            elif not prev.isspace():
+                role = "close"
+            else:
+                continue
+        marks.append((i, family, role))
+    stack: list[tuple[int, str]] = []
+    pairs: list[tuple[int, int | None, str]] = []
+    for i, family, role in marks:
+        if role == "open":
+            stack.append((i, family))
+            continue
+        match = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == family), None)
+        if match is None:
+            continue  # a closing mark with nothing to close: an apostrophe (networks’) or a typo
+        pairs.append((stack[match][0], i, family))
+        del stack[match:]
+    if stack and stack[0][1] == "double":  # left open: the quote continues in the next paragraph
+        pairs.append((stack[0][0], None, "double"))
+    quotes = []
+    for o, c, family in pairs:
+        lo, hi = o + 1, (c if c is not None else end)
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if hi > lo:
+            quotes.append(_Quote(open=o, close=c, start=lo, end=hi, family=family))
+    quotes.sort(key=lambda q: q.open)
+    for q in quotes:
+        q_end = q.close if q.close is not None else end
+        q.depth = sum(
+            1 for p in quotes if p is not q and p.open < q.open and (p.close or end) > q_end
+        )
+    return quotes
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W_]+(?:[’'\-][^\W_]+)*", text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Noun phrases that can be speakers
+
+
+@dataclass
+class _NP:
+    kind: str  # "pronoun" | "person" | "role" | "org" | "desc"
+    text: str  # as written (without a leading "The")
+    honorific: str | None = None
+
+
+def _is_cap(token: str) -> bool:
+    token = token.strip("()")
+    return bool(token) and token[0].isupper()
+
+
+def parse_np(phrase: str) -> _NP | None:
+    """A speaker noun phrase filling all of `phrase`, or None."""
+    phrase = phrase.strip().strip(",;:—–-").strip()
+    tokens = phrase.split()
+    if not tokens or len(tokens) > 8 or any(re.search(r"[,;:()\"“”‘’]$|^[‘“\"]", t) for t in tokens):
+        return None
+    lower = [t.lower().rstrip(".") for t in tokens]
+    if len(tokens) == 1 and lower[0] in PRONOUNS:
+        return _NP("pronoun", lower[0])
+    article = lower[0] == "the"
+    body, lbody = (tokens[1:], lower[1:]) if article else (tokens, lower)
+    if not body:
+        return None
+    if all(_is_cap(t) or (i and lt in CONNECTORS) for i, (t, lt) in enumerate(zip(body, lbody))) \
+            and _is_cap(body[-1]):
+        if lbody[0] in NAME_STOP:
+            return None
+        text = " ".join(body)
+        if lbody[0] in HONORIFICS and len(body) >= 2:
+            return _NP("person", text, honorific=lbody[0])
+        roles = [i for i, lt in enumerate(lbody) if lt in ROLE_WORDS]
+        if any(lt in ORG_WORDS for lt in lbody) or all(t.isupper() and len(t) > 1 for t in body):
+            return _NP("org", text)
+        if roles:
+            after = body[roles[-1] + 1:]
+            if after and not article and all(_is_cap(t) for t in after) and len(after) <= 3:
+                return _NP("person", " ".join(after), honorific=lbody[roles[-1]])
+            return _NP("role", text)
+        if article:
+            return _NP("org", text)
+        if len(body) <= 4 and all(t.isalpha() or "-" in t or "’" in t or "'" in t for t in body):
+            return _NP("person", text)
+        return None
+    if article and 1 <= len(body) <= 4 and lbody[-1].isalpha() and lbody[-1] in DESCRIPTION_HEADS:
+        return _NP("desc", " ".join(body))
+    return None
+
+
+def suffix_np(text: str) -> tuple[int, _NP] | None:
+    """The longest speaker noun phrase that ends `text`, as (offset in `text`, phrase)."""
+    stripped = text.rstrip()
+    tokens = list(_TOKEN.finditer(stripped))
+    best = None
+    for k in range(len(tokens) - 1, max(-1, len(tokens) - 9), -1):
+        np_ = parse_np(stripped[tokens[k].start():])
+        if np_ is not None:
+            best = (tokens[k].start(), np_)
+        elif best is not None and k < len(tokens) - 4:
+            break
+    if best is not None:  # start at an honorific inside the phrase ("Yesterday Ms Doe")
+        off, np_ = best
+        return off, np_
+    return None
+
+
+def prefix_np(text: str) -> tuple[int, int, _NP] | None:
+    """The longest speaker noun phrase that starts `text` (after spaces), with its offsets."""
+    lead = len(text) - len(text.lstrip())
+    clause = re.split(r"[,;:.!?—–]|\s[-]\s", text[lead:], maxsplit=1)[0]
+    tokens = list(_TOKEN.finditer(clause))
+    for k in range(min(len(tokens), 8), 0, -1):
+        end = tokens[k - 1].end()
+        np_ = parse_np(clause[:end])
+        if np_ is not None:
+            return lead, lead + end, np_
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Attributions
+
+
+@dataclass
+class _Attribution:
+    subject_start: int
+    subject_end: int
+    verb_start: int
+    verb_end: int
+    np: _NP
+    post_quote: bool  # directly follows a closing quote mark
+    entity: "_Entity | None" = None
+    antecedent: tuple[int, int] | None = None
+    confidence: float = 1.0
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(self.subject_start, self.verb_start), max(self.subject_end, self.verb_end)
+
+
+def _verbs(text: str, lo: int, hi: int) -> Iterable[re.Match]:
+    for m in re.finditer(r"[A-Za-z]+", text[lo:hi]):
+        if m.group().lower() in SPEECH_VERBS:
+            yield m
+
+
+def _skip_aux(before: str) -> str:
+    """`before` without trailing auxiliaries ("she has also" -> "she")."""
+    while True:
+        m = re.search(r"(\s+)([A-Za-z]+)\s*$", before)
+        if not m or m.group(2).lower() not in AUXILIARIES:
+            return before
+        before = before[:m.start()]
+
+
+def _subject_before(text: str, lo: int, verb_at: int) -> tuple[int, int, _NP] | None:
+    """Subject of a verb at `verb_at`, found in `text[lo:verb_at]`, with appositives skipped."""
+    before = _skip_aux(text[lo:verb_at])
+    if not before.strip():
+        return None
+    trimmed = before.rstrip()
+    if not trimmed.endswith(","):
+        found = suffix_np(trimmed)
+        if found is None:
+            return None
+        off, np_ = found
+        return lo + off, lo + len(trimmed), np_
+    inner = trimmed[:-1]
+    cut = inner.rfind(",")
+    segment = inner[cut + 1:]
+    named = parse_np(segment)
+    if named is not None and named.kind in ("person", "org", "role"):  # "..., Jane Doe, telling"
+        seg_lo = cut + 1 + (len(segment) - len(segment.lstrip()))
+        return lo + seg_lo, lo + len(inner), named
+    if cut < 0:
+        return None
+    found = suffix_np(inner[:cut])  # "Jane Doe, a director at X, says"
+    if found is None or found[1].kind == "desc":
+        return None
+    off, np_ = found
+    return lo + off, lo + len(inner[:cut].rstrip()), np_
+
+
+def attributions_in(text: str, lo: int, hi: int, *, after_quote: bool = False) -> list[_Attribution]:
+    """Speech attributions in `text[lo:hi]`, a stretch outside quote marks, in order.
+
+    With `after_quote`, the stretch starts right after a closing mark: a subject-verb pair or an
+    inverted verb-subject pair at its very start is flagged `post_quote`.
+    """
+    out: list[_Attribution] = []
+    if after_quote:
+        lead = re.match(r"[\s,;:.!?—–-]*", text[lo:hi]).end()
+        start = lo + lead
+        for m in _verbs(text, start, hi):
+            v0, v1 = start + m.start(), start + m.end()
+            subject = parse_np(_skip_aux(text[start:v0]))
+            if subject is not None:
+                s_text = _skip_aux(text[start:v0]).rstrip()
+                out.append(_Attribution(start, start + len(s_text), v0, v1, subject, True))
+            elif not text[start:v0].strip():  # inverted: "…,” says Ms Doe."
+                found = prefix_np(text[v1:hi])
+                if found is not None:
+                    a, b, np_ = found
+                    out.append(_Attribution(v1 + a, v1 + b, v0, v1, np_, True))
+            break  # only the first verb can attach to the quote
+    for m in _verbs(text, lo, hi):
+        v0, v1 = lo + m.start(), lo + m.end()
+        if any(a.verb_start == v0 for a in out):
+            continue
+        subject = _subject_before(text, lo, v0)
+        if subject is not None:
+            a, b, np_ = subject
+            if np_.kind == "pronoun" and text[a:b].lower() in ("it", "they") and \
+                    re.match(r"\s*(is|was|would|will|seems)\b", text[v1:hi]):
+                continue
+            out.append(_Attribution(a, b, v0, v1, np_, False))
+            continue
+        if re.match(r"\s*,?\s*$", text[max(lo, v0 - 3):v0]) and text[lo:v0].rstrip().endswith(","):
+            found = prefix_np(text[v1:hi])  # "…, says Ms Doe."
+            if found is not None and found[2].kind != "pronoun":
+                a, b, np_ = found
+                out.append(_Attribution(v1 + a, v1 + b, v0, v1, np_, False))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Speakers: named entities, short forms, pronouns
+
+
+@dataclass(eq=False)
+class _Entity:
+    kind: str  # "person" | "role" | "org"
+    names: list[str] = field(default_factory=list)
+    gender: str | None = None
+    strong: bool = False  # a speaker, or named with an honorific
+
+    @property
+    def surname(self) -> str | None:
+        if self.kind != "person":
+            return None
+        return _name_tokens(self.names[0])[-1] if self.names and _name_tokens(self.names[0]) else None
+
+    @property
+    def display(self) -> str:
+        bare = [n for n in self.names if n.split()[0].lower().rstrip(".") not in HONORIFICS]
+        return max(bare or self.names, key=lambda n: (len(n.split()), len(n)))
+
+    def forms(self) -> tuple[str, ...]:
+        forms = list(dict.fromkeys(self.names))
+        return tuple(sorted(forms, key=lambda n: (-len(n.split()), n)))
+
+
+class _Speakers:
+    def __init__(self):
+        self.entities: list[_Entity] = []
+
+    def add(self, np_: _NP, strong: bool = True) -> _Entity | None:
+        """The entity a named phrase refers to, created or joined by short form."""
+        if np_.kind in ("pronoun", "desc"):
+            return None
+        tokens = _name_tokens(np_.text)
+        if not tokens:
+            return None
+        gender = ("F" if np_.honorific in FEMALE_HONORIFICS
+                  else "M" if np_.honorific in MALE_HONORIFICS else None)
+        for entity in self.entities:
+            if np_.kind == "person" and entity.kind == "person":
+                theirs = _name_tokens(entity.display)
+                if tokens[-1] == theirs[-1] and (
+                    len(tokens) == 1 or len(theirs) == 1 or tokens[:-1] == theirs[:-1]
+                ):
+                    break
+            elif np_.kind == entity.kind and tokens == _name_tokens(entity.display):
+                break
+        else:
+            entity = _Entity(kind=np_.kind)
+            self.entities.append(entity)
+        if np_.text not in entity.names:
+            entity.names.append(np_.text)
+        entity.gender = entity.gender or gender
+        entity.strong = entity.strong or strong or np_.honorific in HONORIFICS
+        return entity
+
+    def by_description(self, np_: _NP, before: int, mentions: list[tuple[int, _Entity]]):
+        words = _name_tokens(np_.text)
+        head, modifiers = words[-1], words[:-1]
+        for pos, entity in reversed(mentions):
+            if pos >= before:
+                continue
+            for name in entity.names:
+                tokens = _name_tokens(name)
+                if tokens and tokens[-1] == head and all(m in tokens for m in modifiers):
+                    return pos, entity
+        return None
+
+
+def _fits(pronoun: str, entity: _Entity) -> bool:
+    if pronoun == "she":
+        return entity.kind in ("person", "role") and entity.gender != "M"
+    if pronoun == "he":
+        return entity.kind in ("person", "role") and entity.gender != "F"
+    if pronoun == "it":
+        return entity.kind == "org"
+    return entity.kind == "org" or pronoun == "they"
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger
+
+
+@dataclass
+class _Item:
+    quote: _Quote | None
+    start: int
+    end: int
+    paragraph: int
+    kind: str
+    attribution: _Attribution | None = None
+    continued: bool = False
+    confidence: float = 0.0
+
+
+_LEDGER_CACHE: dict[tuple[str, str, int], list[LedgerEntry]] = {}
+
+
+def build_ledger(
+    document: Document,
+    passages: Sequence[Passage] | None = None,
+    *,
+    include_reported: bool = True,
+) -> list[LedgerEntry]:
+    """Every quotation in `document`, in order, with its speaker and the evidence.
+
+    Args:
+        document: an ingested document (`load_document`, or `Retriever.documents[doc_id]`).
+        passages: the document's passages, to fill `Citation.passage_id` as the index has them;
+            by default the document is chunked with the default `ChunkSettings`.
+        include_reported: also list sentences of reported speech (kind "reported").
+
+    Example:
+        >>> ledger = build_ledger(load_document("data/sbs-2017-04-19-chechnya.txt"))
+        >>> [(e.speaker, e.quote) for e in ledger if e.kind == "direct"][0]
+        ('Ekaterina Sokirianskaia', "It is a real disaster, it's getting out of control,")
+    """
+    key = (document.doc_id, document.sha256, hash(tuple(p.passage_id for p in passages or ())))
+    if key not in _LEDGER_CACHE:
+        if len(_LEDGER_CACHE) > 256:
+            _LEDGER_CACHE.clear()
+        _LEDGER_CACHE[key] = _build(document, passages)
+    ledger = _LEDGER_CACHE[key]
+    return ledger if include_reported else [e for e in ledger if e.kind != "reported"]
+
+
+def _build(document: Document, passages: Sequence[Passage] | None) -> list[LedgerEntry]:
+    text = document.text
+    paragraphs = document.paragraphs
+    quotes: list[_Quote] = []
+    for p in paragraphs:
+        for q in find_quotes(text, p.start, p.end):
+            q.paragraph = p.number
+            quotes.append(q)
+    top = [q for q in quotes if q.depth == 0]
+    long_by_family = {f: sum(1 for q in top if q.family == f and _words(text[q.start:q.end]) > 4)
+                      for f in ("double", "single")}
+    primary = "single" if long_by_family["single"] > long_by_family["double"] else "double"
+
+    def masked(lo: int, hi: int) -> bool:
+        return any(q.open <= lo and hi <= (q.close if q.close is not None else q.end) + 1 for q in top)
+
+    # 1. Raw attributions: around each top-level quote and in every sentence outside quotes.
+    raw: dict[tuple[int, int], _Attribution] = {}
+    sentences: dict[int, list[tuple[int, int]]] = {}
+    for p in paragraphs:
+        spans = [(s.start, s.end) for s in p.sentences] or [(p.start, p.end)]
+        sentences[p.number] = spans
+        para_top = sorted((q for q in top if q.paragraph == p.number), key=lambda q: q.open)
+        cuts = [p.start]
+        for q in para_top:
+            cuts += [q.open, (q.close + 1) if q.close is not None else p.end]
+        cuts.append(p.end)
+        for k in range(0, len(cuts), 2):
+            lo, hi = cuts[k], cuts[k + 1]
+            if hi <= lo:
+                continue
+            after = k > 0
+            # split the stretch at sentence ends so that subjects stay in their sentence
+            bounds = sorted({lo, hi, *(e for _, e in spans if lo < e < hi)})
+            for a, b in zip(bounds, bounds[1:]):
+                for att in attributions_in(text, a, b, after_quote=after and a == lo):
+                    raw.setdefault((att.subject_start, att.verb_start), att)
+    attributions = sorted(raw.values(), key=lambda a: a.span)
+
+    # 2. Entities from named subjects and honorific mentions, then their mentions in order.
+    speakers = _Speakers()
+    for att in attributions:
+        att.entity = speakers.add(att.np)
+    for m in re.finditer(r"\b(Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w’'\-]+", text):
+        if not masked(m.start(), m.end()):
+            np_ = parse_np(m.group())
+            if np_ is not None:
+                speakers.add(np_)
+    for m in re.finditer(r"(?<![\w’'])(?:[A-Z][\w’'\-]+[ \t]+){1,4}[A-Z][\w’'\-]+", text):
+        if masked(m.start(), m.end()):
+            continue
+        phrase = re.sub(r"[’']s$", "", m.group())
+        np_ = parse_np(phrase) or parse_np(phrase.split(None, 1)[1])  # sentence-initial word
+        if np_ is not None and np_.kind == "person":
+            speakers.add(np_, strong=False)  # named in passing: joins short forms, weak antecedent
+    named: list[tuple[int, int, _Entity]] = []  # mentions by name, outside quotes
+    for entity in speakers.entities:
+        forms = set(entity.names)
+        if entity.kind == "person" and entity.surname and len(_name_tokens(entity.display)) > 1:
+            forms.add(entity.display.split()[-1])
+        for form in forms:
+            for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text,
+                                 flags=0 if entity.kind == "person" else re.IGNORECASE):
+                if not masked(m.start(), m.end()):
+                    named.append((m.start(), m.end(), entity))
+    named = [m for m in named if not any(  # "Doe" inside "Jane Doe" is one mention
+        o is not m and o[0] <= m[0] and m[1] <= o[1] and (o[0], o[1]) != (m[0], m[1]) for o in named)]
+    named = sorted(set(named), key=lambda m: (m[0], m[1], id(m[2])))
+    mentions: list[tuple[int, _Entity]] = [(a, e) for a, _, e in named]
+
+    def last_named(entity: _Entity, before: int) -> tuple[int, int] | None:
+        found = [(a, b) for a, b, e in named if e is entity and a < before]
+        return found[-1] if found else None
+
+    # 3. Resolve pronouns and descriptions in reading order.
+    for att in attributions:
+        if att.np.kind == "pronoun":
+            pronoun = att.np.text
+            para_start = next(p.start for p in paragraphs if p.start <= att.subject_start <= p.end)
+            fitting = [(pos, e) for pos, e in mentions
+                       if pos < att.subject_start and _fits(pronoun, e)]
+            ranked = ([m for m in fitting if m[0] >= para_start] or [m for m in fitting if m[1].strong]
+                      or fitting)  # same paragraph, then the last speaker, then anyone named
+            if ranked:
+                entity = ranked[-1][1]
+                att.entity, att.confidence = entity, 0.9
+                if pronoun in ("she", "he") and entity.kind == "person":
+                    entity.gender = entity.gender or ("F" if pronoun == "she" else "M")
+        elif att.np.kind == "desc":
+            found = speakers.by_description(att.np, att.subject_start, mentions)
+            if found is not None:
+                att.entity, att.confidence = found[1], 0.9
+        if att.entity is not None:
+            if att.np.kind in ("pronoun", "desc"):
+                att.antecedent = last_named(att.entity, att.subject_start)
+            mentions.append((att.subject_start, att.entity))
+            mentions.sort(key=lambda m: m[0])
+
+    # 4. Quotes: kind and attribution.
+    def sentence_of(paragraph: int, pos: int) -> tuple[int, int]:
+        for a, b in sentences[paragraph]:
+            if a <= pos < b:
+                return a, b
+        return sentences[paragraph][0][0], sentences[paragraph][-1][1]
+
+    para_atts: dict[int, list[_Attribution]] = {}
+    para_of = {}
+    for p in paragraphs:
+        for att in attributions:
+            if p.start <= att.subject_start < p.end:
+                para_atts.setdefault(p.number, []).append(att)
+                para_of[id(att)] = p.number
+
+    items: list[_Item] = []
+    for q in quotes:
+        n_words = _words(text[q.start:q.end])
+        if q.depth > 0:
+            kind = "scare" if n_words <= 4 else "direct"
+            items.append(_Item(q, q.start, q.end, q.paragraph, kind))
+            continue
+        if q.family != primary and n_words <= 4:
+            items.append(_Item(q, q.start, q.end, q.paragraph, "scare"))
+            continue
+        s_lo, s_hi = sentence_of(q.paragraph, q.open)
+        e_lo, e_hi = sentence_of(q.paragraph, q.close if q.close is not None else q.end - 1)
+        close = q.close if q.close is not None else q.end
+        local = [a for a in para_atts.get(q.paragraph, ())
+                 if s_lo <= a.subject_start < e_hi or s_lo <= a.verb_start < e_hi]
+        after = [a for a in local if a.post_quote and close < a.span[0]
+                 and not any(close < o.open < a.span[0] for o in top)]
+        before = [a for a in local if a.span[1] <= q.open and not a.post_quote]
+        prior_post = [a for a in local if a.post_quote and a.span[1] <= q.open
+                      and not any(a.span[1] <= o.open < q.open for o in top if o is not q)]
+        chosen = (after[:1] or prior_post[-1:] or before[:1])
+        item = _Item(q, q.start, q.end, q.paragraph, "direct")
+        if chosen:
+            item.attribution, item.confidence = chosen[0], chosen[0].confidence
+        items.append(item)
+
+    # reported speech: sentences whose attribution is followed by a clause, or ends them
+    reported: list[_Item] = []
+    for p in paragraphs:
+        for s_lo, s_hi in sentences[p.number]:
+            for att in para_atts.get(p.number, ()):
+                if att.post_quote or not (s_lo <= att.span[0] < s_hi):
+                    continue
+                rest = text[att.verb_end:s_hi]
+                if att.verb_start < att.subject_start:  # "…, says Ms Doe."
+                    rest = text[att.subject_end:s_hi]
+                head = re.split(r"[“\"‘]", rest, maxsplit=1)[0]
+                clause_after = _words(re.sub(r"^\W*(that\b)?", "", head)) >= 3 \
+                    and att.subject_start < att.verb_start
+                tail = text[s_lo:att.span[0]].rstrip()
+                clause_before = (tail.endswith(",") and _words(tail) >= 3 and
+                                 not re.search(r"[”\"’]\s*,?$", tail) and _words(rest) <= 4)
+                if clause_after:
+                    reported.append(_Item(None, att.span[0], s_hi, p.number, "reported", att,
+                                          confidence=att.confidence))
+                    break
+                if clause_before:
+                    reported.append(_Item(None, s_lo, s_hi, p.number, "reported", att,
+                                          confidence=att.confidence))
+                    break
+
+    # quotes without attribution in their sentence: the paragraph's, then continuation
+    last_attribution: dict[int, _Attribution] = {}
+    continued_from: dict[int, _Attribution] = {}
+    by_paragraph = {p.number: p for p in paragraphs}
+    for p in paragraphs:
+        own = [i for i in items if i.paragraph == p.number and i.kind == "direct" and i.quote.depth == 0]
+        attributed = [i for i in own if i.attribution is not None]
+        pending = [i for i in own if i.attribution is None]
+        for item in pending:
+            near = sorted(para_atts.get(p.number, ()), key=lambda a: (a.span[0] > item.start,
+                                                                        abs(a.span[0] - item.start)))
+            near = [a for a in near if a.entity is not None or a.np.kind != "pronoun"]
+            if near:
+                item.attribution, item.confidence = near[0], 0.8 * near[0].confidence
+        pending = [i for i in own if i.attribution is None]
+        residue = text[p.start:p.end]
+        for q in sorted((i.quote for i in own), key=lambda q: -q.open):
+            close = q.close if q.close is not None else p.end - 1
+            residue = residue[:q.open - p.start] + residue[close + 1 - p.start:]
+        only_quotes = own and not re.search(r"[^\W_]", residue)
+        prev = by_paragraph.get(p.number - 1)
+        if pending and only_quotes and p.section == "body" and prev is not None \
+                and prev.number in last_attribution:
+            for item in pending:
+                item.attribution = last_attribution[prev.number]
+                item.continued, item.confidence = True, 0.8 * item.attribution.confidence
+            continued_from[p.number] = last_attribution[prev.number]
+        candidates = [a for a in para_atts.get(p.number, ()) if a.entity is not None]
+        if candidates:
+            last_attribution[p.number] = candidates[-1]
+        elif p.number in continued_from:
+            last_attribution[p.number] = continued_from[p.number]
+
+    for item in items:  # short unattributed fragments are terms, not speech
+        if item.kind == "direct" and item.attribution is None and item.quote.depth == 0:
+            if _words(text[item.start:item.end]) <= 3 and not _only_quote_paragraph(
+                    text, by_paragraph[item.paragraph], item.quote):
+                item.kind = "scare"
+
+    # 5. Citations.
+    passages = list(passages) if passages is not None else make_passages(document, ChunkSettings())
+    passages = [ps for ps in passages if ps.doc_id == document.doc_id]
+    entries = []
+    for item in sorted(items + reported, key=lambda i: (i.start, i.kind != "reported")):
+        att = item.attribution
+        entity = att.entity if att is not None else None
+        speaker = None
+        if item.kind != "scare" and att is not None:
+            speaker = entity.display if entity is not None else (
+                None if att.np.kind == "pronoun" else text[att.subject_start:att.subject_end])
+        if item.kind != "scare" and speaker is None:
+            att = None
+        passage = _passage_for(passages, item.start, item.end)
+        paragraph = by_paragraph[item.paragraph]
+        citation = Citation(
+            doc_id=document.doc_id, doc_title=document.title,
+            passage_id=passage.passage_id if passage else f"{document.doc_id}:p{item.paragraph:04d}",
+            paragraph=item.paragraph, section=paragraph.section,
+            section_label=SECTION_LABELS[paragraph.section], quote=text[item.start:item.end],
+            start=item.start, end=item.end, score=item.confidence if speaker else 0.0,
+            source_sha256=document.sha256, speaker=speaker,
+            quote_kind=None if item.kind == "scare" else item.kind,
+        )
+        evidence = antecedent = None
+        if att is not None and speaker is not None:
+            a, b = att.span
+            evidence = Evidence(text=text[a:b], start=a, end=b)
+            if att.antecedent is not None:
+                a, b = att.antecedent
+                antecedent = Evidence(text=text[a:b], start=a, end=b)
+        entries.append(LedgerEntry(
+            citation=citation, kind=item.kind, speaker=speaker,
+            speaker_forms=entity.forms() if entity is not None and speaker else (),
+            evidence=evidence, antecedent=antecedent, continued=item.continued,
+            nested=bool(item.quote and item.quote.depth), confidence=citation.score,
+        ))
+    return entries
+
+
+def _only_quote_paragraph(text: str, paragraph, quote: _Quote) -> bool:
+    close = quote.close if quote.close is not None else paragraph.end - 1
+    residue = text[paragraph.start:quote.open] + text[close + 1:paragraph.end]
+    return not re.search(r"[^\W_]", residue)
+
+
+def _passage_for(passages: Sequence[Passage], start: int, end: int) -> Passage | None:
+    best, overlap = None, 0
+    for p in passages:
+        o = min(end, p.end) - max(start, p.start)
+        if o > overlap:
+            best, overlap = p, o
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions about speakers
+
+
+_STOP = frozenset("is are was were be been of to in and or that this it its for on by with as at from "
+                  "about what who how did does do say said".split())
+
+
+def quotes_by(
+    ledger: Sequence[LedgerEntry], name: str, *, about: str | None = None,
+    kinds: Iterable[str] = ("direct", "reported"),
+) -> list[LedgerEntry]:
+    """Entries whose speaker is `name` (full name or short form, any case), in document order.
+
+    With `about`, entries sharing more of its words come first (document order among equals).
+    """
+    kinds = set(kinds)
+    found = [
+        e for e in ledger
+        if e.kind in kinds and e.speaker and (
+            name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)
+        )
+    ]
+    if about:
+        topic = {t for t in normalize_text(about).split() if t not in _STOP}
+        found.sort(key=lambda e: -len(topic & set(normalize_text(e.quote).split())))
+    return found
+
+
+def _content_tokens(text: str) -> list[str]:
+    return normalize_text(text).split()
+
+
+def quote_similarity(asked: str, quote: str) -> float:
+    """How well `asked` matches `quote`: 1.0 for containment either way, else token overlap."""
+    a, q = normalize_text(asked), normalize_text(quote)
+    if not a or not q:
+        return 0.0
+    if a in q or (q in a and len(q.split()) >= 1 and len(q) >= 0.5 * len(a)):
+        return 1.0
+    at, qt = a.split(), set(q.split())
+    stop = {"is", "are", "was", "were", "of", "to", "in", "and", "that", "it", "for", "on", "be", "by"}
+    content = [t for t in at if t not in stop] or at
+    return sum(t in qt for t in content) / len(content)
+
+
+def _outside_quotes(entry: LedgerEntry, ledger: Sequence[LedgerEntry]) -> str:
+    """A reported entry's words outside the quotations it contains."""
+    text = entry.quote
+    inner = sorted((e for e in ledger if e is not entry and e.kind != "reported"
+                    and entry.start <= e.start and e.end <= entry.end), key=lambda e: -e.start)
+    for e in inner:
+        text = text[:e.start - entry.start] + " " + text[e.end - entry.start:]
+    return text
+
+
+_KIND_ORDER = {"direct": 0, "reported": 1, "scare": 2}
+
+
+def who_said(
+    ledger: Sequence[LedgerEntry], text: str, *, min_overlap: float = 0.6
+) -> list[LedgerEntry]:
+    """Entries whose quote matches `text` (normalised containment or token overlap), best first.
+
+    Direct quotes rank before reported speech, and attributed entries before unattributed ones
+    at equal similarity; a reported sentence is matched on its own words, not on the quotations
+    inside it. Scare quotes are included with speaker None: the source does not attribute them.
+    """
+    scored = []
+    for e in ledger:
+        own = _outside_quotes(e, ledger) if e.kind == "reported" else e.quote
+        s = quote_similarity(text, own)
+        if s >= min_overlap:
+            scored.append((-round(s, 3), _KIND_ORDER[e.kind], e.speaker is None, e.start, e))
+    scored.sort(key=lambda t: t[:4])
+    return [t[-1] for t in scored]
+
+
+_NAME = r"(?P<name>[\w’'.\- ]{2,60}?)"
+_BY_PATTERNS = [
+    re.compile(r"^(?:what|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
+               r"\s+(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
+               r"(?:\s+\w+)?(?:\s+(?:about|on|regarding|of|concerning)\s+(?P<topic>.+?))?\s*\??$", re.I),
+    re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
+               r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
+    re.compile(r"^(?:show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?quotes\s+(?:from|by|of)\s+" + _NAME +
+               r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+    re.compile(r"^(?:how\s+did|what\s+did)\s+" + _NAME + r"\s+(?:describe|call)\s+(?P<topic>.+?)\s*\??$", re.I),
+]
+_WHO = re.compile(
+    r"^who\s+(?:said|says|wrote|writes|told\s+\w+|tells\s+\w+|claimed|claims|stated|warned|argued|"
+    r"called|described|is\s+quoted\s+(?:as\s+)?saying|was\s+quoted\s+(?:as\s+)?saying)"
+    r"(?:\s+that)?\s*[:,]?\s*(?P<text>.+?)\s*\??$", re.I)
+
+
+def parse_speaker_question(question: str) -> SpeakerQuestion | None:
+    """A question about what someone said or about who said something, else None."""
+    q = " ".join(question.strip().split())
+    for pattern in _BY_PATTERNS:
+        m = pattern.match(q)
+        if m:
+            name = m.group("name").strip(" ,.")
+            words = name.lower().split()
+            if not words or words[-1] in GENERIC_NAMES or (len(words) == 2 and words[0] in {"the", "this"}
+                                                          and words[1] in GENERIC_NAMES):
+                return None
+            topic = (m.groupdict().get("topic") or "").strip(" ?.") or None
+            return SpeakerQuestion(kind="by", target=name, topic=topic)
+    m = _WHO.match(q)
+    if m:
+        said = m.group("text").strip().strip(_QUOTE_CHARS + " ?.,").strip()
+        first = said.split()[0].lower() if said.split() else ""
+        if _words(said) >= 1 and said.lower() not in {"it", "this", "that", "so"} and first not in {
+                "on", "in", "at", "to", "about", "via", "from", "for", "with", "by"}:
+            return SpeakerQuestion(kind="who", target=said)
+    return None
+
+
+def speaker_question(question: str) -> tuple[str, str] | None:
+    """("by", name) for "What did Ms Doe say (about X)?", ("who", words) for "Who said '…'?", else None."""
+    parsed = parse_speaker_question(question)
+    return (parsed.kind, parsed.target) if parsed else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Attribution of any span (for citations)
+
+
+def attribute_span(
+    source: Document | Sequence[LedgerEntry], start: int, end: int, doc_id: str | None = None
+) -> tuple[str | None, str] | None:
+    """Speaker and kind ("direct" | "reported") of the text at `[start, end)`, or None.
+
+    "direct" when quoted words cover at least half of the span (the speaker may be None when the
+    source does not attribute the quote); "reported" when the span is mostly a sentence of reported
+    speech ("Ms Doe says it appears ..."); None for narration and for scare quotes.
+    Pass the document, or its ledger (with `doc_id` when the ledger holds several documents).
+    """
+    if isinstance(source, Document):
+        doc_id = source.doc_id
+        ledger = build_ledger(source)
+    else:
+        ledger = source
+    entries = [e for e in ledger if doc_id is None or e.citation.doc_id == doc_id]
+    length = max(1, end - start)
+
+    def overlap(e: LedgerEntry) -> int:
+        return max(0, min(end, e.end) - max(start, e.start))
+
+    direct = [e for e in entries if e.kind == "direct" and not e.nested and overlap(e) > 0]
+    covered = sum(overlap(e) for e in direct)
+    if direct and covered >= 0.5 * length:
+        best = max(direct, key=overlap)
+        return best.speaker, "direct"
+    reported = [e for e in entries if e.kind == "reported" and overlap(e) >= 0.5 * length]
+    if reported:
+        best = max(reported, key=overlap)
+        return best.speaker, "reported"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation against a gold file
+
+
+def _quote_match(a: str, b: str, min_ratio: float = 0.8) -> bool:
+    na, nb = normalize_text(a), normalize_text(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    short, long_ = sorted((na, nb), key=len)
+    return short in long_ and len(short) >= min_ratio * len(long_)
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return name_matches(a, b) or name_matches(b, a)
+
+
+def ledger_metrics(ledger: Sequence[LedgerEntry], gold: Sequence[dict]) -> dict:
+    """Quote precision/recall, kind accuracy and attribution accuracy of a ledger against gold.
+
+    `gold` rows hold `quote`, `speaker` (or null), `evidence` (or null) and `kind`. Reported
+    entries are left out (the gold lists quotations only). A ledger quote matches a gold quote
+    when their normalised texts are equal or one contains the other with at least 80% of its
+    length; matching is one-to-one in document order.
+    """
+    quoted = [e for e in ledger if e.kind in ("direct", "scare")]
+    used: set[int] = set()
+    pairs: list[tuple[dict, LedgerEntry]] = []
+    for g in gold:
+        for i, e in enumerate(quoted):
+            if i not in used and _quote_match(g["quote"], e.quote):
+                used.add(i)
+                pairs.append((g, e))
+                break
+    n_gold, n_ledger, n_matched = len(gold), len(quoted), len(pairs)
+    speech_gold = [g for g in gold if g.get("kind", "direct") == "direct"]
+    speech_ledger = [e for e in quoted if e.kind == "direct"]
+    speech_pairs = [(g, e) for g, e in pairs if g.get("kind", "direct") == "direct" and e.kind == "direct"]
+    attributed = [(g, e) for g, e in speech_pairs if g.get("speaker")]
+    speaker_ok = [(g, e) for g, e in pairs if _same_speaker(
+        g.get("speaker") if g.get("kind", "direct") == "direct" else None, e.speaker)]
+    evidence_rows = [(g, e) for g, e in attributed if g.get("evidence")]
+    evidence_ok = [
+        (g, e) for g, e in evidence_rows if e.evidence is not None and (
+            normalize_text(e.evidence.text) in normalize_text(g["evidence"])
+            or normalize_text(g["evidence"]) in normalize_text(e.evidence.text))
+    ]
+
+    def ratio(a: int, b: int) -> float:
+        return round(a / b, 4) if b else 0.0
+
+    errors = []
+    matched_gold = {id(g) for g, _ in pairs}
+    for g in gold:
+        if id(g) not in matched_gold:
+            errors.append({"id": g.get("id"), "error": "missed", "quote": g["quote"][:80]})
+    matched_ledger = {id(e) for _, e in pairs}
+    for e in quoted:
+        if id(e) not in matched_ledger:
+            errors.append({"id": None, "error": "spurious", "quote": e.quote[:80], "start": e.start})
+    for g, e in pairs:
+        gold_speaker = g.get("speaker") if g.get("kind", "direct") == "direct" else None
+        if not _same_speaker(gold_speaker, e.speaker) or g.get("kind", "direct") != e.kind:
+            errors.append({"id": g.get("id"), "error": "attribution", "gold_speaker": gold_speaker,
+                           "speaker": e.speaker, "gold_kind": g.get("kind"), "kind": e.kind})
+    return {
+        "quote_precision": ratio(n_matched, n_ledger),
+        "quote_recall": ratio(n_matched, n_gold),
+        "kind_accuracy": ratio(sum(g.get("kind", "direct") == e.kind for g, e in pairs), n_matched),
+        "speech_precision": ratio(len(speech_pairs), len(speech_ledger)),
+        "speech_recall": ratio(len(speech_pairs), len(speech_gold)),
+        "attribution_accuracy": ratio(len(speaker_ok), n_matched),
+        "attributed_accuracy": ratio(sum(_same_speaker(g["speaker"], e.speaker) for g, e in attributed),
+                                     len(attributed)),
+        "evidence_accuracy": ratio(len(evidence_ok), len(evidence_rows)),
+        "n_gold": n_gold, "n_ledger": n_ledger, "n_matched": n_matched,
+        "n_gold_speech": len(speech_gold), "n_gold_attributed": len(attributed),
+        "errors": errors,
+    }

@@ -1,0 +1,367 @@
+"""The quote ledger: quote marks, kinds, attribution rules, questions about speakers, gold metrics."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrieval import (
+    attribute_span, build_ledger, ledger_metrics, parse_speaker_question, quotes_by,
+    speaker_question, who_said,
+)
+from retrieval.chunking import make_passages
+from retrieval.ingest import load_document, make_document
+from retrieval.quotes import name_matches, normalize_text
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "data" / "sbs-2017-04-19-chechnya.txt"
+GOLD = ROOT / "eval" / "speakers.jsonl"
+
+
+def ledger_of(text: str, **kw):
+    doc = make_document(text, doc_id="t")
+    ledger = build_ledger(doc, **kw)
+    for e in ledger:  # offsets are exact for every entry, its evidence and antecedent
+        assert doc.text[e.start:e.end] == e.quote == e.citation.quote
+        for span in (e.evidence, e.antecedent):
+            if span is not None:
+                assert doc.text[span.start:span.end] == span.text
+    return doc, ledger
+
+
+def direct(ledger):
+    return [e for e in ledger if e.kind == "direct"]
+
+
+def by_quote(ledger, quote):
+    return next(e for e in ledger if e.quote == quote)
+
+
+@pytest.fixture(scope="module")
+def article():
+    return load_document(ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def article_ledger(article):
+    return build_ledger(article)
+
+
+# --- quote marks and kinds -------------------------------------------------------------------
+
+def test_curly_and_straight_double_quotes_give_the_text_inside_the_marks():
+    text = "“Curly words here,” Ms Doe says.\n\n\"Straight words here,\" Mr Roe says."
+    doc, ledger = ledger_of(text)
+    quotes = [(e.quote, e.start, e.end) for e in direct(ledger)]
+    assert quotes == [
+        ("Curly words here,", 1, 18),
+        ("Straight words here,", text.index("Straight"), text.index("Straight") + 20),
+    ]
+    assert [e.speaker for e in direct(ledger)] == ["Ms Doe", "Mr Roe"]
+
+
+def test_apostrophes_are_not_quote_marks():
+    _, ledger = ledger_of("“It’s the network’s job, and it's theirs,” Ms Doe says. Don't panic, it’s fine.")
+    assert [e.quote for e in ledger if e.kind != "reported"] == ["It’s the network’s job, and it's theirs,"]
+
+
+def test_short_single_quoted_terms_are_scare_quotes_without_speaker():
+    text = ("The US is ‘disturbed’ by reports of ‘concentration camps’.\n\n"
+            "Officials added it to a list of 'extremist materials' because it 'suggests he is gay'.")
+    _, ledger = ledger_of(text)
+    assert [(e.quote, e.kind, e.speaker) for e in ledger if e.kind != "reported"] == [
+        ("disturbed", "scare", None), ("concentration camps", "scare", None),
+        ("extremist materials", "scare", None), ("suggests he is gay", "scare", None),
+    ]
+    assert all(e.citation.quote_kind is None and e.evidence is None for e in ledger if e.kind == "scare")
+
+
+def test_short_quote_nested_in_a_quote_is_scare_and_the_outer_quote_is_direct():
+    _, ledger = ledger_of("“They paid the “invisible government” and so forth,” Ms Doe says.")
+    outer = by_quote(ledger, "They paid the “invisible government” and so forth,")
+    inner = by_quote(ledger, "invisible government")
+    assert (outer.kind, outer.speaker) == ("direct", "Ms Doe")
+    assert (inner.kind, inner.speaker, inner.nested) == ("scare", None, True)
+
+
+def test_short_attributed_double_quote_is_speech_and_unattributed_one_is_a_term():
+    _, ledger = ledger_of("Ms Doe says the response had been “outrageous”.\n\n"
+                          "Critics call it a “soft” approach to the problem.")
+    assert (by_quote(ledger, "outrageous").kind, by_quote(ledger, "outrageous").speaker) == (
+        "direct", "Ms Doe")
+    assert by_quote(ledger, "soft").kind == "scare"
+
+
+def test_single_quotes_are_speech_when_the_document_uses_them_for_speech():
+    _, ledger = ledger_of("‘We will keep going no matter what,’ Ms Doe says.\n\n"
+                          "‘Never,’ Mr Roe says. ‘We have said so many times before.’")
+    assert [(e.quote, e.kind, e.speaker) for e in ledger] == [
+        ("We will keep going no matter what,", "direct", "Ms Doe"),
+        ("Never,", "direct", "Mr Roe"),
+        ("We have said so many times before.", "direct", "Mr Roe"),
+    ]
+
+
+def test_a_quote_left_open_runs_to_the_end_of_its_paragraph():
+    text = "Ms Doe said: “The first paragraph of a long quote.\n\n“And its last paragraph.”"
+    _, ledger = ledger_of(text)
+    assert [(e.quote, e.speaker, e.continued) for e in direct(ledger)] == [
+        ("The first paragraph of a long quote.", "Ms Doe", False),
+        ("And its last paragraph.", "Ms Doe", True),
+    ]
+
+
+# --- attribution rules -----------------------------------------------------------------------
+
+def test_named_attribution_after_the_quote_and_inverted():
+    text = "“We are worried,” Ms Doe says.\n\n“It is bad,” says Mr Smith."
+    _, ledger = ledger_of(text)
+    first, second = direct(ledger)
+    assert (first.speaker, first.evidence.text, first.evidence.start) == ("Ms Doe", "Ms Doe says", 18)
+    assert (second.speaker, second.evidence.text) == ("Mr Smith", "says Mr Smith")
+    assert first.citation.quote_kind == "direct" and first.citation.speaker == "Ms Doe"
+
+
+def test_named_attribution_before_the_quote():
+    _, ledger = ledger_of("Ms Doe said: “The plan failed.”\n\n"
+                          "John Roe told reporters that the vote was “a farce”.")
+    assert [(e.quote, e.speaker, e.evidence.text) for e in direct(ledger)] == [
+        ("The plan failed.", "Ms Doe", "Ms Doe said"), ("a farce", "John Roe", "John Roe told"),
+    ]
+
+
+def test_attribution_between_two_quotes_serves_both():
+    _, ledger = ledger_of("“The first half,” Ms Doe says, “and the second half.”")
+    assert [(e.quote, e.speaker) for e in direct(ledger)] == [
+        ("The first half,", "Ms Doe"), ("and the second half.", "Ms Doe")]
+
+
+def test_appositive_subject_and_full_name_joined_to_short_form():
+    text = ("Jane Doe, a director at the Acme Institute, tells reporters the plan is bold.\n\n"
+            "“We are worried,” Ms Doe says.")
+    doc, ledger = ledger_of(text)
+    quote = direct(ledger)[0]
+    assert quote.speaker == "Jane Doe"  # the full name, not the short form that attributes it
+    assert quote.evidence.text == "Ms Doe says"
+    assert set(quote.speaker_forms) == {"Jane Doe", "Ms Doe"}
+    reported = [e for e in ledger if e.kind == "reported"][0]
+    assert reported.speaker == "Jane Doe" and reported.evidence.text.startswith("Jane Doe,")
+
+
+def test_full_name_named_in_passing_is_joined_to_a_later_short_form():
+    _, ledger = ledger_of("Jane Doe arrived on Monday.\n\n“We are worried,” Ms Doe says.")
+    assert direct(ledger)[0].speaker == "Jane Doe"
+
+
+def test_pronoun_resolves_to_the_person_last_named_with_a_fitting_gender():
+    text = ("Ms Doe spoke first, then Mr Roe.\n\n"
+            "“We will appeal,” she says.\n\n"
+            "“It is over,” he said.")
+    doc, ledger = ledger_of(text)
+    she, he = direct(ledger)
+    assert (she.speaker, she.evidence.text, she.antecedent.text) == ("Ms Doe", "she says", "Ms Doe")
+    assert (he.speaker, he.evidence.text, he.antecedent.text) == ("Mr Roe", "he said", "Mr Roe")
+    assert she.antecedent.start == 0 and he.antecedent.start == text.index("Mr Roe")
+    assert she.confidence < 1.0  # a resolved pronoun is less certain than a name
+
+
+def test_pronoun_prefers_the_last_speaker_to_a_name_in_passing():
+    text = ("Jane Doe, a lawyer, says the case is weak.\n\n"
+            "The case was heard by Judge Mary Poe in March.\n\n"
+            "“We will appeal,” she says.")
+    _, ledger = ledger_of(text)
+    assert direct(ledger)[0].speaker == "Jane Doe"
+
+
+def test_pronoun_without_any_antecedent_leaves_the_quote_unattributed():
+    _, ledger = ledger_of("“We will appeal,” she says.")
+    entry = direct(ledger)[0]
+    assert entry.speaker is None and entry.evidence is None and entry.citation.speaker is None
+
+
+def test_organisation_description_and_it_pronoun():
+    text = ("The Acme Network says it will help.\n\n"
+            "“We are ready,” the network says.\n\n"
+            "It says it has received “dozens” of offers.")
+    _, ledger = ledger_of(text)
+    ready, dozens = direct(ledger)
+    assert (ready.speaker, ready.evidence.text, ready.antecedent.text) == (
+        "Acme Network", "the network says", "Acme Network")
+    assert (dozens.speaker, dozens.evidence.text) == ("Acme Network", "It says")
+
+
+def test_continuation_paragraphs_take_the_previous_attribution_as_evidence():
+    text = ("“The first part,” Dr Smith says.\n\n"
+            "“The second paragraph of the quote.”\n\n"
+            "“And a third one.”\n\n"
+            "The weather was fine.\n\n"
+            "“An orphan quote with no speaker.”")
+    _, ledger = ledger_of(text)
+    entries = direct(ledger)
+    assert [(e.speaker, e.continued) for e in entries] == [
+        ("Dr Smith", False), ("Dr Smith", True), ("Dr Smith", True), (None, False)]
+    evidence = {(e.evidence.text, e.evidence.start) for e in entries[:3]}
+    assert evidence == {("Dr Smith says", text.index("Dr Smith"))}
+
+
+def test_continuation_follows_reported_speech_in_the_previous_paragraph():
+    text = "Mr Roe spoke.\n\nThe risk is high, he says.\n\n“Nobody wants to give their names.”"
+    _, ledger = ledger_of(text)
+    entry = direct(ledger)[0]
+    assert (entry.speaker, entry.continued, entry.evidence.text) == ("Mr Roe", True, "he says")
+
+
+def test_continuation_needs_a_paragraph_that_is_only_a_quotation():
+    _, ledger = ledger_of("“The first part,” Dr Smith says.\n\n"
+                          "Meanwhile the talks went on with “little progress made so far”.")
+    assert by_quote(ledger, "little progress made so far").speaker is None
+
+
+def test_reported_speech_entries():
+    text = ("Ms Doe says it appears officials were using secret sites.\n\n"
+            "The level of fear is high, she says.\n\n"
+            "The weather was fine and the talks went on.")
+    _, ledger = ledger_of(text)
+    reported = [e for e in ledger if e.kind == "reported"]
+    assert [(e.quote, e.speaker, e.citation.quote_kind) for e in reported] == [
+        ("Ms Doe says it appears officials were using secret sites.", "Ms Doe", "reported"),
+        ("The level of fear is high, she says.", "Ms Doe", "reported"),
+    ]
+    assert build_ledger(make_document(text, doc_id="t"), include_reported=False) == []
+
+
+# --- questions about speakers ----------------------------------------------------------------
+
+@pytest.mark.parametrize("question, expected", [
+    ("What did Sokirianskaia say?", ("by", "Sokirianskaia")),
+    ("What did Ms Milashina say about the federal government?", ("by", "Ms Milashina")),
+    ("what has the network said", ("by", "the network")),
+    ("Who said 'All it would take is a phone call from Putin'?",
+     ("who", "All it would take is a phone call from Putin")),
+    ("Who said “All it would take is a phone call from Putin”?",
+     ("who", "All it would take is a phone call from Putin")),
+    ("Who said that the regime has functioned with impunity?",
+     ("who", "the regime has functioned with impunity")),
+    ("What did the article say about Putin?", None),
+    ("Who rules Chechnya?", None),
+    ("Who said it?", None),
+])
+def test_speaker_question(question, expected):
+    assert speaker_question(question) == expected
+
+
+def test_parse_speaker_question_keeps_the_topic():
+    parsed = parse_speaker_question("What did Ms Milashina say about the federal government?")
+    assert (parsed.kind, parsed.target, parsed.topic) == ("by", "Ms Milashina", "the federal government")
+
+
+def test_name_matching_full_and_short_forms():
+    assert name_matches("Sokirianskaia", "Ekaterina Sokirianskaia")
+    assert name_matches("ms SOKIRIANSKAIA", "Ekaterina Sokirianskaia")
+    assert name_matches("Sokirianskaya", "Ekaterina Sokirianskaia")  # transliteration
+    assert name_matches("the network", "Russia LGBT Network")
+    assert not name_matches("Elena Sokirianskaia", "Ekaterina Sokirianskaia")
+    assert not name_matches("Milashina", "Ekaterina Sokirianskaia")
+    assert normalize_text("“It’s” the Network!") == "its network"
+
+
+def test_quotes_by_in_the_article(article_ledger):
+    said = quotes_by(article_ledger, "Sokirianskaia", kinds=("direct",))
+    assert len(said) == 9 and all(e.speaker == "Ekaterina Sokirianskaia" for e in said)
+    assert quotes_by(article_ledger, "ms sokirianskaia", kinds=("direct",)) == said
+    milashina = quotes_by(article_ledger, "Milashina", about="the federal government")
+    assert milashina[0].quote.startswith("Ms Milashina, who writes for Novaya Gazeta, says")
+    assert {e.kind for e in milashina} == {"direct", "reported"}
+    assert quotes_by(article_ledger, "Vladimir Putin") == []
+
+
+def test_who_said_in_the_article(article_ledger):
+    found = who_said(article_ledger, "All it would take is a phone call from Putin")
+    assert found[0].speaker == "Ekaterina Sokirianskaia" and found[0].kind == "direct"
+    assert found[0].evidence.text == "Ms Sokirianskaia says"
+    fuzzy = who_said(article_ledger, "the regime in Chechnya functioned with impunity for years")
+    assert fuzzy[0].quote.startswith("The regime in Chechnya has functioned")
+    assert fuzzy[0].evidence.text == "she says" and fuzzy[0].antecedent.text == "Ms Sokirianskaia"
+    camps = who_said(article_ledger, "concentration camps")  # a term, not the Crisis Group's words
+    assert [(e.kind, e.speaker) for e in camps] == [("scare", None)]
+    assert who_said(article_ledger, "zebra quantum mortgage") == []
+
+
+# --- citations: attribute_span and passage ids -----------------------------------------------
+
+def test_attribute_span_for_sentences_of_the_article(article):
+    def sentence(start_text):
+        start = article.text.index(start_text)
+        para = next(p for p in article.paragraphs if p.start <= start < p.end)
+        span = next(s for s in para.sentences if s.start <= start < s.end)
+        return span.start, span.end
+
+    assert attribute_span(article, *sentence("“All it would take")) == (
+        "Ekaterina Sokirianskaia", "direct")
+    assert attribute_span(article, *sentence("Ms Sokirianskaia says it appears")) == (
+        "Ekaterina Sokirianskaia", "reported")
+    assert attribute_span(article, *sentence("The level of fear")) == (
+        "Ekaterina Sokirianskaia", "reported")
+    assert attribute_span(article, *sentence("It says it has received")) == (
+        "Russia LGBT Network", "reported")
+    assert attribute_span(article, *sentence("\"While their arguments")) == (None, "direct")
+    assert attribute_span(article, *sentence("The territory is ruled")) is None
+    assert attribute_span(article, *sentence("The International Crisis Group says")) == (
+        "International Crisis Group", "reported")
+    # half prosecutors' announcement, half Ms Milashina: no single speaker
+    assert attribute_span(article, *sentence("Federal Russian prosecutors")) is None
+    ledger = build_ledger(article)
+    start = article.text.index("Putin is the only one")
+    assert attribute_span(ledger, start, start + 30, doc_id=article.doc_id) == (
+        "Ekaterina Sokirianskaia", "direct")
+
+
+def test_ledger_citations_use_the_index_passage_ids(article):
+    passages = make_passages(article)
+    ledger = build_ledger(article, passages)
+    ids = {p.passage_id: p for p in passages}
+    for e in ledger:
+        passage = ids[e.citation.passage_id]
+        assert passage.start <= e.start and e.end <= passage.end
+        assert e.citation.paragraph == passage.paragraph and e.citation.doc_id == article.doc_id
+
+
+# --- evaluation against the hand-made gold ---------------------------------------------------
+
+def read_gold():
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_article_ledger_against_gold(article, article_ledger):
+    for e in article_ledger:
+        assert article.text[e.start:e.end] == e.quote
+    metrics = ledger_metrics(article_ledger, read_gold())
+    assert metrics["n_gold"] == 20 and metrics["n_matched"] == 20
+    assert metrics["quote_precision"] == 1.0
+    assert metrics["quote_recall"] == 1.0
+    assert metrics["kind_accuracy"] == 1.0
+    assert metrics["attribution_accuracy"] == 1.0
+    assert metrics["attributed_accuracy"] == 1.0 and metrics["n_gold_attributed"] == 14
+    assert metrics["evidence_accuracy"] == 1.0
+    assert metrics["errors"] == []
+
+
+def test_ledger_metrics_count_misses_and_wrong_speakers(article_ledger):
+    gold = read_gold()
+    wrong = [dict(g, speaker="Elena Milashina") if g["id"] == "q01" else g for g in gold]
+    wrong.append({"id": "x", "quote": "A quote that is not there.", "speaker": None, "kind": "direct"})
+    metrics = ledger_metrics(article_ledger, wrong)
+    assert metrics["quote_recall"] == round(20 / 21, 4) and metrics["quote_precision"] == 1.0
+    assert metrics["attribution_accuracy"] == 0.95
+    assert {e["error"] for e in metrics["errors"]} == {"missed", "attribution"}
+
+
+def test_speakers_eval_script_prints_metrics():
+    out = subprocess.run([sys.executable, str(ROOT / "eval" / "speakers_eval.py")],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    metrics = json.loads(out.stdout)
+    assert metrics["quote_precision"] == metrics["quote_recall"] == 1.0
