@@ -140,7 +140,8 @@ def format_date(iso: str | None) -> str | None:
 
 
 def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bool = True) -> str:
-    """One line naming a quote's place: `[1] Title · ¶12 · photo caption · confidence high (97%)`.
+    """One line naming a quote's place: `[1] Title · ¶12 · photo caption · confidence high (97%)`,
+    with `· speaker: Name` before the confidence when the library knows who said it.
 
     Plain text (not escaped); escape it before putting it into Markdown.
 
@@ -152,7 +153,8 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     """
     tail = f"confidence {confidence_label(citation.score)}" if answer else NOT_AN_ANSWER
     where = f"{citation.doc_title} · " if title else ""
-    return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label} · {tail}"
+    who = f" · speaker: {citation.speaker}" if citation.speaker else ""
+    return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}"
 
 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:

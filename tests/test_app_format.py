@@ -85,6 +85,13 @@ def test_section_labels_are_human():
     assert "photo caption" in head and "another story's teaser" in head
 
 
+def test_speaker_is_named_when_known():
+    said = RULED.model_copy(update={"speaker": "Ekaterina Sokirianskaia", "quote_kind": "direct"})
+    messages = app.format_reply(Answer(question="q", abstained=False, confidence=0.9, citations=[said]))
+    assert "¶2 · body of the report · speaker: Ekaterina Sokirianskaia · confidence high" in messages[0]["content"]
+    assert "**Speaker:** Ekaterina Sokirianskaia (direct quote)" in messages[1]["content"]
+
+
 def test_abstention_says_so_plainly_and_labels_closest_as_not_an_answer():
     messages = app.format_reply(ABSTAIN, DOCS)
     head = messages[0]["content"]
