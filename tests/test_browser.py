@@ -1,0 +1,181 @@
+"""End to end in headless Chromium: quotes, citation labels, the highlight in the source panel, the
+abstention, and that HTML or script in a question or a source shows as text and never runs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE
+from conftest_app import ROOT, AppServer, start_app, stop_app
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+_spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
+screenshot = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(screenshot)
+
+if not screenshot.chromium_path():
+    pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+ANSWERABLE = "How many requests for help has the Russia LGBT Network received?"
+UNANSWERABLE = "What is the boiling point of water on Mars?"
+XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
+TITLE = "SBS News: persecution of gay men in Chechnya"
+# A second source whose text holds HTML and script.
+HOSTILE_SOURCE = (
+    "Museum notice\n\n"
+    "The museum web page showed visitors the code <img src=x onerror=alert(3)> and "
+    "<script>alert(4)</script> in its gallery of strange markup.\n"
+)
+HOSTILE_QUESTION = "What code did the museum web page show visitors in its gallery of strange markup?"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> AppServer:
+    from retrieval import build_index
+
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "museum-notice.txt").write_text(HOSTILE_SOURCE, encoding="utf-8")
+    build_index([ARTICLE, folder / "museum-notice.txt"], folder / "index")
+    running = start_app(folder / "index", folder / "server.log")
+    yield running
+    stop_app(running)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = screenshot.launch_browser(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser, server, dialogs):
+    """A fresh page on the app; any alert/confirm/prompt is recorded (and must never happen)."""
+    page = screenshot.open_app(browser, server.url)
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    yield page
+    page.close()
+    assert dialogs == [], f"a script ran on the page: {dialogs}"
+
+
+@pytest.fixture(scope="module")
+def api(server):
+    from gradio_client import Client
+
+    return Client(server.url, verbose=False)
+
+
+def last_reply(page: Page):
+    return page.locator("#chat .bot-row").last
+
+
+def test_page_explains_and_offers_examples(page: Page):
+    expect(page.locator("#intro")).to_contain_text("verbatim quotes from the source article only")
+    expect(page.get_by_text("Example questions")).to_be_visible()
+    expect(page.locator("#source")).to_contain_text("Activists are working to evacuate")
+
+
+def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
+    expected = api.predict(ANSWERABLE, api_name="/ask")  # the page must show this very answer
+    assert not expected["abstained"]
+    citations = expected["citations"]
+    screenshot.ask(page, ANSWERABLE)
+
+    reply = last_reply(page)
+    for n, c in enumerate(citations, start=1):
+        expect(reply).to_contain_text(f"[{n}] “{c['quote']}”")  # numbered, verbatim
+        who = f" · speaker: {c['speaker']}" if c.get("speaker") else ""
+        expect(reply).to_contain_text(
+            f"[{n}] {TITLE} · ¶{c['paragraph']} · {c['section_label']}{who} · confidence "
+        )
+    assert "around 50" in citations[0]["quote"]
+
+    # The source panel highlights each quote at its offsets, labelled with its number.
+    marks = page.locator("#source .token.highlighted")
+    expect(marks).to_have_count(len(citations))
+    first = marks.filter(has=page.locator(".label", has_text="[1]"))
+    expect(first.locator(".text")).to_have_text(citations[0]["quote"])
+    expect(page.locator("#source .quote-focus")).to_contain_text(citations[0]["quote"])  # in view
+
+    # Copy-ready form with attribution.
+    copy = page.locator("#copy textarea").input_value().splitlines()
+    assert copy[0] == f"[1] “{citations[0]['quote']}” — {TITLE}, 19 April 2017, ¶{citations[0]['paragraph']}"
+    assert len(copy) == len(citations)
+
+    # A citation's collapsible block opens on a click and shows its details.
+    reply.get_by_text(f"[1] ¶{citations[0]['paragraph']} · ").click()
+    expect(reply).to_contain_text(f"Characters: {citations[0]['start']}–{citations[0]['end']}")
+
+
+def test_choosing_a_citation_brings_it_into_view(page: Page, api):
+    citations = api.predict(ANSWERABLE, api_name="/ask")["citations"]
+    assert len(citations) >= 2
+    screenshot.ask(page, ANSWERABLE)
+    target = len(citations)  # the last one
+    page.locator("#citations label").nth(target - 1).click()
+    focus = page.locator("#source .quote-focus")
+    expect(focus.locator(".label")).to_have_text(f"[{target}]")
+    expect(focus).to_be_in_viewport()
+    panel = page.locator("#source .container").bounding_box()
+    box = focus.bounding_box()
+    assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"] + 1
+
+
+def test_unanswerable_question_abstains(page: Page):
+    screenshot.ask(page, UNANSWERABLE)
+    reply = last_reply(page)
+    expect(reply).to_contain_text("The article does not answer this question.")
+    expect(reply).not_to_contain_text("quotes from the source")
+    expect(reply).to_contain_text("Closest passages (not an answer)")
+    labels = page.locator("#source .token.highlighted .label")
+    expect(labels.first).to_contain_text("not an answer")
+    assert all("not an answer" in t for t in labels.all_text_contents())
+    expect(page.locator("#copy textarea")).to_have_value("")
+
+
+def test_script_in_question_shows_as_text(page: Page, dialogs: list[str]):
+    screenshot.ask(page, XSS)
+    expect(page.locator("#chat .user-row").last).to_have_text(XSS)
+    assert page.locator("#chat img[src='x']").count() == 0
+    assert page.locator("#chat script").count() == 0
+    page.wait_for_timeout(500)  # give an onerror handler time to fire, if there were one
+    assert dialogs == []
+
+
+def test_script_in_source_shows_as_text(page: Page, dialogs: list[str]):
+    screenshot.ask(page, HOSTILE_QUESTION)
+    source = page.locator("#source")
+    expect(source).to_contain_text("the code <img src=x onerror=alert(3)> and <script>alert(4)</script>")
+    marks = page.locator("#source .token.highlighted")
+    expect(marks.filter(has_text="<img src=x onerror=alert(3)>")).to_have_count(1)
+    assert page.locator("img[src='x']").count() == 0
+    reply = last_reply(page)
+    if "does not answer" not in reply.inner_text():
+        expect(reply).to_contain_text("<img src=x onerror=alert(3)> and <script>alert(4)</script>")
+    page.wait_for_timeout(500)
+    assert dialogs == []
+
+
+def test_bad_question_gets_a_message_not_a_traceback(page: Page):
+    screenshot.ask(page, "x" * 2001)
+    reply = last_reply(page)
+    expect(reply).to_contain_text("Cannot answer: the question is 2001 characters long")
+    expect(reply).not_to_contain_text("Traceback")
+
+
+def test_screenshot_script(browser, server: AppServer, tmp_path: Path):
+    out = screenshot.shoot(browser, server.url, tmp_path / "shot.png")
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000
