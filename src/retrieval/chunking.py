@@ -41,12 +41,61 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False, char_span=False)
 
 
+# pysbd's time grows with the square of its input's length (100 KB on one line: 8-20 s), so it is
+# fed windows of at most SEGMENT_WINDOW characters, cut after a sentence end where possible. A
+# "sentence" longer than MAX_SENTENCE_CHARS (a line with no punctuation) is split at spaces, so a
+# quote is never a whole unpunctuated file.
+SEGMENT_WINDOW = 3000
+MAX_SENTENCE_CHARS = 1000
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[Span, ...]:
     """Sentences of `text[start:end]` found by pysbd, as trimmed spans into `text`."""
     end = len(text) if end is None else end
+    spans: list[Span] = []
+    for lo, hi in _windows(text, start, end, SEGMENT_WINDOW):
+        for span in _segment(text, lo, hi):
+            spans.extend(_split_long(text, span, MAX_SENTENCE_CHARS))
+    return tuple(spans)
+
+
+def _cut(text: str, lo: int, hi: int, limit: int, pattern: re.Pattern) -> int:
+    """Where to end a piece of `text[lo:hi]` at most `limit` long: after the last `pattern` match
+    in its second half, else at the limit."""
+    if hi - lo <= limit:
+        return hi
+    best = None
+    for match in pattern.finditer(text, lo + limit // 2, lo + limit):
+        best = match.end()
+    return best if best is not None and best > lo else lo + limit
+
+
+def _windows(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    windows, lo = [], start
+    while lo < end:
+        hi = _cut(text, lo, end, limit, _SENTENCE_END)
+        if hi == lo + limit and hi < end:  # no sentence end: cut at a space instead
+            hi = _cut(text, lo, end, limit, _SPACE)
+        windows.append((lo, hi))
+        lo = hi
+    return windows
+
+
+def _split_long(text: str, span: Span, limit: int) -> list[Span]:
+    if span.end - span.start <= limit:
+        return [span]
+    pieces = []
+    for lo, hi in _windows(text, span.start, span.end, limit):
+        pieces.extend(_trimmed(text[lo:hi], 0, hi - lo, lo))
+    return pieces
+
+
+def _segment(text: str, start: int, end: int) -> list[Span]:
     chunk = text[start:end]
     if not chunk.strip():
-        return ()
+        return []
     try:
         pieces = _segmenter().segment(chunk)
     except Exception:  # pysbd fails on rare inputs; one sentence is the sound fallback
@@ -60,10 +109,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[S
         found = chunk.find(stripped, cursor)
         if found < 0:  # the segmenter changed the text: keep the rest as one sentence
             spans.extend(_trimmed(chunk, cursor, len(chunk), start))
-            return tuple(spans)
+            return spans
         spans.extend(_trimmed(chunk, found, found + len(stripped), start))
         cursor = found + len(stripped)
-    return tuple(spans)
+    return spans
 
 
 def _trimmed(chunk: str, lo: int, hi: int, offset: int) -> list[Span]:

@@ -14,7 +14,10 @@ from .models import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 META_SUFFIX = ".meta.json"
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
+# One source file is one document. Embedding runs at roughly 30-100 passages and sentences a second
+# on two CPU cores, about 2-8 minutes per MB of text, so one file is capped at 5 MB (about 800 news
+# articles): split a bigger file into one file per article and index the folder.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -68,24 +71,51 @@ def read_text(path: Path) -> str:
         raise SourceError(
             f"{path} is a directory; pass it as a folder to index its .txt/.md files, or name a file."
         )
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise SourceError(
-            f"{path} is {size / 2**20:.0f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit; "
-            "split it into smaller files."
-        )
-    data = path.read_bytes()
+    if not path.is_file():  # a FIFO, socket or device (/dev/zero) could block or never end
+        raise SourceError(f"{path} is not a regular file; save the text to a .txt or .md file.")
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        raise SourceError(_too_big(path, path.stat().st_size))
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_SOURCE_BYTES + 1)  # bounded, even if the file grew since the check
+    except OSError as exc:
+        raise SourceError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(_too_big(path, len(data)))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and _is_utf16(data):
+        raise SourceError(f"{path} is UTF-16, not UTF-8; convert it, e.g. `iconv -f UTF-16 -t UTF-8`.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
             f"{path} is not valid UTF-8 (byte {exc.start}); convert it, e.g. `iconv -t UTF-8`."
         ) from None
+    if "\x00" in text:
+        raise SourceError(
+            f"{path} holds NUL bytes (at character {text.index(chr(0))}): it is binary or UTF-16 "
+            "without a byte-order mark; save it as UTF-8 text."
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise SourceError(f"{path} is empty; there is nothing to index.")
     return text
+
+
+def _is_utf16(data: bytes) -> bool:
+    try:
+        data.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _too_big(path: Path, size: int) -> str:
+    return (
+        f"{path} is {size / 2**20:.1f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit for one "
+        "source file (embedding it on CPU would take hours); split it into smaller files, e.g. one "
+        "per article, and index their folder."
+    )
 
 
 def read_meta(path: Path) -> dict[str, str]:

@@ -16,6 +16,7 @@ from .sparse import SparseIndex, document_frequencies
 from .store import Manifest, changed_sources, read_manifest, unique_sentences, verify_files
 
 DEFAULT_INDEX_DIR = Path("index")
+LOAD_ATTEMPTS = 3  # a load that overlaps a rebuild's swap reads the new manifest
 
 
 def _read_jsonl(path: Path, model):
@@ -78,7 +79,21 @@ class Retriever:
                 indexed text and mark its citations `stale` (True), or raise `IndexStaleError`.
         """
         index_dir = Path(index_dir)
-        manifest = read_manifest(index_dir)
+        for attempt in range(LOAD_ATTEMPTS):
+            manifest = read_manifest(index_dir)
+            try:
+                return cls._load_data(index_dir, manifest, embedder, allow_stale)
+            except IndexCorruptError:
+                # A build that finished meanwhile swapped the manifest and removed the data folder
+                # this one names: that is not damage, so read the new manifest and try again.
+                if attempt + 1 == LOAD_ATTEMPTS or read_manifest(index_dir).data_dir == manifest.data_dir:
+                    raise
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _load_data(
+        cls, index_dir: Path, manifest: Manifest, embedder: Embedder | None, allow_stale: bool
+    ) -> "Retriever":
         data = verify_files(index_dir, manifest)
         if embedder is not None and embedder.name != manifest.model:
             raise IndexStaleError(
@@ -111,6 +126,18 @@ class Retriever:
                 f"{rebuild_hint(index_dir)}."
             )
         embedder = embedder or get_embedder(manifest.model)
+        stored = {int(faiss_index.d), *(v.shape[-1] for v in (passage_vectors, sentence_vectors))}
+        if passage_vectors.ndim != 2 or sentence_vectors.ndim != 2 or stored != {manifest.dimension}:
+            raise IndexCorruptError(
+                f"{data} holds vectors of {sorted(stored)} dimensions, its manifest says "
+                f"{manifest.dimension}; {rebuild_hint(index_dir)}."
+            )
+        if embedder.dimension != manifest.dimension:
+            raise IndexStaleError(
+                f"{index_dir} holds {manifest.dimension}-dimensional vectors, but model "
+                f"{embedder.name!r} makes {embedder.dimension}-dimensional ones, so it is not the model "
+                f"the index was built with; {rebuild_hint(index_dir)} --model {embedder.name}."
+            )
         return cls(
             index_dir, manifest, documents, passages, passage_vectors, faiss_index,
             sentence_vectors, bm25_passages, bm25_sentences, embedder, stale,

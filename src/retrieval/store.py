@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -38,6 +40,10 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LOCK = ".build.lock"
 LOCK_TIMEOUT_S = 600.0
+REQUIRED_FILES = (
+    "documents.jsonl", "passages.jsonl", "passage_vectors.npy", "sentence_vectors.npy", "dense.faiss",
+)
+_DATA_NAME = re.compile(r"data-[0-9A-Za-z-]+")
 
 
 class SourceRecord(BaseModel):
@@ -85,18 +91,26 @@ def unique_sentences(passages: Sequence[Passage]) -> list[tuple[str, Span]]:
     return out
 
 
+def content_key(text: str) -> str:
+    """sha256 of the text with Unicode (NFC) and whitespace folded: the same article saved with
+    CRLF or LF line ends, or re-wrapped, has one key."""
+    folded = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
 def dedupe_documents(documents: Iterable[Document]) -> list[Document]:
-    """Drop repeated content (same sha256) and give clashing ids a numeric suffix."""
+    """Drop repeated content (same `content_key`) and give clashing ids a numeric suffix."""
     kept: list[Document] = []
     hashes: set[str] = set()
     ids: set[str] = set()
     for doc in documents:
-        if doc.sha256 in hashes:
+        key = content_key(doc.text)
+        if key in hashes:
             continue
         doc_id, n = doc.doc_id, 2
         while doc_id in ids:
             doc_id, n = f"{doc.doc_id}-{n}", n + 1
-        hashes.add(doc.sha256)
+        hashes.add(key)
         ids.add(doc_id)
         kept.append(doc if doc_id == doc.doc_id else doc.model_copy(update={"doc_id": doc_id}))
     return kept
@@ -277,11 +291,29 @@ def read_manifest(index_dir: str | Path) -> Manifest:
 def verify_files(index_dir: Path, manifest: Manifest) -> Path:
     """The data folder, after checking every file against the manifest's sha256."""
     data = index_dir / manifest.data_dir
+    if not _DATA_NAME.fullmatch(manifest.data_dir):  # never follow a manifest out of its folder
+        raise IndexCorruptError(
+            f"{index_dir / MANIFEST} names data folder {manifest.data_dir!r}, not one of its own; "
+            f"{rebuild_hint(index_dir)}."
+        )
+    unlisted = [name for name in REQUIRED_FILES if name not in manifest.files]
+    if unlisted:  # a file the manifest does not hash would be loaded unchecked
+        raise IndexCorruptError(
+            f"{index_dir / MANIFEST} has no checksum for {', '.join(unlisted)}; {rebuild_hint(index_dir)}."
+        )
     for rel, expected in manifest.files.items():
         path = data / rel
-        if not path.is_file():
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            raise IndexCorruptError(
+                f"{index_dir / MANIFEST} lists file {rel!r} outside its data folder; {rebuild_hint(index_dir)}."
+            )
+        try:
+            actual = sha256_file(path) if path.is_file() else None
+        except OSError:  # removed between the check and the read, or unreadable
+            actual = None
+        if actual is None:
             raise IndexCorruptError(f"{path} is missing from the index; {rebuild_hint(index_dir)}.")
-        if sha256_file(path) != expected:
+        if actual != expected:
             raise IndexCorruptError(
                 f"{path} was changed or damaged after the build (sha256 differs from the manifest); "
                 f"{rebuild_hint(index_dir)}."
