@@ -91,7 +91,7 @@ class Assistant:
     def _answer(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
         scorer = self.scorer
         candidates = sentence_candidates(
-            self.retriever, question, query_vector, scorer.passages_considered
+            self.retriever, question, query_vector, scorer.passages_considered, scorer.sentences_considered
         )
         scores, confidence = self.score(candidates)
         order = np.argsort(-scores, kind="stable")

@@ -1,34 +1,117 @@
-"""From retrieved passages to scored sentences: the features, the scorer, the quote spans."""
+"""From retrieved passages to scored sentences: the features, the scorer, the quote spans.
+
+Each question gets a set of candidate sentences (every sentence of the best fused passages, plus
+the best sentences by sentence-level dense and BM25 scores), each with ranking features: dense and
+BM25 scores of the sentence, its neighbours and its passage, IDF-weighted term overlap of the
+sentence alone and in context, and whether the sentence holds what the question asks for (a number
+for "how many", a date for "when", a new name for "who"). A question also gets answerability
+features: how much of its IDF weight the document, the best passage and the best sentence leave
+unmatched, and whether the best sentence holds the expected kind of answer.
+
+The models are plain numbers in `scorer.json`: a logistic model or a small tree ensemble, never a
+pickle.
+"""
 
 from __future__ import annotations
 
-import json
 import math
+import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal, Union
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .fusion import fuse, ranks
 from .models import Span
 from .sparse import tokenize
 
 SENTENCE_FEATURES = (
-    "dense_sentence", "dense_passage", "dense_neighbour", "dense_gap", "dense_rank_recip",
-    "bm25_sentence_norm", "bm25_sentence_log", "bm25_passage_norm", "passage_rank_recip",
-    "overlap", "overlap_passage", "first_in_passage", "log_chars", "is_body",
+    "dense_sentence", "dense_passage", "dense_prev", "dense_next", "dense_gap", "dense_rank_recip",
+    "dense_context",
+    "bm25_sentence_norm", "bm25_sentence_log", "bm25_rank_recip", "bm25_passage_norm", "passage_rank_recip",
+    "overlap", "overlap_gap", "overlap_rank_recip", "overlap_prev", "overlap_next", "overlap_passage",
+    "overlap_count", "bigram", "novel_share",
+    "first_in_passage", "position", "log_chars", "is_body",
+    "has_number", "has_time", "new_caps",
+    "match_number", "match_time", "match_person", "match_place",
+    "q_number", "q_time", "q_person", "q_place", "entity_context", "missing_context_idf", "section_named",
 )
 QUESTION_FEATURES = (
-    "top_score", "margin", "top_dense_sentence", "top_overlap", "top_bm25_log", "max_dense_passage",
+    "top_score", "margin", "top_prob_share", "top_dense_sentence", "max_dense_sentence", "top_overlap",
+    "max_overlap", "top_overlap_context", "top_bm25_log", "max_dense_passage",
+    "missing_doc", "missing_top_passage", "missing_top_context", "max_missing_idf_doc",
+    "n_terms", "q_number", "q_time", "q_person", "q_place", "top_type_match",
+    "top_entity_context", "top_missing_context_idf", "max_entity_context", "negated",
 )
+
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+    "hundred hundreds thousand thousands million millions billion billions dozen dozens half percent "
+    "several few"
+)
+_HAS_NUMBER = re.compile(r"\d|\b(" + "|".join(_NUMBER_WORDS.split()) + r")\b", re.IGNORECASE)
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec")
+_HAS_TIME = re.compile(
+    r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)|\d+s)\b|\b(" + "|".join(_MONTHS.split())
+    + r"|century|centuries|decade|decades|year|years|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|today|yesterday|tomorrow|week|weeks|month|months|since|until|ago|before|after|during"
+    r"|era|period|age|bc|ad)\b",
+    re.IGNORECASE,
+)
+_CAP_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+_Q_NUMBER = re.compile(
+    r"\bhow (many|much|long|old|far|big|large|often|tall|high|fast|heavy|deep|wide)\b"
+    r"|\bwhat (percentage|percent|proportion|share|number|amount|size|age|price|cost|rate)\b"
+    r"|\b(which|what) (number|amount)\b", re.IGNORECASE)
+_Q_TIME = re.compile(
+    r"\bwhen\b|\b(what|which) (year|years|date|day|month|century|decade|time|period|era|age)\b"
+    r"|\bhow long ago\b|\bin what year\b", re.IGNORECASE)
+_Q_PERSON = re.compile(r"\b(who|whom|whose)\b", re.IGNORECASE)
+_Q_PLACE = re.compile(
+    r"\bwhere\b|\b(what|which) (country|countries|city|cities|state|region|place|town|continent|nation)\b",
+    re.IGNORECASE)
+
+
+_NEGATION = re.compile(r"\b(not|never|no|n't|without|nor|none)\b|n't\b", re.IGNORECASE)
+# words by which a question points at a part of a news page (see `models.SECTION_LABELS`)
+SECTION_WORDS = {
+    "caption": ("caption", "photo", "picture", "image", "pictured"),
+    "related": ("related", "headline", "link"),
+    "teaser": ("teaser", "story", "headline"),
+    "headline": ("headline", "title"),
+    "byline": ("byline", "wrote", "author", "reporter"),
+    "dateline": ("date", "published", "updated"),
+    "standfirst": ("summary", "standfirst"),
+}
+
+
+def question_entities(question: str) -> set[str]:
+    """Stemmed tokens of the question's names (capitalised words after the first) and numbers."""
+    words = re.findall(r"[\w'’-]+", question)
+    named = [w for w in words[1:] if w[:1].isupper() or any(ch.isdigit() for ch in w)]
+    return set(tokenize(" ".join(named)))
+
+
+def question_type(question: str) -> np.ndarray:
+    """Flags: asks for a number, a time, a person, a place."""
+    return np.array([
+        1.0 if _Q_NUMBER.search(question) else 0.0,
+        1.0 if _Q_TIME.search(question) else 0.0,
+        1.0 if _Q_PERSON.search(question) else 0.0,
+        1.0 if _Q_PLACE.search(question) else 0.0,
+    ])
 
 
 class LinearModel(BaseModel):
     """A logistic model stored as plain numbers: sigmoid(coef · (x - mean) / scale + intercept)."""
 
+    kind: Literal["linear"] = "linear"
     features: tuple[str, ...]
     coef: list[float]
     intercept: float
@@ -40,13 +123,78 @@ class LinearModel(BaseModel):
         return z @ np.asarray(self.coef) + self.intercept
 
 
+class TreeEnsemble(BaseModel):
+    """Gradient-boosted trees stored as plain numbers (node arrays per tree); the sum of leaf values.
+
+    A node `i` of a tree splits on `feature[i]`: rows with `x <= threshold[i]` go to `left[i]`, the
+    others to `right[i]`; a leaf has `left[i] == -1` and holds `value[i]`.
+    """
+
+    kind: Literal["trees"] = "trees"
+    features: tuple[str, ...]
+    base: float
+    feature: list[list[int]]
+    threshold: list[list[float]]
+    left: list[list[int]]
+    right: list[list[int]]
+    value: list[list[float]]
+
+    def model_post_init(self, __context) -> None:
+        width = max((len(f) for f in self.feature), default=1)
+        n = len(self.feature)
+
+        def pad(rows, fill, dtype):
+            out = np.full((n, width), fill, dtype=dtype)
+            for i, row in enumerate(rows):
+                out[i, :len(row)] = row
+            return out
+
+        self._feature = pad(self.feature, 0, np.int64)
+        self._threshold = pad(self.threshold, 0.0, np.float64)
+        self._left = pad(self.left, -1, np.int64)
+        self._right = pad(self.right, -1, np.int64)
+        self._value = pad(self.value, 0.0, np.float64)
+        self._depth = _max_depth(self.left, self.right)
+
+    def decision(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        n_rows, n_trees = len(x), len(self.feature)
+        if n_trees == 0:
+            return np.full(n_rows, self.base)
+        trees = np.arange(n_trees)[None, :]
+        node = np.zeros((n_rows, n_trees), dtype=np.int64)
+        rows = np.arange(n_rows)[:, None]
+        for _ in range(self._depth):
+            feat = self._feature[trees, node]
+            go_left = x[rows, feat] <= self._threshold[trees, node]
+            nxt = np.where(go_left, self._left[trees, node], self._right[trees, node])
+            node = np.where(nxt >= 0, nxt, node)
+        return self.base + self._value[trees, node].sum(axis=1)
+
+
+def _max_depth(lefts: list[list[int]], rights: list[list[int]]) -> int:
+    deepest = 0
+    for left, right in zip(lefts, rights):
+        stack = [(0, 0)]
+        while stack:
+            i, d = stack.pop()
+            deepest = max(deepest, d)
+            if left[i] >= 0:
+                stack += [(left[i], d + 1), (right[i], d + 1)]
+    return deepest
+
+
+Model = Union[LinearModel, TreeEnsemble]
+
+
 class Scorer(BaseModel):
     """The sentence ranker, the answerability model and the abstention threshold."""
 
-    sentence: LinearModel
-    question: LinearModel
+    sentence: Model = Field(discriminator="kind")
+    question: Model = Field(discriminator="kind")
     threshold: float
     passages_considered: int = 6
+    sentences_considered: int = 8
     note: str = ""
 
     @classmethod
@@ -69,6 +217,7 @@ class Candidates:
     rows: np.ndarray             # index into retriever.sentences
     passage_ids: np.ndarray      # index into retriever.passages
     features: np.ndarray         # (n, len(SENTENCE_FEATURES))
+    question: np.ndarray | None = None   # question-only features, see `question_features`
 
 
 def idf_weights(tokens: list[str], df: dict[str, int], n_docs: int) -> np.ndarray:
@@ -83,65 +232,209 @@ def coverage(query_tokens: list[str], weights: np.ndarray, text_tokens: set[str]
     return float(sum(w for t, w in zip(query_tokens, weights) if t in text_tokens)) / total
 
 
-def sentence_candidates(retriever, query: str, query_vector: np.ndarray, n_passages: int) -> Candidates:
-    """Every sentence of the `n_passages` best fused passages, with ranking features."""
-    ids, dense_p, bm25_p = retriever.candidate_scores(query, query_vector, max(50, 4 * n_passages))
-    fused = fuse("rrf", dense_p, bm25_p)
-    order = np.argsort(-fused, kind="stable")[:n_passages]
-    bm25_p_max = float(bm25_p.max()) if len(bm25_p) and bm25_p.max() > 0 else 1.0
-    query_tokens = list(dict.fromkeys(tokenize(query)))
-    weights = idf_weights(query_tokens, retriever.sentence_df, len(retriever.sentences))
-    bm25_s_all = retriever.bm25_sentences.scores(query)
+class SentenceTable:
+    """What extraction needs of every indexed sentence, computed once per retriever."""
 
-    rows, pids, raw = [], [], []
+    def __init__(self, retriever):
+        docs = retriever.documents
+        sentences = retriever.sentences
+        n = len(sentences)
+        texts = [docs[d].text[s.start:s.end] for d, s in sentences]
+        self.tokens = [set(tokenize(t)) for t in texts]
+        self.token_lists = [tokenize(t) for t in texts]
+        self.chars = np.array([s.end - s.start for _, s in sentences], dtype=np.float64)
+        self.has_number = np.array([1.0 if _HAS_NUMBER.search(t) else 0.0 for t in texts])
+        self.has_time = np.array([1.0 if _HAS_TIME.search(t) else 0.0 for t in texts])
+        self.caps = [set(tokenize(" ".join(_CAP_WORD.findall(t)))) for t in texts]
+        order = sorted(range(n), key=lambda i: (sentences[i][0], sentences[i][1].start))
+        self.prev = np.full(n, -1, dtype=np.int64)
+        self.next = np.full(n, -1, dtype=np.int64)
+        for a, b in zip(order, order[1:]):
+            if sentences[a][0] == sentences[b][0]:
+                self.prev[b], self.next[a] = a, b
+        self.doc_tokens: dict[str, set[str]] = {}
+        for (doc_id, _), toks in zip(sentences, self.tokens):
+            self.doc_tokens.setdefault(doc_id, set()).update(toks)
+        self.passage_tokens = [set(tokenize(p.text)) for p in retriever.passages]
+        self.home_passage = np.zeros(n, dtype=np.int64)
+        self.position = np.zeros(n)
+        self.first = np.zeros(n)
+        for pid in range(len(retriever.passages) - 1, -1, -1):
+            passage = retriever.passages[pid]
+            m = len(passage.sentences)
+            for j, span in enumerate(passage.sentences):
+                row = retriever.sentence_row[(passage.doc_id, span.start, span.end)]
+                self.home_passage[row] = pid
+                self.position[row] = j / max(1, m - 1)
+                self.first[row] = 1.0 if j == 0 else 0.0
+        self.is_body = np.array([
+            1.0 if retriever.passages[p].section in ("body", "standfirst") else 0.0 for p in self.home_passage
+        ]) if n else np.zeros(0)
+
+
+_TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def sentence_table(retriever) -> SentenceTable:
+    table = _TABLES.get(retriever)
+    if table is None:
+        table = _TABLES[retriever] = SentenceTable(retriever)
+    return table
+
+
+def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:]))
+
+
+def sentence_candidates(
+    retriever, query: str, query_vector: np.ndarray, n_passages: int, n_sentences: int = 8
+) -> Candidates:
+    """Sentences of the `n_passages` best fused passages and the `n_sentences` best sentences by
+    dense and by BM25 score, with ranking features."""
+    table = sentence_table(retriever)
+    n_all = len(retriever.sentences)
+    ids, dense_p, bm25_p = retriever.candidate_scores(query, query_vector, max(50, 4 * n_passages))
+    if n_all == 0 or len(ids) == 0:
+        return Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64),
+                          np.zeros((0, len(SENTENCE_FEATURES))), np.zeros(0))
+    fused = fuse("rrf", dense_p, bm25_p)
+    order = np.argsort(-fused, kind="stable")
+    passage_rank = {int(ids[i]): r for r, i in enumerate(order, start=1)}
+    passage_dense = {int(ids[i]): float(dense_p[i]) for i in order}
+    bm25_p_max = float(bm25_p.max()) if bm25_p.max() > 0 else 1.0
+    passage_bm25 = {int(ids[i]): float(bm25_p[i]) / bm25_p_max for i in order}
+
+    sims_all = retriever.sentence_vectors @ query_vector
+    bm25_all = retriever.bm25_sentences.scores(query)
+
+    rows: list[int] = []
+    pids: list[int] = []
     seen: set[int] = set()
-    for rank, i in enumerate(order, start=1):
+    for i in order[:n_passages]:
         pid = int(ids[i])
         passage = retriever.passages[pid]
-        passage_tokens = set(tokenize(passage.text))
-        spans = passage.sentences
-        text = retriever.documents[passage.doc_id].text
-        sent_rows = [retriever.sentence_row[(passage.doc_id, s.start, s.end)] for s in spans]
-        sims = retriever.sentence_vectors[sent_rows] @ query_vector
-        for j, (span, row) in enumerate(zip(spans, sent_rows)):
-            if row in seen:
-                continue
-            seen.add(row)
-            neighbours = [sims[m] for m in (j - 1, j + 1) if 0 <= m < len(spans)]
-            raw.append([
-                float(sims[j]), float(dense_p[i]), float(max(neighbours, default=sims[j])),
-                0.0, 0.0,
-                float(bm25_s_all[row]), math.log1p(float(bm25_s_all[row])), float(bm25_p[i]) / bm25_p_max,
-                1.0 / rank,
-                coverage(query_tokens, weights, set(tokenize(text[span.start:span.end]))),
-                coverage(query_tokens, weights, passage_tokens),
-                1.0 if j == 0 else 0.0, math.log(max(1, span.end - span.start)),
-                1.0 if passage.section in ("body", "standfirst") else 0.0,
-            ])
-            rows.append(row)
-            pids.append(pid)
-    features = np.asarray(raw, dtype=np.float64).reshape(len(raw), len(SENTENCE_FEATURES))
-    if len(features):
-        col = SENTENCE_FEATURES.index
-        features[:, col("dense_gap")] = features[:, col("dense_sentence")] - features[:, col("dense_sentence")].max()
-        features[:, col("dense_rank_recip")] = 1.0 / ranks(features[:, col("dense_sentence")])
-        bm = features[:, col("bm25_sentence_norm")]
-        features[:, col("bm25_sentence_norm")] = bm / bm.max() if bm.max() > 0 else 0.0
-    return Candidates(np.asarray(rows, dtype=np.int64), np.asarray(pids, dtype=np.int64), features)
+        for span in passage.sentences:
+            row = retriever.sentence_row[(passage.doc_id, span.start, span.end)]
+            if row not in seen:
+                seen.add(row)
+                rows.append(row)
+                pids.append(pid)
+    if n_sentences > 0:
+        extra = np.concatenate([np.argsort(-sims_all, kind="stable")[:n_sentences],
+                                np.argsort(-bm25_all, kind="stable")[:n_sentences]])
+        for row in extra:
+            row = int(row)
+            if row not in seen:
+                seen.add(row)
+                rows.append(row)
+                pids.append(int(table.home_passage[row]))
+    r = np.asarray(rows, dtype=np.int64)
+    p = np.asarray(pids, dtype=np.int64)
+
+    q_tokens = list(dict.fromkeys(tokenize(query)))
+    weights = idf_weights(q_tokens, retriever.sentence_df, n_all)
+    total = float(weights.sum()) or 1.0
+    q_set = set(q_tokens)
+    q_bigrams = _bigrams(tokenize(query))
+    qtype = question_type(query)
+
+    def cov(tokens: set[str]) -> float:
+        return float(sum(w for t, w in zip(q_tokens, weights) if t in tokens)) / total
+
+    n = len(r)
+    sims = sims_all[r]
+    prev, nxt = table.prev[r], table.next[r]
+    dense_prev = np.where(prev >= 0, sims_all[np.maximum(prev, 0)], sims)
+    dense_next = np.where(nxt >= 0, sims_all[np.maximum(nxt, 0)], sims)
+    dense_pass = np.array([passage_dense.get(int(x), float(retriever.passage_vectors[x] @ query_vector))
+                           for x in p])
+    bm = bm25_all[r].astype(np.float64)
+    bm_max = bm.max() if bm.max() > 0 else 1.0
+    overlap = np.array([cov(table.tokens[x]) for x in r])
+    overlap_prev = np.array([cov(table.tokens[x] | table.tokens[pr]) if pr >= 0 else o
+                             for x, pr, o in zip(r, prev, overlap)])
+    overlap_next = np.array([cov(table.tokens[x] | table.tokens[nx]) if nx >= 0 else o
+                             for x, nx, o in zip(r, nxt, overlap)])
+    overlap_pass = np.array([cov(table.passage_tokens[x]) for x in p])
+    n_q = max(1, len(q_set))
+    overlap_count = np.array([len(q_set & table.tokens[x]) / n_q for x in r])
+    bigram = np.array([
+        len(q_bigrams & _bigrams(table.token_lists[x])) / len(q_bigrams) if q_bigrams else 0.0 for x in r
+    ])
+    novel = np.array([
+        len(table.tokens[x] - q_set) / max(1, len(table.tokens[x])) for x in r
+    ])
+    new_caps = np.array([1.0 if table.caps[x] - q_set else 0.0 for x in r])
+    entities = question_entities(query)
+    idf_norm = max(1.0, math.log(1 + n_all))
+    entity_context, missing_context = np.ones(n), np.zeros(n)
+    for k, (x, pr, nx) in enumerate(zip(r, prev, nxt)):
+        ctx = table.tokens[x] | (table.tokens[pr] if pr >= 0 else set()) | (table.tokens[nx] if nx >= 0 else set())
+        if entities:
+            entity_context[k] = len(entities & ctx) / len(entities)
+        missing_context[k] = max((w for t, w in zip(q_tokens, weights) if t not in ctx), default=0.0) / idf_norm
+    q_words = set(re.findall(r"\w+", query.lower()))
+    named_sections = {sec for sec, words in SECTION_WORDS.items() if q_words & set(words)}
+    section_named = np.array([
+        1.0 if retriever.passages[x].section in named_sections else 0.0 for x in p
+    ])
+    has_number, has_time = table.has_number[r], table.has_time[r]
+    features = np.column_stack([
+        sims, dense_pass, dense_prev, dense_next, sims - sims.max(), 1.0 / ranks(sims),
+        (sims + 0.5 * dense_prev + 0.5 * dense_next) / 2.0,
+        bm / bm_max, np.log1p(bm), 1.0 / ranks(bm),
+        np.array([passage_bm25.get(int(x), 0.0) for x in p]),
+        np.array([1.0 / passage_rank.get(int(x), len(order) + 1) for x in p]),
+        overlap, overlap - overlap.max(), 1.0 / ranks(overlap + 1e-3 * sims), overlap_prev, overlap_next,
+        overlap_pass, overlap_count, bigram, novel,
+        table.first[r], table.position[r], np.log(np.maximum(1.0, table.chars[r])), table.is_body[r],
+        has_number, has_time, new_caps,
+        qtype[0] * has_number, qtype[1] * has_time, qtype[2] * new_caps, qtype[3] * new_caps,
+        np.tile(qtype, (n, 1)), entity_context, missing_context, section_named,
+    ]).astype(np.float64)
+
+    # question-only evidence: how much of the question the document and its best parts leave unmatched
+    doc_ids = {retriever.sentences[x][0] for x in r[:1]}
+    doc_tokens = set().union(*(table.doc_tokens[d] for d in doc_ids)) if doc_ids else set()
+    missing = [w for t, w in zip(q_tokens, weights) if t not in doc_tokens]
+    q_extra = np.array([
+        1.0 - cov(doc_tokens),
+        max(missing, default=0.0) / max(1.0, math.log(1 + n_all)),
+        float(len(q_tokens)),
+        1.0 if _NEGATION.search(query) else 0.0,
+    ])
+    return Candidates(r, p, features, np.concatenate([q_extra, qtype]))
 
 
 def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
     """Answerability features of one question from its scored candidates."""
     if len(scores) == 0:
         return np.zeros(len(QUESTION_FEATURES))
-    order = np.argsort(-scores)
-    top = order[0]
-    second = scores[order[1]] if len(order) > 1 else scores[top] - 5.0
     f = candidates.features
     col = SENTENCE_FEATURES.index
+    order = np.argsort(-scores, kind="stable")
+    top = order[0]
+    second = scores[order[1]] if len(order) > 1 else scores[top] - 5.0
+    shifted = np.exp(scores - scores[top])
+    extra = candidates.question if candidates.question is not None else np.zeros(8)
+    missing_doc, max_missing, n_terms = extra[0], extra[1], extra[2]
+    negated = extra[3] if len(extra) > 7 else 0.0
+    qtype = extra[-4:]
+    top_match = float(
+        f[top, col("match_number")] + f[top, col("match_time")] + f[top, col("match_person")]
+        + f[top, col("match_place")] > 0
+    ) if qtype.any() else 1.0
     return np.array([
-        scores[top], scores[top] - second, f[top, col("dense_sentence")], f[top, col("overlap")],
-        f[:, col("bm25_sentence_log")].max(), f[:, col("dense_passage")].max(),
+        scores[top], scores[top] - second, 1.0 / shifted.sum(),
+        f[top, col("dense_sentence")], f[:, col("dense_sentence")].max(),
+        f[top, col("overlap")], f[:, col("overlap")].max(),
+        max(f[top, col("overlap_prev")], f[top, col("overlap_next")]),
+        f[top, col("bm25_sentence_log")], f[:, col("dense_passage")].max(),
+        missing_doc, 1.0 - f[top, col("overlap_passage")],
+        1.0 - max(f[top, col("overlap_prev")], f[top, col("overlap_next")]), max_missing,
+        n_terms, *qtype, top_match,
+        f[top, col("entity_context")], f[top, col("missing_context_idf")], f[:, col("entity_context")].max(),
+        negated,
     ])
 
 
