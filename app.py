@@ -76,7 +76,11 @@ SCROLL_JS = """
     if (!hit) return;
     root.querySelectorAll(".quote-focus").forEach((e) => e.classList.remove("quote-focus"));
     hit.classList.add("quote-focus");
-    hit.scrollIntoView({ block: "center", behavior: "smooth" });
+    // Scroll the panel only, so the question box stays where it is; then show the panel if hidden.
+    const box = root.querySelector(".container") || root;
+    const offset = hit.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTo({ top: box.scrollTop + offset - box.clientHeight / 3 });
+    hit.scrollIntoView({ block: "nearest" });
   };
   setTimeout(go, 150);
   return n;
@@ -118,13 +122,20 @@ def percent(value: float) -> str:
     return f"{round(100 * value)}%"
 
 
-def confidence_label(score: float) -> str:
+def confidence_label(score: float, threshold: float | None = None) -> str:
     """A confidence a person can read, for example `"high (97%)"`.
 
     Args:
         score: a probability-like score in [0, 1].
+        threshold: the answer threshold, when `score` is an answer's confidence: below it is
+            "low", the lower half above it "medium", the upper half "high". Without it the bands
+            are fixed: below 50% low, from 80% high.
     """
-    word = "high" if score >= 0.8 else "medium" if score >= 0.5 else "low"
+    if threshold is None:
+        low, high = 0.5, 0.8
+    else:
+        low, high = threshold, threshold + (1 - threshold) / 2
+    word = "high" if score >= high else "medium" if score >= low else "low"
     return f"{word} ({percent(score)})"
 
 
@@ -240,12 +251,15 @@ def format_reply(
     count = len(answer.citations)
     head = (
         f"**{count} quote{'s' if count != 1 else ''} from the source** "
-        f"(confidence that the source answers: {confidence_label(answer.confidence)})"
+        f"(confidence that the source answers: {confidence_label(answer.confidence, answer.threshold)})"
     )
     body = "\n\n".join(_quote_lines(n, c, answer=True) for n, c in enumerate(answer.citations, 1))
     messages = [{"role": "assistant", "content": f"{head}\n\n{body}"}]
     for n, c in enumerate(answer.citations, start=1):
-        title = f"[{n}] ¶{c.paragraph} · {c.section_label} · confidence {confidence_label(c.score)}"
+        # The title is rendered as Markdown too.
+        title = escape_text(
+            f"[{n}] ¶{c.paragraph} · {c.section_label} · confidence {confidence_label(c.score)}"
+        )
         messages.append({
             "role": "assistant",
             "content": _details(c, documents.get(c.doc_id)),

@@ -68,7 +68,14 @@ def shoot(browser: "Browser", url: str, out: Path, question: str = DEFAULT_QUEST
         details = page.locator("#chat").get_by_text("[1] ¶", exact=False).last
         if details.count():
             details.click()  # open the first citation's collapsible block
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(800)  # the opening animation
+        # Scroll the chat (only) so that the question heads it.
+        page.locator("#chat .user-row").last.evaluate(
+            """row => { const box = row.closest('.bubble-wrap');
+                        if (box) box.scrollTop += row.getBoundingClientRect().top
+                                                  - box.getBoundingClientRect().top - 8; }"""
+        )
+        page.wait_for_timeout(200)
         page.screenshot(path=str(out))
     finally:
         page.close()

@@ -60,15 +60,15 @@ def test_reply_numbers_each_verbatim_quote_with_its_citation():
     # title, paragraph, section and a readable confidence
     assert "SBS News: a story · ¶2 · body of the report · confidence high (97%)" in head
     assert "¶3 · body of the report · confidence medium (55%)" in head
-    assert "confidence that the source answers: high (88%)" in head
+    assert "confidence that the source answers: high (88%)" in head  # threshold 0.5: high from 75%
 
 
 def test_reply_has_one_collapsible_block_per_citation():
     blocks = app.format_reply(ANSWER, DOCS)[1:]
     assert len(blocks) == 2
-    assert [b["metadata"]["title"] for b in blocks] == [
-        "[1] ¶2 · body of the report · confidence high (97%)",
-        "[2] ¶3 · body of the report · confidence medium (55%)",
+    assert [b["metadata"]["title"] for b in blocks] == [  # Markdown-escaped, as shown
+        r"\[1\] ¶2 · body of the report · confidence high (97%)",
+        r"\[2\] ¶3 · body of the report · confidence medium (55%)",
     ]
     assert all(b["metadata"]["status"] == "done" for b in blocks)  # closed until opened
     first = blocks[0]["content"]
@@ -198,6 +198,14 @@ def test_copy_block_lists_answers_only():
                                               (0.55, "medium (55%)"), (0.04, "low (4%)")])
 def test_confidence_is_readable(score: float, label: str):
     assert app.confidence_label(score) == label
+
+
+def test_answer_confidence_is_read_against_the_threshold():
+    assert app.confidence_label(0.44, threshold=0.17) == "medium (44%)"
+    assert app.confidence_label(0.7, threshold=0.17) == "high (70%)"
+    assert app.confidence_label(0.1, threshold=0.17) == "low (10%)"
+    answered = ANSWER.model_copy(update={"confidence": 0.44, "threshold": 0.17})
+    assert "confidence that the source answers: medium (44%)" in app.format_reply(answered)[0]["content"]
 
 
 def test_dates():

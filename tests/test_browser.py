@@ -115,8 +115,10 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
     assert len(copy) == len(citations)
 
     # A citation's collapsible block opens on a click and shows its details.
+    details = reply.get_by_text(f"Characters: {citations[0]['start']}–{citations[0]['end']}")
+    expect(details).to_be_hidden()  # closed until opened
     reply.get_by_text(f"[1] ¶{citations[0]['paragraph']} · ").click()
-    expect(reply).to_contain_text(f"Characters: {citations[0]['start']}–{citations[0]['end']}")
+    expect(details).to_be_visible()
 
 
 def test_choosing_a_citation_brings_it_into_view(page: Page, api):
@@ -128,6 +130,7 @@ def test_choosing_a_citation_brings_it_into_view(page: Page, api):
     focus = page.locator("#source .quote-focus")
     expect(focus.locator(".label")).to_have_text(f"[{target}]")
     expect(focus).to_be_in_viewport()
+    expect(page.locator("#question textarea")).to_be_in_viewport()  # only the panel scrolled
     panel = page.locator("#source .container").bounding_box()
     box = focus.bounding_box()
     assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"] + 1
