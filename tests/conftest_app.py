@@ -34,6 +34,7 @@ class AppServer:
     url: str
     port: int
     log: Path
+    index_dir: Path
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -50,7 +51,7 @@ def start_app(index_dir: Path, log: Path, timeout: float = START_TIMEOUT) -> App
     cmd = [sys.executable, "-m", "retrieval", "serve", "--port", str(port), "--index-dir", str(index_dir)]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = AppServer(proc=proc, url=f"http://127.0.0.1:{port}", port=port, log=log)
+    server = AppServer(proc=proc, url=f"http://127.0.0.1:{port}", port=port, log=log, index_dir=index_dir)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -19,10 +19,24 @@ UNANSWERABLE = "What is the boiling point of water on Mars?"
 
 
 @pytest.fixture(scope="module")
-def server(article_index: Path, tmp_path_factory) -> AppServer:
-    running = start_app(article_index, tmp_path_factory.mktemp("app") / "server.log")
+def server(tmp_path_factory) -> AppServer:
+    """The app on an index folder that does not exist yet: it must build it from data/ at start."""
+    folder = tmp_path_factory.mktemp("app")
+    running = start_app(folder / "fresh-index", folder / "server.log")
     yield running
     stop_app(running)
+
+
+@pytest.fixture(scope="module")
+def assistant(server: AppServer):
+    """The Python API on the index the app built."""
+    from retrieval import Assistant
+
+    return Assistant.load(server.index_dir)
+
+
+def test_index_built_at_start_when_missing(server: AppServer):
+    assert (server.index_dir / "manifest.json").is_file()
 
 
 @pytest.fixture(scope="module")
