@@ -63,7 +63,7 @@ def summarise(
     out.update(micro_part)
     if calibration is not None:
         out.update({
-            "calibration/threshold": round(calibration.threshold, 6),
+            "calibration/threshold": calibration.threshold,
             "calibration/false_abstain_budget": calibration.budget,
             "calibration/correct_decisions": calibration.correct_decisions,
             "calibration/coverage": _round(calibration.coverage),
