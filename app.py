@@ -446,8 +446,9 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
                     choices=[], label="Citations: choose one to see it in the source",
                     elem_id="citations", visible=False,
                 )
+                initial = source_view(assistant, None)
                 source = gr.HighlightedText(
-                    value=source_view(assistant, None)["value"], label="Source", elem_id="source",
+                    value=initial["value"], label=initial["label"], elem_id="source",
                     color_map=COLOR_MAP, show_legend=False, show_inline_category=True,
                     combine_adjacent=False,
                 )
