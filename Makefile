@@ -40,3 +40,6 @@ eval: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+screenshot: install-test index
+	$(BIN)/python scripts/screenshot.py
