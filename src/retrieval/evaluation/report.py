@@ -38,7 +38,7 @@ def summarise(
     out: dict = {
         "dataset": run.dataset.path, "kind": run.dataset.kind, "model": run.model,
         "methods": list(run.methods), "k": run.k, "threshold": run.threshold,
-        "averaging": f"macro over {len(run.group_names)} articles" if squad else "micro",
+        "averaging": f"macro over {len(run.group_names)} article{'' if len(run.group_names) == 1 else 's'}" if squad else "micro",
         "primary_metric": PRIMARY_METRIC, "n_groups": len(run.group_names),
         "seconds": round(run.seconds, 1),
     }
