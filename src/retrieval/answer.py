@@ -1,7 +1,16 @@
-"""Answers: extract the best sentences as cited quotes, or abstain."""
+"""Answers: extract the best sentences as cited quotes, or abstain.
+
+Questions about speakers are answered from the quote ledger (`quotes.build_ledger`, one per
+document, built lazily): "What did Ms Doe say?" lists her quotes, "Who said '…'?" finds the words
+and their attribution. Every citation carries its speaker and kind (direct quote or reported
+speech) where the source attributes it, and `stale` when its source changed after indexing.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,11 +19,29 @@ import numpy as np
 from .errors import ConfigError, QuestionError
 from .extract import Candidates, Scorer, quote_span, question_features, sentence_candidates
 from .fusion import sigmoid
-from .models import SECTION_LABELS, Answer, Citation
+from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, Passage, SpeakerQuestion
+from .quotes import (
+    attribute_span, build_ledger, normalize_text, parse_speaker_question, quote_similarity,
+    quotes_by, who_said,
+)
 from .retriever import DEFAULT_INDEX_DIR, Retriever
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 METHODS = ("pipeline", "bm25", "dense")
+WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who said '…'?"
+NARRATION_MIN_SCORE = 0.5  # "What did X say?" with X quoted nowhere: the narration must be this sure
+SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
+UNATTRIBUTED = "the source does not attribute these words to anyone"
+# "What did X say/tell/claim…?" asks for speech; "What did X call/describe/think…?" may be
+# answered by narration too, so it falls back to the ordinary pipeline when X is quoted nowhere.
+_SPEECH_ASKED = re.compile(
+    r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
+    r"responded|add|added|quotes?|quoted)\b", re.I)
+_PLAIN_BY = re.compile(r"^\s*(what|show|list|give)\b", re.I)
+_NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
+                       "st th".split())
 
 
 def check_question(question: str) -> str:
@@ -47,6 +74,9 @@ class Assistant:
         self.retriever = retriever
         self.scorer = scorer or Scorer.load()
         self.method = method
+        self._ledgers: dict[str, list[LedgerEntry]] = {}
+        self._passages_by_doc: dict[str, list[Passage]] | None = None
+        self._ledger_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -88,7 +118,50 @@ class Assistant:
         vectors = self.retriever.encode(cleaned) if cleaned else []
         return [self._answer(q, v, k) for q, v in zip(cleaned, vectors)]
 
+    def ledger(self, doc_id: str | None = None) -> list[LedgerEntry]:
+        """The quote ledger: every quotation and reported statement, with its speaker.
+
+        Args:
+            doc_id: one document's entries; None for all documents (document by document, each in
+                text order).
+        """
+        if doc_id is not None:
+            return list(self._ledger(doc_id))
+        return [e for d in self.retriever.documents for e in self._ledger(d)]
+
+    def _ledger(self, doc_id: str) -> list[LedgerEntry]:
+        ledger = self._ledgers.get(doc_id)
+        if ledger is not None:
+            return ledger
+        with self._ledger_lock:
+            ledger = self._ledgers.get(doc_id)
+            if ledger is None:
+                if self._passages_by_doc is None:
+                    grouped: dict[str, list[Passage]] = {}
+                    for p in self.retriever.passages:
+                        grouped.setdefault(p.doc_id, []).append(p)
+                    self._passages_by_doc = grouped
+                doc = self.retriever.documents[doc_id]
+                try:
+                    ledger = build_ledger(doc, self._passages_by_doc.get(doc_id, []))
+                except Exception:  # attribution is an extra: never let it break an answer
+                    log.warning("no quote ledger for %s", doc_id, exc_info=True)
+                    ledger = []
+                if doc_id in self.retriever.stale_docs:
+                    ledger = [e.model_copy(update={"citation": e.citation.model_copy(
+                        update={"stale": True})}) for e in ledger]
+                self._ledgers[doc_id] = ledger
+        return ledger
+
     def _answer(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
+        asked = parse_speaker_question(question) if self.method == "pipeline" else None
+        if asked is not None:
+            answer = self._speaker_answer(question, query_vector, k, asked)
+            if answer is not None:
+                return answer
+        return self._pipeline_answer(question, *self._pipeline(question, query_vector, k))
+
+    def _pipeline(self, question: str, query_vector: np.ndarray, k: int):
         scorer = self.scorer
         candidates = sentence_candidates(
             self.retriever, question, query_vector, scorer.passages_considered, scorer.sentences_considered
@@ -96,6 +169,10 @@ class Assistant:
         scores, confidence = self.score(candidates)
         order = np.argsort(-scores, kind="stable")
         citations = self._citations(candidates, order, scores, limit=k)
+        return candidates, scores, confidence, citations
+
+    def _pipeline_answer(self, question: str, candidates, scores, confidence, citations) -> Answer:
+        scorer = self.scorer
         if not citations:
             return Answer(question=question, abstained=True, reason="the index holds no text",
                           threshold=scorer.threshold)
@@ -108,6 +185,125 @@ class Assistant:
             )
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=scorer.threshold, citations=citations)
+
+    # -- questions about speakers ------------------------------------------------------------
+
+    def _speaker_answer(
+        self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
+    ) -> Answer | None:
+        """The answer from the ledger, or None to answer with the ordinary pipeline."""
+        if asked.kind == "who":
+            return self._who_said(question, asked.target, k)
+        return self._quotes_by(question, query_vector, k, asked)
+
+    def _who_said(self, question: str, words: str, k: int) -> Answer | None:
+        hits = _distinct(who_said(self.ledger(), words, min_overlap=WHO_MIN_OVERLAP))
+        if not hits:
+            return None
+        citations = []
+        for e in hits[:k]:
+            similarity = max(quote_similarity(words, e.quote), WHO_MIN_OVERLAP)
+            score = similarity * (e.confidence if e.speaker else 1.0)
+            citations.append(e.citation.model_copy(update={"score": round(score, 4)}))
+        top = hits[0]
+        if top.speaker is None:
+            reason = f"{UNATTRIBUTED}: the source quotes them without naming a speaker"
+        else:
+            reason = f"the source attributes these words to {top.speaker}" + self._evidence_note(top)
+        confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
+        return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
+                      threshold=self.scorer.threshold, citations=citations)
+
+    def _evidence_note(self, entry: LedgerEntry) -> str:
+        if entry.evidence is None:
+            return ""
+        note = f": “{entry.evidence.text}”"
+        paragraph = self._paragraph_of(entry.citation.doc_id, entry.evidence.start)
+        if paragraph is not None and paragraph != entry.citation.paragraph:
+            note += f" (¶{paragraph})"
+        if entry.antecedent is not None:
+            note += f", where “{entry.evidence.text.split()[0]}” is {entry.speaker}"
+        return note
+
+    def _paragraph_of(self, doc_id: str, offset: int) -> int | None:
+        doc = self.retriever.documents[doc_id]
+        return next((p.number for p in doc.paragraphs if p.start <= offset < max(p.end, p.start + 1)),
+                    None)
+
+    def _quotes_by(
+        self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
+    ) -> Answer | None:
+        name = asked.target
+        found = quotes_by(self.ledger(), name, about=asked.topic)
+        found = _distinct(_drop_short_inner(found))
+        candidates, scores, confidence, closest = self._pipeline(question, query_vector, k)
+        threshold = self.scorer.threshold
+        if not found:
+            if not _SPEECH_ASKED.search(question):
+                return None  # "What did X call Y?" may be answered by narration
+            # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
+            # leader have denied that …") may still answer, but other speakers' words never do.
+            narration = [c for c in closest if c.speaker is None]
+            if confidence >= threshold and narration and narration[0].score >= NARRATION_MIN_SCORE:
+                return Answer(
+                    question=question, abstained=False, confidence=confidence, threshold=threshold,
+                    citations=narration,
+                    reason=f"the source quotes no words of {name}; these passages report them",
+                )
+            mentioned = self._mentioned(name, candidates)
+            reason = (f"the source mentions {name} but quotes no words of theirs" if mentioned
+                      else f"the source quotes no one named {name}")
+            return Answer(question=question, abstained=True, reason=reason,
+                          confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
+                          closest=closest)
+        plain = asked.topic is None and _PLAIN_BY.match(question) is not None
+        if plain:  # everything the speaker said: direct quotes first, each kind in text order
+            ranked = sorted(found, key=lambda e: (e.kind != "direct",))
+            scored = [(e, e.confidence) for e in ranked]
+        else:  # "… about X", "Which paper does X write for?": the most relevant first
+            relevance = self._relevance(found, candidates, scores, asked.topic)
+            scored = sorted(
+                ((e, e.confidence * (0.25 + 0.75 * r)) for e, r in zip(found, relevance)),
+                key=lambda t: -round(t[1], 4),
+            )
+        citations = [e.citation.model_copy(update={"score": round(s, 4)}) for e, s in scored[:k]]
+        return Answer(
+            question=question, abstained=False, confidence=max(c.score for c in citations),
+            threshold=threshold, citations=citations,
+            reason=f"{len(found)} quotation{'s' if len(found) != 1 else ''} attributed to {name} "
+                   f"in the source" + ("" if len(found) <= k else f"; the first {k} are listed"),
+        )
+
+    def _relevance(
+        self, entries: Sequence[LedgerEntry], candidates: Candidates, scores: np.ndarray,
+        topic: str | None,
+    ) -> list[float]:
+        """How well each entry answers the question, in [0, 1]: the best pipeline score of a
+        sentence it overlaps, or the share of the topic's words it holds."""
+        sentences = [
+            (*self.retriever.sentences[int(row)], sigmoid(float(s)))
+            for row, s in zip(candidates.rows, scores)
+        ]
+        topic_words = {w for w in normalize_text(topic or "").split() if w not in _NAME_STOP}
+        out = []
+        for e in entries:
+            best = max((p for d, span, p in sentences if d == e.citation.doc_id
+                        and span.start < e.end and e.start < span.end), default=0.0)
+            if topic_words:
+                words = set(normalize_text(e.quote).split())
+                best = max(best, len(topic_words & words) / len(topic_words))
+            out.append(float(best))
+        return out
+
+    def _mentioned(self, name: str, candidates: Candidates) -> bool:
+        wanted = [w for w in normalize_text(name).split() if w not in _NAME_STOP]
+        if not wanted:
+            return False
+        for pid in dict.fromkeys(int(p) for p in candidates.passage_ids):
+            words = set(normalize_text(self.retriever.passages[pid].text).split())
+            if all(w in words for w in wanted):
+                return True
+        return False
 
     def score(self, candidates: Candidates) -> tuple[np.ndarray, float]:
         """Sentence scores (higher is better) and the question's answerability in [0, 1]."""
@@ -147,7 +343,36 @@ class Assistant:
                 start=start, end=end, score=round(sigmoid(float(scores[i])), 4)
                 if self.method == "pipeline" else round(float(scores[i]), 4),
                 source_sha256=doc.sha256, stale=doc.doc_id in retriever.stale_docs,
+                **self._attribution(doc.doc_id, start, end),
             ))
             if len(out) >= limit:
                 break
         return out
+
+    def _attribution(self, doc_id: str, start: int, end: int) -> dict:
+        found = attribute_span(self._ledger(doc_id), start, end)
+        if found is None:
+            return {}
+        speaker, kind = found
+        return {"speaker": speaker, "quote_kind": kind}
+
+
+def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    """Leave out short direct quotes that a reported sentence in `entries` shows in context."""
+    reported = [e for e in entries if e.kind == "reported"]
+    return [
+        e for e in entries
+        if not (e.kind == "direct" and len(e.quote.split()) < SHORT_QUOTE_WORDS and any(
+            r.citation.doc_id == e.citation.doc_id and r.start <= e.start and e.end <= r.end
+            for r in reported))
+    ]
+
+
+def _distinct(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    """The entries in order, leaving out any that overlaps an earlier one."""
+    out: list[LedgerEntry] = []
+    for e in entries:
+        if not any(o.citation.doc_id == e.citation.doc_id and o.start < e.end and e.start < o.end
+                   for o in out):
+            out.append(e)
+    return out
