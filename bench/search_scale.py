@@ -34,6 +34,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--dim", type=int, default=384)
     parser.add_argument("--kinds", nargs="+", default=["flat", "ivf", "hnsw"])
+    parser.add_argument("--name", default="search_scale", help="bench/out/NAME.json")
     parser.add_argument("--ef-search", type=int, nargs="+", default=[16, 64, 256])
     args = parser.parse_args()
     import faiss
@@ -97,7 +98,7 @@ def main() -> int:
             del index
     payload = {"machine": info, "dim": args.dim, "queries": args.queries, "rows": rows,
                "flat_limit": dense.FLAT_LIMIT, "rule": dense.choose_index_type.__doc__}
-    save("search_scale", payload)
+    save(args.name, payload)
     return 0
 
 
