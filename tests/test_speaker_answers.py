@@ -1,0 +1,172 @@
+"""Questions about speakers (issue 8), with the real packaged model: what someone said, who said
+some words, reported speech, unattributed quotes, and citations of a source that changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE, ROOT
+
+SOKIRIANSKAIA = "Ekaterina Sokirianskaia"
+
+
+def exact(assistant, citation) -> bool:
+    return assistant.documents[citation.doc_id].text[citation.start:citation.end] == citation.quote
+
+
+def test_what_did_she_say_lists_her_quotes(assistant):
+    answer = assistant.ask("What did Sokirianskaia say?", k=20)
+    assert not answer.abstained and answer.confidence >= assistant.threshold
+    quotes = answer.citations
+    assert len(quotes) >= 10  # all of them, not only the best one
+    assert all(c.speaker == SOKIRIANSKAIA for c in quotes)
+    assert all(exact(assistant, c) for c in quotes)
+    kinds = [c.quote_kind for c in quotes]
+    assert kinds[0] == "direct" and "reported" in kinds
+    assert kinds == sorted(kinds)  # direct quotes first
+    texts = " ".join(c.quote for c in quotes)
+    assert "All it would take is a phone call from Putin," in texts
+    assert "It is a real disaster" in texts
+    assert all(0 < c.score <= 1 for c in quotes)
+    spans = [(c.start, c.end) for c in quotes]
+    assert all(a_end <= b_start or b_end <= a_start
+               for i, (a_start, a_end) in enumerate(spans) for b_start, b_end in spans[i + 1:])
+
+
+def test_what_did_she_say_honours_k(assistant):
+    answer = assistant.ask("What did Ms Sokirianskaia say?", k=3)
+    assert len(answer.citations) == 3 and "first 3" in answer.reason
+
+
+def test_what_did_he_say_about_a_topic_puts_the_relevant_quote_first(assistant):
+    answer = assistant.ask("What did Ms Milashina say about the federal government?")
+    first = answer.citations[0]
+    assert first.speaker == "Elena Milashina" and "federal government" in first.quote
+    assert all(c.speaker == "Elena Milashina" for c in answer.citations)
+
+
+def test_who_said_names_the_speaker_and_the_evidence(assistant):
+    answer = assistant.ask("Who said 'All it would take is a phone call from Putin'?")
+    assert not answer.abstained and answer.confidence == 1.0
+    first = answer.citations[0]
+    assert first.quote == "All it would take is a phone call from Putin,"
+    assert first.speaker == SOKIRIANSKAIA and first.quote_kind == "direct"
+    assert exact(assistant, first)
+    assert SOKIRIANSKAIA in answer.reason and "“Ms Sokirianskaia says”" in answer.reason
+    text = assistant.documents[first.doc_id].text
+    assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
+
+
+def test_who_said_resolves_a_pronoun(assistant):
+    answer = assistant.ask("Who said “It is a real disaster”?")
+    first = answer.citations[0]
+    assert first.speaker == SOKIRIANSKAIA and "she says" in answer.reason
+    assert exact(assistant, first)
+
+
+def test_unattributed_words_say_so(assistant):
+    answer = assistant.ask("Who said 'invisible world government'?")
+    assert answer.citations, answer
+    first = answer.citations[0]
+    assert first.speaker is None and "invisible world government" in first.quote
+    assert "does not attribute these words" in answer.reason
+    assert exact(assistant, first)
+
+
+def test_reported_speech_is_marked(assistant):
+    answer = assistant.ask("Who said it appears officials were using illegal detention centres?")
+    first = answer.citations[0]
+    assert first.quote_kind == "reported" and first.speaker == SOKIRIANSKAIA
+    assert first.quote.startswith("Ms Sokirianskaia says it appears")
+    # Ordinary answers mark reported speech too.
+    answer = assistant.ask("How many requests for help has the network received?")
+    assert answer.citations[0].quote_kind == "reported"
+    assert answer.citations[0].speaker == "Russia LGBT Network"
+
+
+def test_narration_has_no_speaker(assistant):
+    answer = assistant.ask("Who rules Chechnya?")
+    first = answer.citations[0]
+    assert "ruled by" in first.quote and first.speaker is None and first.quote_kind is None
+
+
+def test_nobody_of_that_name_is_quoted(assistant):
+    answer = assistant.ask("What did Jane Doe say?")
+    assert answer.abstained and answer.citations == []
+    assert answer.reason == "the source quotes no one named Jane Doe"
+    assert answer.confidence < answer.threshold and answer.closest
+
+
+def test_mentioned_but_never_quoted_abstains_without_other_speakers_words(assistant):
+    answer = assistant.ask("What did Putin say?")
+    assert answer.abstained and "mentions Putin but quotes no words" in answer.reason
+
+
+def test_narration_reporting_a_group_still_answers(assistant):
+    answer = assistant.ask("What did Chechen spokespeople say about gay people?")
+    assert not answer.abstained
+    assert "denied that gay people exist" in answer.citations[0].quote
+    assert all(c.speaker is None for c in answer.citations)  # never someone else's words
+
+
+def test_seed_questions_still_answer_from_the_pipeline(assistant):
+    # "Who wrote the SBS report?" is not a quotation: it falls through to ordinary retrieval.
+    answer = assistant.ask("Who wrote the SBS report?")
+    assert answer.reason is None or "attribute" not in answer.reason
+
+
+def test_speaker_detection_rarely_fires_on_squad_questions():
+    from retrieval.quotes import parse_speaker_question
+
+    tune = Path(ROOT).parent / "shared" / "benchmarks" / "squad-v2" / "tune.json"
+    if not tune.exists():
+        pytest.skip("SQuAD tune file not available")
+    data = json.loads(tune.read_text(encoding="utf-8"))["data"]
+    questions = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]][:2000]
+    fired = sum(parse_speaker_question(q) is not None for q in questions)
+    assert fired / len(questions) < 0.01
+    assert parse_speaker_question("Who ruled the Yuan dynasty?") is None
+
+
+def test_ledger_is_one_per_document_and_exact(assistant):
+    ledger = assistant.ledger()
+    assert ledger and ledger == assistant.ledger("sbs-2017-04-19-chechnya")
+    assert all(exact(assistant, e.citation) for e in ledger)
+    assert {e.speaker for e in ledger} >= {SOKIRIANSKAIA, "Elena Milashina", "Russia LGBT Network"}
+
+
+# -- stale sources ---------------------------------------------------------------------------------
+
+def test_citations_of_a_changed_source_are_stale_with_indexed_offsets(tmp_path: Path):
+    from retrieval import Assistant, IndexStaleError, Retriever, build_index
+
+    source = tmp_path / ARTICLE.name
+    shutil.copy(ARTICLE, source)
+    build_index([source], tmp_path / "index")
+    fresh = Assistant.load(tmp_path / "index")
+    before = fresh.ask("How many requests for help has the network received?")
+    assert not any(c.stale for c in before.citations)
+
+    original = source.read_text(encoding="utf-8")
+    source.write_text("A correction was added at the top.\n\n" + original, encoding="utf-8")
+
+    with pytest.raises(IndexStaleError, match="rebuild"):
+        Retriever.load(tmp_path / "index", allow_stale=False)
+    stale = Assistant.load(tmp_path / "index")
+    assert stale.retriever.stale_docs == {ARTICLE.stem}
+    after = stale.ask("How many requests for help has the network received?")
+    assert after.citations and all(c.stale for c in after.citations)
+    first = after.citations[0]
+    # The offsets are those of the indexed text, not of the edited file, and the citation says so.
+    assert first.source_sha256 == before.citations[0].source_sha256
+    assert stale.documents[first.doc_id].text[first.start:first.end] == first.quote
+    assert source.read_text(encoding="utf-8")[first.start:first.end] != first.quote
+    # Answers from the quote ledger are flagged too.
+    said = stale.ask("What did Sokirianskaia say?")
+    assert said.citations and all(c.stale for c in said.citations)
+    who = stale.ask("Who said 'All it would take is a phone call from Putin'?")
+    assert who.citations[0].stale and who.citations[0].speaker == SOKIRIANSKAIA
