@@ -83,11 +83,12 @@ def main() -> int:
                 if truth is not None:
                     recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)]))
                     r1 = float(np.mean(found[:, 0] == truth[:, 0]))
-                row = {"n": n, "kind": kind, "knob": knob, "value": value,
+                row = {**summary(lat), "n": n, "kind": kind, "knob": knob, "value": value,
                        "library_default": default == value if knob else True,
-                       "build_s": round(build_s, 2), "recall@10": recall, "top1_agreement": r1,
-                       **summary(lat)}
+                       "build_s": round(build_s, 2), "recall@10": recall, "top1_agreement": r1}
                 rows.append(row)
+                save(args.name, {"machine": info, "dim": args.dim, "queries": args.queries, "rows": rows,
+                                 "partial": True})
                 print(f"n={n:>8d} {kind:5s} {knob or '':8s}={value or '':<5} build {build_s:7.2f}s  "
                       f"p50 {row['p50_ms']:7.3f} ms  p95 {row['p95_ms']:7.3f} ms  recall@10 {recall}  "
                       f"top1 {r1}", flush=True)
