@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
+from retrieval.answer import NO_ANSWER
+from retrieval.models import LedgerEntry
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -32,7 +34,14 @@ DATA_DIR = ROOT / "data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4  # retrieval is CPU-light: answer several users at once
-MAX_QUOTES = 10
+MAX_QUOTES = 10  # quotes asked for per question
+MIN_QUOTE_SCORE = 0.25  # further quotes are shown when at least this sure (the first always is)
+SHOWN_CLOSEST = 3  # closest passages shown with an abstention
+UNATTRIBUTED_SPEAKER = "Unattributed (the source names no speaker)"
+STALE_WARNING = (
+    "the source file changed after it was indexed: the quote and its place are those of the "
+    "indexed text; check them against the current file or rebuild the index"
+)
 
 INTRO = (
     "Answers are **verbatim quotes from the source article only**, each with its citation. "
@@ -42,6 +51,8 @@ EXAMPLES = [
     "Who rules Chechnya?",
     "How many requests for help has the Russia LGBT Network received?",
     "What did Chechen spokespeople say about gay people?",
+    "What did Sokirianskaia say?",
+    "Who said 'All it would take is a phone call from Putin'?",
     "What is the weather in Paris tomorrow?",
 ]
 NOT_AN_ANSWER = "not an answer"
@@ -165,11 +176,16 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     tail = f"confidence {confidence_label(citation.score)}" if answer else NOT_AN_ANSWER
     where = f"{citation.doc_title} · " if title else ""
     who = f" · speaker: {citation.speaker}" if citation.speaker else ""
-    return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}"
+    stale = " · STALE" if citation.stale else ""
+    return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}{stale}"
 
 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:
-    """The quote ready to paste, with attribution: `“quote” — title, date, ¶N`.
+    """The quote ready to paste, with attribution.
+
+    - a direct quote with a known speaker: `“quote” — Speaker, quoted in title, date, ¶N`;
+    - reported speech: `“quote” — title, date, ¶N (reported speech of Speaker)`;
+    - anything else: `“quote” — title, date, ¶N`.
 
     Args:
         citation: the quote.
@@ -180,7 +196,12 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
     if when:
         parts.append(when)
     parts.append(f"¶{citation.paragraph}")
-    return f"“{citation.quote}” — {', '.join(parts)}"
+    place = ", ".join(parts)
+    if citation.speaker and citation.quote_kind == "direct":
+        return f"“{citation.quote}” — {citation.speaker}, quoted in {place}"
+    if citation.speaker and citation.quote_kind == "reported":
+        return f"“{citation.quote}” — {place} (reported speech of {citation.speaker})"
+    return f"“{citation.quote}” — {place}"
 
 
 def _details(citation: Citation, document: Document | None) -> str:
@@ -191,19 +212,42 @@ def _details(citation: Citation, document: Document | None) -> str:
         lines[-1] += f" ({escape_text(who)})"
     lines.append(f"- **Place:** paragraph ¶{citation.paragraph}, {escape_text(citation.section_label)}")
     if citation.speaker:
-        kind = f" ({citation.quote_kind} quote)" if citation.quote_kind else ""
+        kind = {"direct": " (direct quote)", "reported": " (reported speech)"}.get(
+            citation.quote_kind or "", "")
         lines.append(f"- **Speaker:** {escape_text(citation.speaker)}{kind}")
+    elif citation.quote_kind == "direct":
+        lines.append("- **Speaker:** not named: the source does not attribute these words")
     lines.append(f"- **Confidence:** {confidence_label(citation.score)}")
     lines.append(f"- **Characters:** {citation.start}–{citation.end} of the article")
     lines.append(f"- **Copy:** {escape_text(copy_ready(citation, document))}")
     if citation.stale:
-        lines.append("- **Warning:** the source file changed since it was indexed; check the quote.")
+        lines.append(f"- **⚠ Stale:** {STALE_WARNING}.")
     return "\n".join(lines)
 
 
 def _quote_lines(n: int, citation: Citation, *, answer: bool) -> str:
     quote = f"**[{n}]** “{escape_text(citation.quote)}”"
-    return f"{quote}  \n*{escape_text(citation_label(n, citation, answer=answer))}*"
+    lines = f"{quote}  \n*{escape_text(citation_label(n, citation, answer=answer))}*"
+    if citation.stale:
+        lines += f"  \n**⚠ Stale citation:** {escape_text(STALE_WARNING)}."
+    return lines
+
+
+def _stale_notice(citations: Sequence[Citation]) -> str:
+    if not any(c.stale for c in citations):
+        return ""
+    return ("\n\n**⚠ Warning: the source changed after it was indexed.** Quotes marked STALE come "
+            "from the indexed text; their places may not match the current file. Rebuild the index.")
+
+
+def shown_answer(answer: Answer) -> Answer:
+    """The answer as the chat shows it: the first quote, then every other quote at least
+    `MIN_QUOTE_SCORE` sure (several passages may answer: different figures, several quotes of a
+    speaker); for an abstention, the `SHOWN_CLOSEST` closest passages."""
+    if answer.abstained:
+        return answer.model_copy(update={"closest": list(answer.closest[:SHOWN_CLOSEST])})
+    kept = [c for n, c in enumerate(answer.citations) if n == 0 or c.score >= MIN_QUOTE_SCORE]
+    return answer.model_copy(update={"citations": kept[:MAX_QUOTES]})
 
 
 def user_message(question: str) -> dict[str, Any]:
@@ -230,11 +274,14 @@ def format_reply(
     documents = documents or {}
     if answer.abstained:
         text = "**The article does not answer this question.**"
+        if answer.reason and answer.reason != NO_ANSWER:  # e.g. the source quotes no one named X
+            text += f" Why: {escape_text(answer.reason)}."
         if answer.citations or answer.closest or answer.confidence:
             text += (
                 f" Confidence that it does: {percent(answer.confidence)}, below the "
                 f"{percent(answer.threshold)} needed to quote an answer."
             )
+        text += _stale_notice(answer.closest)
         messages = [{"role": "assistant", "content": text}]
         if answer.closest:
             body = "\n\n".join(
@@ -253,12 +300,16 @@ def format_reply(
         f"**{count} quote{'s' if count != 1 else ''} from the source** "
         f"(confidence that the source answers: {confidence_label(answer.confidence, answer.threshold)})"
     )
+    if answer.reason:  # questions about speakers say whose words these are, or that none is named
+        head += f"  \n*{escape_text(answer.reason[:1].upper() + answer.reason[1:])}.*"
+    head += _stale_notice(answer.citations)
     body = "\n\n".join(_quote_lines(n, c, answer=True) for n, c in enumerate(answer.citations, 1))
     messages = [{"role": "assistant", "content": f"{head}\n\n{body}"}]
     for n, c in enumerate(answer.citations, start=1):
         # The title is rendered as Markdown too.
         title = escape_text(
             f"[{n}] ¶{c.paragraph} · {c.section_label} · confidence {confidence_label(c.score)}"
+            + (" · STALE" if c.stale else "")
         )
         messages.append({
             "role": "assistant",
@@ -335,6 +386,61 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
     ]
 
 
+def speaker_quotes(ledger: Sequence[LedgerEntry]) -> list[tuple[str, list[Citation]]]:
+    """The Quotes tab's data: `(speaker, quotes)` pairs, most quoted speaker first.
+
+    Direct quotes and reported speech are listed, in the order of the text; short quoted terms
+    ("scare quotes") are not speech and are left out. Quotes the source attributes to no one are
+    grouped last under `UNATTRIBUTED_SPEAKER`.
+    """
+    groups: dict[str, list[Citation]] = {}
+    unattributed: list[Citation] = []
+    for entry in ledger:
+        if entry.kind not in ("direct", "reported"):
+            continue
+        if entry.speaker:
+            groups.setdefault(entry.speaker, []).append(entry.citation)
+        else:
+            unattributed.append(entry.citation)
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))  # stable: first named first
+    if unattributed:
+        ordered.append((UNATTRIBUTED_SPEAKER, unattributed))
+    return ordered
+
+
+def quotes_overview(groups: Sequence[tuple[str, Sequence[Citation]]]) -> str:
+    """Markdown: one line per speaker with how many direct quotes and reported statements."""
+    if not groups:
+        return "The source quotes no one."
+    lines = []
+    for speaker, quotes in groups:
+        direct = sum(c.quote_kind == "direct" for c in quotes)
+        reported = len(quotes) - direct
+        counts = ", ".join(x for x in (
+            f"{direct} direct quote{'s' if direct != 1 else ''}" if direct else "",
+            f"{reported} reported statement{'s' if reported != 1 else ''}" if reported else "",
+        ) if x)
+        lines.append(f"- **{escape_text(speaker)}**: {counts}")
+    return "Choose a quote to see it in the source.\n\n" + "\n".join(lines)
+
+
+def quote_choices(groups: Sequence[tuple[str, Sequence[Citation]]]) -> list[tuple[str, int]]:
+    """`(label, number)` pairs for the Quotes tab's list, numbered from 0 across speakers:
+    `Speaker · ¶9 · direct: “It is a real…”`."""
+    out = []
+    for speaker, quotes in groups:
+        for c in quotes:
+            kind = "direct" if c.quote_kind == "direct" else "reported"
+            stale = " · STALE" if c.stale else ""
+            out.append((f"{speaker} · ¶{c.paragraph} · {kind}{stale}: “{_preview(c.quote, 80)}”", len(out)))
+    return out
+
+
+def flat_quotes(groups: Sequence[tuple[str, Sequence[Citation]]]) -> list[Citation]:
+    """The Quotes tab's quotes in the numbering of `quote_choices`."""
+    return [c for _, quotes in groups for c in quotes]
+
+
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The Answer as JSON-ready data: the same fields and values as the Python API."""
     return answer.model_dump(mode="json")
@@ -385,12 +491,12 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
     def respond(question: str, history: list[dict[str, Any]] | None):
         history = list(history or [])
         if not (question or "").strip():
-            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question
+            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question, gr.skip()
         try:
-            answer = assistant.ask(question)
+            answer = shown_answer(assistant.ask(question, k=MAX_QUOTES))
         except RetrievalError as exc:  # an empty or too long question: say so, no traceback
             history += [user_message(question), *format_error(exc)]
-            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question
+            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question, gr.skip()
         history += [user_message(question), *format_reply(answer, assistant.documents)]
         choices = citation_choices(answer)
         picker_label = (
@@ -404,10 +510,26 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
             copy_block(answer, assistant.documents),
             answer,
             "",
+            gr.update(value=None),
         )
 
     def show_citation(number: int | None, answer: Answer | None):
         return source_view(assistant, answer, number)
+
+    ledger = assistant.ledger() if hasattr(assistant, "ledger") else []
+    groups = speaker_quotes(ledger)
+    all_quotes = flat_quotes(groups)
+
+    def show_quote(number: int | None):
+        if number is None or not 0 <= number < len(all_quotes):
+            return gr.skip(), gr.skip(), gr.skip()
+        chosen = all_quotes[number]
+        as_answer = Answer(question="", abstained=False, citations=[chosen])
+        return (
+            source_view(assistant, as_answer, 1),
+            copy_ready(chosen, assistant.documents.get(chosen.doc_id)),
+            gr.update(value=None),
+        )
 
     def ask(question: str) -> dict:
         """Answer a question with verbatim, cited quotes from the source, or abstain.
@@ -428,19 +550,28 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
         last_answer = gr.State(None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="Chat", elem_id="chat", height=560, layout="bubble",
-                    sanitize_html=True, allow_tags=False, latex_delimiters=[],
-                    feedback_options=None, buttons=["copy"],
-                    placeholder="Ask a question about the article. Replies quote it word for word.",
-                )
-                with gr.Row():
-                    question = gr.Textbox(
-                        show_label=False, placeholder="Ask about the article…", elem_id="question",
-                        scale=5, max_lines=4, submit_btn=False,
-                    )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+                with gr.Tabs():
+                    with gr.Tab("Chat", id="chat-tab"):
+                        chat = gr.Chatbot(
+                            label="Chat", elem_id="chat", height=560, layout="bubble",
+                            sanitize_html=True, allow_tags=False, latex_delimiters=[],
+                            feedback_options=None, buttons=["copy"],
+                            placeholder="Ask a question about the article. Replies quote it word "
+                                        "for word.",
+                        )
+                        with gr.Row():
+                            question = gr.Textbox(
+                                show_label=False, placeholder="Ask about the article…", elem_id="question",
+                                scale=5, max_lines=4, submit_btn=False,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                        gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+                    with gr.Tab("Quotes", id="quotes-tab", elem_id="quotes-tab"):
+                        gr.Markdown(quotes_overview(groups), elem_id="speakers")
+                        quote_list = gr.Radio(
+                            choices=quote_choices(groups), label="Quotes by speaker: choose one to see it "
+                            "in the source", elem_id="quotes",
+                        )
             with gr.Column(scale=2):
                 picker = gr.Radio(
                     choices=[], label="Citations: choose one to see it in the source",
@@ -453,18 +584,23 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
                     combine_adjacent=False,
                 )
                 copy = gr.Textbox(
-                    label="Copy-ready quotes (“quote” — title, date, ¶N)", elem_id="copy",
+                    label="Copy-ready quotes (“quote” — speaker, quoted in title, date, ¶N)",
+                    elem_id="copy",
                     lines=3, interactive=False, buttons=["copy"],
                     placeholder="The quotes of the last answer, ready to paste. Empty when it abstains.",
                 )
 
-        outputs = [chat, source, picker, copy, last_answer, question]
+        outputs = [chat, source, picker, copy, last_answer, question, quote_list]
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat], outputs, api_visibility="private").then(
                 None, None, None, js="() => (" + SCROLL_JS.strip() + ")(1)"
             )
         picker.input(show_citation, [picker, last_answer], [source], api_visibility="private").then(
             None, [picker], None, js=SCROLL_JS
+        )
+        quote_list.input(show_quote, [quote_list], [source, copy, picker],
+                         api_visibility="private").then(
+            None, None, None, js="() => (" + SCROLL_JS.strip() + ")(1)"
         )
         gr.api(ask, api_name="ask")
     return demo

@@ -311,3 +311,118 @@ def test_real_answer_highlights_match_offsets(assistant):
         if c.doc_id == doc.doc_id:
             assert by_label[f"[{n}]"] == c.quote == doc.text[c.start:c.end]
     assert "around 50" in texts(app.format_reply(answer, assistant.documents))
+
+
+# -- who said it (issue 8) -------------------------------------------------------------------------
+
+SAID = DISASTER.model_copy(update={"speaker": "Ekaterina Sokirianskaia", "quote_kind": "direct"})
+REPORTED = RULED.model_copy(update={"speaker": "Russia LGBT Network", "quote_kind": "reported"})
+
+
+def test_copy_ready_names_the_speaker():
+    assert app.copy_ready(SAID, DOC) == (
+        "““It is a real disaster,” she says.” — Ekaterina Sokirianskaia, quoted in SBS News: a story, "
+        "19 April 2017, ¶3"
+    )
+    assert app.copy_ready(REPORTED, DOC) == (
+        "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, 19 April 2017, ¶2 "
+        "(reported speech of Russia LGBT Network)"
+    )
+    unattributed = SAID.model_copy(update={"speaker": None})
+    assert app.copy_ready(unattributed, DOC) == f"“{SAID.quote}” — SBS News: a story, 19 April 2017, ¶3"
+    block = app.copy_block(Answer(question="q", abstained=False, citations=[SAID]), DOCS)
+    assert block == f"[1] {app.copy_ready(SAID, DOC)}"
+
+
+def test_speaker_answer_shows_its_reason_and_unattributed_quotes_say_so():
+    answer = Answer(question="Who said 'disaster'?", abstained=False, confidence=1.0, threshold=0.25,
+                    citations=[SAID.model_copy(update={"speaker": None})],
+                    reason="the source does not attribute these words to anyone: it quotes them "
+                           "without naming a speaker")
+    messages = app.format_reply(answer, DOCS)
+    assert "*The source does not attribute these words to anyone" in messages[0]["content"]
+    assert "**Speaker:** not named: the source does not attribute these words" in messages[1]["content"]
+    reported = app.format_reply(Answer(question="q", abstained=False, citations=[REPORTED]), DOCS)
+    assert "**Speaker:** Russia LGBT Network (reported speech)" in reported[1]["content"]
+
+
+def test_speaker_abstention_says_why():
+    answer = Answer(question="What did Jane Doe say?", abstained=True, confidence=0.02, threshold=0.25,
+                    reason="the source quotes no one named Jane Doe", closest=[CAPTION])
+    head = app.format_reply(answer, DOCS)[0]["content"]
+    assert "does not answer this question.** Why: the source quotes no one named Jane Doe." in head
+    generic = app.format_reply(ABSTAIN.model_copy(update={"reason": app.NO_ANSWER}), DOCS)[0]["content"]
+    assert "Why:" not in generic
+
+
+def test_chat_shows_every_quote_above_the_floor():
+    low = cite("He denies the reports.", 2, score=app.MIN_QUOTE_SCORE - 0.01)
+    many = Answer(question="q", abstained=False, confidence=0.9, citations=[
+        RULED, DISASTER.model_copy(update={"score": app.MIN_QUOTE_SCORE}), low, CAPTION])
+    assert app.shown_answer(many).citations == many.citations[:2]
+    weak_first = many.model_copy(update={"citations": [low]})
+    assert app.shown_answer(weak_first).citations == [low]  # the best quote is always shown
+    several = ABSTAIN.model_copy(update={"closest": [CAPTION, DISASTER, RULED, low]})
+    assert app.shown_answer(several).closest == [CAPTION, DISASTER, RULED]
+
+
+def test_stale_citations_carry_a_visible_warning():
+    stale = RULED.model_copy(update={"stale": True})
+    answer = Answer(question="q", abstained=False, confidence=0.9, threshold=0.5, citations=[stale, DISASTER])
+    messages = app.format_reply(answer, DOCS)
+    head = messages[0]["content"]
+    assert "**⚠ Warning: the source changed after it was indexed.**" in head
+    assert head.count("**⚠ Stale citation:**") == 1  # on the stale quote only
+    assert "· STALE" in head and messages[1]["metadata"]["title"].endswith("· STALE")
+    assert "**⚠ Stale:**" in messages[1]["content"] and "Stale" not in messages[2]["content"]
+    assert app.citation_choices(answer)[0][0].split(":")[0].endswith("· STALE")
+    fresh = app.format_reply(ANSWER, DOCS)[0]["content"]
+    assert "Warning" not in fresh and "STALE" not in fresh
+    assert app.answer_json(answer)["citations"][0]["stale"] is True  # the API flags it too
+
+
+def _entry(citation: Citation, kind: str, speaker: str | None):
+    from retrieval.models import LedgerEntry
+
+    return LedgerEntry(citation=citation, kind=kind, speaker=speaker)
+
+
+def test_quotes_tab_groups_quotes_by_speaker():
+    sok = "Ekaterina Sokirianskaia"
+    one = SAID
+    two = cite("He denies the reports.", 2).model_copy(update={"speaker": sok, "quote_kind": "reported"})
+    other = REPORTED
+    term = cite("Activists", 1)
+    unnamed = cite("It is a real disaster,", 3).model_copy(update={"quote_kind": "direct"})
+    ledger = [_entry(other, "reported", "Russia LGBT Network"), _entry(two, "reported", sok),
+              _entry(one, "direct", sok), _entry(term, "scare", None), _entry(unnamed, "direct", None)]
+    groups = app.speaker_quotes(ledger)
+    assert [s for s, _ in groups] == [sok, "Russia LGBT Network", app.UNATTRIBUTED_SPEAKER]
+    assert groups[0][1] == [two, one]  # text order within a speaker; scare quotes left out
+    overview = app.quotes_overview(groups)
+    assert f"**{sok}**: 1 direct quote, 1 reported statement" in overview
+    assert "**Russia LGBT Network**: 1 reported statement" in overview
+    choices = app.quote_choices(groups)
+    assert [n for _, n in choices] == [0, 1, 2, 3]
+    assert choices[1][0] == f"{sok} · ¶3 · direct: “{SAID.quote}”"
+    assert app.flat_quotes(groups)[3] is unnamed
+    assert app.quotes_overview([]) == "The source quotes no one."
+
+
+@pytest.mark.slow
+def test_real_quotes_tab_lists_sokirianskaia_first(assistant):
+    groups = app.speaker_quotes(assistant.ledger())
+    speaker, quotes = groups[0]
+    assert speaker == "Ekaterina Sokirianskaia" and len(quotes) >= 10
+    doc = assistant.documents[quotes[0].doc_id]
+    assert all(doc.text[c.start:c.end] == c.quote for c in quotes)
+    direct = next(c for c in quotes if c.quote_kind == "direct")
+    assert app.copy_ready(direct, doc).startswith(
+        f"“{direct.quote}” — Ekaterina Sokirianskaia, quoted in SBS News")
+
+
+@pytest.mark.slow
+def test_real_speaker_question_shows_all_her_quotes(assistant):
+    answer = app.shown_answer(assistant.ask("What did Sokirianskaia say?", k=app.MAX_QUOTES))
+    assert len(answer.citations) == app.MAX_QUOTES
+    assert all(c.speaker == "Ekaterina Sokirianskaia" for c in answer.citations)

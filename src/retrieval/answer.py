@@ -34,6 +34,8 @@ WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who sai
 NARRATION_MIN_SCORE = 0.5  # "What did X say?" with X quoted nowhere: the narration must be this sure
 SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
 UNATTRIBUTED = "the source does not attribute these words to anyone"
+NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
+             "but are not an answer")
 # "What did X say/tell/claim…?" asks for speech; "What did X call/describe/think…?" may be
 # answered by narration too, so it falls back to the ordinary pipeline when X is quoted nowhere.
 _SPEECH_ASKED = re.compile(
@@ -179,8 +181,7 @@ class Assistant:
         if confidence < scorer.threshold:
             return Answer(
                 question=question, abstained=True, confidence=confidence, threshold=scorer.threshold,
-                reason="the source does not appear to answer this question; the closest passages "
-                       "are listed but are not an answer",
+                reason=NO_ANSWER,
                 closest=citations,
             )
         return Answer(question=question, abstained=False, confidence=confidence,
@@ -207,7 +208,7 @@ class Assistant:
             citations.append(e.citation.model_copy(update={"score": round(score, 4)}))
         top = hits[0]
         if top.speaker is None:
-            reason = f"{UNATTRIBUTED}: the source quotes them without naming a speaker"
+            reason = f"{UNATTRIBUTED}: it quotes them without naming a speaker"
         else:
             reason = f"the source attributes these words to {top.speaker}" + self._evidence_note(top)
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
@@ -270,8 +271,9 @@ class Assistant:
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
             threshold=threshold, citations=citations,
-            reason=f"{len(found)} quotation{'s' if len(found) != 1 else ''} attributed to {name} "
-                   f"in the source" + ("" if len(found) <= k else f"; the first {k} are listed"),
+            reason=f"{len(found)} quotation{'s' if len(found) != 1 else ''} attributed to "
+                   f"{' and '.join(dict.fromkeys(e.speaker or name for e in found))} in the source"
+                   + ("" if len(found) <= k else f"; the first {k} are listed"),
         )
 
     def _relevance(
