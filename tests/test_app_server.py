@@ -115,3 +115,30 @@ def test_binds_localhost_and_no_share_link(server):
     log = server.log_text()
     assert f"http://127.0.0.1:{server.port}" in log
     assert "gradio.live" not in log
+
+
+def test_stale_source_is_flagged_by_the_api_and_the_chat(tmp_path: Path):
+    """Edit a copied article after indexing: `/ask` flags its citations stale, the chat warns."""
+    import shutil
+
+    import app
+    from conftest import ARTICLE
+    from retrieval import Answer, build_index
+
+    source = tmp_path / ARTICLE.name
+    shutil.copy(ARTICLE, source)
+    build_index([source], tmp_path / "index")
+    source.write_text("An editor's note was added.\n\n" + ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    running = start_app(tmp_path / "index", tmp_path / "server.log")
+    try:
+        from gradio_client import Client
+
+        got = Client(running.url, verbose=False).predict(ANSWERABLE, api_name="/ask")
+    finally:
+        stop_app(running)
+    assert got["citations"] and all(c["stale"] for c in got["citations"])
+    first = got["citations"][0]
+    assert source.read_text(encoding="utf-8")[first["start"]:first["end"]] != first["quote"]
+    assert ARTICLE.read_text(encoding="utf-8")[first["start"]:first["end"]] == first["quote"]  # indexed text
+    head = app.format_reply(Answer.model_validate(got))[0]["content"]
+    assert "⚠ Warning: the source changed after it was indexed." in head and "⚠ Stale citation:" in head

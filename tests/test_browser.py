@@ -23,6 +23,7 @@ if not screenshot.chromium_path():
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 ANSWERABLE = "How many requests for help has the Russia LGBT Network received?"
+SEVERAL = "What did Ms Milashina say?"  # three quotes, all shown
 UNANSWERABLE = "What is the boiling point of water on Mars?"
 XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 TITLE = "SBS News: persecution of gay men in Chechnya"
@@ -81,6 +82,15 @@ def last_reply(page: Page):
     return page.locator("#chat .bot-row").last
 
 
+def shown(api_answer: dict) -> list[dict]:
+    """The citations the chat shows for an `/ask` answer (first, then those above the floor)."""
+    import app
+    from retrieval import Answer
+
+    answer = app.shown_answer(Answer.model_validate(api_answer))
+    return [c.model_dump(mode="json") for c in answer.citations]
+
+
 def test_page_explains_and_offers_examples(page: Page):
     expect(page.locator("#intro")).to_contain_text("verbatim quotes from the source article only")
     expect(page.get_by_text("Example questions")).to_be_visible()
@@ -90,7 +100,8 @@ def test_page_explains_and_offers_examples(page: Page):
 def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
     expected = api.predict(ANSWERABLE, api_name="/ask")  # the page must show this very answer
     assert not expected["abstained"]
-    citations = expected["citations"]
+    citations = shown(expected)
+    assert len(citations) < 3  # the API's k=3 holds everything the chat shows
     screenshot.ask(page, ANSWERABLE)
 
     reply = last_reply(page)
@@ -109,9 +120,11 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
     expect(first.locator(".text")).to_have_text(citations[0]["quote"])
     expect(page.locator("#source .quote-focus")).to_contain_text(citations[0]["quote"])  # in view
 
-    # Copy-ready form with attribution.
+    # Copy-ready form with attribution: the first quote is the network's reported speech.
     copy = page.locator("#copy textarea").input_value().splitlines()
-    assert copy[0] == f"[1] “{citations[0]['quote']}” — {TITLE}, 19 April 2017, ¶{citations[0]['paragraph']}"
+    assert citations[0]["speaker"] == "Russia LGBT Network" and citations[0]["quote_kind"] == "reported"
+    assert copy[0] == (f"[1] “{citations[0]['quote']}” — {TITLE}, 19 April 2017, ¶{citations[0]['paragraph']} "
+                       "(reported speech of Russia LGBT Network)")
     assert len(copy) == len(citations)
 
     # A citation's collapsible block opens on a click and shows its details.
@@ -122,9 +135,10 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
 
 
 def test_choosing_a_citation_brings_it_into_view(page: Page, api):
-    citations = api.predict(ANSWERABLE, api_name="/ask")["citations"]
-    assert len(citations) >= 2
-    screenshot.ask(page, ANSWERABLE)
+    citations = shown(api.predict(SEVERAL, api_name="/ask"))
+    assert len(citations) == 3 and all(c["speaker"] == "Elena Milashina" for c in citations)
+    screenshot.ask(page, SEVERAL)
+    expect(page.locator("#source .token.highlighted")).to_have_count(3)  # all of them
     target = len(citations)  # the last one
     page.locator("#citations label").nth(target - 1).click()
     focus = page.locator("#source .quote-focus")
@@ -182,3 +196,31 @@ def test_screenshot_script(browser, server: AppServer, tmp_path: Path):
     out = screenshot.shoot(browser, server.url, tmp_path / "shot.png")
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+def test_quotes_tab_lists_speakers_and_highlights_a_chosen_quote(page: Page):
+    page.get_by_role("tab", name="Quotes").click()
+    expect(page.locator("#speakers")).to_contain_text("Ekaterina Sokirianskaia: ")
+    quotes = page.locator("#quotes label")
+    target = quotes.filter(has_text="Ekaterina Sokirianskaia · ¶11 · direct: “All it would take")
+    expect(target).to_have_count(1)
+    target.click()
+    focus = page.locator("#source .quote-focus")
+    expect(focus.locator(".text")).to_have_text("All it would take is a phone call from Putin,")
+    expect(focus).to_be_in_viewport()
+    expect(page.locator("#source .token.highlighted")).to_have_count(1)
+    expect(page.locator("#copy textarea")).to_have_value(
+        f"“All it would take is a phone call from Putin,” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
+        "19 April 2017, ¶11"
+    )
+
+
+def test_who_said_names_the_speaker_in_the_chat(page: Page):
+    screenshot.ask(page, "Who said 'All it would take is a phone call from Putin'?")
+    reply = last_reply(page)
+    expect(reply).to_contain_text("The source attributes these words to Ekaterina Sokirianskaia")
+    expect(reply).to_contain_text("speaker: Ekaterina Sokirianskaia")
+    expect(page.locator("#copy textarea")).to_have_value(
+        f"[1] “All it would take is a phone call from Putin,” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
+        "19 April 2017, ¶11"
+    )
