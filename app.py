@@ -34,6 +34,7 @@ DATA_DIR = ROOT / "data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4  # retrieval is CPU-light: answer several users at once
+QUEUE_MAX = 64  # a flood gets "queue full" instead of waiting without bound
 MAX_QUOTES = 10  # quotes asked for per question
 MIN_QUOTE_SCORE = 0.25  # further quotes are shown when at least this sure (the first always is)
 SHOWN_CLOSEST = 3  # closest passages shown with an abstention
@@ -477,22 +478,28 @@ def source_view(
     return gr.update(value=highlight_source(doc, quotes, answer=is_answer), label=label)
 
 
-def build_app(assistant: Assistant) -> "gr.Blocks":
+def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr.Blocks":
     """The Gradio Blocks app over an already loaded assistant (loaded once, not per question).
 
     Args:
         assistant: a loaded `retrieval.Assistant`.
+        limiter: per-client request-rate limit; default from `$RETRIEVAL_RATE_LIMIT` ("30/60").
 
     Returns:
         The Blocks; call `.queue(...).launch(...)` on it (see `main`).
     """
     import gradio as gr
 
-    def respond(question: str, history: list[dict[str, Any]] | None):
+    from retrieval.ratelimit import RateLimiter, client_key
+
+    limiter = limiter or RateLimiter.from_env()
+
+    def respond(question: str, history: list[dict[str, Any]] | None, request: gr.Request):
         history = list(history or [])
         if not (question or "").strip():
             return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question, gr.skip()
         try:
+            limiter.hit(client_key(request))
             answer = shown_answer(assistant.ask(question, k=MAX_QUOTES))
         except RetrievalError as exc:  # an empty or too long question: say so, no traceback
             history += [user_message(question), *format_error(exc)]
@@ -531,7 +538,7 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
             gr.update(value=None),
         )
 
-    def ask(question: str) -> dict:
+    def ask(question: str, request: gr.Request) -> dict:
         """Answer a question with verbatim, cited quotes from the source, or abstain.
 
         Args:
@@ -541,9 +548,15 @@ def build_app(assistant: Assistant) -> "gr.Blocks":
             The Answer as JSON: question, abstained, reason, confidence, threshold, citations, closest.
         """
         try:
+            limiter.hit(client_key(request))
             return answer_json(assistant.ask(question))
         except RetrievalError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
+
+    # Gradio reads these to build the API schema; with postponed annotations they would be strings
+    # naming the locally imported `gr`, which it cannot resolve.
+    respond.__annotations__.update(request=gr.Request)
+    ask.__annotations__.update({"question": str, "request": gr.Request, "return": dict})
 
     with gr.Blocks(title="Cited quotes from the source", analytics_enabled=False) as demo:
         gr.Markdown("## Ask the article\n" + INTRO, elem_id="intro")
@@ -657,7 +670,7 @@ def main(
         print(f"error: {exc}", file=sys.stderr)
         return 2
     demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT).launch(
+    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX).launch(
         server_name=host, server_port=port, share=bool(share), css=CSS, ssr_mode=False,
         show_error=False,
     )

@@ -48,6 +48,7 @@ def start_app(index_dir: Path, log: Path, timeout: float = START_TIMEOUT) -> App
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRADIO_SERVER_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    env.setdefault("RETRIEVAL_RATE_LIMIT", "off")  # tests here ask faster than a person; test_security checks the limit
     cmd = [sys.executable, "-m", "retrieval", "serve", "--port", str(port), "--index-dir", str(index_dir)]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
