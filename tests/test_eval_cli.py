@@ -105,3 +105,29 @@ def test_bad_flags_fail_before_loading(tmp_path, tiny_questions, capsys):
     assert main(["eval", "--dataset", str(tiny_questions), "--save-scorer", "x.json"]) == 2
     assert "--calibrate" in capsys.readouterr().err
     assert main(["eval", "--dataset", str(tiny_questions), "--k", "0"]) == 2
+
+
+def test_eval_scores_a_quote_ledger_gold_file(tmp_path):
+    from retrieval import build_index
+    from retrieval.embedding import FakeEmbedder
+
+    source = tmp_path / "story.txt"
+    source.write_text(
+        "Officials met on Monday.\n\n“We will act now,” Ms Jane Roe says.\n\n"
+        "“It is too late,” she says.\n\nThe meeting ended.", encoding="utf-8")
+    build_index([source], tmp_path / "idx", embedder=FakeEmbedder())
+    gold = tmp_path / "speakers.jsonl"
+    rows = [
+        {"id": "q1", "quote": "We will act now,", "speaker": "Jane Roe", "evidence": "Ms Jane Roe says", "kind": "direct"},
+        {"id": "q2", "quote": "It is too late,", "speaker": "Jane Roe", "evidence": "she says", "kind": "direct"},
+        {"id": "q3", "quote": "a quote that is not there", "speaker": "Nobody", "evidence": None, "kind": "direct"},
+    ]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    done = run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    metrics = json.loads(done.stdout)
+    assert metrics["kind"] == "speakers"
+    assert (metrics["n_gold"], metrics["n_ledger"], metrics["n_matched"]) == (3, 2, 2)
+    assert metrics["quote_precision"] == 1.0
+    assert metrics["quote_recall"] == pytest.approx(2 / 3, abs=1e-4)  # rounded to 4 places
+    assert metrics["attributed_accuracy"] == 1.0  # both found quotes go to Jane Roe

@@ -82,6 +82,13 @@ def run_eval_command(args) -> int:
     from .runner import evaluate
 
     check_arguments(args)
+    from .speakers import evaluate_speakers, is_speakers_gold
+
+    if is_speakers_gold(args.dataset):
+        metrics = evaluate_speakers(args.dataset, args.index_dir)
+        print(json.dumps(metrics, ensure_ascii=False) if args.json else
+              "\n".join(f"{k}: {v}" for k, v in metrics.items() if k != "errors"))
+        return 0
     old = load_metrics(args.compare) if args.compare else None
     dataset = load_dataset(args.dataset).limited(args.limit)
     scorer = load_scorer(args.scorer)
