@@ -5,7 +5,7 @@ LangChain FAISS retriever over the same article with the same model.
 
 Every question of eval/seed_qa.jsonl is timed `--repeats` times; within a round the order of the
 measurements is shuffled per question, so a busy machine slows every column alike. The LangChain side
-runs in bench/.venv-langchain (see bench/README.md) as a subprocess and times itself.
+runs in bench/.venv-langchain (see bench/setup_langchain.sh) as a subprocess and times itself.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def main() -> int:
     lc = None
     if not args.no_langchain:
         if not LANGCHAIN_PYTHON.exists():
-            sys.exit(f"{LANGCHAIN_PYTHON} is missing; see bench/README.md, or pass --no-langchain")
+            sys.exit(f"{LANGCHAIN_PYTHON} is missing; see bench/setup_langchain.sh, or pass --no-langchain")
         lc = subprocess.Popen(
             [str(LANGCHAIN_PYTHON), str(ROOT / "bench" / "langchain_side.py"), str(ARTICLE),
              str(packaged_model_path())],
