@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import os
 import re
 import sys
@@ -34,6 +35,7 @@ DATA_DIR = ROOT / "data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4  # retrieval is CPU-light: answer several users at once
+MAX_BODY_BYTES = 64 * 1024
 QUEUE_MAX = 64  # a flood gets "queue full" instead of waiting without bound
 MAX_QUOTES = 10  # quotes asked for per question
 MIN_QUOTE_SCORE = 0.25  # further quotes are shown when at least this sure (the first always is)
@@ -447,6 +449,41 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return answer.model_dump(mode="json")
 
 
+def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
+    """`POST /api/ask` with `{"question": "..."}`: the Answer as JSON, outside Gradio's queue.
+
+    Plain HTTP clients (curl, httpx) get one request and one response, and leave no per-session
+    state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question),
+    413 (body too large) or 429 (rate limit, with `Retry-After`).
+    """
+    from fastapi.responses import JSONResponse
+    from starlette.concurrency import run_in_threadpool
+
+    from retrieval.ratelimit import RateLimitError, client_key
+
+    async def rest_ask(request):
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
+        try:
+            question = json.loads(body).get("question")
+        except (ValueError, AttributeError):
+            question = None
+        if not isinstance(question, str):
+            return JSONResponse({"error": 'send JSON {"question": "..."}'}, status_code=400)
+        try:
+            limiter.hit(client_key(request))
+            answer = await run_in_threadpool(assistant.ask, question)
+        except RateLimitError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=429,
+                                headers={"Retry-After": str(max(1, round(exc.retry_after)))})
+        except RetrievalError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(answer_json(answer))
+
+    fastapi_app.add_route("/api/ask", rest_ask, methods=["POST"])  # plain Starlette route
+
+
 # ---------------------------------------------------------------------------------------------
 # Gradio wiring
 # ---------------------------------------------------------------------------------------------
@@ -669,11 +706,16 @@ def main(
     except RetrievalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    demo = build_app(assistant)
+    from retrieval.ratelimit import RateLimiter
+
+    limiter = RateLimiter.from_env()  # one budget per client across the chat, /ask and /api/ask
+    demo = build_app(assistant, limiter)
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX).launch(
         server_name=host, server_port=port, share=bool(share), css=CSS, ssr_mode=False,
-        show_error=False,
+        show_error=False, prevent_thread_lock=True,
     )
+    add_rest_api(demo.app, assistant, limiter)
+    demo.block_thread()
     return 0
 
 

@@ -66,6 +66,14 @@ def documents(index_dir: Path) -> dict[str, str]:
     return {d["doc_id"]: d["text"] for d in docs}
 
 
+async def ask_rest(client: httpx.AsyncClient, question: str, session: str | None = None) -> tuple[str, object]:
+    """`POST /api/ask`: one request, one JSON Answer (mapped to the Gradio call's shape)."""
+    r = await client.post("/api/ask", json={"question": question})
+    if r.status_code != 200:
+        return "error", r.text
+    return "complete", [r.json()]
+
+
 async def ask(client: httpx.AsyncClient, question: str, session: str | None = None) -> tuple[str, object]:
     body = {"data": [question]} | ({"session_hash": session} if session else {})
     r = await client.post("/gradio_api/call/ask", json=body)
@@ -84,7 +92,8 @@ async def ask(client: httpx.AsyncClient, question: str, session: str | None = No
 
 
 async def run_load(url: str, pid: int | None, texts: dict[str, str], questions: list[str], n: int,
-                   clients: int, warmup: int, session_per_client: bool = False) -> dict:
+                   clients: int, warmup: int, session_per_client: bool = False, api: str = "gradio") -> dict:
+    call = ask_rest if api == "rest" else ask
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(n):
         queue.put_nowait(i)
@@ -114,7 +123,7 @@ async def run_load(url: str, pid: int | None, texts: dict[str, str], questions: 
                 question = questions[i % len(questions)]
                 started = time.perf_counter()
                 try:
-                    event, data = await ask(client, question, session)
+                    event, data = await call(client, question, session)
                 except Exception as exc:  # noqa: BLE001 - every failure is counted
                     errors.append(f"{type(exc).__name__}: {exc}"[:200])
                     done += 1
@@ -210,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session-per-client", action="store_true",
                         help="send a session_hash per client, as gradio_client does (default: none, "
                              "as curl does, so every request opens a new Gradio session)")
+    parser.add_argument("--api", choices=("gradio", "rest"), default="gradio",
+                        help="gradio: the /ask endpoint's two-step call; rest: POST /api/ask")
     args = parser.parse_args(argv)
 
     if not (args.index_dir / "manifest.json").exists():
@@ -227,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = asyncio.run(asyncio.wait_for(
             run_load(url, pid, texts, load_questions(), args.requests, args.clients, args.warmup,
-                     args.session_per_client),
+                     args.session_per_client, args.api),
             timeout=args.deadline,
         ))
     finally:

@@ -256,10 +256,14 @@ def launched(monkeypatch):
         return FakeAssistant()
 
     def fake_launch(self, **kwargs):
+        from fastapi import FastAPI
+
         calls["demo"], calls["launch"] = self, kwargs
+        self.app = FastAPI()
 
     monkeypatch.setattr(app, "load_assistant", fake_load)
     monkeypatch.setattr(gr.Blocks, "launch", fake_launch)
+    monkeypatch.setattr(gr.Blocks, "block_thread", lambda self: None)
     monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
     monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
     return calls
@@ -274,6 +278,7 @@ def test_main_loads_once_binds_localhost_no_share_and_queues_concurrently(launch
     assert demo._queue.default_concurrency_limit == app.CONCURRENCY_LIMIT > 1
     public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
     assert public == {"ask"}
+    assert "/api/ask" in {route.path for route in demo.app.routes}
 
 
 def test_main_reads_gradio_env(launched, monkeypatch):

@@ -111,6 +111,19 @@ def test_plain_http_two_step_call(server):
     assert answer["question"] == ANSWERABLE and "around 50" in answer["citations"][0]["quote"]
 
 
+def test_rest_api_one_request_one_answer(server, assistant):
+    """`POST /api/ask`: plain JSON in and out, the same Answer as the Python API."""
+    got = httpx.post(f"{server.url}/api/ask", json={"question": ANSWERABLE}, timeout=60)
+    assert got.status_code == 200
+    assert same(got.json(), json.loads(assistant.ask(ANSWERABLE).model_dump_json()))
+    blank = httpx.post(f"{server.url}/api/ask", json={"question": "  "}, timeout=30)
+    assert blank.status_code == 400 and "question is empty" in blank.json()["error"]
+    wrong = httpx.post(f"{server.url}/api/ask", content=b"not json", timeout=30)
+    assert wrong.status_code == 400 and "question" in wrong.json()["error"]
+    huge = httpx.post(f"{server.url}/api/ask", content=b"x" * 100_000, timeout=30)
+    assert huge.status_code == 413
+
+
 def test_binds_localhost_and_no_share_link(server):
     log = server.log_text()
     assert f"http://127.0.0.1:{server.port}" in log
