@@ -58,7 +58,7 @@ def main() -> int:
         lc_ready = json.loads(lc.stdout.readline())
 
     def lc_call(q: str) -> dict:
-        lc.stdin.write(json.dumps({"q": q}) + "\n")
+        lc.stdin.write(json.dumps({"q": q, "embed_first": rng.random() < 0.5}) + "\n")
         lc.stdin.flush()
         return json.loads(lc.stdout.readline())
 
@@ -67,6 +67,7 @@ def main() -> int:
         fn()
         return (time.perf_counter() - start) * 1000
 
+    rng = random.Random(args.seed)
     # Warm-up: every path once per question.
     for q in qs:
         onnx.encode([q]), torch_emb.encode([q]), ask_onnx.ask(q), ask_torch.ask(q)
@@ -75,7 +76,6 @@ def main() -> int:
 
     cols = {k: [] for k in ("encode_torch", "encode_onnx", "ask", "ask_torch_encoder",
                             "langchain_search", "langchain_embed_query")}
-    rng = random.Random(args.seed)
     for _ in range(args.repeats):
         for q in qs:
             steps = [
