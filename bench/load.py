@@ -12,6 +12,9 @@ events ending in `event: complete` (data: [answer]) or `event: error`. Latency i
 steps. Every citation (and every "closest" passage of an abstention) is checked against the indexed
 documents: quote == text[start:end]; a mismatch counts as an error. Runs are bounded by --requests
 per level and --max-seconds per level, and only loopback addresses are accepted.
+`--endpoint rest` drives the plain `POST /api/ask` route instead (one request, JSON answer).
+The app rate-limits each client address ($RETRIEVAL_RATE_LIMIT, default 30/60): start a server you
+load-test with RETRIEVAL_RATE_LIMIT=off (--start-server does), or the extra requests count as errors.
 With --server-pid (or --start-server), the server's RSS is sampled every 0.2 s; growth is measured
 from the end of warm-up to the end of the run.
 """
@@ -70,9 +73,17 @@ def check_answer(answer: dict, docs: dict[str, str]) -> str | None:
     return None
 
 
-async def one_request(client, url: str, question: str, docs) -> tuple[float, str | None, dict | None]:
+async def one_request(client, url: str, question: str, docs, endpoint: str = "gradio"
+                      ) -> tuple[float, str | None, dict | None]:
     start = time.perf_counter()
     try:
+        if endpoint == "rest":  # POST /api/ask {"question": ...} -> the Answer as JSON
+            r = await client.post(f"{url}/api/ask", json={"question": question})
+            elapsed = time.perf_counter() - start
+            if r.status_code != 200:
+                return elapsed, f"POST /api/ask {r.status_code}: {r.text[:100]}", None
+            answer = r.json()
+            return elapsed, check_answer(answer, docs) if docs else None, answer
         r = await client.post(f"{url}/gradio_api/call/ask", json={"data": [question]})
         if r.status_code != 200:
             return time.perf_counter() - start, f"POST {r.status_code}", None
@@ -91,7 +102,8 @@ async def one_request(client, url: str, question: str, docs) -> tuple[float, str
         return time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:160], None
 
 
-async def run_level(url, clients, n_requests, max_seconds, questions, docs, timeout, pid) -> dict:
+async def run_level(url, clients, n_requests, max_seconds, questions, docs, timeout, pid,
+                    endpoint: str = "gradio") -> dict:
     import httpx
 
     counter = iter(range(n_requests))
@@ -103,7 +115,7 @@ async def run_level(url, clients, n_requests, max_seconds, questions, docs, time
         for i in counter:
             if time.perf_counter() > deadline:
                 return
-            elapsed, err, _ = await one_request(client, url, questions[i % len(questions)], docs)
+            elapsed, err, _ = await one_request(client, url, questions[i % len(questions)], docs, endpoint)
             latencies.append(elapsed * 1000)
             if err:
                 errors.append(err)
@@ -198,6 +210,8 @@ def main(argv=None) -> int:
     parser.add_argument("--start-server", action="store_true", help="start `python -m retrieval serve` "
                         "on a free loopback port, and stop it at the end")
     parser.add_argument("--server-pid", type=int, default=None, help="sample this pid's RSS")
+    parser.add_argument("--endpoint", choices=["gradio", "rest"], default="gradio",
+                        help="gradio: Gradio's /ask (two-step call, queued); rest: POST /api/ask (plain JSON)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--requests", type=int, default=200, help="requests per client level")
     parser.add_argument("--warmup", type=int, default=20, help="requests before measuring (not counted)")
@@ -226,11 +240,11 @@ def main(argv=None) -> int:
     args.url = args.url.rstrip("/")
     try:
         warm = asyncio.run(run_level(args.url, min(4, max(args.clients)), args.warmup, 120, questions, docs,
-                                     args.timeout, None)) if args.warmup else None
+                                     args.timeout, None, args.endpoint)) if args.warmup else None
         levels = []
         for clients in args.clients:
             result = asyncio.run(run_level(args.url, clients, args.requests, args.max_seconds, questions, docs,
-                                           args.timeout, args.server_pid))
+                                           args.timeout, args.server_pid, args.endpoint))
             levels.append(result)
             rss = (f"  rss {result['rss_start_mib']:.0f}->{result['rss_end_mib']:.0f} MiB "
                    f"({result['rss_growth_pct']:+.1f}%)") if args.server_pid else ""
@@ -242,7 +256,7 @@ def main(argv=None) -> int:
     finally:
         if proc:
             stop_server(proc)
-    payload = {"url": args.url, "server_pid": args.server_pid, "server_ready_s": startup_s,
+    payload = {"url": args.url, "endpoint": args.endpoint, "server_pid": args.server_pid, "server_ready_s": startup_s,
                "requests_per_level": args.requests, "warmup": warm, "levels": levels,
                "checked_quotes": docs is not None, "cpus": os.cpu_count(),
                "load_average": [round(x, 2) for x in os.getloadavg()]}
