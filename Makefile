@@ -43,3 +43,11 @@ clean:
 
 screenshot: install-test index
 	$(BIN)/python scripts/screenshot.py
+
+bench: install-test index
+	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/load.py --start-server --clients 1 8 32 --requests 200
+	$(BIN)/python bench/plots.py
+
+audit: install
+	bash scripts/audit.sh
