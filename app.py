@@ -30,6 +30,8 @@ from retrieval.models import LedgerEntry
 if TYPE_CHECKING:
     import gradio as gr
 
+    from retrieval.ratelimit import RateLimiter
+
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
 DEFAULT_HOST = "127.0.0.1"

@@ -19,9 +19,6 @@ on at most `--false-abstain-budget` of the answerable ones.
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import string
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +31,8 @@ from tqdm import tqdm
 
 from retrieval import Assistant, Retriever
 from retrieval.embedding import get_embedder
+from retrieval.evaluation.datasets import load_dataset
+from retrieval.evaluation.metrics import contains_answer, pick_threshold, span_contains
 from retrieval.extract import (
     QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, question_features, quote_span,
     sentence_candidates,
@@ -48,35 +47,6 @@ PASSAGES, SENTENCES = 6, 8
 # weight (in standardised units of a 0/1 feature), set by hand and checked on dev.
 SECTION_NAMED_WEIGHT = 1.5
 
-_QUOTES = str.maketrans("‘’“”", "''\"\"")
-_PUNCT = str.maketrans("", "", string.punctuation)
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
-
-
-def normalize(text: str) -> str:
-    return " ".join(_ARTICLES.sub(" ", text.translate(_QUOTES).lower().translate(_PUNCT)).split())
-
-
-def contains(text: str, gold: str) -> bool:
-    needle = normalize(gold)
-    return bool(needle) and f" {needle} " in f" {normalize(text)} "
-
-
-def squad_articles(path: Path):
-    """(title, joined text, [(question, [gold spans], is_impossible)]) per article."""
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    for article in data:
-        parts, questions, offset = [], [], 0
-        for paragraph in article["paragraphs"]:
-            context = paragraph["context"]
-            for qa in paragraph["qas"]:
-                spans = [(offset + a["answer_start"], offset + a["answer_start"] + len(a["text"]))
-                         for a in qa.get("answers", [])]
-                questions.append((qa["question"], spans, bool(qa.get("is_impossible"))))
-            parts.append(context)
-            offset += len(context) + 2
-        yield article["title"], "\n\n".join(parts), questions
-
 
 def candidate_labels(retriever: Retriever, cands, spans, answers) -> np.ndarray:
     """1 where the candidate's quote holds a gold span or a gold answer (the metric's hit)."""
@@ -86,20 +56,19 @@ def candidate_labels(retriever: Retriever, cands, spans, answers) -> np.ndarray:
         text = retriever.documents[passage.doc_id].text
         j = passage.sentences.index(retriever.sentences[int(row)][1])
         start, end = quote_span(text, passage.sentences, j)
-        out.append(any(start <= gs and ge <= end for gs, ge in spans)
-                   or any(contains(text[start:end], a) for a in answers))
+        out.append(any(span_contains(start, end, gs, ge) for gs, ge in spans)
+                   or any(contains_answer(text[start:end], a) for a in answers))
     return np.array(out, dtype=int)
 
 
 def labelled_candidates(retriever: Retriever, questions, n_passages: int, n_sentences: int):
     """Per question: candidates, 0/1 labels and whether it is impossible."""
-    vectors = retriever.encode([q for q, _, _ in questions])
-    text = next(iter(retriever.documents.values())).text
+    vectors = retriever.encode([q.question for q in questions])
     out = []
-    for (question, spans, impossible), vector in zip(questions, vectors):
-        cands = sentence_candidates(retriever, question, vector, n_passages, n_sentences)
-        labels = candidate_labels(retriever, cands, spans, [text[a:b] for a, b in spans])
-        out.append((cands, labels, impossible))
+    for q, vector in zip(questions, vectors):
+        cands = sentence_candidates(retriever, q.question, vector, n_passages, n_sentences)
+        labels = candidate_labels(retriever, cands, q.spans, q.answers)
+        out.append((cands, labels, not q.answerable))
     return out
 
 
@@ -139,21 +108,6 @@ def question_xy(model: LinearModel, rows):
     return x, np.array([0 if imp else 1 for _, _, imp in rows])
 
 
-def pick_threshold(conf: np.ndarray, answerable: np.ndarray, correct: np.ndarray, budget: float) -> float:
-    """Threshold maximising answered-and-correct with false-abstain rate at most `budget`."""
-    best_t, best_gain = 0.0, -1
-    n_ans = max(1, int(answerable.sum()))
-    for t in np.unique(np.concatenate([[0.0], conf])):
-        answered = conf >= t
-        false_abstain = float((~answered & answerable).sum()) / n_ans
-        if false_abstain > budget:
-            continue
-        gain = int((answered & correct).sum()) + int((~answered & ~answerable).sum())
-        if gain > best_gain:
-            best_t, best_gain = float(t), gain
-    return best_t
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
@@ -170,12 +124,12 @@ def main() -> int:
     embedder = get_embedder()
     articles = []
     with tempfile.TemporaryDirectory() as tmp:
-        for n, (title, text, questions) in enumerate(tqdm(list(squad_articles(args.tune)), desc="articles")):
+        for n, group in enumerate(tqdm(load_dataset(args.tune).groups, desc="articles")):
             index_dir = Path(tmp) / f"a{n}"
-            build_index_from_documents([make_document(text, doc_id=f"a{n}", meta={"title": title})],
+            build_index_from_documents([make_document(group.text, doc_id=f"a{n}", meta={"title": group.name})],
                                        index_dir, embedder=embedder)
             retriever = Retriever.load(index_dir, embedder=embedder)
-            articles.append(labelled_candidates(retriever, questions, args.passages, args.sentences))
+            articles.append(labelled_candidates(retriever, group.questions, args.passages, args.sentences))
 
     # leave one article out: honest ranking figures and out-of-fold question features
     folds = []
@@ -207,18 +161,18 @@ def main() -> int:
 
 
 def dev_threshold(scorer: Scorer, args) -> float:
-    records = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    (group,) = load_dataset(args.dev).groups
     assistant = Assistant.load(args.index_dir, scorer=scorer.model_copy(update={"threshold": 0.0}))
-    answers = assistant.ask_batch([r["question"] for r in records], k=1)
+    answers = assistant.ask_batch([q.question for q in group.questions], k=1)
     conf = np.array([a.confidence for a in answers])
-    answerable = np.array([bool(r["answers"]) for r in records])
+    answerable = np.array([q.answerable for q in group.questions])
     correct = np.array([
-        bool(a.citations) and any(contains(a.citations[0].quote, g) for g in r["answers"])
-        for a, r in zip(answers, records)
+        bool(a.citations) and any(contains_answer(a.citations[0].quote, g) for g in q.answers)
+        for a, q in zip(answers, group.questions)
     ])
     print(f"dev: hit@1 {correct[answerable].mean():.3f} abstain_auroc "
           f"{roc_auc_score(answerable, conf):.3f}", file=sys.stderr)
-    return pick_threshold(conf, answerable, correct, args.false_abstain_budget)
+    return pick_threshold(conf, answerable, correct, args.false_abstain_budget).threshold
 
 
 if __name__ == "__main__":

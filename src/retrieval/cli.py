@@ -6,7 +6,6 @@ Library errors become one line on stderr and exit code 2; `--json` prints only J
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .chunking import ChunkSettings, make_passages, sentence_spans
+from .chunking import ChunkSettings, make_passages
 from .models import (
     SECTION_LABELS, Citation, Document, Evidence, LedgerEntry, Passage, SpeakerQuestion,
 )
@@ -703,7 +703,6 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     by_paragraph = {p.number: p for p in paragraphs}
     for p in paragraphs:
         own = [i for i in items if i.paragraph == p.number and i.kind == "direct" and i.quote.depth == 0]
-        attributed = [i for i in own if i.attribution is not None]
         pending = [i for i in own if i.attribution is None]
         for item in pending:
             near = sorted(para_atts.get(p.number, ()), key=lambda a: (a.span[0] > item.start,
