@@ -360,8 +360,11 @@ def test_ledger_metrics_count_misses_and_wrong_speakers(article_ledger):
     assert {e["error"] for e in metrics["errors"]} == {"missed", "attribution"}
 
 
-def test_speakers_eval_script_prints_metrics():
-    out = subprocess.run([sys.executable, str(ROOT / "eval" / "speakers_eval.py")],
+def test_eval_scores_the_article_ledger(article_index):
+    out = subprocess.run([sys.executable, "-m", "retrieval", "eval", "--dataset", "eval/speakers.jsonl",
+                          "--index-dir", str(article_index), "--json"],
                          capture_output=True, text=True, check=True, cwd=ROOT)
     metrics = json.loads(out.stdout)
+    assert metrics["kind"] == "speakers" and metrics["n_gold"] == 20
     assert metrics["quote_precision"] == metrics["quote_recall"] == 1.0
+    assert metrics["attribution_accuracy"] == 1.0
