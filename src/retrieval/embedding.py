@@ -144,6 +144,14 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Pat
     return target
 
 
+def is_mean_pooling(config: dict) -> bool:
+    """Mean pooling alone, in the older (`pooling_mode_mean_tokens`) or newer (`pooling_mode`) format."""
+    if "pooling_mode" in config:
+        return config["pooling_mode"] == "mean"
+    others = ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
+    return bool(config.get("pooling_mode_mean_tokens")) and not any(config.get(k) for k in others)
+
+
 class OnnxEmbedder:
     """The same sentence-transformers model run by ONNX Runtime: tokenizer, transformer, mean pooling,
     L2 normalisation. Embeddings match the torch ones to cosine > 0.9999; no torch import at query time
@@ -164,17 +172,16 @@ class OnnxEmbedder:
         kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
         pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text()) \
             if (model_dir / "1_Pooling" / "config.json").is_file() else {}
-        if kinds[:2] != ["Transformer", "Pooling"] or not pooling.get("pooling_mode_mean_tokens") or any(
-            pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
-                                     "pooling_mode_mean_sqrt_len_tokens")
-        ) or any(k not in ("Transformer", "Pooling", "Normalize") for k in kinds):
+        if kinds[:2] != ["Transformer", "Pooling"] or not is_mean_pooling(pooling) or any(
+            k not in ("Transformer", "Pooling", "Normalize") for k in kinds
+        ):
             raise ConfigError(f"{name!r} is not a mean-pooling model; use the torch backend for it.")
         st_config = model_dir / "sentence_bert_config.json"
         max_len = json.loads(st_config.read_text()).get("max_seq_length", 256) if st_config.is_file() else 256
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(max_len))
         self.tokenizer.no_padding()
-        self.dimension = int(pooling.get("word_embedding_dimension") or 0)
+        self.dimension = int(pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension") or 0)
         path = Path(onnx_path) if onnx_path else export_onnx(model_dir)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
