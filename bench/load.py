@@ -16,7 +16,20 @@ per level and --max-seconds per level, and only loopback addresses are accepted.
 The app rate-limits each client address ($RETRIEVAL_RATE_LIMIT, default 30/60): start a server you
 load-test with RETRIEVAL_RATE_LIMIT=off (--start-server does), or the extra requests count as errors.
 With --server-pid (or --start-server), the server's RSS is sampled every 0.2 s; growth is measured
-from the end of warm-up to the end of the run.
+per level from its start, and overall from the end of the --warmup requests (run at the largest
+client count, not measured) to the end of the last level: that overall growth must stay under
+--max-growth percent.
+
+The reliability check (RELIABILITY.md section 3): seed and dev questions plus odd ones (emoji,
+Arabic, 1,999 characters, off-topic), 2,000 requests from 32 clients, RSS baseline after 200:
+
+    .venv/bin/python bench/load.py --start-server --endpoint rest --clients 32 --requests 2000 \
+        --warmup 200 --questions eval/seed_qa.jsonl eval/dev_qa.jsonl --odd-questions \
+        --max-growth 10 --json bench/out/load-check.json
+
+`--session-per-client` (gradio endpoint only) sends one session_hash per client, as gradio_client
+does; without it every call opens a new Gradio session, as curl's do. Exit code 0 when there was no
+error, every quote was exact and memory stayed under --max-growth; 1 otherwise.
 """
 
 from __future__ import annotations
@@ -37,6 +50,11 @@ from urllib.parse import urlparse
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+ODD_QUESTIONS = [  # --odd-questions: off-topic, emoji only, Arabic, 1,999 characters
+    "Who rules Chechnya?", "What is the weather in Paris tomorrow?", "Who won the 1998 World Cup?",
+    "How many requests for help has the Russia LGBT Network received?", "\U0001F642", "مَن يحكم الشيشان؟",
+    "What did Chechen spokespeople say about gay people?", "x" * 1999,
+]
 
 
 def rss_mib(pid: int) -> float | None:
@@ -73,8 +91,8 @@ def check_answer(answer: dict, docs: dict[str, str]) -> str | None:
     return None
 
 
-async def one_request(client, url: str, question: str, docs, endpoint: str = "gradio"
-                      ) -> tuple[float, str | None, dict | None]:
+async def one_request(client, url: str, question: str, docs, endpoint: str = "gradio",
+                      session: str | None = None) -> tuple[float, str | None, dict | None]:
     start = time.perf_counter()
     try:
         if endpoint == "rest":  # POST /api/ask {"question": ...} -> the Answer as JSON
@@ -84,7 +102,8 @@ async def one_request(client, url: str, question: str, docs, endpoint: str = "gr
                 return elapsed, f"POST /api/ask {r.status_code}: {r.text[:100]}", None
             answer = r.json()
             return elapsed, check_answer(answer, docs) if docs else None, answer
-        r = await client.post(f"{url}/gradio_api/call/ask", json={"data": [question]})
+        body = {"data": [question]} | ({"session_hash": session} if session else {})
+        r = await client.post(f"{url}/gradio_api/call/ask", json=body)
         if r.status_code != 200:
             return time.perf_counter() - start, f"POST {r.status_code}", None
         event_id = r.json()["event_id"]
@@ -103,22 +122,28 @@ async def one_request(client, url: str, question: str, docs, endpoint: str = "gr
 
 
 async def run_level(url, clients, n_requests, max_seconds, questions, docs, timeout, pid,
-                    endpoint: str = "gradio") -> dict:
+                    endpoint: str = "gradio", session_per_client: bool = False) -> dict:
     import httpx
 
     counter = iter(range(n_requests))
     latencies, errors, samples = [], [], []
+    counts = {"answered": 0, "abstained": 0, "citations": 0}
     deadline = time.perf_counter() + max_seconds
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
 
-    async def client_loop(client):
+    async def client_loop(client, number):
+        session = f"bench-load-{os.getpid()}-{clients}-{number}" if session_per_client else None
         for i in counter:
             if time.perf_counter() > deadline:
                 return
-            elapsed, err, _ = await one_request(client, url, questions[i % len(questions)], docs, endpoint)
+            elapsed, err, answer = await one_request(client, url, questions[i % len(questions)], docs,
+                                                     endpoint, session)
             latencies.append(elapsed * 1000)
             if err:
                 errors.append(err)
+            if answer:
+                counts["abstained" if answer.get("abstained") else "answered"] += 1
+                counts["citations"] += len(answer.get("citations") or []) + len(answer.get("closest") or [])
 
     async def sampler():
         while True:
@@ -131,16 +156,17 @@ async def run_level(url, clients, n_requests, max_seconds, questions, docs, time
         task = asyncio.create_task(sampler()) if pid else None
         rss_start = rss_mib(pid) if pid else None
         t = time.perf_counter()
-        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
+        await asyncio.gather(*(client_loop(client, n) for n in range(clients)))
         wall = time.perf_counter() - t
         if task:
             task.cancel()
     lat = np.asarray(latencies) if latencies else np.asarray([np.nan])
     out = {
         "clients": clients, "requests": len(latencies), "errors": len(errors),
-        "error_examples": sorted(set(errors))[:5], "seconds": round(wall, 2),
+        "error_examples": sorted(set(errors))[:5], **counts, "seconds": round(wall, 2),
         "throughput_rps": round(len(latencies) / wall, 2) if wall else None,
-        "p50_ms": round(float(np.percentile(lat, 50)), 1), "p95_ms": round(float(np.percentile(lat, 95)), 1),
+        "p50_ms": round(float(np.percentile(lat, 50)), 1), "p90_ms": round(float(np.percentile(lat, 90)), 1),
+        "p95_ms": round(float(np.percentile(lat, 95)), 1),
         "p99_ms": round(float(np.percentile(lat, 99)), 1), "max_ms": round(float(np.max(lat)), 1),
         "stopped_by_time": len(latencies) < n_requests,
     }
@@ -217,15 +243,27 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=20, help="requests before measuring (not counted)")
     parser.add_argument("--max-seconds", type=float, default=300, help="time cap per level")
     parser.add_argument("--timeout", type=float, default=60, help="per-request timeout, seconds")
-    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "seed_qa.jsonl")
+    parser.add_argument("--questions", type=Path, nargs="+", default=[ROOT / "eval" / "seed_qa.jsonl"],
+                        help="JSONL files with a `question` field (default eval/seed_qa.jsonl)")
+    parser.add_argument("--odd-questions", action="store_true", help="add odd questions: emoji only, "
+                        "Arabic, 1,999 characters, off-topic")
+    parser.add_argument("--session-per-client", action="store_true", help="gradio endpoint: send one "
+                        "session_hash per client, as gradio_client does (default none, as curl: every "
+                        "call opens a new Gradio session)")
+    parser.add_argument("--max-growth", type=float, default=10.0, help="fail when the server's RSS grows "
+                        "by this many percent or more from the end of warm-up to the end (default 10)")
     parser.add_argument("--index-dir", default="index", help="to check quotes against (default index)")
     parser.add_argument("--no-check", action="store_true", help="skip the quote == text[start:end] check")
     parser.add_argument("--json", type=Path, default=None, help="write the results here as JSON")
     args = parser.parse_args(argv)
     if not args.url and not args.start_server:
         parser.error("give --url of a running app, or --start-server")
+    if args.session_per_client and args.endpoint != "gradio":
+        parser.error("--session-per-client applies to --endpoint gradio only (/api/ask has no sessions)")
 
-    questions = [json.loads(l)["question"] for l in args.questions.open(encoding="utf-8") if l.strip()]
+    questions = [json.loads(line)["question"] for path in args.questions
+                 for line in path.open(encoding="utf-8") if line.strip()]
+    questions += ODD_QUESTIONS if args.odd_questions else []
     index_dir = Path(args.index_dir) if Path(args.index_dir).is_absolute() else ROOT / args.index_dir
     docs = None if args.no_check else load_documents(index_dir)
     proc, startup_s = None, None
@@ -239,32 +277,55 @@ def main(argv=None) -> int:
     loopback_only(args.url)
     args.url = args.url.rstrip("/")
     try:
-        warm = asyncio.run(run_level(args.url, min(4, max(args.clients)), args.warmup, 120, questions, docs,
-                                     args.timeout, None, args.endpoint)) if args.warmup else None
+        warm = asyncio.run(run_level(args.url, max(args.clients), args.warmup, 300, questions, docs,
+                                     args.timeout, None, args.endpoint, args.session_per_client)
+                           ) if args.warmup else None
+        rss_after_warmup = rss_mib(args.server_pid) if args.server_pid else None
         levels = []
         for clients in args.clients:
             result = asyncio.run(run_level(args.url, clients, args.requests, args.max_seconds, questions, docs,
-                                           args.timeout, args.server_pid, args.endpoint))
+                                           args.timeout, args.server_pid, args.endpoint,
+                                           args.session_per_client))
             levels.append(result)
             rss = (f"  rss {result['rss_start_mib']:.0f}->{result['rss_end_mib']:.0f} MiB "
                    f"({result['rss_growth_pct']:+.1f}%)") if args.server_pid else ""
             print(f"{clients:3d} clients: {result['requests']:5d} requests {result['throughput_rps']:7.1f} req/s  "
                   f"p50 {result['p50_ms']:7.1f}  p95 {result['p95_ms']:7.1f}  p99 {result['p99_ms']:7.1f} ms  "
-                  f"errors {result['errors']}{rss}", flush=True)
+                  f"errors {result['errors']}  citations {result['citations']}{rss}", flush=True)
             for example in result["error_examples"]:
                 print(f"    error: {example}", flush=True)
+        rss_final = rss_mib(args.server_pid) if args.server_pid else None
     finally:
         if proc:
             stop_server(proc)
+    growth = (round(100 * (rss_final - rss_after_warmup) / rss_after_warmup, 2)
+              if rss_after_warmup and rss_final else None)
+    checks = {"no_errors": not any(level["errors"] for level in levels),
+              "quotes_exact": docs is not None and any(level["citations"] for level in levels),
+              "memory_steady": growth is None or growth < args.max_growth}
+    if docs is None:
+        del checks["quotes_exact"]  # --no-check
+    passed = all(checks.values())
+    if growth is not None:
+        print(f"rss after warm-up {rss_after_warmup:.1f} -> end {rss_final:.1f} MiB ({growth:+.1f}%, "
+              f"limit {args.max_growth:g}%)", flush=True)
+    print(f"{'PASS' if passed else 'FAIL'}: " + ", ".join(f"{k} {'ok' if v else 'FAILED'}"
+                                                        for k, v in checks.items()), flush=True)
     payload = {"url": args.url, "endpoint": args.endpoint, "server_pid": args.server_pid, "server_ready_s": startup_s,
-               "requests_per_level": args.requests, "warmup": warm, "levels": levels,
+               "requests_per_level": args.requests, "questions": len(questions),
+               "odd_questions": args.odd_questions, "session_per_client": args.session_per_client,
+               "warmup_requests": args.warmup, "warmup": warm, "levels": levels,
+               "rss_after_warmup_mib": round(rss_after_warmup, 1) if rss_after_warmup else None,
+               "rss_final_mib": round(rss_final, 1) if rss_final else None,
+               "rss_growth_after_warmup_pct": growth, "max_growth_pct": args.max_growth,
+               "checks": checks, "passed": passed,
                "checked_quotes": docs is not None, "cpus": os.cpu_count(),
                "load_average": [round(x, 2) for x in os.getloadavg()]}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {args.json}", file=sys.stderr)
-    return 1 if any(level["errors"] for level in levels) else 0
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
