@@ -185,6 +185,11 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}{stale}"
 
 
+def quoted(text: str) -> str:
+    """`text` in curly quotes, unless it already opens with a quotation mark (no doubled “““)."""
+    return text if text[:1] in "“\"‘'" else f"“{text}”"
+
+
 def copy_ready(citation: Citation, document: Document | None = None) -> str:
     """The quote ready to paste, with attribution.
 
@@ -203,10 +208,10 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
     parts.append(f"¶{citation.paragraph}")
     place = ", ".join(parts)
     if citation.speaker and citation.quote_kind == "direct":
-        return f"“{citation.quote}” — {citation.speaker}, quoted in {place}"
+        return f"{quoted(citation.quote)} — {citation.speaker}, quoted in {place}"
     if citation.speaker and citation.quote_kind == "reported":
-        return f"“{citation.quote}” — {place} (reported speech of {citation.speaker})"
-    return f"“{citation.quote}” — {place}"
+        return f"{quoted(citation.quote)} — {place} (reported speech of {citation.speaker})"
+    return f"{quoted(citation.quote)} — {place}"
 
 
 def _details(citation: Citation, document: Document | None) -> str:
@@ -231,7 +236,7 @@ def _details(citation: Citation, document: Document | None) -> str:
 
 
 def _quote_lines(n: int, citation: Citation, *, answer: bool) -> str:
-    quote = f"**[{n}]** “{escape_text(citation.quote)}”"
+    quote = f"**[{n}]** {escape_text(quoted(citation.quote))}"
     lines = f"{quote}  \n*{escape_text(citation_label(n, citation, answer=answer))}*"
     if citation.stale:
         lines += f"  \n**⚠ Stale citation:** {escape_text(STALE_WARNING)}."

@@ -55,7 +55,7 @@ def test_reply_numbers_each_verbatim_quote_with_its_citation():
     head = messages[0]["content"]
     assert all(m["role"] == "assistant" for m in messages)
     assert f"**[1]** “{RULED.quote}”" in head
-    assert "**[2]** ““It is a real disaster,” she says.”" in head
+    assert "**[2]** “It is a real disaster,” she says.  " in head  # no doubled opening mark
     assert head.index("[1]") < head.index("[2]")
     # title, paragraph, section and a readable confidence
     assert "SBS News: a story · ¶2 · body of the report · confidence high (97%)" in head
@@ -183,6 +183,12 @@ def test_copy_ready_has_quote_title_date_and_paragraph():
         "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, 19 April 2017, ¶2"
     )
     assert app.copy_ready(RULED) == "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, ¶2"
+
+
+def test_copy_ready_does_not_double_an_opening_quote_mark():
+    spoken = RULED.model_copy(update={"quote": "“It is a real disaster,” she says."})
+    assert app.copy_ready(spoken) == "“It is a real disaster,” she says. — SBS News: a story, ¶2"
+    assert app.quoted("plain") == "“plain”" and app.quoted("'single'") == "'single'"
 
 
 def test_copy_block_lists_answers_only():
@@ -326,7 +332,7 @@ REPORTED = RULED.model_copy(update={"speaker": "Russia LGBT Network", "quote_kin
 
 def test_copy_ready_names_the_speaker():
     assert app.copy_ready(SAID, DOC) == (
-        "““It is a real disaster,” she says.” — Ekaterina Sokirianskaia, quoted in SBS News: a story, "
+        "“It is a real disaster,” she says. — Ekaterina Sokirianskaia, quoted in SBS News: a story, "
         "19 April 2017, ¶3"
     )
     assert app.copy_ready(REPORTED, DOC) == (
@@ -334,7 +340,7 @@ def test_copy_ready_names_the_speaker():
         "(reported speech of Russia LGBT Network)"
     )
     unattributed = SAID.model_copy(update={"speaker": None})
-    assert app.copy_ready(unattributed, DOC) == f"“{SAID.quote}” — SBS News: a story, 19 April 2017, ¶3"
+    assert app.copy_ready(unattributed, DOC) == f"{SAID.quote} — SBS News: a story, 19 April 2017, ¶3"
     block = app.copy_block(Answer(question="q", abstained=False, citations=[SAID]), DOCS)
     assert block == f"[1] {app.copy_ready(SAID, DOC)}"
 

@@ -22,6 +22,8 @@ if not screenshot.chromium_path():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from app import quoted  # noqa: E402
+
 ANSWERABLE = "How many requests for help has the Russia LGBT Network received?"
 SEVERAL = "What did Ms Milashina say?"  # three quotes, all shown
 UNANSWERABLE = "What is the boiling point of water on Mars?"
@@ -106,7 +108,7 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
 
     reply = last_reply(page)
     for n, c in enumerate(citations, start=1):
-        expect(reply).to_contain_text(f"[{n}] “{c['quote']}”")  # numbered, verbatim
+        expect(reply).to_contain_text(f"[{n}] {quoted(c['quote'])}")  # numbered, verbatim
         who = f" · speaker: {c['speaker']}" if c.get("speaker") else ""
         expect(reply).to_contain_text(
             f"[{n}] {TITLE} · ¶{c['paragraph']} · {c['section_label']}{who} · confidence "
@@ -123,7 +125,7 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
     # Copy-ready form with attribution: the first quote is the network's reported speech.
     copy = page.locator("#copy textarea").input_value().splitlines()
     assert citations[0]["speaker"] == "Russia LGBT Network" and citations[0]["quote_kind"] == "reported"
-    assert copy[0] == (f"[1] “{citations[0]['quote']}” — {TITLE}, 19 April 2017, ¶{citations[0]['paragraph']} "
+    assert copy[0] == (f"[1] {quoted(citations[0]['quote'])} — {TITLE}, 19 April 2017, ¶{citations[0]['paragraph']} "
                        "(reported speech of Russia LGBT Network)")
     assert len(copy) == len(citations)
 
