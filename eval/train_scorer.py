@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from retrieval import Assistant, Retriever
 from retrieval.embedding import get_embedder
-from retrieval.evaluation.datasets import load_dataset
+from retrieval.evaluation.datasets import EvalQuestion, load_dataset
 from retrieval.evaluation.metrics import contains_answer, pick_threshold, span_contains
 from retrieval.extract import (
     QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, question_features, quote_span,
@@ -46,6 +46,10 @@ PASSAGES, SENTENCES = 6, 8
 # about that part. SQuAD has no such parts, so tune cannot weigh this feature; it gets this fixed
 # weight (in standardised units of a 0/1 feature), set by hand and checked on dev.
 SECTION_NAMED_WEIGHT = 1.5
+# Questions of other articles, asked of an article, are unanswerable there: they teach the
+# answerability model what a question about something the source never mentions looks like,
+# which SQuAD's impossible questions (written from the same paragraph) do not.
+FOREIGN = 0
 
 
 def candidate_labels(retriever: Retriever, cands, spans, answers) -> np.ndarray:
@@ -108,6 +112,13 @@ def question_xy(model: LinearModel, rows):
     return x, np.array([0 if imp else 1 for _, _, imp in rows])
 
 
+def foreign_questions(groups, n: int, count: int) -> list[EvalQuestion]:
+    """`count` answerable questions of the other articles, fixed by seed, unanswerable for article n."""
+    pool = [q.question for j, g in enumerate(groups) if j != n for q in g.questions if q.answerable]
+    picked = np.random.default_rng(n).choice(len(pool), size=min(count, len(pool)), replace=False)
+    return [EvalQuestion(qid=f"foreign-{n}-{i}", question=pool[i]) for i in sorted(picked)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
@@ -117,31 +128,38 @@ def main() -> int:
     parser.add_argument("--false-abstain-budget", type=float, default=0.05)
     parser.add_argument("--passages", type=int, default=PASSAGES)
     parser.add_argument("--sentences", type=int, default=SENTENCES)
+    parser.add_argument("--foreign", type=int, default=FOREIGN,
+                        help="questions of other tune articles asked of each article, as unanswerable "
+                             "examples for the answerability model (0: none)")
     args = parser.parse_args()
     if "test" in args.tune.name:
         sys.exit("refusing to train on a test file")
 
     embedder = get_embedder()
-    articles = []
+    groups = load_dataset(args.tune).groups
+    articles, foreign_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for n, group in enumerate(tqdm(load_dataset(args.tune).groups, desc="articles")):
+        for n, group in enumerate(tqdm(groups, desc="articles")):
             index_dir = Path(tmp) / f"a{n}"
             build_index_from_documents([make_document(group.text, doc_id=f"a{n}", meta={"title": group.name})],
                                        index_dir, embedder=embedder)
             retriever = Retriever.load(index_dir, embedder=embedder)
             articles.append(labelled_candidates(retriever, group.questions, args.passages, args.sentences))
+            foreign_rows.append(labelled_candidates(
+                retriever, foreign_questions(groups, n, args.foreign), args.passages, args.sentences))
 
     # leave one article out: honest ranking figures and out-of-fold question features
     folds = []
     for k, held_out in enumerate(articles):
         model = fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a])
-        folds.append((ranking_hits(model, held_out), question_xy(model, held_out)))
+        folds.append((ranking_hits(model, held_out), question_xy(model, held_out + foreign_rows[k])))
     aucs = []
     for k in range(len(articles)):
         x = np.vstack([folds[j][1][0] for j in range(len(articles)) if j != k])
         y = np.concatenate([folds[j][1][1] for j in range(len(articles)) if j != k])
         qmodel = fit_linear(x, y, QUESTION_FEATURES, c=0.5)
-        aucs.append(roc_auc_score(folds[k][1][1], qmodel.decision(folds[k][1][0])))
+        own = len(articles[k])  # AUROC on the article's own questions only, foreign ones left out
+        aucs.append(roc_auc_score(folds[k][1][1][:own], qmodel.decision(folds[k][1][0][:own])))
     hits = np.array([f[0] for f in folds])
     print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hits[:, 0].mean():.3f} "
           f"hit@3 {hits[:, 1].mean():.3f} abstain_auroc {np.mean(aucs):.3f}", file=sys.stderr)
