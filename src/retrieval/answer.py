@@ -77,6 +77,7 @@ class Assistant:
         self.scorer = scorer or Scorer.load()
         self.method = method
         self._ledgers: dict[str, list[LedgerEntry]] = {}
+        self._attributions: dict[tuple[str, int, int], dict] = {}
         self._passages_by_doc: dict[str, list[Passage]] | None = None
         self._ledger_lock = threading.Lock()
 
@@ -352,11 +353,13 @@ class Assistant:
         return out
 
     def _attribution(self, doc_id: str, start: int, end: int) -> dict:
-        found = attribute_span(self._ledger(doc_id), start, end)
-        if found is None:
-            return {}
-        speaker, kind = found
-        return {"speaker": speaker, "quote_kind": kind}
+        key = (doc_id, start, end)
+        cached = self._attributions.get(key)
+        if cached is None:  # the same sentences come back question after question
+            found = attribute_span(self._ledger(doc_id), start, end)
+            cached = {} if found is None else {"speaker": found[0], "quote_kind": found[1]}
+            self._attributions[key] = cached
+        return cached
 
 
 def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:

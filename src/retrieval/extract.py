@@ -341,23 +341,33 @@ def sentence_candidates(
     def cov(tokens: set[str]) -> float:
         return float(sum(w for t, w in zip(q_tokens, weights) if t in tokens)) / total
 
+    # which question tokens each sentence holds: one boolean row per sentence, so that the
+    # coverage of a sentence with its neighbours is an OR of rows, not a union of sets
+    def member(x: int) -> np.ndarray:
+        tokens = table.tokens[x]
+        return np.fromiter((t in tokens for t in q_tokens), dtype=bool, count=len(q_tokens))
+
     n = len(r)
     sims = sims_all[r]
     prev, nxt = table.prev[r], table.next[r]
+    needed = {int(x) for x in r} | {int(x) for x in prev if x >= 0} | {int(x) for x in nxt if x >= 0}
+    rows_of = {x: member(x) for x in needed}
+    none = np.zeros(len(q_tokens), dtype=bool)
+    m_self = np.array([rows_of[int(x)] for x in r]).reshape(n, len(q_tokens))
+    m_prev = np.array([rows_of[int(x)] if x >= 0 else none for x in prev]).reshape(n, len(q_tokens))
+    m_next = np.array([rows_of[int(x)] if x >= 0 else none for x in nxt]).reshape(n, len(q_tokens))
     dense_prev = np.where(prev >= 0, sims_all[np.maximum(prev, 0)], sims)
     dense_next = np.where(nxt >= 0, sims_all[np.maximum(nxt, 0)], sims)
     dense_pass = np.array([passage_dense.get(int(x), float(retriever.passage_vectors[x] @ query_vector))
                            for x in p])
     bm = bm25_all[r].astype(np.float64)
     bm_max = bm.max() if bm.max() > 0 else 1.0
-    overlap = np.array([cov(table.tokens[x]) for x in r])
-    overlap_prev = np.array([cov(table.tokens[x] | table.tokens[pr]) if pr >= 0 else o
-                             for x, pr, o in zip(r, prev, overlap)])
-    overlap_next = np.array([cov(table.tokens[x] | table.tokens[nx]) if nx >= 0 else o
-                             for x, nx, o in zip(r, nxt, overlap)])
+    overlap = m_self @ weights / total
+    overlap_prev = np.where(prev >= 0, (m_self | m_prev) @ weights / total, overlap)
+    overlap_next = np.where(nxt >= 0, (m_self | m_next) @ weights / total, overlap)
     overlap_pass = np.array([cov(table.passage_tokens[x]) for x in p])
     n_q = max(1, len(q_set))
-    overlap_count = np.array([len(q_set & table.tokens[x]) / n_q for x in r])
+    overlap_count = m_self.sum(axis=1) / n_q
     bigram = np.array([
         len(q_bigrams & _bigrams(table.token_lists[x])) / len(q_bigrams) if q_bigrams else 0.0 for x in r
     ])
@@ -367,12 +377,13 @@ def sentence_candidates(
     new_caps = np.array([1.0 if table.caps[x] - q_set else 0.0 for x in r])
     entities = question_entities(query)
     idf_norm = max(1.0, math.log(1 + n_all))
-    entity_context, missing_context = np.ones(n), np.zeros(n)
-    for k, (x, pr, nx) in enumerate(zip(r, prev, nxt)):
-        ctx = table.tokens[x] | (table.tokens[pr] if pr >= 0 else set()) | (table.tokens[nx] if nx >= 0 else set())
-        if entities:
+    entity_context = np.ones(n)
+    if entities:
+        for k, (x, pr, nx) in enumerate(zip(r, prev, nxt)):
+            ctx = table.tokens[x] | (table.tokens[pr] if pr >= 0 else set()) | (table.tokens[nx] if nx >= 0 else set())
             entity_context[k] = len(entities & ctx) / len(entities)
-        missing_context[k] = max((w for t, w in zip(q_tokens, weights) if t not in ctx), default=0.0) / idf_norm
+    in_context = m_self | m_prev | m_next
+    missing_context = np.where(in_context, 0.0, weights).max(axis=1, initial=0.0) / idf_norm
     q_words = set(re.findall(r"\w+", query.lower()))
     named_sections = {sec for sec, words in SECTION_WORDS.items() if q_words & set(words)}
     section_named = np.array([
