@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from .fusion import fuse, ranks
 from .models import Span
@@ -123,75 +123,11 @@ class LinearModel(BaseModel):
         return z @ np.asarray(self.coef) + self.intercept
 
 
-class TreeEnsemble(BaseModel):
-    """Gradient-boosted trees stored as plain numbers (node arrays per tree); the sum of leaf values.
-
-    A node `i` of a tree splits on `feature[i]`: rows with `x <= threshold[i]` go to `left[i]`, the
-    others to `right[i]`; a leaf has `left[i] == -1` and holds `value[i]`.
-    """
-
-    kind: Literal["trees"] = "trees"
-    features: tuple[str, ...]
-    base: float
-    feature: list[list[int]]
-    threshold: list[list[float]]
-    left: list[list[int]]
-    right: list[list[int]]
-    value: list[list[float]]
-
-    def model_post_init(self, __context) -> None:
-        width = max((len(f) for f in self.feature), default=1)
-        n = len(self.feature)
-
-        def pad(rows, fill, dtype):
-            out = np.full((n, width), fill, dtype=dtype)
-            for i, row in enumerate(rows):
-                out[i, :len(row)] = row
-            return out
-
-        self._feature = pad(self.feature, 0, np.int64)
-        self._threshold = pad(self.threshold, 0.0, np.float64)
-        self._left = pad(self.left, -1, np.int64)
-        self._right = pad(self.right, -1, np.int64)
-        self._value = pad(self.value, 0.0, np.float64)
-        self._depth = _max_depth(self.left, self.right)
-
-    def decision(self, x: np.ndarray) -> np.ndarray:
-        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
-        n_rows, n_trees = len(x), len(self.feature)
-        if n_trees == 0:
-            return np.full(n_rows, self.base)
-        trees = np.arange(n_trees)[None, :]
-        node = np.zeros((n_rows, n_trees), dtype=np.int64)
-        rows = np.arange(n_rows)[:, None]
-        for _ in range(self._depth):
-            feat = self._feature[trees, node]
-            go_left = x[rows, feat] <= self._threshold[trees, node]
-            nxt = np.where(go_left, self._left[trees, node], self._right[trees, node])
-            node = np.where(nxt >= 0, nxt, node)
-        return self.base + self._value[trees, node].sum(axis=1)
-
-
-def _max_depth(lefts: list[list[int]], rights: list[list[int]]) -> int:
-    deepest = 0
-    for left, right in zip(lefts, rights):
-        stack = [(0, 0)]
-        while stack:
-            i, d = stack.pop()
-            deepest = max(deepest, d)
-            if left[i] >= 0:
-                stack += [(left[i], d + 1), (right[i], d + 1)]
-    return deepest
-
-
-Model = Union[LinearModel, TreeEnsemble]
-
-
 class Scorer(BaseModel):
     """The sentence ranker, the answerability model and the abstention threshold."""
 
-    sentence: Model = Field(discriminator="kind")
-    question: Model = Field(discriminator="kind")
+    sentence: LinearModel
+    question: LinearModel
     threshold: float
     passages_considered: int = 6
     sentences_considered: int = 8
