@@ -224,8 +224,6 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not (ROOT / "app.py").exists():
-        pytest.skip("app.py is not there yet")
     base = tmp_path_factory.mktemp("served")
     corpus = base / "corpus"
     corpus.mkdir()
