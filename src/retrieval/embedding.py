@@ -213,9 +213,9 @@ class OnnxEmbedder:
     def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
-        # Longest first, as sentence-transformers does, so each batch pads little.
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        # Longest first by characters, as sentence-transformers does, so each batch pads little;
+        # tokenized batch by batch, so a large build never holds every text's encoding at once.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         bar = None
         if progress:
@@ -224,7 +224,7 @@ class OnnxEmbedder:
             bar = tqdm(total=len(texts), desc="embedding (onnx)", unit="text")
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            out[rows] = self._run([encodings[i] for i in rows])
+            out[rows] = self._run(self.tokenizer.encode_batch([texts[i] for i in rows]))
             if bar is not None:
                 bar.update(len(rows))
         if bar is not None:
