@@ -114,3 +114,38 @@ def test_search_ranks_the_matching_passage_first(tiny_index: Path):
     for h in hits:
         doc = retriever.documents[h.passage.doc_id]
         assert doc.text[h.passage.start:h.passage.end] == h.passage.text
+
+
+def test_index_built_by_other_chunking_is_not_current(tiny_corpus: Path, tmp_path: Path):
+    from retrieval.chunking import ChunkSettings, chunker_id
+
+    index_dir = tmp_path / "idx"
+    build_index([tiny_corpus], index_dir, embedder=FakeEmbedder())
+    assert read_manifest(index_dir).chunker == chunker_id()
+    assert is_current(index_dir, [tiny_corpus], model="fake-64")
+    # other settings than the build's: `index --if-stale --max-chars 300` must rebuild
+    assert not is_current(index_dir, [tiny_corpus], model="fake-64", chunking=ChunkSettings(max_chars=300))
+    # an index from older chunking code (or from before the field existed) is rebuilt
+    path = index_dir / MANIFEST
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for old in ("0/pysbd-0.0.1", None):
+        if old is None:
+            raw.pop("chunker")
+        else:
+            raw["chunker"] = old
+        path.write_text(json.dumps(raw), encoding="utf-8")
+        assert not is_current(index_dir, [tiny_corpus], model="fake-64")
+        Retriever.load(index_dir)  # still readable: it is only out of date
+
+
+def test_cli_if_stale_rebuilds_for_new_chunk_settings(tiny_corpus: Path, tmp_path: Path):
+    from retrieval.cli import main
+
+    index_dir = tmp_path / "idx"
+    args = ["index", str(tiny_corpus), "--index-dir", str(index_dir), "--model", "fake-64", "--if-stale"]
+    assert main(args) == 0
+    first = read_manifest(index_dir)
+    assert main(args) == 0 and read_manifest(index_dir).data_dir == first.data_dir  # up to date: kept
+    assert main(args + ["--max-chars", "300"]) == 0
+    second = read_manifest(index_dir)
+    assert second.data_dir != first.data_dir and second.chunking.max_chars == 300

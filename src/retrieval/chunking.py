@@ -34,6 +34,19 @@ class ChunkSettings(BaseModel):
     overlap_sentences: int = Field(default=0, ge=0, le=5, description="sentences repeated across a split")
 
 
+# Bump when the rules that cut passages, sentences or sections change: indexes built by other
+# rules are then rebuilt by `index --if-stale` (and so by `make run`).
+CHUNKER_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def chunker_id() -> str:
+    """The chunking code an index was built with: these rules and the sentence segmenter's version."""
+    from importlib.metadata import version
+
+    return f"{CHUNKER_VERSION}/pysbd-{version('pysbd')}"
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     import pysbd

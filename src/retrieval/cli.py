@@ -65,13 +65,12 @@ def cmd_index(args) -> int:
     from .store import build_index, is_current
 
     model = args.model or DEFAULT_MODEL
-    if args.if_stale and is_current(args.index_dir, args.paths, model):
+    chunking = ChunkSettings(max_chars=args.max_chars, overlap_sentences=args.overlap)
+    if args.if_stale and is_current(args.index_dir, args.paths, model, chunking):
         print(f"{args.index_dir} is up to date", file=sys.stderr)
         return 0
-    manifest = build_index(
-        args.paths, args.index_dir, model=model, progress=sys.stderr.isatty(),
-        chunking=ChunkSettings(max_chars=args.max_chars, overlap_sentences=args.overlap),
-    )
+    manifest = build_index(args.paths, args.index_dir, model=model, progress=sys.stderr.isatty(),
+                           chunking=chunking)
     if args.json:
         print(manifest.model_dump_json(indent=2))
     else:

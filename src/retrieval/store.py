@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
 from . import dense
-from .chunking import ChunkSettings, make_passages
+from .chunking import ChunkSettings, chunker_id, make_passages
 from .embedding import DEFAULT_MODEL, Embedder, get_embedder
 from .errors import (
     IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, rebuild_hint,
@@ -61,6 +61,7 @@ class Manifest(BaseModel):
     model: str
     dimension: int
     chunking: ChunkSettings
+    chunker: str = Field(default="", description="chunking code version (`chunking.chunker_id`)")
     index_type: str
     passage_count: int
     sentence_count: int
@@ -234,6 +235,7 @@ def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_v
         model=embedder.name,
         dimension=int(passage_vectors.shape[1]) if len(passages) else embedder.dimension,
         chunking=chunking,
+        chunker=chunker_id(),
         index_type=type(faiss_index).__name__,
         passage_count=len(passages),
         sentence_count=len(sentence_texts),
@@ -339,8 +341,12 @@ def changed_sources(manifest: Manifest) -> list[str]:
     return changed
 
 
-def is_current(index_dir: str | Path, sources: Iterable[str | Path], model: str = DEFAULT_MODEL) -> bool:
-    """True when `index_dir` holds a readable index of exactly these sources with this model."""
+def is_current(
+    index_dir: str | Path, sources: Iterable[str | Path], model: str = DEFAULT_MODEL,
+    chunking: ChunkSettings = ChunkSettings(),
+) -> bool:
+    """True when `index_dir` holds a readable index of exactly these sources, built with this model,
+    these chunk settings and this chunking code."""
     from .errors import RetrievalError
 
     try:
@@ -348,6 +354,8 @@ def is_current(index_dir: str | Path, sources: Iterable[str | Path], model: str 
         verify_files(Path(index_dir), manifest)
         docs = [load_document(p) for p in expand_sources(sources)]
     except RetrievalError:
+        return False
+    if manifest.chunking != chunking or manifest.chunker != chunker_id():
         return False
     return manifest.model == model and sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(
         s.sha256 for s in manifest.sources
