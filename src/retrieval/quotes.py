@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .chunking import ChunkSettings, make_passages
 from .models import (
@@ -113,6 +114,7 @@ def _name_tokens(name: str) -> list[str]:
     return [t for t in tokens if t not in HONORIFICS]
 
 
+@lru_cache(maxsize=8192)  # the same name pairs recur on every speaker question
 def _token_like(a: str, b: str) -> bool:
     if a == b:
         return True
