@@ -27,6 +27,29 @@ def test_onnx_matches_torch_on_the_packaged_model():
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
 
 
+def test_packaged_export_runs_fused_attention():
+    import onnx
+
+    from retrieval.embedding import export_onnx, packaged_model_path
+
+    ops = {node.op_type for node in onnx.load(str(export_onnx(packaged_model_path()))).graph.node}
+    assert {"Attention", "EmbedLayerNormalization", "SkipLayerNormalization"} <= ops
+
+
+def test_fusion_is_skipped_for_other_architectures_and_on_failure(tmp_path):
+    from types import SimpleNamespace
+
+    from retrieval.embedding import fuse_transformer
+
+    path = tmp_path / "model.onnx"
+    path.write_bytes(b"not an onnx graph")
+    assert fuse_transformer(path, SimpleNamespace(model_type="t5")) is False
+    with pytest.warns(UserWarning, match="plain export"):
+        assert fuse_transformer(path, SimpleNamespace(model_type="bert", num_attention_heads=12,
+                                                      hidden_size=384)) is False
+    assert path.read_bytes() == b"not an onnx graph"  # left as exported
+
+
 def test_auto_prefers_onnx_and_the_environment_can_force_torch(monkeypatch):
     assert isinstance(get_embedder(), OnnxEmbedder)
     monkeypatch.setenv("RETRIEVAL_BACKEND", "torch")

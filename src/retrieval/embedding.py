@@ -75,6 +75,10 @@ class SentenceTransformerEmbedder:
 
 
 ONNX_OPSET = 17
+# How the export is made; part of the cache key, so a change here re-exports. "eager-fused": the
+# transformer traced with eager attention, then ONNX Runtime's BERT fusions (Attention,
+# EmbedLayerNormalization, SkipLayerNormalization, BiasGelu); the SDPA trace defeats the fusions.
+EXPORT_VARIANT = "eager-fused"
 
 
 def onnx_cache_dir() -> Path:
@@ -87,7 +91,7 @@ def onnx_cache_dir() -> Path:
 
 def _model_fingerprint(model_dir: Path) -> str:
     """A key for the export: the weights' and tokenizer's names, sizes and mtimes, plus the opset."""
-    digest = hashlib.sha256(f"{model_dir.resolve()}|opset{ONNX_OPSET}".encode())
+    digest = hashlib.sha256(f"{model_dir.resolve()}|opset{ONNX_OPSET}|{EXPORT_VARIANT}".encode())
     for name in sorted(os.listdir(model_dir)):
         path = model_dir / name
         if path.is_file():
@@ -125,7 +129,8 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Pat
                 return self.inner(input_ids=input_ids, attention_mask=attention_mask,
                                   token_type_ids=token_type_ids).last_hidden_state
 
-        model = Wrapped(AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval())
+        model = Wrapped(AutoModel.from_pretrained(str(model_dir), local_files_only=True,
+                                                  attn_implementation="eager").eval())
         ids = torch.ones((1, 8), dtype=torch.int64)
         args = (ids, torch.ones_like(ids), torch.zeros_like(ids))
         tmp = out_dir / f".model.{os.getpid()}.onnx"
@@ -140,8 +145,31 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Pat
                 dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
                               "last_hidden_state": axes},
             )
+        fuse_transformer(tmp, model.inner.config)
         os.replace(tmp, target)
     return target
+
+
+def fuse_transformer(path: Path, config) -> bool:
+    """Rewrite the exported BERT-family graph at `path` with ONNX Runtime's fused operators (same
+    fp32 arithmetic, ~470 fewer small ops for MiniLM). Other architectures, or a fusion that fails,
+    keep the plain export. True when fused."""
+    if getattr(config, "model_type", None) not in ("bert", "roberta", "xlm-roberta", "distilbert"):
+        return False
+    try:
+        from onnxruntime.transformers import optimizer
+
+        fused = optimizer.optimize_model(
+            str(path), model_type="bert", num_heads=int(config.num_attention_heads),
+            hidden_size=int(config.hidden_size), opt_level=0, use_gpu=False,
+        )
+        fused.save_model_to_file(str(path))
+    except Exception as exc:  # the plain export is exact too, only slower
+        import warnings
+
+        warnings.warn(f"ONNX fusion skipped ({exc}); using the plain export.", stacklevel=2)
+        return False
+    return True
 
 
 def is_mean_pooling(config: dict) -> bool:
