@@ -26,7 +26,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from .fusion import fuse, ranks
+from .errors import IndexCorruptError
+from .fusion import fuse, ranks, top_k
 from .models import Span
 from .sparse import tokenize
 
@@ -203,6 +204,14 @@ class SentenceTable:
                 self.home_passage[row] = pid
                 self.position[row] = j / max(1, m - 1)
                 self.first[row] = 1.0 if j == 0 else 0.0
+        # each document's sentences are one run of rows (the store writes them document by document)
+        self.doc_rows: dict[str, slice] = {}
+        for row, (doc_id, _) in enumerate(sentences):
+            run = self.doc_rows.get(doc_id)
+            self.doc_rows[doc_id] = slice(row, row + 1) if run is None else slice(run.start, row + 1)
+        if sum(r.stop - r.start for r in self.doc_rows.values()) != n:
+            raise IndexCorruptError("the index's sentences are not stored document by document; "
+                                    "rebuild it with `python -m retrieval index`.")
         self.is_body = np.array([
             1.0 if retriever.passages[p].section in ("body", "standfirst") else 0.0 for p in self.home_passage
         ]) if n else np.zeros(0)
@@ -240,8 +249,15 @@ def sentence_candidates(
     bm25_p_max = float(bm25_p.max()) if bm25_p.max() > 0 else 1.0
     passage_bm25 = {int(ids[i]): float(bm25_p[i]) / bm25_p_max for i in order}
 
-    sims_all = retriever.sentence_vectors @ query_vector
+    # Sentence-level scores over the documents the passage search found (all of them for a single
+    # article): a question never scans every sentence of an archive.
+    scope = [table.doc_rows[d] for d in dict.fromkeys(retriever.passages[int(i)].doc_id for i in ids)]
+    sims_all = np.full(n_all, -np.inf, dtype=np.float32)
+    for rows_of_doc in scope:
+        sims_all[rows_of_doc] = retriever.sentence_vectors[rows_of_doc] @ query_vector
     bm25_all = retriever.bm25_sentences.scores(query)
+    if len(scope) < len(table.doc_rows):
+        bm25_all = np.where(np.isfinite(sims_all), bm25_all, -np.inf).astype(np.float32)
 
     rows: list[int] = []
     pids: list[int] = []
@@ -256,11 +272,10 @@ def sentence_candidates(
                 rows.append(row)
                 pids.append(pid)
     if n_sentences > 0:
-        extra = np.concatenate([np.argsort(-sims_all, kind="stable")[:n_sentences],
-                                np.argsort(-bm25_all, kind="stable")[:n_sentences]])
+        extra = np.concatenate([top_k(sims_all, n_sentences), top_k(bm25_all, n_sentences)])
         for row in extra:
             row = int(row)
-            if row not in seen:
+            if row not in seen and np.isfinite(sims_all[row]):
                 seen.add(row)
                 rows.append(row)
                 pids.append(int(table.home_passage[row]))

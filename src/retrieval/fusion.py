@@ -19,6 +19,20 @@ def ranks(scores: np.ndarray) -> np.ndarray:
     return out
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` highest scores, best first, ties in index order: the same as
+    `np.argsort(-scores, kind="stable")[:k]`, without sorting the whole array (archives hold
+    hundreds of thousands of sentences)."""
+    n = len(scores)
+    if k <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= n:
+        return np.argsort(-scores, kind="stable")
+    kth = np.partition(scores, n - k)[n - k]
+    chosen = np.flatnonzero(scores >= kth)  # every tie at the k-th value, in index order
+    return chosen[np.argsort(-scores[chosen], kind="stable")[:k]]
+
+
 def rrf(*score_lists: np.ndarray, k: int = RRF_K) -> np.ndarray:
     """Reciprocal rank fusion: sum over lists of 1 / (k + rank)."""
     return sum(1.0 / (k + ranks(s)) for s in score_lists)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -96,6 +97,7 @@ _TOKEN = re.compile(r"\S+")
 _PUNCT = frozenset(string.punctuation) - {"/"}
 
 
+@lru_cache(maxsize=1 << 16)  # ledger quotes are normalised again on every speaker question
 def normalize_text(text: str) -> str:
     """SQuAD-style: fold quotes, lowercase, drop punctuation and articles, fold whitespace."""
     text = unicodedata.normalize("NFKC", text)
@@ -838,14 +840,29 @@ def quote_similarity(asked: str, quote: str) -> float:
     return sum(t in qt for t in content) / len(content)
 
 
-def _outside_quotes(entry: LedgerEntry, ledger: Sequence[LedgerEntry]) -> str:
-    """A reported entry's words outside the quotations it contains."""
+def _outside_quotes(entry: LedgerEntry, quoted: Sequence[LedgerEntry], starts: Sequence[int]) -> str:
+    """A reported entry's words outside the quotations it contains. `quoted`: the non-reported
+    entries of the entry's document, by start (`starts`)."""
     text = entry.quote
-    inner = sorted((e for e in ledger if e is not entry and e.kind != "reported"
-                    and entry.start <= e.start and e.end <= entry.end), key=lambda e: -e.start)
+    first, last = bisect_left(starts, entry.start), bisect_left(starts, entry.end)
+    inner = sorted((e for e in quoted[first:last] if e is not entry and e.end <= entry.end),
+                   key=lambda e: -e.start)
     for e in inner:
         text = text[:e.start - entry.start] + " " + text[e.end - entry.start:]
     return text
+
+
+def _quoted_by_document(ledger: Sequence[LedgerEntry]) -> dict[str, tuple[list[LedgerEntry], list[int]]]:
+    """Each document's quotation entries (not reported speech) by start, with their starts."""
+    grouped: dict[str, list[LedgerEntry]] = {}
+    for e in ledger:
+        if e.kind != "reported":
+            grouped.setdefault(e.citation.doc_id, []).append(e)
+    out = {}
+    for doc_id, entries in grouped.items():
+        entries.sort(key=lambda e: e.start)
+        out[doc_id] = (entries, [e.start for e in entries])
+    return out
 
 
 _KIND_ORDER = {"direct": 0, "reported": 1, "scare": 2}
@@ -861,8 +878,9 @@ def who_said(
     inside it. Scare quotes are included with speaker None: the source does not attribute them.
     """
     scored = []
+    quoted = _quoted_by_document(ledger)
     for e in ledger:
-        own = _outside_quotes(e, ledger) if e.kind == "reported" else e.quote
+        own = _outside_quotes(e, *quoted.get(e.citation.doc_id, ([], []))) if e.kind == "reported" else e.quote
         s = quote_similarity(text, own)
         if s >= min_overlap:
             scored.append((-round(s, 3), _KIND_ORDER[e.kind], e.speaker is None, e.start, e))

@@ -10,7 +10,7 @@ import numpy as np
 from . import dense
 from .embedding import Embedder, get_embedder
 from .errors import ConfigError, IndexCorruptError, IndexStaleError, rebuild_hint
-from .fusion import fuse
+from .fusion import fuse, top_k
 from .models import Document, Passage, PassageHit, Span
 from .sparse import SparseIndex, document_frequencies
 from .store import Manifest, changed_sources, read_manifest, unique_sentences, verify_files
@@ -157,7 +157,7 @@ class Retriever:
         bm25 = self.bm25_passages.scores(query)
         _, ids = dense.search(self.faiss_index, query_vector[None, :], depth)
         dense_ids = ids[0][ids[0] >= 0]
-        bm25_ids = np.argsort(-bm25, kind="stable")[:depth]
+        bm25_ids = top_k(bm25, depth)
         bm25_ids = bm25_ids[bm25[bm25_ids] > 0]
         candidates = np.unique(np.concatenate([dense_ids, bm25_ids])).astype(np.int64)
         dense_scores = self.passage_vectors[candidates] @ query_vector
