@@ -74,3 +74,17 @@ def test_who_said_keeps_each_documents_quotes_apart():
     # matched on all of its own words (cutting b's offsets out of it left "th our will close")
     found = who_said(ledger, "the harbour will close next winter for repairs", min_overlap=0.95)
     assert found and found[0].citation.doc_id == "a" and found[0].speaker == "Ms Doe"
+
+
+def test_speaker_questions_build_only_the_ledgers_they_reach(tmp_path: Path):
+    source = _archive(tmp_path / "archive")
+    (source / "doc500.txt").write_text(
+        "“The gulls are back in record numbers,” says Maria Keller, the keeper.\n", encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    build_index([source], index_dir, embedder=FakeEmbedder())
+    assistant = Assistant.load(index_dir)
+    answer = assistant.ask("Who said “the gulls are back in record numbers”?")
+    assert answer.citations[0].doc_id == "doc500" and answer.citations[0].speaker == "Maria Keller"
+    by = assistant.ask("What did Maria Keller say?")
+    assert by.citations and by.citations[0].doc_id == "doc500"
+    assert "doc500" in assistant._ledgers and len(assistant._ledgers) < 72  # not the whole archive

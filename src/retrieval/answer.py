@@ -195,11 +195,22 @@ class Assistant:
     ) -> Answer | None:
         """The answer from the ledger, or None to answer with the ordinary pipeline."""
         if asked.kind == "who":
-            return self._who_said(question, asked.target, k)
+            return self._who_said(question, asked.target, k, self._ledger_in_scope(question, query_vector))
         return self._quotes_by(question, query_vector, k, asked)
 
-    def _who_said(self, question: str, words: str, k: int) -> Answer | None:
-        hits = _distinct(who_said(self.ledger(), words, min_overlap=WHO_MIN_OVERLAP))
+    def _ledger_in_scope(self, question: str, query_vector: np.ndarray) -> list[LedgerEntry]:
+        """The ledgers of the documents the passage search finds for the question (the whole ledger
+        for a single article): an archive's ledgers are built as questions reach its documents,
+        never all at once on the first speaker question."""
+        documents = self.retriever.documents
+        if len(documents) <= 1:
+            return self.ledger()
+        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+        found = {self.retriever.passages[int(i)].doc_id for i in ids}
+        return [e for d in documents if d in found for e in self._ledger(d)]
+
+    def _who_said(self, question: str, words: str, k: int, ledger: Sequence[LedgerEntry]) -> Answer | None:
+        hits = _distinct(who_said(ledger, words, min_overlap=WHO_MIN_OVERLAP))
         if not hits:
             return None
         citations = []
@@ -236,7 +247,7 @@ class Assistant:
         self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
     ) -> Answer | None:
         name = asked.target
-        found = quotes_by(self.ledger(), name, about=asked.topic)
+        found = quotes_by(self._ledger_in_scope(question, query_vector), name, about=asked.topic)
         found = _distinct(_drop_short_inner(found))
         candidates, scores, confidence, closest = self._pipeline(question, query_vector, k)
         threshold = self.scorer.threshold

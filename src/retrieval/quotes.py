@@ -537,6 +537,16 @@ def build_ledger(
     return ledger if include_reported else [e for e in ledger if e.kind != "reported"]
 
 
+def _contained_spans(spans: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie inside another, different span (one sweep, not all pairs)."""
+    out, reach = set(), -1
+    for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+        if reach >= end:  # an earlier span starts no later and ends no sooner
+            out.add((start, end))
+        reach = max(reach, end)
+    return out
+
+
 def _build(document: Document, passages: Sequence[Passage] | None) -> list[LedgerEntry]:
     text = document.text
     paragraphs = document.paragraphs
@@ -602,9 +612,8 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
                                  flags=0 if entity.kind == "person" else re.IGNORECASE):
                 if not masked(m.start(), m.end()):
                     named.append((m.start(), m.end(), entity))
-    named = [m for m in named if not any(  # "Doe" inside "Jane Doe" is one mention
-        o is not m and o[0] <= m[0] and m[1] <= o[1] and (o[0], o[1]) != (m[0], m[1]) for o in named)]
-    named = sorted(set(named), key=lambda m: (m[0], m[1], id(m[2])))
+    inside = _contained_spans((a, b) for a, b, _ in named)  # "Doe" inside "Jane Doe" is one mention
+    named = sorted({m for m in named if (m[0], m[1]) not in inside}, key=lambda m: (m[0], m[1], id(m[2])))
     mentions: list[tuple[int, _Entity]] = [(a, e) for a, _, e in named]
 
     def last_named(entity: _Entity, before: int) -> tuple[int, int] | None:
