@@ -1,15 +1,15 @@
 """From retrieved passages to scored sentences: the features, the scorer, the quote spans.
 
 Each question gets a set of candidate sentences (every sentence of the best fused passages, plus
-the best sentences by sentence-level dense and BM25 scores), each with ranking features: dense and
+the best sentences by sentence-level dense and BM25 scores within the documents the passage search
+found), each with ranking features: dense and
 BM25 scores of the sentence, its neighbours and its passage, IDF-weighted term overlap of the
 sentence alone and in context, and whether the sentence holds what the question asks for (a number
 for "how many", a date for "when", a new name for "who"). A question also gets answerability
 features: how much of its IDF weight the document, the best passage and the best sentence leave
 unmatched, and whether the best sentence holds the expected kind of answer.
 
-The models are plain numbers in `scorer.json`: a logistic model or a small tree ensemble, never a
-pickle.
+The models are plain numbers in `scorer.json` (logistic models), never a pickle.
 """
 
 from __future__ import annotations
