@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -195,18 +195,21 @@ class Assistant:
     ) -> Answer | None:
         """The answer from the ledger, or None to answer with the ordinary pipeline."""
         if asked.kind == "who":
-            return self._who_said(question, asked.target, k, self._ledger_in_scope(question, query_vector))
+            found: Sequence[str] = ()
+            if len(self.retriever.documents) > 1:
+                ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+                found = [self.retriever.passages[int(i)].doc_id for i in ids]
+            return self._who_said(question, asked.target, k, self._ledger_in_scope(found))
         return self._quotes_by(question, query_vector, k, asked)
 
-    def _ledger_in_scope(self, question: str, query_vector: np.ndarray) -> list[LedgerEntry]:
-        """The ledgers of the documents the passage search finds for the question (the whole ledger
-        for a single article): an archive's ledgers are built as questions reach its documents,
-        never all at once on the first speaker question."""
+    def _ledger_in_scope(self, found: Iterable[str]) -> list[LedgerEntry]:
+        """The ledgers of the documents the passage search found (the whole ledger of a single
+        article): an archive's ledgers are built as questions reach its documents, never all at
+        once on the first speaker question."""
         documents = self.retriever.documents
         if len(documents) <= 1:
             return self.ledger()
-        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
-        found = {self.retriever.passages[int(i)].doc_id for i in ids}
+        found = set(found)
         return [e for d in documents if d in found for e in self._ledger(d)]
 
     def _who_said(self, question: str, words: str, k: int, ledger: Sequence[LedgerEntry]) -> Answer | None:
@@ -247,9 +250,9 @@ class Assistant:
         self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
     ) -> Answer | None:
         name = asked.target
-        found = quotes_by(self._ledger_in_scope(question, query_vector), name, about=asked.topic)
-        found = _distinct(_drop_short_inner(found))
         candidates, scores, confidence, closest = self._pipeline(question, query_vector, k)
+        found = quotes_by(self._ledger_in_scope(candidates.documents), name, about=asked.topic)
+        found = _distinct(_drop_short_inner(found))
         threshold = self.scorer.threshold
         if not found:
             if not _SPEECH_ASKED.search(question):

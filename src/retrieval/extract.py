@@ -155,6 +155,7 @@ class Candidates:
     passage_ids: np.ndarray      # index into retriever.passages
     features: np.ndarray         # (n, len(SENTENCE_FEATURES))
     question: np.ndarray | None = None   # question-only features, see `question_features`
+    documents: tuple[str, ...] = ()      # the documents the passage search found, in its order
 
 
 def idf_weights(tokens: list[str], df: dict[str, int], n_docs: int) -> np.ndarray:
@@ -251,7 +252,8 @@ def sentence_candidates(
 
     # Sentence-level scores over the documents the passage search found (all of them for a single
     # article): a question never scans every sentence of an archive.
-    scope = [table.doc_rows[d] for d in dict.fromkeys(retriever.passages[int(i)].doc_id for i in ids)]
+    found = tuple(dict.fromkeys(retriever.passages[int(i)].doc_id for i in ids))
+    scope = [table.doc_rows[d] for d in found]
     sims_all = np.full(n_all, -np.inf, dtype=np.float32)
     for rows_of_doc in scope:
         sims_all[rows_of_doc] = retriever.sentence_vectors[rows_of_doc] @ query_vector
@@ -365,7 +367,7 @@ def sentence_candidates(
         float(len(q_tokens)),
         1.0 if _NEGATION.search(query) else 0.0,
     ])
-    return Candidates(r, p, features, np.concatenate([q_extra, qtype]))
+    return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found)
 
 
 def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
