@@ -89,6 +89,9 @@ def plot_scale() -> None:
 
 
 def main() -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=(__doc__ or "Redraw the benchmark plots.").splitlines()[0]).parse_args()
     for fn in (plot_latency, plot_scale):
         try:
             fn()

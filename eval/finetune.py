@@ -28,11 +28,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 from retrieval.embedding import packaged_model_path  # noqa: E402
+from retrieval.evaluation.datasets import load_dataset  # noqa: E402
+from retrieval.evaluation.metrics import contains_answer  # noqa: E402
 from retrieval.ingest import make_document  # noqa: E402
 from retrieval.sparse import SparseIndex  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_scorer import ROOT, contains, squad_articles  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def article_triples(text: str, questions, negatives: str, model=None):
@@ -40,7 +41,7 @@ def article_triples(text: str, questions, negatives: str, model=None):
     doc = make_document(text, doc_id="a")
     spans = [(s.start, s.end) for p in doc.paragraphs for s in p.sentences]
     sentences = [text[a:b] for a, b in spans]
-    answerable = [(q, g) for q, g, imp in questions if not imp and g]
+    answerable = [(q.question, q.spans) for q in questions if q.answerable and q.spans]
     if negatives == "bm25":
         bm25 = SparseIndex.build(sentences)
         scores = [bm25.scores(q) for q, _ in answerable]
@@ -58,7 +59,7 @@ def article_triples(text: str, questions, negatives: str, model=None):
         if not gold_rows:  # an answer that crosses a sentence boundary
             missed += 1
             continue
-        bad = set(gold_rows) | {i for i, s in enumerate(sentences) if any(contains(s, x) for x in answers)}
+        bad = set(gold_rows) | {i for i, s in enumerate(sentences) if any(contains_answer(s, x) for x in answers)}
         negative = None
         if score is not None:
             for i in np.argsort(-np.asarray(score), kind="stable"):
@@ -79,6 +80,8 @@ def main() -> int:
     parser.add_argument("--lr", type=float, default=2e-5)
     parser.add_argument("--max-seq-length", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--articles", default=None,
+                        help="train on tune's articles a..b-1 only (a:b), for out-of-fold figures")
     args = parser.parse_args()
     if "test" in args.tune.name:
         sys.exit("refusing to train on a test file")
@@ -104,8 +107,12 @@ def main() -> int:
     model = SentenceTransformer(str(packaged_model_path()), device="cpu")
     packaged_len = model.max_seq_length
     triples, missed = [], 0
-    for _title, text, questions in squad_articles(args.tune):
-        got, miss = article_triples(text, questions, args.negatives, model)
+    groups = load_dataset(args.tune).groups
+    if args.articles:
+        lo, hi = map(int, args.articles.split(":"))
+        groups = groups[lo:hi]
+    for group in groups:
+        got, miss = article_triples(group.text, group.questions, args.negatives, model)
         triples += got
         missed += miss
     with_neg = sum(t[2] is not None for t in triples)

@@ -138,6 +138,9 @@ def hits(score, article, with_li: bool) -> tuple[float, float]:
 
 
 def main() -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     embedder = get_embedder(backend="onnx")
     tune = squad_articles(SQUAD / "tune.json", embedder)
     (dev_group,) = load_dataset(ROOT / "eval/dev_qa.jsonl").groups
