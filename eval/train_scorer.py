@@ -65,6 +65,13 @@ def candidate_labels(retriever: Retriever, cands, spans, answers) -> np.ndarray:
     return np.array(out, dtype=int)
 
 
+def article_retriever(group, n: int, folder: Path, embedder) -> Retriever:
+    """One SQuAD article indexed in `folder` as one document (`a<n>`), loaded."""
+    build_index_from_documents([make_document(group.text, doc_id=f"a{n}", meta={"title": group.name})],
+                               folder, embedder=embedder)
+    return Retriever.load(folder, embedder=embedder)
+
+
 def labelled_candidates(retriever: Retriever, questions, n_passages: int, n_sentences: int):
     """Per question: candidates, 0/1 labels and whether it is impossible."""
     vectors = retriever.encode([q.question for q in questions])
@@ -119,6 +126,31 @@ def foreign_questions(groups, n: int, count: int) -> list[EvalQuestion]:
     return [EvalQuestion(qid=f"foreign-{n}-{i}", question=pool[i]) for i in sorted(picked)]
 
 
+def fit_scorer(articles, foreign_rows, passages: int, sentences: int) -> tuple[Scorer, tuple[float, float, float]]:
+    """The scorer trained on every article, and its leave-one-article-out hit@1, hit@3 and AUROC.
+
+    The answerability model learns from out-of-fold sentence scores, as they look on an unseen article.
+    """
+    folds = []
+    for k, held_out in enumerate(articles):
+        model = fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a])
+        folds.append((ranking_hits(model, held_out), question_xy(model, held_out + foreign_rows[k])))
+    aucs = []
+    for k in range(len(articles)):
+        x = np.vstack([folds[j][1][0] for j in range(len(articles)) if j != k])
+        y = np.concatenate([folds[j][1][1] for j in range(len(articles)) if j != k])
+        qmodel = fit_linear(x, y, QUESTION_FEATURES, c=0.5)
+        own = len(articles[k])  # AUROC on the article's own questions only, foreign ones left out
+        aucs.append(roc_auc_score(folds[k][1][1][:own], qmodel.decision(folds[k][1][0][:own])))
+    hits = np.array([f[0] for f in folds])
+    sentence_model = fit_sentence_model([r for a in articles for r in a])
+    question_model = fit_linear(np.vstack([f[1][0] for f in folds]),
+                                np.concatenate([f[1][1] for f in folds]), QUESTION_FEATURES, c=0.5)
+    scorer = Scorer(sentence=sentence_model, question=question_model, threshold=0.5,
+                    passages_considered=passages, sentences_considered=sentences)
+    return scorer, (float(hits[:, 0].mean()), float(hits[:, 1].mean()), float(np.mean(aucs)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
@@ -140,35 +172,14 @@ def main() -> int:
     articles, foreign_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for n, group in enumerate(tqdm(groups, desc="articles")):
-            index_dir = Path(tmp) / f"a{n}"
-            build_index_from_documents([make_document(group.text, doc_id=f"a{n}", meta={"title": group.name})],
-                                       index_dir, embedder=embedder)
-            retriever = Retriever.load(index_dir, embedder=embedder)
+            retriever = article_retriever(group, n, Path(tmp) / f"a{n}", embedder)
             articles.append(labelled_candidates(retriever, group.questions, args.passages, args.sentences))
             foreign_rows.append(labelled_candidates(
                 retriever, foreign_questions(groups, n, args.foreign), args.passages, args.sentences))
 
-    # leave one article out: honest ranking figures and out-of-fold question features
-    folds = []
-    for k, held_out in enumerate(articles):
-        model = fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a])
-        folds.append((ranking_hits(model, held_out), question_xy(model, held_out + foreign_rows[k])))
-    aucs = []
-    for k in range(len(articles)):
-        x = np.vstack([folds[j][1][0] for j in range(len(articles)) if j != k])
-        y = np.concatenate([folds[j][1][1] for j in range(len(articles)) if j != k])
-        qmodel = fit_linear(x, y, QUESTION_FEATURES, c=0.5)
-        own = len(articles[k])  # AUROC on the article's own questions only, foreign ones left out
-        aucs.append(roc_auc_score(folds[k][1][1][:own], qmodel.decision(folds[k][1][0][:own])))
-    hits = np.array([f[0] for f in folds])
-    print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hits[:, 0].mean():.3f} "
-          f"hit@3 {hits[:, 1].mean():.3f} abstain_auroc {np.mean(aucs):.3f}", file=sys.stderr)
-
-    sentence_model = fit_sentence_model([r for a in articles for r in a])
-    question_model = fit_linear(np.vstack([f[1][0] for f in folds]),
-                                np.concatenate([f[1][1] for f in folds]), QUESTION_FEATURES, c=0.5)
-    scorer = Scorer(sentence=sentence_model, question=question_model, threshold=0.5,
-                    passages_considered=args.passages, sentences_considered=args.sentences)
+    scorer, (hit1, hit3, auroc) = fit_scorer(articles, foreign_rows, args.passages, args.sentences)
+    print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hit1:.3f} "
+          f"hit@3 {hit3:.3f} abstain_auroc {auroc:.3f}", file=sys.stderr)
     scorer = scorer.model_copy(update={"threshold": dev_threshold(scorer, args)})
     scorer = scorer.model_copy(update={"note": (
         f"trained by eval/train_scorer.py on {args.tune.name}; threshold picked on {args.dev.name} "

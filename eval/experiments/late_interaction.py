@@ -32,8 +32,6 @@ from retrieval import Retriever  # noqa: E402
 from retrieval.embedding import OnnxEmbedder, get_embedder  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 from retrieval.extract import SENTENCE_FEATURES, sentence_table  # noqa: E402
-from retrieval.ingest import make_document  # noqa: E402
-from retrieval.store import build_index_from_documents  # noqa: E402
 
 SQUAD = ROOT.parent / "shared/benchmarks/squad-v2"
 STOP = set("the a an of to in on at for by with and or is was were are be been it its this that which who "
@@ -92,10 +90,8 @@ def squad_articles(path: Path, embedder) -> list:
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, group in enumerate(load_dataset(path).groups):
-            folder = Path(tmp) / f"a{n}"
-            build_index_from_documents([make_document(group.text, doc_id=f"a{n}", meta={"title": group.name})],
-                                       folder, embedder=embedder)
-            out.append(collect(Retriever.load(folder, embedder=embedder), group.questions, embedder))
+            out.append(collect(ts.article_retriever(group, n, Path(tmp) / f"a{n}", embedder), group.questions,
+                               embedder))
             print(f"{path.name} article {n + 1}", file=sys.stderr, flush=True)
     return out
 
