@@ -46,3 +46,20 @@ def test_retriever_search_alone(article_index: Path):
     hits = Retriever.load(article_index).search("Who rules the territory?", k=3)
     assert hits[0].passage.paragraph == 12
     assert "Kadyrov" in hits[0].passage.text
+
+
+def test_sentences_of_a_named_section_are_candidates(assistant):
+    """'Who wrote ...' names the byline: its sentence is ranked even though search does not find it."""
+    from retrieval.extract import sentence_candidates
+
+    retriever, scorer = assistant.retriever, assistant.scorer
+    question = "Who wrote the SBS report?"
+    vector = retriever.encode([question])[0]
+
+    def sections(q: str, v) -> set[str]:
+        cands = sentence_candidates(retriever, q, v, scorer.passages_considered, scorer.sentences_considered)
+        return {retriever.passages[int(p)].section for p in cands.passage_ids}
+
+    assert "byline" in sections(question, vector)
+    other = "What did the Kremlin say about the detention facilities?"
+    assert "byline" not in sections(other, retriever.encode([other])[0])

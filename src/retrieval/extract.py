@@ -213,6 +213,12 @@ class SentenceTable:
         if sum(r.stop - r.start for r in self.doc_rows.values()) != n:
             raise IndexCorruptError("the index's sentences are not stored document by document; "
                                     "rebuild it with `python -m retrieval index`.")
+        # the rows of each (document, section) other than the body, for questions that name a section
+        self.section_rows: dict[tuple[str, str], list[int]] = {}
+        for row, pid in enumerate(self.home_passage):
+            passage = retriever.passages[int(pid)]
+            if passage.section != "body":
+                self.section_rows.setdefault((passage.doc_id, passage.section), []).append(row)
         self.is_body = np.array([
             1.0 if retriever.passages[p].section in ("body", "standfirst") else 0.0 for p in self.home_passage
         ]) if n else np.zeros(0)
@@ -273,6 +279,17 @@ def sentence_candidates(
                 seen.add(row)
                 rows.append(row)
                 pids.append(pid)
+    # a question that names a part of the page ("who wrote", "the photo caption") is asked about it
+    q_words = set(re.findall(r"\w+", query.lower()))
+    named_sections = {sec for sec, words in SECTION_WORDS.items() if q_words & set(words)}
+    if named_sections:
+        for d in found:
+            for section in named_sections:
+                for row in table.section_rows.get((d, section), ()):
+                    if row not in seen:
+                        seen.add(row)
+                        rows.append(row)
+                        pids.append(int(table.home_passage[row]))
     if n_sentences > 0:
         extra = np.concatenate([top_k(sims_all, n_sentences), top_k(bm25_all, n_sentences)])
         for row in extra:
@@ -337,8 +354,6 @@ def sentence_candidates(
             entity_context[k] = len(entities & ctx) / len(entities)
     in_context = m_self | m_prev | m_next
     missing_context = np.where(in_context, 0.0, weights).max(axis=1, initial=0.0) / idf_norm
-    q_words = set(re.findall(r"\w+", query.lower()))
-    named_sections = {sec for sec, words in SECTION_WORDS.items() if q_words & set(words)}
     section_named = np.array([
         1.0 if retriever.passages[x].section in named_sections else 0.0 for x in p
     ])
