@@ -13,7 +13,9 @@ is a logistic model over `QUESTION_FEATURES`, trained on out-of-fold sentence sc
 leave-one-article-out figures on tune (hit@1, hit@3, AUROC), which are honest estimates.
 
 The abstention threshold is the one that answers the most dev questions correctly while abstaining
-on at most `--false-abstain-budget` of the answerable ones.
+on at most `--false-abstain-budget` of the answerable ones. The quotes' scores are recalibrated on dev
+(Platt scaling of the ranker's logits of each question's first three quotes): the ranker learnt on
+SQuAD is overconfident on news questions.
 """
 
 from __future__ import annotations
@@ -152,6 +154,21 @@ def fit_scorer(articles, foreign_rows, passages: int, sentences: int) -> tuple[S
     return scorer, (float(hits[:, 0].mean()), float(hits[:, 1].mean()), float(np.mean(aucs)))
 
 
+def quote_calibration(model: LinearModel, rows) -> tuple[float, float]:
+    """Platt scaling (slope, intercept) of the ranker's logits of each answerable question's first three
+    quotes, so that a quote's score says how often such a quote answers."""
+    x, y = [], []
+    for c, labels, imp in rows:
+        if imp or not len(labels):
+            continue
+        s = model.decision(c.features)
+        for j in np.argsort(-s, kind="stable")[:3]:
+            x.append(s[j])
+            y.append(labels[j])
+    fit = LogisticRegression(C=1e4).fit(np.array(x)[:, None], np.array(y))
+    return round(float(fit.coef_[0][0]), 6), round(float(fit.intercept_[0]), 6)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
@@ -182,6 +199,12 @@ def main() -> int:
     print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hit1:.3f} "
           f"hit@3 {hit3:.3f} abstain_auroc {auroc:.3f}", file=sys.stderr)
     scorer = scorer.model_copy(update={"threshold": dev_threshold(scorer, args)})
+    (dev_group,) = load_dataset(args.dev).groups
+    dev_rows = labelled_candidates(Retriever.load(args.index_dir, embedder=embedder), dev_group.questions,
+                                   args.passages, args.sentences)
+    scale, shift = quote_calibration(scorer.sentence, dev_rows)
+    print(f"quote scores: sigmoid({scale:.3f} * logit + {shift:.3f}) (Platt, dev)", file=sys.stderr)
+    scorer = scorer.model_copy(update={"quote_scale": scale, "quote_shift": shift})
     scorer = scorer.model_copy(update={"note": (
         f"trained by eval/train_scorer.py on {args.tune.name}; threshold picked on {args.dev.name} "
         f"at false-abstain budget {args.false_abstain_budget}")})

@@ -57,3 +57,32 @@ def test_baseline_methods_quote_verbatim(tiny_index, method):
     first = (answer.citations or answer.closest)[0]
     assert "1825" in first.quote
     assert assistant.documents[first.doc_id].text[first.start:first.end] == first.quote
+
+
+def test_quote_score_is_the_calibrated_ranker_logit():
+    import math
+
+    from retrieval.extract import Scorer, default_scorer
+
+    shipped = default_scorer()
+    plain = shipped.model_copy(update={"quote_scale": 1.0, "quote_shift": 0.0})
+    assert plain.quote_score(0.0) == 0.5 and math.isclose(plain.quote_score(2.0), 1 / (1 + math.exp(-2.0)))
+    assert math.isclose(shipped.quote_score(1.5),
+                        1 / (1 + math.exp(-(shipped.quote_scale * 1.5 + shipped.quote_shift))))
+    # a scorer file written before the calibration existed keeps the plain sigmoid
+    data = shipped.model_dump()
+    del data["quote_scale"], data["quote_shift"]
+    assert Scorer.model_validate(data).quote_score(2.0) == plain.quote_score(2.0)
+
+
+def test_citation_scores_come_from_the_scorer(tiny_index):
+    from retrieval.extract import default_scorer
+
+    question = "When did the first steam railway open?"
+    base = Assistant.load(tiny_index)
+    shifted = Assistant.load(tiny_index, scorer=default_scorer().model_copy(
+        update={"quote_scale": 1.0, "quote_shift": -3.0}))
+    a, b = base.ask(question), shifted.ask(question)
+    first_a, first_b = (a.citations or a.closest)[0], (b.citations or b.closest)[0]
+    assert first_a.quote == first_b.quote  # ranking is untouched by the calibration
+    assert first_b.score < first_a.score

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 METHODS = ("pipeline", "bm25", "dense")
 WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who said '…'?"
-NARRATION_MIN_SCORE = 0.5  # "What did X say?" with X quoted nowhere: the narration must be this sure
+NARRATION_MIN_LOGIT = 0.0  # "What did X say?" with X quoted nowhere: the ranker must be this sure of the narration
 SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
 UNATTRIBUTED = "the source does not attribute these words to anyone"
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
@@ -260,7 +260,7 @@ class Assistant:
             # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
             # leader have denied that …") may still answer, but other speakers' words never do.
             narration = [c for c in closest if c.speaker is None]
-            if confidence >= threshold and narration and narration[0].score >= NARRATION_MIN_SCORE:
+            if confidence >= threshold and narration and narration[0].score >= self.scorer.quote_score(NARRATION_MIN_LOGIT):
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
                     citations=narration,
@@ -357,7 +357,7 @@ class Assistant:
                 doc_id=doc.doc_id, doc_title=doc.title, passage_id=passage.passage_id,
                 paragraph=passage.paragraph, section=passage.section,
                 section_label=SECTION_LABELS[passage.section], quote=doc.text[start:end],
-                start=start, end=end, score=round(sigmoid(float(scores[i])), 4)
+                start=start, end=end, score=round(self.scorer.quote_score(float(scores[i])), 4)
                 if self.method == "pipeline" else round(float(scores[i]), 4),
                 source_sha256=doc.sha256, stale=doc.doc_id in retriever.stale_docs,
                 **self._attribution(doc.doc_id, start, end),

@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from .errors import IndexCorruptError
-from .fusion import fuse, ranks, top_k
+from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
 from .sparse import tokenize
 
@@ -132,7 +132,15 @@ class Scorer(BaseModel):
     threshold: float
     passages_considered: int = 6
     sentences_considered: int = 8
+    # A quote's score is sigmoid(quote_scale * logit + quote_shift): the ranker's logit, recalibrated
+    # (Platt) on dev's news questions, where the ranker trained on SQuAD is overconfident.
+    quote_scale: float = 1.0
+    quote_shift: float = 0.0
     note: str = ""
+
+    def quote_score(self, logit: float) -> float:
+        """How often a quote with this ranker logit answers the question (calibrated on dev)."""
+        return sigmoid(self.quote_scale * logit + self.quote_shift)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Scorer":
