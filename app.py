@@ -681,10 +681,13 @@ def resolve_address(
     )
 
 
-def load_assistant(index_dir: str | Path | None = None) -> Assistant:
+def load_assistant(index_dir: str | Path | None = None, scorer: str | Path | None = None) -> Assistant:
     """Load the index once; build it from `data/` first when it is missing."""
+    from retrieval.extract import Scorer
+
     sources = [DATA_DIR] if DATA_DIR.exists() else None
-    return Assistant.load(index_dir if index_dir is not None else "index", sources=sources)
+    return Assistant.load(index_dir if index_dir is not None else "index", sources=sources,
+                          scorer=Scorer.load(scorer))
 
 
 def main(
@@ -692,6 +695,7 @@ def main(
     port: int | None = None,
     index_dir: str | Path | None = "index",
     share: bool = False,
+    scorer: str | Path | None = None,
 ) -> int:
     """Load the index, then serve the chat until interrupted.
 
@@ -700,6 +704,7 @@ def main(
         port: port; default `$GRADIO_SERVER_PORT` or 7860.
         index_dir: the index folder, built from `data/` when missing.
         share: ask Gradio for a public share link (never by default).
+        scorer: a scorer JSON to answer with; default the packaged scorer.
 
     Returns:
         The process exit code.
@@ -709,7 +714,7 @@ def main(
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     host, port = resolve_address(host, port)
     try:
-        assistant = load_assistant(index_dir)
+        assistant = load_assistant(index_dir, scorer)
     except RetrievalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -732,9 +737,11 @@ def _parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
     parser.add_argument("--index-dir", default="index", type=Path, help="default: index")
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    parser.add_argument("--scorer", type=Path, default=None, help="scorer JSON (default: the packaged one)")
     return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
     args = _parse_args()
-    sys.exit(main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share))
+    sys.exit(main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share,
+                  scorer=args.scorer))

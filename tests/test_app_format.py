@@ -256,7 +256,7 @@ def launched(monkeypatch):
 
     calls: dict[str, Any] = {"loads": 0}
 
-    def fake_load(index_dir):
+    def fake_load(index_dir, scorer=None):
         calls["loads"] += 1
         calls["index_dir"] = index_dir
         return FakeAssistant()
@@ -299,7 +299,7 @@ def test_main_reads_gradio_env(launched, monkeypatch):
 def test_main_reports_a_broken_index_in_one_line(monkeypatch, capsys):
     from retrieval import IndexMissingError
 
-    def broken(index_dir):
+    def broken(index_dir, scorer=None):
         raise IndexMissingError("no index in nowhere; build it with `python -m retrieval index data`")
 
     monkeypatch.setattr(app, "load_assistant", broken)
@@ -437,3 +437,13 @@ def test_real_speaker_question_shows_all_her_quotes(assistant):
     answer = app.shown_answer(assistant.ask("What did Sokirianskaia say?", k=app.MAX_QUOTES))
     assert len(answer.citations) == app.MAX_QUOTES
     assert all(c.speaker == "Ekaterina Sokirianskaia" for c in answer.citations)
+
+
+def test_app_loads_the_scorer_it_is_given(article_index, tmp_path):
+    from retrieval.extract import default_scorer
+
+    path = tmp_path / "scorer.json"
+    path.write_text(default_scorer().model_copy(update={"threshold": 0.01}).model_dump_json(), encoding="utf-8")
+    args = app._parse_args(["--scorer", str(path), "--index-dir", str(article_index)])
+    assert app.load_assistant(args.index_dir, args.scorer).threshold == 0.01
+    assert app.load_assistant(args.index_dir).threshold == default_scorer().threshold

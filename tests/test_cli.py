@@ -64,3 +64,26 @@ def test_index_command(tmp_path):
     assert manifest["passage_count"] == 41 and manifest["dimension"] == 384
     again = run("index", str(ROOT / "data"), "--index-dir", str(tmp_path / "idx"), "--if-stale")
     assert again.returncode == 0 and "up to date" in again.stderr
+
+
+def test_ask_with_a_saved_scorer(article_index: Path, tmp_path):
+    """`ask --scorer` answers with that scorer: one that never abstains answers an off-topic question."""
+    from retrieval.extract import default_scorer
+
+    eager = tmp_path / "eager.json"
+    eager.write_text(default_scorer().model_copy(update={"threshold": 0.0}).model_dump_json(), encoding="utf-8")
+    question = "What is the boiling point of water on Mars?"
+    shipped = json.loads(run("ask", question, "--json", "--index-dir", str(article_index)).stdout)
+    result = run("ask", question, "--json", "--index-dir", str(article_index), "--scorer", str(eager))
+    assert result.returncode == 0, result.stderr
+    assert shipped["abstained"] and not json.loads(result.stdout)["abstained"]
+
+
+@pytest.mark.parametrize("content", [None, "{not json"])
+def test_ask_with_a_bad_scorer_exit_2(article_index: Path, tmp_path, content):
+    path = tmp_path / "scorer.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run("ask", "Who rules?", "--index-dir", str(article_index), "--scorer", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert str(path) in result.stderr and len(result.stderr.strip().splitlines()) == 1

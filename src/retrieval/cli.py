@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_dir(p)
     p.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON only")
+    _add_scorer(p)
 
     p = sub.add_parser("eval", help="score the pipeline on a JSONL or SQuAD 2.0 dataset")
     try:
@@ -56,7 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
     _add_index_dir(p)
     p.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    _add_scorer(p)
     return parser
+
+
+def _add_scorer(p) -> None:
+    p.add_argument("--scorer", type=Path, default=None,
+                   help="scorer JSON to answer with (default: the packaged scorer), e.g. one written "
+                        "by `eval --calibrate --save-scorer`")
 
 
 def cmd_index(args) -> int:
@@ -104,7 +112,9 @@ def cmd_ask(args) -> int:
     from .answer import Assistant, check_question
 
     check_question(args.question)  # before any loading, so bad input fails fast
-    answer = Assistant.load(args.index_dir).ask(args.question, k=args.k)
+    from .extract import Scorer
+
+    answer = Assistant.load(args.index_dir, scorer=Scorer.load(args.scorer)).ask(args.question, k=args.k)
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -122,7 +132,8 @@ def cmd_serve(args) -> int:
     except ImportError:
         print("error: app.py not found; run serve from the project folder", file=sys.stderr)
         return EXIT_USAGE
-    return app.main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share) or 0
+    return app.main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share,
+                    scorer=args.scorer) or 0
 
 
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}

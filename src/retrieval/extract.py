@@ -26,7 +26,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from .errors import IndexCorruptError
+from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
 from .sparse import tokenize
@@ -144,9 +144,19 @@ class Scorer(BaseModel):
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Scorer":
+        """The packaged scorer, or the scorer JSON at `path` (from `eval --save-scorer` or
+        eval/train_scorer.py)."""
         if path is None:
             return default_scorer()
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"scorer {path}: no such file; pass a scorer JSON written by "
+                              "`eval --calibrate --save-scorer` or eval/train_scorer.py.")
+        try:
+            return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ConfigError(f"scorer {path} is not a valid scorer JSON "
+                              f"({str(exc).splitlines()[0]}).") from None
 
 
 @lru_cache(maxsize=1)

@@ -64,14 +64,7 @@ def check_arguments(args) -> None:
 def load_scorer(path: Path | None):
     from ..extract import Scorer
 
-    if path is None:
-        return Scorer.load()
-    if not path.is_file():
-        raise ConfigError(f"scorer {path}: no such file; pass a scorer JSON written by --save-scorer.")
-    try:
-        return Scorer.load(path)
-    except ValueError as exc:
-        raise ConfigError(f"scorer {path} is not a valid scorer JSON ({str(exc).splitlines()[0]}).") from None
+    return Scorer.load(path)
 
 
 def run_eval_command(args) -> int:
