@@ -82,6 +82,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--articles", default=None,
                         help="train on tune's articles a..b-1 only (a:b), for out-of-fold figures")
+    parser.add_argument("--exclude", type=int, default=None,
+                        help="train on every tune article but this one (0-based), for leave-one-out figures")
     args = parser.parse_args()
     if "test" in args.tune.name:
         sys.exit("refusing to train on a test file")
@@ -111,6 +113,8 @@ def main() -> int:
     if args.articles:
         lo, hi = map(int, args.articles.split(":"))
         groups = groups[lo:hi]
+    if args.exclude is not None:
+        groups = [g for n, g in enumerate(groups) if n != args.exclude]
     for group in groups:
         got, miss = article_triples(group.text, group.questions, args.negatives, model)
         triples += got

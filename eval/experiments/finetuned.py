@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
 import train_scorer as ts  # noqa: E402
 
-from retrieval import build_index  # noqa: E402
+from retrieval import Retriever, build_index  # noqa: E402
 from retrieval.embedding import get_embedder  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 
@@ -35,8 +35,9 @@ from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
-    parser.add_argument("--folds", type=Path, nargs=2, required=True,
-                        help="encoders fine-tuned on the first and on the second half of tune's articles")
+    parser.add_argument("--folds", type=Path, nargs="+", required=True,
+                        help="two encoders, fine-tuned on the first and on the second half of tune's "
+                             "articles, or one per article, fine-tuned on every article but that one")
     parser.add_argument("--model", type=Path, required=True, help="encoder fine-tuned on all of tune")
     parser.add_argument("--index-dir", type=Path, default=Path("/tmp/idx-ft"))
     parser.add_argument("--out", type=Path, default=Path("/tmp/ft-scorer.json"))
@@ -46,7 +47,13 @@ def main() -> int:
     articles = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, group in enumerate(groups):
-            embedder = get_embedder(str(args.folds[1] if n < half else args.folds[0]))
+            if len(args.folds) == len(groups):
+                encoder = args.folds[n]
+            elif len(args.folds) == 2:
+                encoder = args.folds[1] if n < half else args.folds[0]
+            else:
+                sys.exit(f"--folds takes 2 or {len(groups)} encoders")
+            embedder = get_embedder(str(encoder))
             retriever = ts.article_retriever(group, n, Path(tmp) / f"a{n}", embedder)
             articles.append(ts.labelled_candidates(retriever, group.questions, ts.PASSAGES, ts.SENTENCES))
             print(f"tune article {n + 1} (out-of-fold encoder)", file=sys.stderr, flush=True)
@@ -56,7 +63,12 @@ def main() -> int:
     build_index([ROOT / "data"], args.index_dir, embedder=get_embedder(str(args.model)))
     threshold = ts.dev_threshold(scorer, SimpleNamespace(dev=ROOT / "eval/dev_qa.jsonl", index_dir=args.index_dir,
                                                          false_abstain_budget=0.05))
-    scorer = scorer.model_copy(update={"threshold": threshold, "note": "fine-tuned encoder experiment"})
+    (dev_group,) = load_dataset(ROOT / "eval/dev_qa.jsonl").groups
+    dev_rows = ts.labelled_candidates(Retriever.load(args.index_dir), dev_group.questions, ts.PASSAGES,
+                                      ts.SENTENCES)
+    scale, shift = ts.quote_calibration(scorer.sentence, dev_rows)
+    scorer = scorer.model_copy(update={"threshold": threshold, "quote_scale": scale, "quote_shift": shift,
+                                       "note": f"for indexes built with the encoder {args.model}"})
     args.out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out} (threshold {threshold:.4f})", file=sys.stderr)
     return 0
