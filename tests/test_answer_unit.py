@@ -86,3 +86,20 @@ def test_citation_scores_come_from_the_scorer(tiny_index):
     first_a, first_b = (a.citations or a.closest)[0], (b.citations or b.closest)[0]
     assert first_a.quote == first_b.quote  # ranking is untouched by the calibration
     assert first_b.score < first_a.score
+
+
+@pytest.mark.parametrize("question, sections", [
+    ("Who wrote the SBS report?", {"byline"}),
+    ("What was Putin's title in the photo caption?", {"caption"}),
+    ("Who took the photograph?", {"caption"}),
+    ("According to the related story, what will prosecutors investigate?", {"related", "teaser"}),
+    ("When was the article published?", {"dateline"}),
+    # ordinary questions that merely use such words name no part of the page
+    ("Does the reporter who broke the story plan to leave Russia?", set()),
+    ("What is Ekaterina Sokirianskaia's job title?", set()),
+    ("What date did the arrests begin?", set()),
+])
+def test_named_sections(question, sections):
+    from retrieval.extract import named_sections
+
+    assert named_sections(question) == sections

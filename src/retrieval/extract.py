@@ -80,16 +80,24 @@ _Q_PLACE = re.compile(
 
 
 _NEGATION = re.compile(r"\b(not|never|no|n't|without|nor|none)\b|n't\b", re.IGNORECASE)
-# words by which a question points at a part of a news page (see `models.SECTION_LABELS`)
-SECTION_WORDS = {
-    "caption": ("caption", "photo", "picture", "image", "pictured"),
-    "related": ("related", "headline", "link"),
-    "teaser": ("teaser", "story", "headline"),
-    "headline": ("headline", "title"),
-    "byline": ("byline", "wrote", "author", "reporter"),
-    "dateline": ("date", "published", "updated"),
-    "standfirst": ("summary", "standfirst"),
+# phrases by which a question points at a part of a news page (see `models.SECTION_LABELS`); each is
+# specific, since a named section's sentences are added as candidates and weigh heavily: "the reporter
+# who broke the story" or "her job title" name no part of the page
+SECTION_PHRASES = {
+    "caption": re.compile(r"\b(caption|photo\w*|picture\w*|image|pictured)\b", re.IGNORECASE),
+    "related": re.compile(r"\b(related|link)\b|\bheadlines?\b", re.IGNORECASE),
+    "teaser": re.compile(r"\bteasers?\b|\b(other|another|related) (story|stories|article|articles)\b|\bheadlines?\b",
+                         re.IGNORECASE),
+    "headline": re.compile(r"\bheadlines?\b|\btitle of (the|this) (article|story|report)\b", re.IGNORECASE),
+    "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b", re.IGNORECASE),
+    "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
+    "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
 }
+
+
+def named_sections(question: str) -> set[str]:
+    """The parts of a news page the question names: "Who wrote the report?" -> {"byline"}."""
+    return {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
 
 
 def question_entities(question: str) -> set[str]:
@@ -298,11 +306,10 @@ def sentence_candidates(
                 rows.append(row)
                 pids.append(pid)
     # a question that names a part of the page ("who wrote", "the photo caption") is asked about it
-    q_words = set(re.findall(r"\w+", query.lower()))
-    named_sections = {sec for sec, words in SECTION_WORDS.items() if q_words & set(words)}
-    if named_sections:
+    named = named_sections(query)
+    if named:
         for d in found:
-            for section in named_sections:
+            for section in named:
                 for row in table.section_rows.get((d, section), ()):
                     if row not in seen:
                         seen.add(row)
@@ -373,7 +380,7 @@ def sentence_candidates(
     in_context = m_self | m_prev | m_next
     missing_context = np.where(in_context, 0.0, weights).max(axis=1, initial=0.0) / idf_norm
     section_named = np.array([
-        1.0 if retriever.passages[x].section in named_sections else 0.0 for x in p
+        1.0 if retriever.passages[x].section in named else 0.0 for x in p
     ])
     has_number, has_time = table.has_number[r], table.has_time[r]
     features = np.column_stack([
