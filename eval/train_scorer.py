@@ -100,11 +100,14 @@ def fit_linear(x: np.ndarray, y: np.ndarray, features, c: float = 1.0) -> Linear
                        mean=scaler.mean_.round(6).tolist(), scale=scale.round(6).tolist())
 
 
-def fit_sentence_model(rows) -> LinearModel:
-    answerable = [(c, y) for c, y, imp in rows if not imp and y.any()]
-    x = np.vstack([c.features for c, _ in answerable])
-    y = np.concatenate([y for _, y in answerable])
-    model = fit_linear(x, y, SENTENCE_FEATURES)
+def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = ()) -> LinearModel:
+    """The logistic ranker over the answerable questions' candidates. `extra`, for experiments: per
+    row, columns appended to its features, named `extra_features`."""
+    keep = [i for i, (_, y, imp) in enumerate(rows) if not imp and y.any()]
+    x = np.vstack([rows[i][0].features if extra is None else np.column_stack([rows[i][0].features, extra[i]])
+                   for i in keep])
+    y = np.concatenate([rows[i][1] for i in keep])
+    model = fit_linear(x, y, (*SENTENCE_FEATURES, *extra_features))
     i = SENTENCE_FEATURES.index("section_named")
     coef, mean, scale = list(model.coef), list(model.mean), list(model.scale)
     coef[i], mean[i], scale[i] = SECTION_NAMED_WEIGHT, 0.0, 1.0
@@ -204,13 +207,8 @@ def main() -> int:
     scorer, (hit1, hit3, auroc) = fit_scorer(articles, foreign_rows, args.passages, args.sentences)
     print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hit1:.3f} "
           f"hit@3 {hit3:.3f} abstain_auroc {auroc:.3f}", file=sys.stderr)
-    scorer = scorer.model_copy(update={"threshold": dev_threshold(scorer, args)})
-    (dev_group,) = load_dataset(args.dev).groups
-    dev_rows = labelled_candidates(Retriever.load(args.index_dir, embedder=embedder), dev_group.questions,
-                                   args.passages, args.sentences)
-    scale, shift = quote_calibration(scorer.sentence, dev_rows)
-    print(f"quote scores: sigmoid({scale:.3f} * logit + {shift:.3f}) (Platt, dev)", file=sys.stderr)
-    scorer = scorer.model_copy(update={"quote_scale": scale, "quote_shift": shift})
+    scorer = fit_on_dev(scorer, Retriever.load(args.index_dir, embedder=embedder), args.dev,
+                        args.false_abstain_budget)
     scorer = scorer.model_copy(update={"note": (
         f"trained by eval/train_scorer.py on {args.tune.name}; threshold picked on {args.dev.name} "
         f"at false-abstain budget {args.false_abstain_budget}")})
@@ -219,9 +217,11 @@ def main() -> int:
     return 0
 
 
-def dev_threshold(scorer: Scorer, args) -> float:
-    (group,) = load_dataset(args.dev).groups
-    assistant = Assistant.load(args.index_dir, scorer=scorer.model_copy(update={"threshold": 0.0}))
+def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float) -> Scorer:
+    """The scorer with its abstention threshold picked and its quote scores calibrated on the dev
+    questions, asked of `retriever` (the article's index)."""
+    (group,) = load_dataset(dev).groups
+    assistant = Assistant(retriever, scorer=scorer.model_copy(update={"threshold": 0.0}))
     answers = assistant.ask_batch([q.question for q in group.questions], k=1)
     conf = np.array([a.confidence for a in answers])
     answerable = np.array([q.answerable for q in group.questions])
@@ -231,8 +231,11 @@ def dev_threshold(scorer: Scorer, args) -> float:
     ])
     print(f"dev: hit@1 {correct[answerable].mean():.3f} abstain_auroc "
           f"{roc_auc_score(answerable, conf):.3f}", file=sys.stderr)
-    return pick_threshold(conf, answerable, correct, args.false_abstain_budget).threshold
-
+    threshold = pick_threshold(conf, answerable, correct, budget).threshold
+    rows = labelled_candidates(retriever, group.questions, scorer.passages_considered, scorer.sentences_considered)
+    scale, shift = quote_calibration(scorer.sentence, rows)
+    print(f"quote scores: sigmoid({scale:.3f} * logit + {shift:.3f}) (Platt, dev)", file=sys.stderr)
+    return scorer.model_copy(update={"threshold": threshold, "quote_scale": scale, "quote_shift": shift})
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,7 +21,6 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
@@ -61,16 +60,10 @@ def main() -> int:
     print(f"fine-tuned encoder, tune leave-one-article-out: hit@1 {hit1:.3f} hit@3 {hit3:.3f} "
           f"abstain_auroc {auroc:.3f}", flush=True)
     build_index([ROOT / "data"], args.index_dir, embedder=get_embedder(str(args.model)))
-    threshold = ts.dev_threshold(scorer, SimpleNamespace(dev=ROOT / "eval/dev_qa.jsonl", index_dir=args.index_dir,
-                                                         false_abstain_budget=0.05))
-    (dev_group,) = load_dataset(ROOT / "eval/dev_qa.jsonl").groups
-    dev_rows = ts.labelled_candidates(Retriever.load(args.index_dir), dev_group.questions, ts.PASSAGES,
-                                      ts.SENTENCES)
-    scale, shift = ts.quote_calibration(scorer.sentence, dev_rows)
-    scorer = scorer.model_copy(update={"threshold": threshold, "quote_scale": scale, "quote_shift": shift,
-                                       "note": f"for indexes built with the encoder {args.model}"})
+    scorer = ts.fit_on_dev(scorer, Retriever.load(args.index_dir), ROOT / "eval/dev_qa.jsonl", 0.05)
+    scorer = scorer.model_copy(update={"note": f"for indexes built with the encoder {args.model}"})
     args.out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} (threshold {threshold:.4f})", file=sys.stderr)
+    print(f"wrote {args.out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
     return 0
 
 

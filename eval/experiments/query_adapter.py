@@ -6,7 +6,7 @@ the sentence holding the answer wins a softmax over the question's candidates (a
 sentence of its article). The index does not change; W is 384 x 384 numbers. The adapted cosine
 (with its gap to the best and its reciprocal rank) is added to the shipped ranker's features.
 
-    .venv/bin/python eval/experiments/cross_encoder.py collect   # candidates (shared work files)
+    .venv/bin/python eval/experiments/candidates.py   # candidates (shared work files)
     .venv/bin/python eval/experiments/query_adapter.py vectors    # question and sentence vectors
     .venv/bin/python eval/experiments/query_adapter.py report     # tune LOAO, dev, seed, test
 
@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "eval/experiments"))
-import cross_encoder as ce  # noqa: E402
+import candidates as cand  # noqa: E402
 
 from retrieval import Retriever  # noqa: E402
 from retrieval.embedding import get_embedder  # noqa: E402
@@ -35,11 +35,11 @@ from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 
 def vectors(work: Path) -> None:
     embedder = get_embedder()
-    for name, path in (("tune", ce.SQUAD / "tune.json"), ("test", ce.SQUAD / "test.json")):
+    for name, path in (("tune", cand.SQUAD / "tune.json"), ("test", cand.SQUAD / "test.json")):
         out = []
         with tempfile.TemporaryDirectory() as tmp:
             for n, group in enumerate(load_dataset(path).groups):
-                r = ce.ts.article_retriever(group, n, Path(tmp) / f"a{n}", embedder)
+                r = cand.ts.article_retriever(group, n, Path(tmp) / f"a{n}", embedder)
                 out.append((r.encode([q.question for q in group.questions]), np.asarray(r.sentence_vectors)))
         (work / f"{name}-vectors.pkl").write_bytes(pickle.dumps(out))
     r = Retriever.load(ROOT / "index", embedder=embedder)
@@ -99,8 +99,8 @@ def adapted(row: dict, qv: np.ndarray, sv: np.ndarray, w: np.ndarray) -> np.ndar
 
 
 def report(work: Path, l2s: list[float], all_sentences: bool) -> None:
-    tune, tune_v = ce.load(work, "tune"), pickle.loads((work / "tune-vectors.pkl").read_bytes())
-    sets = {k: (ce.load(work, k), pickle.loads((work / f"{k}-vectors.pkl").read_bytes()))
+    tune, tune_v = cand.load(work, "tune"), pickle.loads((work / "tune-vectors.pkl").read_bytes())
+    sets = {k: (cand.load(work, k), pickle.loads((work / f"{k}-vectors.pkl").read_bytes()))
             for k in ("dev", "seed", "test")}
 
     def dense_hits(articles, vecs, w):
@@ -115,18 +115,18 @@ def report(work: Path, l2s: list[float], all_sentences: bool) -> None:
             h.append(np.mean(a))
         return float(np.mean(h))
 
-    def ce_like(articles, vecs, w):
+    def adapted_scores(articles, vecs, w):
         return [[adapted(row, qv[i], sv, w) for i, row in enumerate(article)] for article, (qv, sv) in zip(articles, vecs)]
 
     def stacked(train_articles, train_extra, articles, extra):
-        model = ce.fit_ranker(train_articles, train_extra)
+        model = cand.fit_ranker(train_articles, train_extra)
         out = []
         for n, article in enumerate(articles):
-            h1, h3, _ = ce.ranked(article, lambda i, row: model.decision(ce.design(row, extra[n][i])))
+            h1, h3, _ = cand.ranked(article, lambda i, row: model.decision(cand.design(row, extra[n][i])))
             out.append((h1, h3))
         return np.array(out).mean(axis=0)
 
-    base_cv = np.mean([ce.ranked(tune[k], lambda i, row, m=ce.fit_ranker(tune[:k] + tune[k + 1:], None):
+    base_cv = np.mean([cand.ranked(tune[k], lambda i, row, m=cand.fit_ranker(tune[:k] + tune[k + 1:], None):
                                  m.decision(row["cands"].features))[:2] for k in range(len(tune))], axis=0)
     print(f"shipped features: tune LOAO hit@1 {base_cv[0]:.3f} hit@3 {base_cv[1]:.3f}; dense alone LOAO "
           f"{np.mean([dense_hits([tune[k]], [tune_v[k]], None) for k in range(len(tune))]):.3f}", flush=True)
@@ -137,13 +137,13 @@ def report(work: Path, l2s: list[float], all_sentences: bool) -> None:
             w = train_adapter(rest, rest_v, l2, all_sentences=all_sentences)
             dense_cv.append(dense_hits([tune[k]], [tune_v[k]], w))
             # adapted scores of the training articles come from W trained on them (slightly optimistic)
-            stack_cv.append(stacked(rest, ce_like(rest, rest_v, w), [tune[k]], ce_like([tune[k]], [tune_v[k]], w)))
+            stack_cv.append(stacked(rest, adapted_scores(rest, rest_v, w), [tune[k]], adapted_scores([tune[k]], [tune_v[k]], w)))
         w = train_adapter(tune, tune_v, l2, all_sentences=all_sentences)
         line = [f"l2 {l2}: tune LOAO adapted-dense hit@1 {np.mean(dense_cv):.3f}; stacked hit@1 "
                 f"{np.mean([s[0] for s in stack_cv]):.3f} hit@3 {np.mean([s[1] for s in stack_cv]):.3f}"]
         for k, (articles, vecs) in sets.items():
             base = dense_hits(articles, vecs, None)
-            st = stacked(tune, ce_like(tune, tune_v, w), articles, ce_like(articles, vecs, w))
+            st = stacked(tune, adapted_scores(tune, tune_v, w), articles, adapted_scores(articles, vecs, w))
             line.append(f"{k}: dense {base:.3f} -> adapted {dense_hits(articles, vecs, w):.3f}; "
                         f"stacked hit@1 {st[0]:.3f} hit@3 {st[1]:.3f}")
         print("\n  ".join(line), flush=True)
@@ -152,7 +152,7 @@ def report(work: Path, l2s: list[float], all_sentences: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=["vectors", "report"])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/ce"))
+    parser.add_argument("--work", type=Path, default=cand.WORK)
     parser.add_argument("--l2", default="0.1,0.01,0.001")
     parser.add_argument("--candidates-only", action="store_true",
                         help="softmax over the question's candidates instead of every sentence")

@@ -5,7 +5,7 @@ The question's vector q becomes q' = q + alpha * mean(vectors of its m best cand
 added to the shipped ranker's features. Tune: leave-one-article-out; dev, seed and test.json: rankers
 trained on all of tune (test is only reported).
 
-    .venv/bin/python eval/experiments/cross_encoder.py collect     # candidates
+    .venv/bin/python eval/experiments/candidates.py     # candidates
     .venv/bin/python eval/experiments/query_adapter.py vectors      # question and sentence vectors
     .venv/bin/python eval/experiments/query_expansion.py
 """
@@ -22,7 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "eval/experiments"))
-import cross_encoder as ce  # noqa: E402
+import candidates as cand  # noqa: E402
 
 
 def expanded(articles, vecs, alpha: float, m: int) -> list[list[np.ndarray]]:
@@ -43,29 +43,29 @@ def expanded(articles, vecs, alpha: float, m: int) -> list[list[np.ndarray]]:
 
 def figures(tune, sets, extra_tune, extra_sets) -> str:
     def score_fn(model, extra, n):
-        return lambda i, row: model.decision(ce.design(row, None if extra is None else extra[n][i]))
+        return lambda i, row: model.decision(cand.design(row, None if extra is None else extra[n][i]))
 
     cv = []
     for k in range(len(tune)):
         rest = None if extra_tune is None else extra_tune[:k] + extra_tune[k + 1:]
-        model = ce.fit_ranker(tune[:k] + tune[k + 1:], rest)
-        cv.append(ce.ranked(tune[k], score_fn(model, None if extra_tune is None else [extra_tune[k]], 0))[:2])
-    model = ce.fit_ranker(tune, extra_tune)
+        model = cand.fit_ranker(tune[:k] + tune[k + 1:], rest)
+        cv.append(cand.ranked(tune[k], score_fn(model, None if extra_tune is None else [extra_tune[k]], 0))[:2])
+    model = cand.fit_ranker(tune, extra_tune)
     parts = [f"tune LOAO {np.mean(cv, axis=0)[0]:.3f} / {np.mean(cv, axis=0)[1]:.3f}"]
     for name, (articles, _) in sets.items():
         extra = None if extra_sets is None else extra_sets[name]
-        h = np.mean([ce.ranked(a, score_fn(model, extra, n))[:2] for n, a in enumerate(articles)], axis=0)
+        h = np.mean([cand.ranked(a, score_fn(model, extra, n))[:2] for n, a in enumerate(articles)], axis=0)
         parts.append(f"{name} {h[0]:.3f} / {h[1]:.3f}")
     return " | ".join(parts)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/ce"))
+    parser.add_argument("--work", type=Path, default=cand.WORK)
     args = parser.parse_args()
 
     def load(name):
-        return ce.load(args.work, name), pickle.loads((args.work / f"{name}-vectors.pkl").read_bytes())
+        return cand.load(args.work, name), pickle.loads((args.work / f"{name}-vectors.pkl").read_bytes())
 
     tune, tune_v = load("tune")
     sets = {name: load(name) for name in ("dev", "seed", "test")}

@@ -8,7 +8,7 @@ sigmoid, the softmax share over the question's candidates, and the shipped calib
 where the calibration was fitted, seed is only measured). ECE = the bins' size-weighted
 |mean score − hit rate|.
 
-    .venv/bin/python eval/experiments/cross_encoder.py collect   # candidates (shared work files)
+    .venv/bin/python eval/experiments/candidates.py   # candidates (shared work files)
     .venv/bin/python eval/experiments/quote_calibration.py
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "eval/experiments"))
-import cross_encoder as ce  # noqa: E402
+import candidates as cand  # noqa: E402
 import train_scorer as ts  # noqa: E402
 
 from retrieval import Retriever  # noqa: E402
@@ -62,13 +62,13 @@ def top_quotes(articles, rankers, scorer=None) -> tuple[np.ndarray, ...]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/ce"))
+    parser.add_argument("--work", type=Path, default=cand.WORK)
     args = parser.parse_args()
-    tune = ce.load(args.work, "tune")
+    tune = cand.load(args.work, "tune")
     scorer = default_scorer()
     retriever = Retriever.load(ROOT / "index")
     sets = {"tune (leave-one-article-out)": top_quotes(
-        tune, [ce.fit_ranker(tune[:k] + tune[k + 1:], None) for k in range(len(tune))])}
+        tune, [cand.fit_ranker(tune[:k] + tune[k + 1:], None) for k in range(len(tune))])}
     for name in ("dev", "seed"):
         (group,) = load_dataset(ROOT / f"eval/{name}_qa.jsonl").groups
         rows = [{"impossible": imp, "labels": y, "cands": c} for c, y, imp in ts.labelled_candidates(

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 METHODS = ("pipeline", "bm25", "dense")
 WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who said '…'?"
-NARRATION_MIN_LOGIT = 0.0  # "What did X say?" with X quoted nowhere: the ranker must be this sure of the narration
+# "What did X say?" with X quoted nowhere: the ranker must be this sure of the narration (a logit)
+NARRATION_MIN_LOGIT = 0.0
 SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
 UNATTRIBUTED = "the source does not attribute these words to anyone"
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
@@ -260,7 +261,8 @@ class Assistant:
             # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
             # leader have denied that …") may still answer, but other speakers' words never do.
             narration = [c for c in closest if c.speaker is None]
-            if confidence >= threshold and narration and narration[0].score >= self.scorer.quote_score(NARRATION_MIN_LOGIT):
+            sure = self.scorer.quote_score(NARRATION_MIN_LOGIT)
+            if confidence >= threshold and narration and narration[0].score >= sure:
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
                     citations=narration,

@@ -110,10 +110,9 @@ def format_answer(answer) -> str:
 
 def cmd_ask(args) -> int:
     from .answer import Assistant, check_question
-
-    check_question(args.question)  # before any loading, so bad input fails fast
     from .extract import Scorer
 
+    check_question(args.question)  # before any loading, so bad input fails fast
     answer = Assistant.load(args.index_dir, scorer=Scorer.load(args.scorer)).ask(args.question, k=args.k)
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0

@@ -2,7 +2,8 @@
 
 Each question gets a set of candidate sentences (every sentence of the best fused passages, plus
 the best sentences by sentence-level dense and BM25 scores within the documents the passage search
-found), each with ranking features: dense and
+found, plus every sentence of a part of the page the question names, such as the byline for "Who
+wrote ..."), each with ranking features: dense and
 BM25 scores of the sentence, its neighbours and its passage, IDF-weighted term overlap of the
 sentence alone and in context, and whether the sentence holds what the question asks for (a number
 for "how many", a date for "when", a new name for "who"). A question also gets answerability
@@ -296,33 +297,27 @@ def sentence_candidates(
     rows: list[int] = []
     pids: list[int] = []
     seen: set[int] = set()
+
+    def take(row: int, pid: int) -> None:
+        if row not in seen:
+            seen.add(row)
+            rows.append(row)
+            pids.append(pid)
+
     for i in order[:n_passages]:
-        pid = int(ids[i])
-        passage = retriever.passages[pid]
+        passage = retriever.passages[int(ids[i])]
         for span in passage.sentences:
-            row = retriever.sentence_row[(passage.doc_id, span.start, span.end)]
-            if row not in seen:
-                seen.add(row)
-                rows.append(row)
-                pids.append(pid)
+            take(retriever.sentence_row[(passage.doc_id, span.start, span.end)], int(ids[i]))
     # a question that names a part of the page ("who wrote", "the photo caption") is asked about it
     named = named_sections(query)
-    if named:
-        for d in found:
-            for section in named:
-                for row in table.section_rows.get((d, section), ()):
-                    if row not in seen:
-                        seen.add(row)
-                        rows.append(row)
-                        pids.append(int(table.home_passage[row]))
+    for d in found if named else ():
+        for section in named:
+            for row in table.section_rows.get((d, section), ()):
+                take(row, int(table.home_passage[row]))
     if n_sentences > 0:
-        extra = np.concatenate([top_k(sims_all, n_sentences), top_k(bm25_all, n_sentences)])
-        for row in extra:
-            row = int(row)
-            if row not in seen and np.isfinite(sims_all[row]):
-                seen.add(row)
-                rows.append(row)
-                pids.append(int(table.home_passage[row]))
+        for row in np.concatenate([top_k(sims_all, n_sentences), top_k(bm25_all, n_sentences)]):
+            if np.isfinite(sims_all[row]):  # within the documents the passage search found
+                take(int(row), int(table.home_passage[row]))
     r = np.asarray(rows, dtype=np.int64)
     p = np.asarray(pids, dtype=np.int64)
 

@@ -61,12 +61,6 @@ def check_arguments(args) -> None:
         )
 
 
-def load_scorer(path: Path | None):
-    from ..extract import Scorer
-
-    return Scorer.load(path)
-
-
 def run_eval_command(args) -> int:
     """Run `eval` with parsed arguments; the exit code."""
     from .datasets import load_dataset
@@ -84,7 +78,9 @@ def run_eval_command(args) -> int:
         return 0
     old = load_metrics(args.compare) if args.compare else None
     dataset = load_dataset(args.dataset).limited(args.limit)
-    scorer = load_scorer(args.scorer)
+    from ..extract import Scorer
+
+    scorer = Scorer.load(args.scorer)
     baselines = args.baselines if args.baselines is not None else args.report is not None
     methods = ("pipeline", "bm25", "dense") if baselines else ("pipeline",)
     options = {"model": args.model} if args.model else {}
