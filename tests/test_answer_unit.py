@@ -79,13 +79,14 @@ def test_citation_scores_come_from_the_scorer(tiny_index):
     from retrieval.extract import default_scorer
 
     question = "When did the first steam railway open?"
-    base = Assistant.load(tiny_index)
+    base = Assistant.load(tiny_index, scorer=default_scorer().model_copy(
+        update={"quote_scale": 1.0, "quote_shift": 0.0}))
     shifted = Assistant.load(tiny_index, scorer=default_scorer().model_copy(
         update={"quote_scale": 1.0, "quote_shift": -3.0}))
     a, b = base.ask(question), shifted.ask(question)
     first_a, first_b = (a.citations or a.closest)[0], (b.citations or b.closest)[0]
     assert first_a.quote == first_b.quote  # ranking is untouched by the calibration
-    assert first_b.score < first_a.score
+    assert first_b.score < first_a.score  # the same logit through a lower sigmoid
 
 
 @pytest.mark.parametrize("question, sections", [
