@@ -80,6 +80,8 @@ def test_squad_is_detected_and_spans_shift_into_the_joined_text(tmp_path):
             assert cats.text[start:end] == answer
     assert by_id["c2"].spans == ((33 + 13, 33 + 17),)  # second paragraph starts after 31 + 2 chars
     assert not by_id["c3"].answerable and by_id["c3"].spans == ()  # plausible answers are not gold
+    assert by_id["c3"].plausible_spans == ((33 + 13, 33 + 17),) and by_id["c2"].plausible_spans == ()
+    assert cats.text[slice(*by_id["c3"].plausible_spans[0])] == "dawn"
     assert dataset.groups[1].questions[0].spans == ((28, 32),)
 
 

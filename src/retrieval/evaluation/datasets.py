@@ -22,12 +22,16 @@ JSONL_EXAMPLE = '{"id": "q1", "question": "Who ...?", "answers": ["gold text"]}'
 
 @dataclass(frozen=True)
 class EvalQuestion:
-    """One question with its gold answers (texts) and, for SQuAD, gold spans in the document."""
+    """One question with its gold answers (texts) and, for SQuAD, gold spans in the document.
+
+    `plausible_spans`: for a SQuAD impossible question, where its plausible (wrong) answer sits;
+    never an answer, but the sentence the question was written from (used to train the encoder)."""
 
     qid: str
     question: str
     answers: tuple[str, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
+    plausible_spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -168,20 +172,26 @@ def _squad_article(article: dict, a_number: int) -> EvalGroup:
             raise TypeError("context")
         for qa in paragraph["qas"]:
             impossible = bool(qa.get("is_impossible", False))
-            answers, spans = [], []
-            for gold in [] if impossible else qa.get("answers", []):
-                start, text = int(gold["answer_start"]), gold["text"]
-                if context[start:start + len(text)] != text:
-                    raise ValueError(
-                        f"question {qa.get('id')!r} in {title!r}: answer {text!r} is not at "
-                        f"answer_start {start} of its context; fix the span."
-                    )
-                answers.append(text)
-                spans.append((offset + start, offset + start + len(text)))
+            golds = [] if impossible else qa.get("answers", [])
+            plausible = qa.get("plausible_answers", []) if impossible else []
+            spans = [_squad_span(context, gold, offset, qa.get("id"), title) for gold in golds]
             questions.append(EvalQuestion(
                 qid=str(qa.get("id") or f"{title}-{len(questions)}"), question=qa["question"],
-                answers=tuple(dict.fromkeys(answers)), spans=tuple(dict.fromkeys(spans)),
+                answers=tuple(dict.fromkeys(g["text"] for g in golds)), spans=tuple(dict.fromkeys(spans)),
+                plausible_spans=tuple(dict.fromkeys(
+                    _squad_span(context, p, offset, qa.get("id"), title) for p in plausible)),
             ))
         contexts.append(context)
         offset += len(context) + len(PARAGRAPH_JOIN)
     return EvalGroup(title, tuple(questions), PARAGRAPH_JOIN.join(contexts))
+
+
+def _squad_span(context: str, gold: dict, offset: int, qid, title: str) -> tuple[int, int]:
+    """A SQuAD answer's span in the joined article, checked against its paragraph."""
+    start, text = int(gold["answer_start"]), gold["text"]
+    if context[start:start + len(text)] != text:
+        raise ValueError(
+            f"question {qid!r} in {title!r}: answer {text!r} is not at answer_start {start} of its "
+            "context; fix the span."
+        )
+    return offset + start, offset + start + len(text)
