@@ -687,7 +687,7 @@ def load_assistant(index_dir: str | Path | None = None, scorer: str | Path | Non
 
     sources = [DATA_DIR] if DATA_DIR.exists() else None
     return Assistant.load(index_dir if index_dir is not None else "index", sources=sources,
-                          scorer=Scorer.load(scorer))
+                          scorer=Scorer.load(scorer) if scorer else None)
 
 
 def main(

@@ -37,7 +37,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from retrieval import Assistant
-    from retrieval.embedding import OnnxEmbedder, SentenceTransformerEmbedder, packaged_model_path
+    from retrieval.embedding import DEFAULT_MODEL, OnnxEmbedder, SentenceTransformerEmbedder, resolve_model
 
     info = machine()
     qs = questions()
@@ -52,7 +52,7 @@ def main() -> int:
             sys.exit(f"{LANGCHAIN_PYTHON} is missing; see bench/setup_langchain.sh, or pass --no-langchain")
         lc = subprocess.Popen(
             [str(LANGCHAIN_PYTHON), str(ROOT / "bench" / "langchain_side.py"), str(ARTICLE),
-             str(packaged_model_path())],
+             resolve_model(DEFAULT_MODEL)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
         )
         lc_ready = json.loads(lc.stdout.readline())

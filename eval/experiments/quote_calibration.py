@@ -26,9 +26,7 @@ sys.path.insert(0, str(ROOT / "eval/experiments"))
 import candidates as cand  # noqa: E402
 import train_scorer as ts  # noqa: E402
 
-from retrieval import Retriever  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
-from retrieval.extract import default_scorer  # noqa: E402
 
 
 def expected_calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> tuple[float, list]:
@@ -65,8 +63,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=cand.WORK)
     args = parser.parse_args()
     tune = cand.load(args.work, "tune")
-    scorer = default_scorer()
-    retriever = Retriever.load(ROOT / "index")
+    scorer = cand.base_scorer()
+    retriever = cand.base_article_retriever()
     sets = {"tune (leave-one-article-out)": top_quotes(
         tune, [cand.fit_ranker(tune[:k] + tune[k + 1:], None) for k in range(len(tune))])}
     for name in ("dev", "seed"):

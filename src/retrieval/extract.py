@@ -152,11 +152,11 @@ class Scorer(BaseModel):
         return sigmoid(self.quote_scale * logit + self.quote_shift)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Scorer":
-        """The packaged scorer, or the scorer JSON at `path` (from `eval --save-scorer` or
-        eval/train_scorer.py)."""
+    def load(cls, path: str | Path | None = None, *, model: str | None = None) -> "Scorer":
+        """The scorer JSON at `path` (from `eval --save-scorer` or eval/train_scorer.py), else the
+        packaged scorer trained for the encoder `model` (see `scorer_file_for`)."""
         if path is None:
-            return default_scorer()
+            return default_scorer(scorer_file_for(model))
         path = Path(path)
         if not path.is_file():
             raise ConfigError(f"scorer {path}: no such file; pass a scorer JSON written by "
@@ -168,9 +168,21 @@ class Scorer(BaseModel):
                               f"({str(exc).splitlines()[0]}).") from None
 
 
-@lru_cache(maxsize=1)
-def default_scorer() -> Scorer:
-    text = resources.files("retrieval").joinpath("scorer.json").read_text(encoding="utf-8")
+SCORER_FILE = "scorer.json"            # trained on the default encoder's features
+BASE_SCORER_FILE = "scorer-base.json"  # trained on the packaged model's; used for every other encoder
+
+
+def scorer_file_for(model: str | None) -> str:
+    """The packaged scorer that matches indexes built with `model` (None: the default encoder). The
+    ranker's dense features are the encoder's similarities, so each encoder needs its own scorer."""
+    from .embedding import DEFAULT_MODEL
+
+    return SCORER_FILE if model in (None, DEFAULT_MODEL) else BASE_SCORER_FILE
+
+
+@lru_cache(maxsize=2)
+def default_scorer(name: str = SCORER_FILE) -> Scorer:
+    text = resources.files("retrieval").joinpath(name).read_text(encoding="utf-8")
     return Scorer.model_validate_json(text)
 
 

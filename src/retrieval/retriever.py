@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dense
-from .embedding import Embedder, get_embedder
+from .embedding import Embedder, encoder_version, get_embedder
 from .errors import ConfigError, IndexCorruptError, IndexStaleError, rebuild_hint
 from .fusion import fuse, top_k
 from .models import Document, Passage, PassageHit, Span
@@ -100,6 +100,11 @@ class Retriever:
                 f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "
                 f"{embedder.name!r}; use the manifest's model or {rebuild_hint(index_dir)} --model "
                 f"{embedder.name}."
+            )
+        if manifest.encoder and manifest.encoder != encoder_version(manifest.model):
+            raise IndexStaleError(
+                f"{index_dir} was built with another version of the encoder {manifest.model!r} (its "
+                f"adapter changed since); {rebuild_hint(index_dir)}."
             )
         stale = frozenset(changed_sources(manifest))
         if stale and not allow_stale:

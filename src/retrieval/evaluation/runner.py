@@ -60,6 +60,7 @@ class EvalRun:
     results: dict[str, list[list[QuestionResult]]] = field(default_factory=dict)
     seconds: float = 0.0
     model: str = ""
+    scorer: Scorer | None = None
 
     @property
     def group_names(self) -> list[str]:
@@ -142,7 +143,7 @@ def evaluate(
         methods: any of "pipeline", "bm25", "dense".
         k: quotes requested per question (the depth of the ranking metrics).
         index_dir: the index a JSONL dataset is asked of (SQuAD articles get their own).
-        scorer: the pipeline's scorer (default: the packaged one).
+        scorer: the pipeline's scorer (default: the packaged scorer for the index's encoder).
         embedder: the encoder for SQuAD article indexes (default: `model`).
         progress: tqdm bar on stderr (None: only when stderr is a terminal).
 
@@ -155,9 +156,13 @@ def evaluate(
     if k < 1:
         raise ConfigError(f"k must be at least 1, got {k}.")
     methods = _check_methods(methods)
-    scorer = scorer or Scorer.load()
+    if scorer is None:
+        from ..store import read_manifest
+
+        encoder = read_manifest(index_dir).model if dataset.kind == "jsonl" else (embedder.name if embedder else model)
+        scorer = Scorer.load(model=encoder)
     run = EvalRun(dataset=dataset, methods=methods, k=k, threshold=scorer.threshold,
-                  scorer_note=scorer.note, results={m: [] for m in methods})
+                  scorer_note=scorer.note, scorer=scorer, results={m: [] for m in methods})
     started = time.perf_counter()
     bar = tqdm(total=dataset.n_questions * len(methods), desc=f"eval {Path(dataset.path).name}",
                unit="q", file=sys.stderr, disable=None if progress is None else not progress)
