@@ -82,9 +82,13 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
                  "confidence_hist.png"):
         assert (report / name).is_file(), name
     metrics = json.loads((report / "metrics.json").read_text())
-    saved, default = Scorer.load(scorer_path), Scorer.load()
+    from retrieval.store import read_manifest
+
+    # the scorer of the index's encoder (a fake one here: the packaged model's scorer)
+    saved, default = Scorer.load(scorer_path), Scorer.load(model=read_manifest(tiny_index).model)
     assert saved.threshold == pytest.approx(metrics["calibration/threshold"])
     assert saved.model_copy(update={"threshold": default.threshold}) == default  # only the threshold moved
+    assert metrics["scorer"] == "packaged (scorer-base.json)"
     assert metrics["calibration/false_abstain_rate"] <= 0.5
     assert "dense/hit@1" in metrics  # baselines are on by default with --report
 
