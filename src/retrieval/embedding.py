@@ -77,7 +77,8 @@ def cache_root() -> Path:
 
 
 def adapter_digest(adapter_dir: Path) -> str:
-    """The adapter's version: a hash of its weights and config."""
+    """The adapter's version: a hash of its weights and config (hashed again only when they change,
+    since every index load compares it)."""
     missing = [n for n in ADAPTER_FILES if not (adapter_dir / n).is_file()]
     if missing:
         raise ConfigError(
@@ -85,6 +86,12 @@ def adapter_digest(adapter_dir: Path) -> str:
             f"{adapter_dir}`), retrain it with eval/finetune.py, or use the packaged model with "
             f"--model {BASE_MODEL}."
         )
+    stats = tuple((st.st_size, st.st_mtime_ns) for st in ((adapter_dir / n).stat() for n in ADAPTER_FILES))
+    return _hash_adapter(adapter_dir.resolve(), stats)
+
+
+@lru_cache(maxsize=8)
+def _hash_adapter(adapter_dir: Path, stats: tuple) -> str:
     digest = hashlib.sha256()
     for name in ADAPTER_FILES:
         digest.update(name.encode())
