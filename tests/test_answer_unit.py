@@ -104,3 +104,44 @@ def test_named_sections(question, sections):
     from retrieval.extract import named_sections
 
     assert named_sections(question) == sections
+
+
+@pytest.mark.parametrize("question, mismatch", [
+    # SQuAD 2.0's impossible questions often add a "not" the source lacks; a news question's
+    # negation usually repeats the source's, and then it is no sign of an unanswerable question
+    ("Which trains did not run on Sundays?", (0.0, 1.0)),
+    ("Why don’t night trains stop?", (0.0, 1.0)),
+    ("Which trains ran on Sundays?", (0.0, 0.0)),
+])
+def test_negation_mismatch_marks_a_negated_question_against_a_plain_sentence(
+        tmp_path, fake_embedder, question, mismatch):
+    from retrieval import Retriever, build_index
+    from retrieval.extract import SENTENCE_FEATURES, sentence_candidates
+
+    sentences = ("Freight trains did not run on Sundays.", "Night trains ran on Sundays.")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "rail.txt").write_text(" ".join(sentences), encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
+    cands = sentence_candidates(retriever, question, retriever.encode([question])[0], 6)
+
+    def text(row):
+        doc_id, span = retriever.sentences[int(row)]
+        return retriever.documents[doc_id].text[span.start:span.end]
+
+    column = cands.features[:, SENTENCE_FEATURES.index("negation_mismatch")]
+    assert {text(r): v for r, v in zip(cands.rows, column)} == dict(zip(sentences, mismatch))
+
+
+def test_a_scorer_trained_on_other_features_is_refused_with_the_fix(tmp_path):
+    import json
+
+    from retrieval.extract import Scorer, default_scorer
+
+    data = default_scorer().model_dump()
+    for key in ("features", "coef", "mean", "scale"):  # as it was before a feature was added
+        data["sentence"][key] = data["sentence"][key][:-1]
+    path = tmp_path / "old-scorer.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="train_scorer.py"):
+        Scorer.load(path)

@@ -8,7 +8,8 @@ BM25 scores of the sentence, its neighbours and its passage, IDF-weighted term o
 sentence alone and in context, and whether the sentence holds what the question asks for (a number
 for "how many", a date for "when", a new name for "who"). A question also gets answerability
 features: how much of its IDF weight the document, the best passage and the best sentence leave
-unmatched, and whether the best sentence holds the expected kind of answer.
+unmatched, whether the best sentence holds the expected kind of answer, and whether a negated
+question meets a sentence without negation.
 
 The models are plain numbers in `scorer.json` (logistic models), never a pickle.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError, model_validator
 
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
@@ -42,6 +43,7 @@ SENTENCE_FEATURES = (
     "has_number", "has_time", "new_caps",
     "match_number", "match_time", "match_person", "match_place",
     "q_number", "q_time", "q_person", "q_place", "entity_context", "missing_context_idf", "section_named",
+    "negation_mismatch",
 )
 QUESTION_FEATURES = (
     "top_score", "margin", "top_prob_share", "top_dense_sentence", "max_dense_sentence", "top_overlap",
@@ -49,6 +51,7 @@ QUESTION_FEATURES = (
     "missing_doc", "missing_top_passage", "missing_top_context", "max_missing_idf_doc",
     "n_terms", "q_number", "q_time", "q_person", "q_place", "top_type_match",
     "top_entity_context", "top_missing_context_idf", "max_entity_context", "negated",
+    "top_negation_mismatch",
 )
 
 _NUMBER_WORDS = (
@@ -80,7 +83,7 @@ _Q_PLACE = re.compile(
     re.IGNORECASE)
 
 
-_NEGATION = re.compile(r"\b(not|never|no|n't|without|nor|none)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|nor|none|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 # phrases by which a question points at a part of a news page (see `models.SECTION_LABELS`); each is
 # specific, since a named section's sentences are added as candidates and weigh heavily: "the reporter
 # who broke the story" or "her job title" name no part of the page
@@ -147,6 +150,17 @@ class Scorer(BaseModel):
     quote_shift: float = 0.0
     note: str = ""
 
+    @model_validator(mode="after")
+    def _features_match(self) -> "Scorer":
+        for part, names in (("sentence", SENTENCE_FEATURES), ("question", QUESTION_FEATURES)):
+            model = getattr(self, part)
+            if tuple(model.features) != names or not (
+                    len(model.coef) == len(model.mean) == len(model.scale) == len(names)):
+                raise ValueError(
+                    f"its {part} model was trained on other features than this version computes; "
+                    "train it again with eval/train_scorer.py (or `eval --calibrate --save-scorer`)")
+        return self
+
     def quote_score(self, logit: float) -> float:
         """How often a quote with this ranker logit answers the question (calibrated on dev)."""
         return sigmoid(self.quote_scale * logit + self.quote_shift)
@@ -163,9 +177,11 @@ class Scorer(BaseModel):
                               "`eval --calibrate --save-scorer` or eval/train_scorer.py.")
         try:
             return cls.model_validate_json(path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise ConfigError(f"scorer {path} is not a valid scorer JSON "
-                              f"({str(exc).splitlines()[0]}).") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise ConfigError(f"scorer {path} is not a valid scorer JSON"
+                              f"{' (' + where + ')' if where else ''}: {first['msg']}.") from None
 
 
 SCORER_FILE = "scorer.json"            # trained on the default encoder's features
@@ -222,6 +238,7 @@ class SentenceTable:
         self.chars = np.array([s.end - s.start for _, s in sentences], dtype=np.float64)
         self.has_number = np.array([1.0 if _HAS_NUMBER.search(t) else 0.0 for t in texts])
         self.has_time = np.array([1.0 if _HAS_TIME.search(t) else 0.0 for t in texts])
+        self.negated = np.array([1.0 if _NEGATION.search(t) else 0.0 for t in texts])
         self.caps = [set(tokenize(" ".join(_CAP_WORD.findall(t)))) for t in texts]
         order = sorted(range(n), key=lambda i: (sentences[i][0], sentences[i][1].start))
         self.prev = np.full(n, -1, dtype=np.int64)
@@ -390,6 +407,9 @@ def sentence_candidates(
         1.0 if retriever.passages[x].section in named else 0.0 for x in p
     ])
     has_number, has_time = table.has_number[r], table.has_time[r]
+    # a negated question against a sentence without negation: how SQuAD 2.0 writes many unanswerable
+    # questions, while a news question's "not" mostly repeats the source's
+    q_negated = 1.0 if _NEGATION.search(query) else 0.0
     features = np.column_stack([
         sims, dense_pass, dense_prev, dense_next, sims - sims.max(), 1.0 / ranks(sims),
         (sims + 0.5 * dense_prev + 0.5 * dense_next) / 2.0,
@@ -402,6 +422,7 @@ def sentence_candidates(
         has_number, has_time, new_caps,
         qtype[0] * has_number, qtype[1] * has_time, qtype[2] * new_caps, qtype[3] * new_caps,
         np.tile(qtype, (n, 1)), entity_context, missing_context, section_named,
+        q_negated * (1.0 - table.negated[r]),
     ]).astype(np.float64)
 
     # question-only evidence: how much of the question the document and its best parts leave unmatched
@@ -412,7 +433,7 @@ def sentence_candidates(
         1.0 - cov(doc_tokens),
         max(missing, default=0.0) / max(1.0, math.log(1 + n_all)),
         float(len(q_tokens)),
-        1.0 if _NEGATION.search(query) else 0.0,
+        q_negated,
     ])
     return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found)
 
@@ -445,7 +466,7 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
         1.0 - max(f[top, col("overlap_prev")], f[top, col("overlap_next")]), max_missing,
         n_terms, *qtype, top_match,
         f[top, col("entity_context")], f[top, col("missing_context_idf")], f[:, col("entity_context")].max(),
-        negated,
+        negated, f[top, col("negation_mismatch")],
     ])
 
 
