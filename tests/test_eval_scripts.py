@@ -25,3 +25,22 @@ def test_script_help_runs(script: Path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage:" in done.stdout
+
+
+def test_dev_questions_teach_the_answerability_model_only_when_weighted():
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import train_scorer
+    from retrieval.extract import QUESTION_FEATURES
+
+    rng = np.random.default_rng(0)
+    tune_x = rng.normal(size=(400, len(QUESTION_FEATURES)))
+    dev_x = rng.normal(size=(60, len(QUESTION_FEATURES)))
+    tune = (tune_x, (tune_x[:, 0] > 0).astype(int))  # on tune, the first feature tells
+    dev = (dev_x, (dev_x[:, 1] > 0).astype(int))     # on dev, the second one
+    plain = train_scorer.answerability_model(tune)
+    assert train_scorer.answerability_model(tune, dev, 0.0) == plain
+    weighted = train_scorer.answerability_model(tune, dev, 10.0)
+    assert abs(plain.coef[1]) < 0.3 and weighted.coef[1] > 1.0
+    assert weighted.coef[0] > 0.5  # tune still counts
