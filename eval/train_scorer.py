@@ -324,10 +324,13 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
         for train, held in folds:
             model = answerability_model(tune_xy, (x_dev[train], answerable[train]), dev_weight)
             conf[held] = np.where(pipeline[held], sigmoid(model.decision(x_dev[held])), conf[held])
-        scorer = scorer.model_copy(update={"question": answerability_model(tune_xy, (x_dev, answerable), dev_weight)})
-        aucs = [roc_auc_score(y[:own], answerability_model(_stack(tune_folds[:k] + tune_folds[k + 1:]),
-                                                           (x_dev, answerable), dev_weight).decision(x[:own]))
-                for k, (x, y, own) in enumerate(tune_folds)]
+        final = answerability_model(tune_xy, (x_dev, answerable), dev_weight)
+        scorer = scorer.model_copy(update={"question": final})
+        aucs = []
+        for k, (x, y, own) in enumerate(tune_folds):  # each tune article unseen, dev's questions in
+            others = _stack(tune_folds[:k] + tune_folds[k + 1:])
+            model = answerability_model(others, (x_dev, answerable), dev_weight)
+            aucs.append(roc_auc_score(y[:own], model.decision(x[:own])))
         print(f"tune leave-one-article-out abstain_auroc with dev's questions: {np.mean(aucs):.3f}",
               file=sys.stderr)
     cv = " (out of fold)" if dev_weight > 0 else ""
@@ -338,7 +341,8 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
           f"false_abstain {choice.false_abstain_rate:.3f}", file=sys.stderr)
     scale, shift = quote_calibration(scorer.sentence, rows)
     print(f"quote scores: sigmoid({scale:.3f} * logit + {shift:.3f}) (Platt, dev)", file=sys.stderr)
-    return scorer.model_copy(update={"threshold": choice.threshold, "quote_scale": scale, "quote_shift": shift})
+    return scorer.model_copy(update={"threshold": choice.threshold, "quote_scale": scale,
+                                     "quote_shift": shift})
 
 
 if __name__ == "__main__":
