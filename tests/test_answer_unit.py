@@ -143,5 +143,6 @@ def test_a_scorer_trained_on_other_features_is_refused_with_the_fix(tmp_path):
         data["sentence"][key] = data["sentence"][key][:-1]
     path = tmp_path / "old-scorer.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ConfigError, match="train_scorer.py"):
+    with pytest.raises(ConfigError, match=r"JSON: its sentence model was trained on other features.*"
+                                          r"train_scorer.py"):
         Scorer.load(path)

@@ -180,8 +180,9 @@ class Scorer(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
+            message = first["msg"].removeprefix("Value error, ")
             raise ConfigError(f"scorer {path} is not a valid scorer JSON"
-                              f"{' (' + where + ')' if where else ''}: {first['msg']}.") from None
+                              f"{' (' + where + ')' if where else ''}: {message}.") from None
 
 
 SCORER_FILE = "scorer.json"            # trained on the default encoder's features
