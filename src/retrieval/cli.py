@@ -116,7 +116,8 @@ def cmd_ask(args) -> int:
     from .extract import Scorer
 
     check_question(args.question)  # before any loading, so bad input fails fast
-    answer = Assistant.load(args.index_dir, scorer=Scorer.load(args.scorer) if args.scorer else None).ask(args.question, k=args.k)
+    scorer = Scorer.load(args.scorer) if args.scorer else None  # None: the one for the index's encoder
+    answer = Assistant.load(args.index_dir, scorer=scorer).ask(args.question, k=args.k)
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0
 

@@ -359,6 +359,6 @@ def is_current(
         return False
     if manifest.chunking != chunking or manifest.chunker != chunker_id():
         return False
-    return manifest.encoder == encoder_version(model) and manifest.model == model and sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(
-        s.sha256 for s in manifest.sources
-    )
+    if manifest.model != model or manifest.encoder != encoder_version(model):
+        return False
+    return sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(s.sha256 for s in manifest.sources)

@@ -159,7 +159,10 @@ def evaluate(
     if scorer is None:
         from ..store import read_manifest
 
-        encoder = read_manifest(index_dir).model if dataset.kind == "jsonl" else (embedder.name if embedder else model)
+        if dataset.kind == "jsonl":
+            encoder = read_manifest(index_dir).model
+        else:
+            encoder = embedder.name if embedder else model
         scorer = Scorer.load(model=encoder)
     run = EvalRun(dataset=dataset, methods=methods, k=k, threshold=scorer.threshold,
                   scorer_note=scorer.note, scorer=scorer, results={m: [] for m in methods})
