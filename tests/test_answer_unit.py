@@ -106,6 +106,69 @@ def test_named_sections(question, sections):
     assert named_sections(question) == sections
 
 
+@pytest.mark.parametrize("sentence, credit", [
+    ("(AFP PHOTO / RIA NOVOSTI / POOL / ALEXEY NIKOLSKY)Source: AFP PHOTO / RIA NOVOSTI", True),
+    ("Source: AAP", True),
+    ("Getty Images", True),
+    ("Picture: JANE DOE / REUTERS", True),
+    ("Russian Prime Minister Vladimir Putin meets with Chechen President Ramzan Kadyrov in Grozny.", False),
+    ("APEC leaders meet in Lima.", False),
+])
+def test_photo_credit(sentence, credit):
+    from retrieval.extract import is_photo_credit
+
+    assert is_photo_credit(sentence) is credit
+
+
+def _caption_and_credit(tmp_path, fake_embedder, question):
+    """section_named of the caption's two sentences, its text and its credit, for `question`."""
+    from retrieval import Retriever, build_index
+    from retrieval.extract import SENTENCE_FEATURES, sentence_candidates
+
+    caption = "• Ministers meet in Lima on May 2, 2010 at the summit."
+    credit = "(AFP PHOTO / JANE DOE)Source: AFP PHOTO / JANE DOE"
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "page.txt").write_text(
+        f"{caption} {credit}\n\nThe summit ended on Friday. Trade was the main topic.\n", encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
+    cands = sentence_candidates(retriever, question, retriever.encode([question])[0], 6)
+    column = cands.features[:, SENTENCE_FEATURES.index("section_named")]
+    named = {}
+    for row, value in zip(cands.rows, column):
+        doc_id, span = retriever.sentences[int(row)]
+        named[retriever.documents[doc_id].text[span.start:span.end]] = value
+    return named, caption, credit
+
+
+@pytest.mark.parametrize("question, to_caption, to_credit", [
+    # a credit says who took or supplied the picture, nothing of what it shows
+    ("Where was the photo taken?", 1.0, 0.0),
+    ("Who is credited with the photo?", 0.0, 1.0),
+    ("Which agency supplied the picture?", 0.0, 1.0),
+])
+def test_a_photo_credit_answers_only_questions_about_the_credit(tmp_path, fake_embedder, question,
+                                                                 to_caption, to_credit):
+    named, caption, credit = _caption_and_credit(tmp_path, fake_embedder, question)
+    assert (named[caption], named[credit]) == (to_caption, to_credit)
+    assert named["The summit ended on Friday."] == 0.0
+
+
+@pytest.mark.parametrize("question, flags", [
+    ("How many men were detained?", (1, 0, 0, 0)),
+    ("What is the population of Chechnya?", (1, 0, 0, 0)),
+    ("When did the arrests begin?", (0, 1, 0, 0)),
+    ("Who wrote the report?", (0, 0, 1, 0)),
+    ("What is the name of the minister for information?", (0, 0, 1, 0)),
+    ("Where are the men held?", (0, 0, 0, 1)),
+    ("What did the network say?", (0, 0, 0, 0)),
+])
+def test_question_type(question, flags):
+    from retrieval.extract import question_type
+
+    assert tuple(question_type(question)) == flags
+
+
 @pytest.mark.parametrize("question, mismatch", [
     # SQuAD 2.0's impossible questions often add a "not" the source lacks; a news question's
     # negation usually repeats the source's, and then it is no sign of an unanswerable question

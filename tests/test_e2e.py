@@ -23,6 +23,14 @@ def test_caption_is_labelled(assistant):
     answer = assistant.ask("Where did Putin meet Kadyrov in the photo, and when?")
     first = (answer.citations or answer.closest)[0]
     assert first.section == "caption" and first.section_label == "photo caption"
+    # the caption's sentence, not its credit line "(AFP PHOTO / ...)Source: ..."
+    assert "in Grozny on October 16, 2008" in first.quote
+
+
+def test_photo_credit_answers_who_took_the_photo(assistant):
+    answer = assistant.ask("Who took the photo of Putin and Kadyrov?")
+    first = (answer.citations or answer.closest)[0]
+    assert first.section == "caption" and first.quote.startswith("(AFP PHOTO")
 
 
 def test_off_topic_question_abstains(assistant):

@@ -73,11 +73,15 @@ _CAP_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 _Q_NUMBER = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high|fast|heavy|deep|wide)\b"
     r"|\bwhat (percentage|percent|proportion|share|number|amount|size|age|price|cost|rate)\b"
-    r"|\b(which|what) (number|amount)\b", re.IGNORECASE)
+    r"|\b(which|what) (number|amount)\b"
+    r"|\bwhat (is|was|are|were) the (population|budget|number|amount|size|cost|price|rate|total|percentage"
+    r"|proportion|value|salary|toll)\b", re.IGNORECASE)
 _Q_TIME = re.compile(
     r"\bwhen\b|\b(what|which) (year|years|date|day|month|century|decade|time|period|era|age)\b"
     r"|\bhow long ago\b|\bin what year\b", re.IGNORECASE)
-_Q_PERSON = re.compile(r"\b(who|whom|whose)\b", re.IGNORECASE)
+# "What is the name of ...?" asks, like "who", for a name the question does not hold
+_Q_PERSON = re.compile(r"\b(who|whom|whose)\b|\bthe names? of\b|\bwhat (is|was) (his|her|their|its) name\b",
+                       re.IGNORECASE)
 _Q_PLACE = re.compile(
     r"\bwhere\b|\b(what|which) (country|countries|city|cities|state|region|place|town|continent|nation)\b",
     re.IGNORECASE)
@@ -97,6 +101,24 @@ SECTION_PHRASES = {
     "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
 }
+
+# a caption's photo credit ("(AFP PHOTO / RIA NOVOSTI / ...)", "Source: AAP") names who took or supplied
+# the picture and nothing of what it shows: it answers only a question that asks for the credit
+_CREDIT_START = re.compile(r"^\W*(AAP|AFP|AP|EPA|Reuters|Getty|Photo|Picture|Image|Source|Credit)\b", re.IGNORECASE)
+_CREDIT_QUESTION = re.compile(
+    r"\b(credit\w*|photographers?|photographed|agenc(y|ies)|supplied|courtesy|copyright)\b"
+    r"|\b(took|taken|take) (the|this|that) (photo\w*|picture|image)\b", re.IGNORECASE)
+
+
+def is_photo_credit(sentence: str) -> bool:
+    """A caption sentence that is a credit: it opens with an agency or "Source:", or is mostly capitals."""
+    letters = [ch for ch in sentence if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
+    return bool(_CREDIT_START.match(sentence)) or upper > 0.6
+
+
+def asks_for_credit(question: str) -> bool:
+    return bool(_CREDIT_QUESTION.search(question))
 
 
 def named_sections(question: str) -> set[str]:
@@ -276,6 +298,10 @@ class SentenceTable:
             passage = retriever.passages[int(pid)]
             if passage.section != "body":
                 self.section_rows.setdefault((passage.doc_id, passage.section), []).append(row)
+        self.credit = np.array([
+            retriever.passages[p].section == "caption" and is_photo_credit(t)
+            for p, t in zip(self.home_passage, texts)
+        ], dtype=bool)
         self.is_body = np.array([
             1.0 if retriever.passages[p].section in ("body", "standfirst") else 0.0 for p in self.home_passage
         ]) if n else np.zeros(0)
@@ -404,8 +430,10 @@ def sentence_candidates(
             entity_context[k] = len(entities & ctx) / len(entities)
     in_context = m_self | m_prev | m_next
     missing_context = np.where(in_context, 0.0, weights).max(axis=1, initial=0.0) / idf_norm
+    credit_question = asks_for_credit(query)
     section_named = np.array([
-        1.0 if retriever.passages[x].section in named else 0.0 for x in p
+        1.0 if section in named and (section != "caption" or table.credit[x] == credit_question) else 0.0
+        for x, section in zip(r, (retriever.passages[x].section for x in p))
     ])
     has_number, has_time = table.has_number[r], table.has_time[r]
     # a negated question against a sentence without negation: how SQuAD 2.0 writes many unanswerable
