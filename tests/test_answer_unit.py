@@ -112,7 +112,9 @@ def test_named_sections(question, sections):
     ("Getty Images", True),
     ("Picture: JANE DOE / REUTERS", True),
     ("Russian Prime Minister Vladimir Putin meets with Chechen President Ramzan Kadyrov in Grozny.", False),
+    ("Photo: Jane Doe", True),
     ("APEC leaders meet in Lima.", False),
+    ("Image of the flood in Lismore, taken from a helicopter.", False),
 ])
 def test_photo_credit(sentence, credit):
     from retrieval.extract import is_photo_credit

@@ -104,14 +104,16 @@ SECTION_PHRASES = {
 
 # a caption's photo credit ("(AFP PHOTO / RIA NOVOSTI / ...)", "Source: AAP") names who took or supplied
 # the picture and nothing of what it shows: it answers only a question that asks for the credit
-_CREDIT_START = re.compile(r"^\W*(AAP|AFP|AP|EPA|Reuters|Getty|Photo|Picture|Image|Source|Credit)\b", re.IGNORECASE)
+_CREDIT_START = re.compile(r"^\W*((AAP|AFP|AP|EPA|Reuters|Getty)\b|(Photo|Picture|Image|Source|Credit)\s*:)",
+                           re.IGNORECASE)
 _CREDIT_QUESTION = re.compile(
     r"\b(credit\w*|photographers?|photographed|agenc(y|ies)|supplied|courtesy|copyright)\b"
     r"|\b(took|taken|take) (the|this|that) (photo\w*|picture|image)\b", re.IGNORECASE)
 
 
 def is_photo_credit(sentence: str) -> bool:
-    """A caption sentence that is a credit: it opens with an agency or "Source:", or is mostly capitals."""
+    """A caption sentence that is a credit: it opens with an agency or "Source:" / "Photo:"…, or is
+    mostly capitals."""
     letters = [ch for ch in sentence if ch.isalpha()]
     upper = sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
     return bool(_CREDIT_START.match(sentence)) or upper > 0.6
@@ -431,9 +433,10 @@ def sentence_candidates(
     in_context = m_self | m_prev | m_next
     missing_context = np.where(in_context, 0.0, weights).max(axis=1, initial=0.0) / idf_norm
     credit_question = asks_for_credit(query)
+    sections = [retriever.passages[pid].section for pid in p]
     section_named = np.array([
-        1.0 if section in named and (section != "caption" or table.credit[x] == credit_question) else 0.0
-        for x, section in zip(r, (retriever.passages[x].section for x in p))
+        1.0 if section in named and (section != "caption" or table.credit[row] == credit_question) else 0.0
+        for row, section in zip(r, sections)
     ])
     has_number, has_time = table.has_number[r], table.has_time[r]
     # a negated question against a sentence without negation: how SQuAD 2.0 writes many unanswerable
