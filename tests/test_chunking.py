@@ -22,6 +22,20 @@ def test_article_sections():
     assert teasers[-1].startswith("Russia bans image of Vladimir Putin in drag")
 
 
+def test_a_wire_lead_is_the_report_not_a_caption():
+    text = ("Talks to resume next week\n\n"
+            "WASHINGTON (AP) — The talks will resume on Monday, officials said.\n\n"
+            "Both sides agreed to meet in Geneva.\n\n"
+            "• Delegates arrive in Geneva. (AP Photo/Jane Doe)\n")
+    doc = make_document(text, doc_id="wire")
+    sections = [p.section for p in doc.paragraphs]
+    assert sections[:3] == ["headline", "body", "body"]
+    # after the body, a bulleted line is body too; before it, a credited line is a caption
+    caption = make_document("• Delegates arrive in Geneva. (AP Photo/Jane Doe)\n\nThe talks resume.\n",
+                            doc_id="c")
+    assert [p.section for p in caption.paragraphs] == ["caption", "standfirst"]
+
+
 def test_every_sentence_lies_inside_its_paragraph():
     doc = load_document(ARTICLE)
     for p in doc.paragraphs:

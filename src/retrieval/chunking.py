@@ -21,6 +21,8 @@ _DATELINE = re.compile(
     r"^\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}\b.*$|^\s*(Published|Updated|UPDATED)\b", re.IGNORECASE
 )
 _CAPTION = re.compile(r"^\s*[•·▪]|\b(PHOTO|Photo:|Image:|Source: ?[A-Z])|\((AAP|AFP|AP|Reuters|Getty)\b")
+# a wire story's lead names its agency after the dateline ("WASHINGTON (AP) — ..."): report, not caption
+_WIRE_LEAD = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,40}\s\((AAP|AFP|AP|Reuters)\)\s*[—–-]")
 _BYLINE = re.compile(r"^\s*(By\s+)?[A-Z][\w'’-]+(\s+[A-Z][\w'’-]+){0,3}\s*$")
 _RELATED = re.compile(r"^\s*(Related|Read more|See also|Watch|More)\s*:", re.IGNORECASE)
 
@@ -36,7 +38,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +166,7 @@ def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
     stripped = line.strip()
     if _RELATED.match(stripped):
         return "related"
-    if _CAPTION.search(stripped) and not seen_body:
+    if _CAPTION.search(stripped) and not seen_body and not _WIRE_LEAD.match(stripped):
         return "caption"
     if _DATELINE.match(stripped) and len(stripped) < 120:
         return "dateline"
