@@ -113,6 +113,8 @@ def test_named_sections(question, sections):
     ("Picture: JANE DOE / REUTERS", True),
     ("Russian Prime Minister Vladimir Putin meets with Chechen President Ramzan Kadyrov in Grozny.", False),
     ("Photo: Jane Doe", True),
+    ("Photograph: Alexander Zemlianichenko/AP", True),
+    ("Image source, Getty Images", True),
     ("APEC leaders meet in Lima.", False),
     ("Image of the flood in Lismore, taken from a helicopter.", False),
 ])

@@ -36,6 +36,22 @@ def test_a_wire_lead_is_the_report_not_a_caption():
     assert [p.section for p in caption.paragraphs] == ["caption", "standfirst"]
 
 
+def test_captions_inside_the_report_are_found_by_their_credit():
+    body = "The talks resumed on Monday, officials said."
+    lines = [
+        body,
+        "Delegates in Geneva on Monday. Photograph: Jane Doe/AP",       # the Guardian's style
+        "Image source, Getty Images",                                   # the BBC's
+        "Image caption, The delegates met for six hours",
+        "Delegates arrive in Geneva. (AP Photo/Jane Doe)",
+        "The photo archive of Getty Images holds millions of pictures.",  # a sentence about it
+        "Both sides agreed to meet again.",
+    ]
+    doc = make_document("\n\n".join(lines) + "\n", doc_id="page")
+    assert [p.section for p in doc.paragraphs] == ["body", "caption", "caption", "caption", "caption",
+                                                   "body", "body"]
+
+
 def test_every_sentence_lies_inside_its_paragraph():
     doc = load_document(ARTICLE)
     for p in doc.paragraphs:

@@ -21,6 +21,11 @@ _DATELINE = re.compile(
     r"^\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}\b.*$|^\s*(Published|Updated|UPDATED)\b", re.IGNORECASE
 )
 _CAPTION = re.compile(r"^\s*[•·▪]|\b(PHOTO|Photo:|Image:|Source: ?[A-Z])|\((AAP|AFP|AP|Reuters|Getty)\b")
+# credit lines that only a caption carries, so a caption anywhere on the page, not only above the
+# report: "Photograph: Jane Doe/AP", "Image caption, ...", "Image source, Getty Images", "(AP Photo/...)"
+_CAPTION_ANYWHERE = re.compile(
+    r"\b(Photograph|Picture|Photo|Image) ?: ?[A-Z]|^\s*Image (caption|source)\b"
+    r"|\((AAP|AFP|AP|EPA) (PHOTO|Photo|Image|IMAGE)\b|\bAFP PHOTO\b|[/:,(]\s*Getty Images\b|\bGetty Images\s*\)?\s*$")
 # a wire story's lead names its agency after the dateline ("WASHINGTON (AP) — ..."): report, not caption
 _WIRE_LEAD = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,40}\s\((AAP|AFP|AP|Reuters)\)\s*[—–-]")
 _BYLINE = re.compile(r"^\s*(By\s+)?[A-Z][\w'’-]+(\s+[A-Z][\w'’-]+){0,3}\s*$")
@@ -38,7 +43,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +171,9 @@ def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
     stripped = line.strip()
     if _RELATED.match(stripped):
         return "related"
-    if _CAPTION.search(stripped) and not seen_body and not _WIRE_LEAD.match(stripped):
+    if _WIRE_LEAD.match(stripped):
+        return "body"
+    if _CAPTION_ANYWHERE.search(stripped) or (_CAPTION.search(stripped) and not seen_body):
         return "caption"
     if _DATELINE.match(stripped) and len(stripped) < 120:
         return "dateline"

@@ -104,8 +104,9 @@ SECTION_PHRASES = {
 
 # a caption's photo credit ("(AFP PHOTO / RIA NOVOSTI / ...)", "Source: AAP") names who took or supplied
 # the picture and nothing of what it shows: it answers only a question that asks for the credit
-_CREDIT_START = re.compile(r"^\W*((AAP|AFP|AP|EPA|Reuters|Getty)\b|(Photo|Picture|Image|Source|Credit)\s*:)",
-                           re.IGNORECASE)
+_CREDIT_START = re.compile(
+    r"^\W*((AAP|AFP|AP|EPA|Reuters|Getty)\b|(Photograph|Photo|Picture|Image|Source|Credit)\s*:|Image source\b)",
+    re.IGNORECASE)
 _CREDIT_QUESTION = re.compile(
     r"\b(credit\w*|photographers?|photographed|agenc(y|ies)|supplied|courtesy|copyright)\b"
     r"|\b(took|taken|take) (the|this|that) (photo\w*|picture|image)\b", re.IGNORECASE)
