@@ -34,6 +34,10 @@ def test_a_wire_lead_is_the_report_not_a_caption():
     caption = make_document("• Delegates arrive in Geneva. (AP Photo/Jane Doe)\n\nThe talks resume.\n",
                             doc_id="c")
     assert [p.section for p in caption.paragraphs] == ["caption", "standfirst"]
+    # a wire lead under a caption is still the report's first paragraph, not a summary
+    lead = make_document("• Delegates arrive. (AP Photo/Jane Doe)\n\nGENEVA (AP) — The talks resume.\n",
+                         doc_id="l")
+    assert [p.section for p in lead.paragraphs] == ["caption", "body"]
 
 
 def test_captions_inside_the_report_are_found_by_their_credit():

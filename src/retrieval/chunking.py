@@ -43,7 +43,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 
 
 @lru_cache(maxsize=1)
@@ -204,7 +204,8 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
         for line_start, line_end in lines:
             line = text[line_start:line_end]
             section = tag_section(line, index=len(units), seen_body=seen_body)
-            if section == "body" and not seen_body and units and units[-1][2] == "caption":
+            if (section == "body" and not seen_body and units and units[-1][2] == "caption"
+                    and not _WIRE_LEAD.match(line)):
                 section = "standfirst"
             elif section == "body":
                 seen_body = True
