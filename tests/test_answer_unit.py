@@ -129,11 +129,11 @@ def _caption_and_credit(tmp_path, fake_embedder, question):
     from retrieval import Retriever, build_index
     from retrieval.extract import SENTENCE_FEATURES, sentence_candidates
 
-    caption = "• Ministers meet in Lima on May 2, 2010 at the summit."
+    caption = "Ministers meet in Lima on May 2, 2010 at the summit."
     credit = "(AFP PHOTO / JANE DOE)Source: AFP PHOTO / JANE DOE"
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "page.txt").write_text(
-        f"{caption} {credit}\n\nThe summit ended on Friday. Trade was the main topic.\n", encoding="utf-8")
+        f"• {caption} {credit}\n\nThe summit ended on Friday. Trade was the main topic.\n", encoding="utf-8")
     build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
     retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
     cands = sentence_candidates(retriever, question, retriever.encode([question])[0], 6)

@@ -11,6 +11,12 @@ def test_sentence_spans_are_exact_and_trimmed():
     assert [text[s.start:s.end] for s in spans] == ["Dr. Smith arrived at 5 p.m. today.", "She left!", "Then what?"]
 
 
+def test_a_list_bullet_is_not_part_of_the_sentence():
+    text = "• Delegates arrive in Geneva. They meet on Monday.\n\n▪ Talks resume.\n\n•\n"
+    assert [text[s.start:s.end] for s in sentence_spans(text)] == [
+        "Delegates arrive in Geneva.", "They meet on Monday.", "Talks resume.", "•"]
+
+
 def test_article_sections():
     doc = load_document(ARTICLE)
     sections = [p.section for p in doc.paragraphs]

@@ -43,7 +43,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +68,8 @@ def _segmenter():
 SEGMENT_WINDOW = 3000
 MAX_SENTENCE_CHARS = 1000
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+# a list bullet opening a line is layout, not the sentence's words: a quote starts after it
+_BULLET_LEAD = re.compile(r"[•·▪]+\s*")
 _SPACE = re.compile(r"\s+")
 
 
@@ -77,8 +79,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[S
     spans: list[Span] = []
     for lo, hi in _windows(text, start, end, SEGMENT_WINDOW):
         for span in _segment(text, lo, hi):
-            spans.extend(_split_long(text, span, MAX_SENTENCE_CHARS))
+            spans.extend(_split_long(text, _without_bullet(text, span), MAX_SENTENCE_CHARS))
     return tuple(spans)
+
+
+def _without_bullet(text: str, span: Span) -> Span:
+    bullet = _BULLET_LEAD.match(text, span.start, span.end)
+    return Span(start=bullet.end(), end=span.end) if bullet and bullet.end() < span.end else span
 
 
 def _cut(text: str, lo: int, hi: int, limit: int, pattern: re.Pattern) -> int:
