@@ -11,7 +11,7 @@ that picked the quotes saw), alone and averaged with the shipped confidence, and
 
     .venv/bin/python eval/experiments/answerability_ce.py --folds /tmp/ft/lora-0_4 /tmp/ft/lora-4_8
 
-Never reads test.json or seed_qa.jsonl.
+Never reads seed_qa.jsonl; test.json only with `--report-test` (after the decision, report only).
 """
 
 from __future__ import annotations
@@ -130,6 +130,10 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--max-len", type=int, default=192)
     parser.add_argument("--out", type=Path, default=Path("/tmp/ace"))
+    parser.add_argument("--load", type=Path, default=None,
+                        help="score with a cross-encoder saved by an earlier run instead of training one")
+    parser.add_argument("--report-test", action="store_true",
+                        help="also measure SQuAD test.json (report only, after the decision)")
     args = parser.parse_args()
     scorer = default_scorer()
     groups = load_dataset(SQUAD / "tune.json").groups
@@ -147,6 +151,12 @@ def main() -> int:
         build_index([ROOT / "data"], Path(tmp) / "dev", embedder=embedder)
         (dev,) = load_dataset(ROOT / "eval/dev_qa.jsonl").groups
         dev_ctx, dev_conf = contexts(Retriever.load(Path(tmp) / "dev", embedder=embedder), dev.questions, scorer)
+        test = []
+        for n, group in enumerate(load_dataset(SQUAD / "test.json").groups if args.report_test else ()):
+            ctx, conf = contexts(ts.article_retriever(group, n, Path(tmp) / f"t{n}", embedder),
+                                 group.questions, scorer)
+            test.append(([(q.question, c) for q, c in zip(group.questions, ctx)],
+                         np.array([1 if q.answerable else 0 for q in group.questions]), conf))
     dev_pairs = [(q.question, c) for q, c in zip(dev.questions, dev_ctx)]
     dev_y = np.array([1 if q.answerable else 0 for q in dev.questions])
 
@@ -155,20 +165,31 @@ def main() -> int:
     pairs = [p for n in train_ids for p in data[n][0]]
     labels = np.concatenate([data[n][1] for n in train_ids])
     print(f"training on {len(pairs)} questions ({labels.mean():.2f} answerable)", file=sys.stderr)
-    args.out.mkdir(parents=True, exist_ok=True)
-    model, tok = train(pairs, labels, args.out / f"ce-half{args.train_half}", args.epochs, args.lr,
-                       args.batch, args.max_len)
+    if args.load:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(args.load)
+        model = AutoModelForSequenceClassification.from_pretrained(args.load)
+    else:
+        args.out.mkdir(parents=True, exist_ok=True)
+        model, tok = train(pairs, labels, args.out / f"ce-half{args.train_half}", args.epochs, args.lr,
+                           args.batch, args.max_len)
+    macro("tune held-out half", [data[n] for n in test_ids], model, tok, args.max_len)
+    report("dev", dev_y, dev_conf, score(model, tok, dev_pairs, args.max_len))
+    if test:
+        macro("test (report only)", test, model, tok, args.max_len)
+    return 0
+
+
+def macro(name: str, articles, model, tok, max_len: int) -> None:
     per_article = []
-    for n in test_ids:
-        pairs_n, y, conf = data[n]
-        ce = score(model, tok, pairs_n, args.max_len)
+    for pairs_n, y, conf in articles:
+        ce = score(model, tok, pairs_n, max_len)
         per_article.append((roc_auc_score(y, conf), roc_auc_score(y, ce),
                             roc_auc_score(y, rankdata(conf) + rankdata(ce))))
     a = np.array(per_article).mean(axis=0)
-    print(f"tune held-out half (macro over {len(test_ids)} articles): AUROC shipped {a[0]:.3f}, "
+    print(f"{name} (macro over {len(articles)} articles): AUROC shipped {a[0]:.3f}, "
           f"cross-encoder {a[1]:.3f}, rank average {a[2]:.3f}")
-    report("dev", dev_y, dev_conf, score(model, tok, dev_pairs, args.max_len))
-    return 0
 
 
 if __name__ == "__main__":
