@@ -182,8 +182,7 @@ def fit_scorer(articles, foreign_rows, passages: int, sentences: int,
     hits = np.array([f[0] for f in folds])
     sentence_model = fit_sentence_model([r for a in articles for r in a], length_penalty=length_penalty)
     tune_folds = [(f[1][0], f[1][1], len(a)) for f, a in zip(folds, articles)]
-    question_model = fit_linear(np.vstack([f[1][0] for f in folds]),
-                                np.concatenate([f[1][1] for f in folds]), QUESTION_FEATURES, c=0.5)
+    question_model = answerability_model(_stack(tune_folds))
     scorer = Scorer(sentence=sentence_model, question=question_model, threshold=0.5,
                     passages_considered=passages, sentences_considered=sentences)
     return scorer, (float(hits[:, 0].mean()), float(hits[:, 1].mean()), float(np.mean(aucs))), tune_folds

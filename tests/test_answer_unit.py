@@ -119,7 +119,7 @@ def test_named_sections(question, sections):
     ("Image of the flood in Lismore, taken from a helicopter.", False),
 ])
 def test_photo_credit(sentence, credit):
-    from retrieval.extract import is_photo_credit
+    from retrieval.chunking import is_photo_credit
 
     assert is_photo_credit(sentence) is credit
 

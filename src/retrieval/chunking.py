@@ -26,6 +26,10 @@ _CAPTION = re.compile(r"^\s*[•·▪]|\b(PHOTO|Photo:|Image:|Source: ?[A-Z])|\(
 _CAPTION_ANYWHERE = re.compile(
     r"\b(Photograph|Picture|Photo|Image) ?: ?[A-Z]|^\s*Image (caption|source)\b"
     r"|\((AAP|AFP|AP|EPA) (PHOTO|Photo|Image|IMAGE)\b|\bAFP PHOTO\b|[/:,(]\s*Getty Images\b|\bGetty Images\s*\)?\s*$")
+# how a caption's credit line opens ("(AFP PHOTO / ...)", "Source: AAP", "Photograph: Jane Doe/AP")
+_CREDIT_START = re.compile(
+    r"^\W*((AAP|AFP|AP|EPA|Reuters|Getty)\b|(Photograph|Photo|Picture|Image|Source|Credit)\s*:|Image source\b)",
+    re.IGNORECASE)
 # a wire story's lead names its agency after the dateline ("WASHINGTON (AP) — ..."): report, not caption
 _WIRE_LEAD = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,40}\s\((AAP|AFP|AP|Reuters)\)\s*[—–-]")
 _BYLINE = re.compile(r"^\s*(By\s+)?[A-Z][\w'’-]+(\s+[A-Z][\w'’-]+){0,3}\s*$")
@@ -171,6 +175,14 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def looks_like_headline(line: str) -> bool:
     line = line.strip().rstrip("\u00a0 ")
     return 3 <= len(line.split()) <= 20 and not line.endswith(_TERMINAL[:6] + ("”", "…")) and line[:1].isupper()
+
+
+def is_photo_credit(sentence: str) -> bool:
+    """A caption sentence that is a credit (who took or supplied the picture): it opens with an agency
+    or "Source:" / "Photo:"…, or is mostly capitals."""
+    letters = [ch for ch in sentence if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
+    return bool(_CREDIT_START.match(sentence)) or upper > 0.6
 
 
 def tag_section(line: str, *, index: int, seen_body: bool) -> Section:

@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ValidationError, model_validator
 
+from .chunking import is_photo_credit
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
@@ -102,22 +103,11 @@ SECTION_PHRASES = {
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
 }
 
-# a caption's photo credit ("(AFP PHOTO / RIA NOVOSTI / ...)", "Source: AAP") names who took or supplied
-# the picture and nothing of what it shows: it answers only a question that asks for the credit
-_CREDIT_START = re.compile(
-    r"^\W*((AAP|AFP|AP|EPA|Reuters|Getty)\b|(Photograph|Photo|Picture|Image|Source|Credit)\s*:|Image source\b)",
-    re.IGNORECASE)
+# a question that asks who took or supplied a picture: only it is answered by a caption's credit line
+# (`chunking.is_photo_credit`), which says nothing of what the picture shows
 _CREDIT_QUESTION = re.compile(
     r"\b(credit\w*|photographers?|photographed|agenc(y|ies)|supplied|courtesy|copyright)\b"
     r"|\b(took|taken|take) (the|this|that) (photo\w*|picture|image)\b", re.IGNORECASE)
-
-
-def is_photo_credit(sentence: str) -> bool:
-    """A caption sentence that is a credit: it opens with an agency or "Source:" / "Photo:"…, or is
-    mostly capitals."""
-    letters = [ch for ch in sentence if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
-    return bool(_CREDIT_START.match(sentence)) or upper > 0.6
 
 
 def asks_for_credit(question: str) -> bool:
