@@ -95,6 +95,8 @@ def test_citation_scores_come_from_the_scorer(tiny_index):
     ("Who took the photograph?", {"caption"}),
     ("According to the related story, what will prosecutors investigate?", {"related", "teaser"}),
     ("When was the article published?", {"dateline"}),
+    ("How is Chechnya described in the article's opening paragraph?", {"lead"}),
+    ("What does the lede say?", {"lead"}),
     # ordinary questions that merely use such words name no part of the page
     ("Does the reporter who broke the story plan to leave Russia?", set()),
     ("What is Ekaterina Sokirianskaia's job title?", set()),
@@ -213,3 +215,52 @@ def test_a_scorer_trained_on_other_features_is_refused_with_the_fix(tmp_path):
     with pytest.raises(ConfigError, match=r"JSON: its sentence model was trained on other features.*"
                                           r"train_scorer.py"):
         Scorer.load(path)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How much money has the network raised for the victims?", "money"),
+    ("How much did the bridge cost?", "money"),
+    ("What is the annual budget of the group?", "money"),
+    ("What is the email address of the network?", "email"),
+    ("What hotline number can victims call?", "phone"),
+    ("What is the group's website?", "website"),
+    ("What percentage of voters approved?", "percent"),
+    ("In what year did Kadyrov come to power?", "year"),
+    ("On what date was the report published?", "date"),
+    ("How long has the leader been in power?", "duration"),
+    ("How long ago did it happen?", None),
+    ("How many people have asked for help?", None),
+    ("What did the network say?", None),
+])
+def test_answer_kind(question, kind):
+    from retrieval.extract import answer_kind
+
+    assert answer_kind(question) == kind
+
+
+@pytest.mark.parametrize("question, mismatch", [
+    # a number is not a sum of money, a weekday not a year; a question of no finer kind marks nothing
+    ("How much money was raised?", (1.0, 0.0, 1.0)),
+    ("In what year did the appeal open?", (1.0, 1.0, 0.0)),
+    ("On which day did the appeal open?", (0.0, 1.0, 1.0)),
+    ("How many requests did they get?", (0.0, 0.0, 0.0)),
+])
+def test_kind_mismatch_marks_sentences_that_cannot_give_the_kind_asked(
+        tmp_path, fake_embedder, question, mismatch):
+    from retrieval import Retriever, build_index
+    from retrieval.extract import SENTENCE_FEATURES, sentence_candidates
+
+    sentences = ("The appeal opened on Monday and got around 50 requests.",
+                 "Donors gave $20,000 to the appeal.", "The appeal opened in 2017 with 50 volunteers.")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "appeal.txt").write_text(" ".join(sentences), encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
+    cands = sentence_candidates(retriever, question, retriever.encode([question])[0], 6)
+
+    def text(row):
+        doc_id, span = retriever.sentences[int(row)]
+        return retriever.documents[doc_id].text[span.start:span.end]
+
+    column = cands.features[:, SENTENCE_FEATURES.index("kind_mismatch")]
+    assert {text(r): v for r, v in zip(cands.rows, column)} == dict(zip(sentences, mismatch))

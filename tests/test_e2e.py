@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 
 from conftest import ARTICLE, ROOT
 
@@ -71,3 +72,20 @@ def test_sentences_of_a_named_section_are_candidates(assistant):
     assert "byline" in sections(question, vector)
     other = "What did the Kremlin say about the detention facilities?"
     assert "byline" not in sections(other, retriever.encode([other])[0])
+
+
+def test_the_opening_paragraph_is_the_first_sentence_of_the_report(assistant):
+    answer = assistant.ask("What does the first sentence of the report say about activists?")
+    first = (answer.citations or answer.closest)[0]
+    assert first.section == "body" and first.quote.startswith("Activists are working to evacuate")
+
+
+@pytest.mark.parametrize("question", [
+    "How much money has the network raised for the people who fled?",
+    "What is the phone number of the Russia LGBT Network?",
+    "What is the email address of the network?",
+])
+def test_a_question_for_a_kind_of_answer_the_article_lacks_abstains(assistant, question):
+    """The article gives no sum of money, phone number or address: "around 50" requests is none."""
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations

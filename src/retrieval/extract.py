@@ -44,7 +44,7 @@ SENTENCE_FEATURES = (
     "has_number", "has_time", "new_caps",
     "match_number", "match_time", "match_person", "match_place",
     "q_number", "q_time", "q_person", "q_place", "entity_context", "missing_context_idf", "section_named",
-    "negation_mismatch",
+    "negation_mismatch", "kind_mismatch",
 )
 QUESTION_FEATURES = (
     "top_score", "margin", "top_prob_share", "top_dense_sentence", "max_dense_sentence", "top_overlap",
@@ -52,7 +52,7 @@ QUESTION_FEATURES = (
     "missing_doc", "missing_top_passage", "missing_top_context", "max_missing_idf_doc",
     "n_terms", "q_number", "q_time", "q_person", "q_place", "top_type_match",
     "top_entity_context", "top_missing_context_idf", "max_entity_context", "negated",
-    "top_negation_mismatch",
+    "top_negation_mismatch", "top_kind_mismatch",
 )
 
 _NUMBER_WORDS = (
@@ -87,6 +87,44 @@ _Q_PLACE = re.compile(
     r"\bwhere\b|\b(what|which) (country|countries|city|cities|state|region|place|town|continent|nation)\b",
     re.IGNORECASE)
 
+_MONTH_OR_DAY = ("|".join(_MONTHS.split()) + "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+                 "|today|yesterday|tomorrow")
+# Finer kinds of answer, each with what a sentence must hold to give one: "How much money has the
+# network raised?" is not answered by "around 50 requests" (a number, but no sum of money), nor "On
+# what date…?" by "after the elections" (a time, but no date). First match wins.
+ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    kind: (re.compile(asked, re.IGNORECASE), re.compile(held, re.IGNORECASE)) for kind, asked, held in (
+        ("email", r"\be-?mail\b", r"[\w.+-]@[\w-]+\.\w"),
+        ("website", r"\b(website|web ?site|web address|url|homepage)\b",
+         r"https?://|\bwww\.|\b[\w-]+\.(com|org|net|gov|edu|info|io)\b"),
+        ("phone", r"\b(tele)?phone numbers?\b|\b(hotline|helpline)s?\b",
+         r"\+?\d[\d ().-]{5,}\d"),
+        ("money", r"\bhow much (money|cash|funding|aid)\b"
+         r"|\bhow much\b[^?]*\b(cost|costs|pay|paid|raise|raised|spend|spent|worth|earn|earned|charge|charged"
+         r"|sell|sold|fund|funded|donate|donated|owe|owed)\b"
+         r"|\bwhat (is|was|were|are) (the|its|their|his|her) (\w+ )?(cost|price|budget|salary|fee|fine|revenue"
+         r"|income|value|wage)s?\b"
+         r"|\b(what|which) (sum|amount of money)\b",
+         r"[$€£¥₽]|\b(dollars?|euros?|pounds?|roubles?|rubles?|yen|yuan|francs?|marks|cents?|pence|rupees?"
+         r"|pesos?|usd|eur|gbp|aud)\b|\b\d[\d,.]*\s?(m|bn|k)\b"),
+        ("percent", r"\bwhat (percentage|percent|per cent|proportion|fraction)\b|\bhow many (percent|per cent)\b",
+         r"%|\bper ?cent\b|\bpercentage\b|\b(half|third|thirds|quarter|quarters|majority|minority|most)\b"
+         r"|\b(one|two|three|\d+) (in|out of) "),
+        ("year", r"\b(what|which) years?\b", r"\b(1\d{3}|20\d{2})\b|\b\d{0,3}0s\b|['’]\d0s\b"),
+        ("century", r"\b(what|which) century\b", r"\bcentur(y|ies)\b|\b\d{1,2}(st|nd|rd|th)\b|\b1\d{3}\b"),
+        ("date", r"\b(what|which) (date|day)\b",
+         r"\b(" + _MONTH_OR_DAY + r")\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}[/.-]\d{1,2}\b"),
+        ("duration", r"\bhow long\b(?! ago)",
+         _HAS_NUMBER.pattern + r"|\b(decades?|centur(y|ies)|years?|months?|weeks?|days?|hours?|minutes?"
+         r"|seconds?|lifetime|generations?)\b"),
+    )
+}
+
+
+def answer_kind(question: str) -> str | None:
+    """The finer kind of answer the question asks for ("money", "date", ...; see ANSWER_KINDS)."""
+    return next((kind for kind, (asked, _) in ANSWER_KINDS.items() if asked.search(question)), None)
+
 
 _NEGATION = re.compile(r"\b(not|never|no|nor|none|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 # phrases by which a question points at a part of a news page (see `models.SECTION_LABELS`); each is
@@ -101,6 +139,9 @@ SECTION_PHRASES = {
     "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b", re.IGNORECASE),
     "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
+    # not a section of its own: the first sentence of the body
+    "lead": re.compile(r"\b(opening|first|lead|introductory) (paragraph|sentence|line)s?\b|\blede\b",
+                       re.IGNORECASE),
 }
 
 # a question that asks who took or supplied a picture: only it is answered by a caption's credit line
@@ -291,6 +332,14 @@ class SentenceTable:
             passage = retriever.passages[int(pid)]
             if passage.section != "body":
                 self.section_rows.setdefault((passage.doc_id, passage.section), []).append(row)
+        lead: dict[str, tuple[int, int]] = {}  # each document's first body sentence: (start, row)
+        for passage in retriever.passages:
+            if passage.section == "body" and passage.sentences:
+                span = passage.sentences[0]
+                if passage.doc_id not in lead or span.start < lead[passage.doc_id][0]:
+                    lead[passage.doc_id] = (span.start, retriever.sentence_row[(passage.doc_id, span.start, span.end)])
+        for doc_id, (_, row) in lead.items():
+            self.section_rows[(doc_id, "lead")] = [row]
         self.credit = np.array([
             retriever.passages[p].section == "caption" and is_photo_credit(t)
             for p, t in zip(self.home_passage, texts)
@@ -298,6 +347,17 @@ class SentenceTable:
         self.is_body = np.array([
             1.0 if retriever.passages[p].section in ("body", "standfirst") else 0.0 for p in self.home_passage
         ]) if n else np.zeros(0)
+        self._texts = texts
+        self._holds_kind: dict[str, np.ndarray] = {}
+
+    def holds_kind(self, kind: str) -> np.ndarray:
+        """Which sentences could give an answer of `kind` (see ANSWER_KINDS); computed on first use."""
+        held = self._holds_kind.get(kind)
+        if held is None:
+            pattern = ANSWER_KINDS[kind][1]
+            held = np.array([bool(pattern.search(t)) for t in self._texts], dtype=bool)
+            self._holds_kind[kind] = held
+        return held
 
 
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -424,15 +484,17 @@ def sentence_candidates(
     in_context = m_self | m_prev | m_next
     missing_context = np.where(in_context, 0.0, weights).max(axis=1, initial=0.0) / idf_norm
     credit_question = asks_for_credit(query)
-    sections = [retriever.passages[pid].section for pid in p]
+    named_rows = {row: s for d in found for s in named for row in table.section_rows.get((d, s), ())}
     section_named = np.array([
-        1.0 if section in named and (section != "caption" or table.credit[row] == credit_question) else 0.0
-        for row, section in zip(r, sections)
+        1.0 if row in named_rows and (named_rows[row] != "caption" or table.credit[row] == credit_question)
+        else 0.0 for row in r
     ])
     has_number, has_time = table.has_number[r], table.has_time[r]
     # a negated question against a sentence without negation: how SQuAD 2.0 writes many unanswerable
     # questions, while a news question's "not" mostly repeats the source's
     q_negated = 1.0 if _NEGATION.search(query) else 0.0
+    kind = answer_kind(query)
+    kind_mismatch = (~table.holds_kind(kind)[r]).astype(np.float64) if kind else np.zeros(n)
     features = np.column_stack([
         sims, dense_pass, dense_prev, dense_next, sims - sims.max(), 1.0 / ranks(sims),
         (sims + 0.5 * dense_prev + 0.5 * dense_next) / 2.0,
@@ -445,7 +507,7 @@ def sentence_candidates(
         has_number, has_time, new_caps,
         qtype[0] * has_number, qtype[1] * has_time, qtype[2] * new_caps, qtype[3] * new_caps,
         np.tile(qtype, (n, 1)), entity_context, missing_context, section_named,
-        q_negated * (1.0 - table.negated[r]),
+        q_negated * (1.0 - table.negated[r]), kind_mismatch,
     ]).astype(np.float64)
 
     # question-only evidence: how much of the question the document and its best parts leave unmatched
@@ -489,7 +551,7 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
         1.0 - max(f[top, col("overlap_prev")], f[top, col("overlap_next")]), max_missing,
         n_terms, *qtype, top_match,
         f[top, col("entity_context")], f[top, col("missing_context_idf")], f[:, col("entity_context")].max(),
-        negated, f[top, col("negation_mismatch")],
+        negated, f[top, col("negation_mismatch")], f[top, col("kind_mismatch")],
     ])
 
 
