@@ -184,22 +184,28 @@ def test_question_type(question, flags):
 ])
 def test_negation_mismatch_marks_a_negated_question_against_a_plain_sentence(
         tmp_path, fake_embedder, question, mismatch):
+    sentences = ("Freight trains did not run on Sundays.", "Night trains ran on Sundays.")
+    column = _feature_by_sentence(tmp_path, fake_embedder, sentences, question, "negation_mismatch")
+    assert column == dict(zip(sentences, mismatch))
+
+
+def _feature_by_sentence(tmp_path, embedder, sentences, question, feature) -> dict[str, float]:
+    """One ranking feature of each candidate sentence of a one-document index of `sentences`."""
     from retrieval import Retriever, build_index
     from retrieval.extract import SENTENCE_FEATURES, sentence_candidates
 
-    sentences = ("Freight trains did not run on Sundays.", "Night trains ran on Sundays.")
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "rail.txt").write_text(" ".join(sentences), encoding="utf-8")
-    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
-    retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
+    (tmp_path / "c" / "doc.txt").write_text(" ".join(sentences), encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=embedder)
+    retriever = Retriever.load(tmp_path / "i", embedder=embedder)
     cands = sentence_candidates(retriever, question, retriever.encode([question])[0], 6)
 
     def text(row):
         doc_id, span = retriever.sentences[int(row)]
         return retriever.documents[doc_id].text[span.start:span.end]
 
-    column = cands.features[:, SENTENCE_FEATURES.index("negation_mismatch")]
-    assert {text(r): v for r, v in zip(cands.rows, column)} == dict(zip(sentences, mismatch))
+    column = cands.features[:, SENTENCE_FEATURES.index(feature)]
+    return {text(r): float(v) for r, v in zip(cands.rows, column)}
 
 
 def test_a_scorer_trained_on_other_features_is_refused_with_the_fix(tmp_path):
@@ -247,20 +253,7 @@ def test_answer_kind(question, kind):
 ])
 def test_kind_mismatch_marks_sentences_that_cannot_give_the_kind_asked(
         tmp_path, fake_embedder, question, mismatch):
-    from retrieval import Retriever, build_index
-    from retrieval.extract import SENTENCE_FEATURES, sentence_candidates
-
     sentences = ("The appeal opened on Monday and got around 50 requests.",
                  "Donors gave $20,000 to the appeal.", "The appeal opened in 2017 with 50 volunteers.")
-    (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "appeal.txt").write_text(" ".join(sentences), encoding="utf-8")
-    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
-    retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
-    cands = sentence_candidates(retriever, question, retriever.encode([question])[0], 6)
-
-    def text(row):
-        doc_id, span = retriever.sentences[int(row)]
-        return retriever.documents[doc_id].text[span.start:span.end]
-
-    column = cands.features[:, SENTENCE_FEATURES.index("kind_mismatch")]
-    assert {text(r): v for r, v in zip(cands.rows, column)} == dict(zip(sentences, mismatch))
+    column = _feature_by_sentence(tmp_path, fake_embedder, sentences, question, "kind_mismatch")
+    assert column == dict(zip(sentences, mismatch))

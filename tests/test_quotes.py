@@ -254,9 +254,16 @@ def test_speaker_question(question, expected):
     assert speaker_question(question) == expected
 
 
-def test_parse_speaker_question_keeps_the_topic():
-    parsed = parse_speaker_question("What did Ms Milashina say about the federal government?")
-    assert (parsed.kind, parsed.target, parsed.topic) == ("by", "Ms Milashina", "the federal government")
+@pytest.mark.parametrize("question, target, topic", [
+    ("What did Ms Milashina say about the federal government?", "Ms Milashina", "the federal government"),
+    # a reflexive after the name, and "in response to" for the topic
+    ("What did Kadyrov himself say in response to the newspaper?", "Kadyrov", "the newspaper"),
+    ("What did the minister say in reply to the reports?", "the minister", "the reports"),
+    ("What did Ms Doe tell SBS?", "Ms Doe", None),
+])
+def test_parse_speaker_question_keeps_the_topic(question, target, topic):
+    parsed = parse_speaker_question(question)
+    assert (parsed.kind, parsed.target, parsed.topic) == ("by", target, topic)
 
 
 def test_name_matching_full_and_short_forms():

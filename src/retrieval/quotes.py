@@ -900,8 +900,10 @@ def who_said(
 _NAME = r"(?P<name>[\w’'.\- ]{2,60}?)"
 _BY_PATTERNS = [
     re.compile(r"^(?:what|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
+               r"(?:\s+(?:himself|herself|themselves|itself))?"
                r"\s+(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
-               r"(?:\s+\w+)?(?:\s+(?:about|on|regarding|of|concerning)\s+(?P<topic>.+?))?\s*\??$", re.I),
+               r"(?:\s+\w+)??(?:\s+(?:about|on|regarding|of|concerning|in\s+(?:response|reply|answer)\s+to)"
+               r"\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?quotes\s+(?:from|by|of)\s+" + _NAME +
