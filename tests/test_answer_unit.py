@@ -257,3 +257,19 @@ def test_kind_mismatch_marks_sentences_that_cannot_give_the_kind_asked(
                  "Donors gave $20,000 to the appeal.", "The appeal opened in 2017 with 50 volunteers.")
     column = _feature_by_sentence(tmp_path, fake_embedder, sentences, question, "kind_mismatch")
     assert column == dict(zip(sentences, mismatch))
+
+
+@pytest.mark.parametrize("kind, sentence, holds", [
+    ("money", "Donors gave $5 million.", True),
+    ("money", "It has received around 50 requests.", False),
+    ("duration", "He has ruled during his decade-long reign.", True),
+    ("duration", "19 Apr 2017 - 12:38 PM", False),  # a clock time is no span of time
+    ("date", "Prosecutors spoke on Monday.", True),
+    ("year", "It began in the 1990s.", True),
+    ("year", "It began after the war.", False),
+    ("email", "Write to help@example.org.", True),
+])
+def test_what_a_sentence_must_hold_to_give_each_kind(kind, sentence, holds):
+    from retrieval.extract import ANSWER_KINDS
+
+    assert bool(ANSWER_KINDS[kind][1].search(sentence)) == holds

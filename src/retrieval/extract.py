@@ -114,9 +114,10 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
         ("century", r"\b(what|which) century\b", r"\bcentur(y|ies)\b|\b\d{1,2}(st|nd|rd|th)\b|\b1\d{3}\b"),
         ("date", r"\b(what|which) (date|day)\b",
          r"\b(" + _MONTH_OR_DAY + r")\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}[/.-]\d{1,2}\b"),
+        # a span of time, or a length ("How long is the river?"); a bare number or a clock time is neither
         ("duration", r"\bhow long\b(?! ago)",
-         _HAS_NUMBER.pattern + r"|\b(decades?|centur(y|ies)|years?|months?|weeks?|days?|hours?|minutes?"
-         r"|seconds?|lifetime|generations?)\b"),
+         r"\b(decades?|centur(y|ies)|years?|months?|weeks?|days?|hours?|minutes?|seconds?|lifetime"
+         r"|generations?|long|km|kilomet(er|re)s?|miles?|met(er|re)s?|feet|foot|yards?|inches)\b"),
     )
 }
 
