@@ -240,6 +240,8 @@ def test_reported_speech_entries():
     ("What did Sokirianskaia say?", ("by", "Sokirianskaia")),
     ("What did Ms Milashina say about the federal government?", ("by", "Ms Milashina")),
     ("what has the network said", ("by", "the network")),
+    ("How does the minister describe the newspaper's editors?", ("by", "the minister")),
+    ("What do the activists call the camps?", ("by", "the activists")),
     ("Who said 'All it would take is a phone call from Putin'?",
      ("who", "All it would take is a phone call from Putin")),
     ("Who said “All it would take is a phone call from Putin”?",

@@ -908,7 +908,8 @@ _BY_PATTERNS = [
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?quotes\s+(?:from|by|of)\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
-    re.compile(r"^(?:how\s+did|what\s+did)\s+" + _NAME + r"\s+(?:describe|call)\s+(?P<topic>.+?)\s*\??$", re.I),
+    re.compile(r"^(?:how|what)\s+(?:did|does|do|has|have)\s+" + _NAME +
+               r"\s+(?:describe|described|call|called)\s+(?P<topic>.+?)\s*\??$", re.I),
 ]
 _WHO = re.compile(
     r"^who\s+(?:said|says|wrote|writes|told\s+\w+|tells\s+\w+|claimed|claims|stated|warned|argued|"
