@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from retrieval import Assistant, ConfigError, QuestionError
@@ -273,3 +274,43 @@ def test_what_a_sentence_must_hold_to_give_each_kind(kind, sentence, holds):
     from retrieval.extract import ANSWER_KINDS
 
     assert bool(ANSWER_KINDS[kind][1].search(sentence)) == holds
+
+
+def test_maxsim_features_match_question_tokens_to_sentence_tokens():
+    from retrieval.extract import MAXSIM_FEATURES, maxsim_features
+
+    e = np.eye(4, dtype=np.float32)
+    question = e[[0, 1]]  # two content tokens
+    own = [e[[0, 1, 2]], e[[0, 3]]]  # the first sentence holds both, the second one
+    context = [own[0], np.vstack([own[1], e[[1]]])]  # the second's neighbour holds the other
+    f = dict(zip(MAXSIM_FEATURES, maxsim_features(question, own, context).T))
+    assert list(f["maxsim"]) == [1.0, 0.5] and list(f["maxsim_context"]) == [1.0, 1.0]
+    assert list(f["maxsim_share"]) == [1.0, 0.5] and list(f["maxsim_weakest"]) == [1.0, 0.0]
+    assert list(f["maxsim_reverse"]) == pytest.approx([2 / 3, 0.5])
+    assert list(f["maxsim_gap"]) == [0.0, -0.5] and list(f["maxsim_context_gap"]) == [0.0, 0.0]
+
+
+def test_content_tokens_drop_stop_words_and_punctuation_but_keep_word_pieces():
+    from retrieval.extract import content_tokens
+
+    tokens = ("who", "rules", "che", "##ch", "##nya", "?")
+    assert content_tokens(tokens).tolist() == [False, True, True, True, True, False]
+
+
+def test_an_embedder_without_token_vectors_still_ranks_with_a_warning(tmp_path, fake_embedder):
+    from retrieval import Assistant, Retriever, build_index
+
+    class Plain:  # encode only, as a user's own embedder may be
+        name, dimension = fake_embedder.name, fake_embedder.dimension
+
+        def encode(self, texts, *, batch_size=64, progress=False):
+            return fake_embedder.encode(texts)
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "rail.txt").write_text("Night trains ran on Sundays. The station closed in 1990.",
+                                             encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    assistant = Assistant(Retriever.load(tmp_path / "i", embedder=Plain()))
+    with pytest.warns(UserWarning, match="gives no token vectors"):
+        answer = assistant.ask("When did the station close?")
+    assert (answer.citations or answer.closest)[0].quote == "The station closed in 1990."

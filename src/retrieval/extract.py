@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+import warnings
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +34,7 @@ from .chunking import is_photo_credit
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
-from .sparse import tokenize
+from .sparse import _stopwords, tokenize
 
 SENTENCE_FEATURES = (
     "dense_sentence", "dense_passage", "dense_prev", "dense_next", "dense_gap", "dense_rank_recip",
@@ -45,7 +47,11 @@ SENTENCE_FEATURES = (
     "match_number", "match_time", "match_person", "match_place",
     "q_number", "q_time", "q_person", "q_place", "entity_context", "missing_context_idf", "section_named",
     "negation_mismatch", "kind_mismatch",
+    "maxsim", "maxsim_context", "maxsim_share", "maxsim_context_share", "maxsim_reverse", "maxsim_weakest",
+    "maxsim_gap", "maxsim_context_gap",
 )
+MAXSIM_FEATURES = SENTENCE_FEATURES[SENTENCE_FEATURES.index("maxsim"):]
+MAXSIM_MATCH = 0.8  # a question token counts as matched when a sentence token is at least this close
 QUESTION_FEATURES = (
     "top_score", "margin", "top_prob_share", "top_dense_sentence", "max_dense_sentence", "top_overlap",
     "max_overlap", "top_overlap_context", "top_bm25_log", "max_dense_passage",
@@ -190,7 +196,8 @@ class LinearModel(BaseModel):
 
     def decision(self, x: np.ndarray) -> np.ndarray:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
-        return z @ np.asarray(self.coef) + self.intercept
+        # a feature the embedder cannot give (NaN; see `sentence_candidates`) counts as its mean
+        return np.nan_to_num(z, nan=0.0) @ np.asarray(self.coef) + self.intercept
 
 
 class Scorer(BaseModel):
@@ -350,6 +357,32 @@ class SentenceTable:
         ]) if n else np.zeros(0)
         self._texts = texts
         self._holds_kind: dict[str, np.ndarray] = {}
+        self.doc_of = [doc_id for doc_id, _ in sentences]
+        self._token_cache: dict[str, list[np.ndarray]] = {}
+        self._token_counts: dict[str, int] = {}
+        self._token_lock = threading.Lock()
+
+    def token_vectors(self, rows, embedder) -> dict[int, np.ndarray]:
+        """The contextual token vectors of the sentences `rows`, encoded a document at a time on first
+        use; the documents asked about last are kept, up to TOKEN_CACHE_TOKENS tokens in all."""
+        out: dict[int, np.ndarray] = {}
+        with self._token_lock:  # requests served in threads share the cache
+            for doc_id in dict.fromkeys(self.doc_of[int(r)] for r in rows):
+                vectors = self._document_tokens(doc_id, embedder)
+                start = self.doc_rows[doc_id].start
+                out.update({int(r): vectors[int(r) - start] for r in rows if self.doc_of[int(r)] == doc_id})
+        return out
+
+    def _document_tokens(self, doc_id: str, embedder) -> list[np.ndarray]:
+        vectors = self._token_cache.pop(doc_id, None)
+        if vectors is None:
+            vectors = [v for v, _ in embedder.encode_tokens(self._texts[self.doc_rows[doc_id]])]
+            self._token_counts[doc_id] = sum(map(len, vectors))
+        self._token_cache[doc_id] = vectors  # the most recent last
+        while len(self._token_cache) > 1 and sum(self._token_counts.values()) > TOKEN_CACHE_TOKENS:
+            oldest = next(iter(self._token_cache))
+            del self._token_cache[oldest], self._token_counts[oldest]
+        return vectors
 
     def holds_kind(self, kind: str) -> np.ndarray:
         """Which sentences could give an answer of `kind` (see ANSWER_KINDS); computed on first use."""
@@ -361,7 +394,39 @@ class SentenceTable:
         return held
 
 
+TOKEN_CACHE_TOKENS = 250_000  # about 380 MB of float32 token vectors (384 dimensions)
+
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+# a question's words that ask rather than say what is asked about
+_QUESTION_STOP = frozenset(
+    "the a an of to in on at for by with and or is was were are be been it its this that which who whom "
+    "whose what when where why how did do does from as into".split())
+
+
+def content_tokens(tokens: tuple[str, ...]) -> np.ndarray:
+    """Which of a question's model tokens carry content: word pieces and words that are not stop words."""
+    stop = _stopwords() | _QUESTION_STOP
+    return np.array([t.startswith("##") or (t.isalnum() and t.lower() not in stop) for t in tokens], dtype=bool)
+
+
+def maxsim_features(question: np.ndarray, own: list[np.ndarray], context: list[np.ndarray]) -> np.ndarray:
+    """Late interaction (ColBERT's MaxSim) of the question's content-token vectors with each candidate's
+    token vectors, alone (`own`) and with its neighbours (`context`): the mean best match, the share
+    matched at MAXSIM_MATCH, the mean best match of the sentence's tokens in the question, the
+    weakest question token's best match, and the gaps of the first two to the best candidate."""
+    n = len(own)
+    if n == 0 or len(question) == 0:
+        return np.zeros((n, len(MAXSIM_FEATURES)))
+    f = np.zeros((n, 6))
+    for k, (s, c) in enumerate(zip(own, context)):
+        sims = question @ s.T if len(s) else np.zeros((len(question), 1), np.float32)
+        best = sims.max(axis=1)
+        best_ctx = (question @ c.T).max(axis=1) if len(c) else best
+        f[k] = (best.mean(), best_ctx.mean(), (best >= MAXSIM_MATCH).mean(), (best_ctx >= MAXSIM_MATCH).mean(),
+                sims.max(axis=0).mean(), best.min())
+    return np.column_stack([f, f[:, 0] - f[:, 0].max(), f[:, 1] - f[:, 1].max()])
 
 
 def sentence_table(retriever) -> SentenceTable:
@@ -496,6 +561,19 @@ def sentence_candidates(
     q_negated = 1.0 if _NEGATION.search(query) else 0.0
     kind = answer_kind(query)
     kind_mismatch = (~table.holds_kind(kind)[r]).astype(np.float64) if kind else np.zeros(n)
+    query_tokens = retriever.query_tokens(query)
+    if query_tokens is None:  # an embedder that gives no token vectors: these features count as average
+        warnings.warn(f"the embedder {retriever.embedder.name!r} gives no token vectors (encode_tokens); "
+                      "sentences are ranked without late-interaction evidence", stacklevel=2)
+        late = np.full((n, len(MAXSIM_FEATURES)), np.nan)
+    else:
+        q_vectors, q_tokens_model = query_tokens
+        keep = content_tokens(q_tokens_model)
+        vectors = table.token_vectors(np.concatenate([r, prev[prev >= 0], nxt[nxt >= 0]]), retriever.embedder)
+        own = [vectors[int(x)] for x in r]
+        context = [np.vstack([vectors[int(x)]] + [vectors[int(y)] for y in (a, b) if y >= 0])
+                   for x, a, b in zip(r, prev, nxt)]
+        late = maxsim_features(q_vectors[keep] if keep.any() else q_vectors, own, context)
     features = np.column_stack([
         sims, dense_pass, dense_prev, dense_next, sims - sims.max(), 1.0 / ranks(sims),
         (sims + 0.5 * dense_prev + 0.5 * dense_next) / 2.0,
@@ -508,7 +586,7 @@ def sentence_candidates(
         has_number, has_time, new_caps,
         qtype[0] * has_number, qtype[1] * has_time, qtype[2] * new_caps, qtype[3] * new_caps,
         np.tile(qtype, (n, 1)), entity_context, missing_context, section_named,
-        q_negated * (1.0 - table.negated[r]), kind_mismatch,
+        q_negated * (1.0 - table.negated[r]), kind_mismatch, late,
     ]).astype(np.float64)
 
     # question-only evidence: how much of the question the document and its best parts leave unmatched

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dense
-from .embedding import Embedder, encoder_version, get_embedder
+from .embedding import Embedder, TokenVectors, encode_with_tokens, encoder_version, get_embedder
 from .errors import ConfigError, IndexCorruptError, IndexStaleError, rebuild_hint
 from .fusion import fuse, top_k
 from .models import Document, Passage, PassageHit, Span
@@ -17,6 +17,7 @@ from .store import Manifest, changed_sources, read_manifest, unique_sentences, v
 
 DEFAULT_INDEX_DIR = Path("index")
 LOAD_ATTEMPTS = 3  # a load that overlaps a rebuild's swap reads the new manifest
+QUERY_TOKENS_KEPT = 256  # see `Retriever.query_tokens`; `Assistant.ask_batch` encodes fewer at a time
 
 
 def _read_jsonl(path: Path, model):
@@ -64,6 +65,7 @@ class Retriever:
         self.stale_docs = stale_docs
         self.sentences: list[tuple[str, Span]] = unique_sentences(passages)
         self.sentence_row = {(d, s.start, s.end): i for i, (d, s) in enumerate(self.sentences)}
+        self._query_tokens: dict[str, TokenVectors] = {}  # the last QUERY_TOKENS_KEPT queries encoded
 
     @classmethod
     def load(
@@ -153,7 +155,21 @@ class Retriever:
         return document_frequencies(self.bm25_sentences)
 
     def encode(self, queries: list[str]) -> np.ndarray:
-        return self.embedder.encode(queries, batch_size=64)
+        """The queries' vectors; their token vectors are kept for `query_tokens` (one model run)."""
+        vectors, tokens = encode_with_tokens(self.embedder, list(queries))
+        for query, t in zip(queries, tokens or ()):
+            self._query_tokens.pop(query, None)
+            self._query_tokens[query] = t
+        while len(self._query_tokens) > QUERY_TOKENS_KEPT:
+            self._query_tokens.pop(next(iter(self._query_tokens)), None)
+        return vectors
+
+    def query_tokens(self, query: str) -> TokenVectors | None:
+        """The query's token vectors (from `encode`, else encoded now); None if the embedder has none."""
+        tokens = self._query_tokens.get(query)
+        if tokens is None and hasattr(self.embedder, "encode_tokens"):
+            tokens = self.embedder.encode_tokens([query])[0]
+        return tokens
 
     def candidate_scores(
         self, query: str, query_vector: np.ndarray, depth: int = 50

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..answer import METHODS, Assistant
-from ..embedding import DEFAULT_MODEL, Embedder, get_embedder
+from ..embedding import DEFAULT_MODEL, Embedder, TokenVectors, encode_with_tokens, get_embedder
 from ..errors import ConfigError
 from ..extract import Scorer
 from ..ingest import make_document
@@ -30,22 +30,32 @@ BATCH = 64
 
 
 class CachingEmbedder:
-    """Wraps an embedder so that a text encoded once (a question asked by several methods) is reused."""
+    """Wraps an embedder so that a text encoded once (a question asked by several methods) is reused,
+    with its token vectors when the embedder gives them."""
 
     def __init__(self, inner: Embedder):
         self.inner = inner
         self.name = inner.name
         self.dimension = inner.dimension
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, tuple[np.ndarray, TokenVectors | None]] = {}
 
-    def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors] | None]:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            vectors = self.inner.encode(missing, batch_size=batch_size, progress=progress)
-            self._cache.update(zip(missing, vectors))
+            vectors, tokens = encode_with_tokens(self.inner, missing)
+            self._cache.update(zip(missing, zip(vectors, tokens or [None] * len(missing))))
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        tokens = [self._cache[t][1] for t in texts]
+        return np.stack([self._cache[t][0] for t in texts]), (None if None in tokens else tokens)
+
+    def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        return self.encode_with_tokens(texts)[0]
+
+    def __getattr__(self, name: str):  # encode_tokens, where the inner embedder has it
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
 
 
 @dataclass
