@@ -314,3 +314,31 @@ def test_an_embedder_without_token_vectors_still_ranks_with_a_warning(tmp_path, 
     with pytest.warns(UserWarning, match="gives no token vectors"):
         answer = assistant.ask("When did the station close?")
     assert (answer.citations or answer.closest)[0].quote == "The station closed in 1990."
+
+
+def test_sentence_token_vectors_are_encoded_once_and_the_cache_is_bounded(tmp_path, fake_embedder,
+                                                                          monkeypatch):
+    from retrieval import Retriever, build_index
+    from retrieval import extract
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "rail.txt").write_text(
+        "Night trains ran on Sundays. The station closed in 1990. Buses replaced the trains.",
+        encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    retriever = Retriever.load(tmp_path / "i", embedder=fake_embedder)
+    table = extract.sentence_table(retriever)
+    encoded = []
+    monkeypatch.setattr(fake_embedder, "encode_tokens",
+                        lambda texts, **kw: encoded.extend(texts) or type(fake_embedder).encode_tokens(
+                            fake_embedder, texts))
+    first = table.token_vectors([0, 1], fake_embedder)
+    again = table.token_vectors([1, 2], fake_embedder)
+    assert encoded == ["Night trains ran on Sundays.", "The station closed in 1990.",
+                       "Buses replaced the trains."]  # each sentence once
+    assert again[1] is first[1] and [len(v) for v in first.values()] == [5, 5]
+    monkeypatch.setattr(extract, "TOKEN_CACHE_TOKENS", 9)  # room for one more sentence besides row 0
+    table.token_vectors([0], fake_embedder)  # row 1, used least recently, is dropped
+    encoded.clear()
+    table.token_vectors([2, 1], fake_embedder)
+    assert encoded == ["The station closed in 1990."]

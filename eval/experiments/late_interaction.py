@@ -1,6 +1,6 @@
 """Experiment (issue 5): late-interaction (MaxSim) features over MiniLM's token vectors; since the
-eighth session shipped in the ranker (`retrieval.extract.maxsim_features`), the token vectors encoded
-a document at a time on first use instead of stored in the index.
+eighth session shipped in the ranker (`retrieval.extract.maxsim_features`), each sentence's token vectors
+encoded on first use and cached instead of stored in the index.
 
 For each candidate sentence, the question's content tokens (stop words and punctuation dropped) are
 matched to the sentence's tokens by cosine of their contextual vectors (the ONNX encoder's last hidden

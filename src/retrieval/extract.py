@@ -357,32 +357,27 @@ class SentenceTable:
         ]) if n else np.zeros(0)
         self._texts = texts
         self._holds_kind: dict[str, np.ndarray] = {}
-        self.doc_of = [doc_id for doc_id, _ in sentences]
-        self._token_cache: dict[str, list[np.ndarray]] = {}
-        self._token_counts: dict[str, int] = {}
+        self._token_cache: dict[int, np.ndarray] = {}  # sentence row -> its token vectors
+        self._cached_tokens = 0
         self._token_lock = threading.Lock()
 
     def token_vectors(self, rows, embedder) -> dict[int, np.ndarray]:
-        """The contextual token vectors of the sentences `rows`, encoded a document at a time on first
-        use; the documents asked about last are kept, up to TOKEN_CACHE_TOKENS tokens in all."""
-        out: dict[int, np.ndarray] = {}
+        """The contextual token vectors of the sentences `rows`, encoded on first use; the sentences
+        used last are kept, up to TOKEN_CACHE_TOKENS tokens in all."""
+        wanted = list(dict.fromkeys(int(r) for r in rows))
         with self._token_lock:  # requests served in threads share the cache
-            for doc_id in dict.fromkeys(self.doc_of[int(r)] for r in rows):
-                vectors = self._document_tokens(doc_id, embedder)
-                start = self.doc_rows[doc_id].start
-                out.update({int(r): vectors[int(r) - start] for r in rows if self.doc_of[int(r)] == doc_id})
+            missing = [r for r in wanted if r not in self._token_cache]
+            encoded = embedder.encode_tokens([self._texts[r] for r in missing]) if missing else []
+            for r, (vectors, _) in zip(missing, encoded):
+                self._token_cache[r] = vectors
+                self._cached_tokens += len(vectors)
+            out = {}
+            for r in wanted:  # the most recently used last
+                out[r] = self._token_cache[r] = self._token_cache.pop(r)
+            while self._cached_tokens > TOKEN_CACHE_TOKENS and len(self._token_cache) > len(wanted):
+                oldest = next(iter(self._token_cache))
+                self._cached_tokens -= len(self._token_cache.pop(oldest))
         return out
-
-    def _document_tokens(self, doc_id: str, embedder) -> list[np.ndarray]:
-        vectors = self._token_cache.pop(doc_id, None)
-        if vectors is None:
-            vectors = [v for v, _ in embedder.encode_tokens(self._texts[self.doc_rows[doc_id]])]
-            self._token_counts[doc_id] = sum(map(len, vectors))
-        self._token_cache[doc_id] = vectors  # the most recent last
-        while len(self._token_cache) > 1 and sum(self._token_counts.values()) > TOKEN_CACHE_TOKENS:
-            oldest = next(iter(self._token_cache))
-            del self._token_cache[oldest], self._token_counts[oldest]
-        return vectors
 
     def holds_kind(self, kind: str) -> np.ndarray:
         """Which sentences could give an answer of `kind` (see ANSWER_KINDS); computed on first use."""
