@@ -718,6 +718,7 @@ def main(
     except RetrievalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    assistant.warm_up()  # the first question then answers as fast as the others
     from retrieval.ratelimit import RateLimiter
 
     limiter = RateLimiter.from_env()  # one budget per client across the chat, /ask and /api/ask

@@ -342,3 +342,24 @@ def test_sentence_token_vectors_are_encoded_once_and_the_cache_is_bounded(tmp_pa
     encoded.clear()
     table.token_vectors([2, 1], fake_embedder)
     assert encoded == ["The station closed in 1990."]
+
+
+def test_warm_up_encodes_every_sentence_so_questions_encode_none(tmp_path, fake_embedder, monkeypatch):
+    from retrieval import Retriever, build_index
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "rail.txt").write_text(
+        "Night trains ran on Sundays. The station closed in 1990. Buses replaced the trains.",
+        encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    assistant = Assistant(Retriever.load(tmp_path / "i", embedder=fake_embedder))
+    encoded = []
+    real = type(fake_embedder).encode_tokens
+    monkeypatch.setattr(fake_embedder, "encode_tokens", lambda texts, **kw: encoded.extend(texts) or real(
+        fake_embedder, texts))
+    assistant.warm_up()
+    sentences = ["Night trains ran on Sundays.", "The station closed in 1990.", "Buses replaced the trains."]
+    assert sorted(encoded) == sorted(sentences + ["warm-up"])  # and a first question's own tokens
+    encoded.clear()
+    assistant.ask("When did the station close?")
+    assert encoded == ["When did the station close?"]  # no sentence is encoded again

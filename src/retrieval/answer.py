@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ConfigError, QuestionError
-from .extract import Candidates, Scorer, quote_span, question_features, sentence_candidates
+from .extract import Candidates, Scorer, quote_span, question_features, sentence_candidates, sentence_table
 from .fusion import sigmoid
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, Passage, SpeakerQuestion
 from .quotes import (
@@ -38,6 +38,7 @@ UNATTRIBUTED = "the source does not attribute these words to anyone"
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
              "but are not an answer")
 ASK_BATCH = 64  # questions encoded at once by `Assistant.ask_batch`
+WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vectors up to this many
 # "What did X say/tell/claim…?" asks for speech; "What did X call/describe/think…?" may be
 # answered by narration too, so it falls back to the ordinary pipeline when X is quoted nowhere.
 _SPEECH_ASKED = re.compile(
@@ -102,6 +103,15 @@ class Assistant:
             if sources or default_sources:
                 build_index(sources or default_sources, index_dir)
         return cls(Retriever.load(index_dir, **retriever_options), scorer=scorer, method=method)
+
+    def warm_up(self, max_sentences: int = WARM_SENTENCES) -> None:
+        """Do now what the first questions would otherwise wait for: the model's first run and, in an
+        index of at most `max_sentences` sentences, every sentence's token vectors (each is otherwise
+        encoded the first time it is a candidate)."""
+        self.retriever.encode(["warm-up"])
+        retriever, n = self.retriever, len(self.retriever.sentences)
+        if 0 < n <= max_sentences and hasattr(retriever.embedder, "encode_tokens"):
+            sentence_table(retriever).token_vectors(range(n), retriever.embedder)
 
     @property
     def documents(self):
