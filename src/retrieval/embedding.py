@@ -202,7 +202,8 @@ class SentenceTransformerEmbedder:
         tokenizer, limit = self.model.tokenizer, self.model.max_seq_length
         out = []
         for text, h in zip(texts, hidden):
-            tokens = tokenizer.convert_ids_to_tokens(tokenizer(text, truncation=True, max_length=limit)["input_ids"])
+            ids = tokenizer(text, truncation=True, max_length=limit)["input_ids"]
+            tokens = tokenizer.convert_ids_to_tokens(ids)
             out.append((_unit_rows(h.float().cpu().numpy()[1:len(tokens) - 1]), tuple(tokens[1:-1])))
         return out
 

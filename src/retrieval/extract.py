@@ -34,7 +34,7 @@ from .chunking import is_photo_credit
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
-from .sparse import _stopwords, tokenize
+from .sparse import stopwords, tokenize
 
 SENTENCE_FEATURES = (
     "dense_sentence", "dense_passage", "dense_prev", "dense_next", "dense_gap", "dense_rank_recip",
@@ -345,7 +345,8 @@ class SentenceTable:
             if passage.section == "body" and passage.sentences:
                 span = passage.sentences[0]
                 if passage.doc_id not in lead or span.start < lead[passage.doc_id][0]:
-                    lead[passage.doc_id] = (span.start, retriever.sentence_row[(passage.doc_id, span.start, span.end)])
+                    row = retriever.sentence_row[(passage.doc_id, span.start, span.end)]
+                    lead[passage.doc_id] = (span.start, row)
         for doc_id, (_, row) in lead.items():
             self.section_rows[(doc_id, "lead")] = [row]
         self.credit = np.array([
@@ -402,7 +403,7 @@ _QUESTION_STOP = frozenset(
 
 def content_tokens(tokens: tuple[str, ...]) -> np.ndarray:
     """Which of a question's model tokens carry content: word pieces and words that are not stop words."""
-    stop = _stopwords() | _QUESTION_STOP
+    stop = stopwords() | _QUESTION_STOP
     return np.array([t.startswith("##") or (t.isalnum() and t.lower() not in stop) for t in tokens], dtype=bool)
 
 

@@ -12,7 +12,7 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
     return frozenset(STOPWORDS_EN)
@@ -37,7 +37,7 @@ def fold(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Stemmed content words of `text` (stopwords dropped)."""
-    stop = _stopwords()
+    stop = stopwords()
     return [_stem(w) for w in _TOKEN.findall(fold(text).replace("'s", "")) if w not in stop]
 
 
