@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Retriever:
         self.sentences: list[tuple[str, Span]] = unique_sentences(passages)
         self.sentence_row = {(d, s.start, s.end): i for i, (d, s) in enumerate(self.sentences)}
         self._query_tokens: dict[str, TokenVectors] = {}  # the last QUERY_TOKENS_KEPT queries encoded
+        self._query_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -157,16 +159,18 @@ class Retriever:
     def encode(self, queries: list[str]) -> np.ndarray:
         """The queries' vectors; their token vectors are kept for `query_tokens` (one model run)."""
         vectors, tokens = encode_with_tokens(self.embedder, list(queries))
-        for query, t in zip(queries, tokens or ()):
-            self._query_tokens.pop(query, None)
-            self._query_tokens[query] = t
-        while len(self._query_tokens) > QUERY_TOKENS_KEPT:
-            self._query_tokens.pop(next(iter(self._query_tokens)), None)
+        with self._query_lock:  # requests served in threads share it
+            for query, t in zip(queries, tokens or ()):
+                self._query_tokens.pop(query, None)
+                self._query_tokens[query] = t
+            while len(self._query_tokens) > QUERY_TOKENS_KEPT:
+                del self._query_tokens[next(iter(self._query_tokens))]
         return vectors
 
     def query_tokens(self, query: str) -> TokenVectors | None:
         """The query's token vectors (from `encode`, else encoded now); None if the embedder has none."""
-        tokens = self._query_tokens.get(query)
+        with self._query_lock:
+            tokens = self._query_tokens.get(query)
         if tokens is None and hasattr(self.embedder, "encode_tokens"):
             tokens = self.embedder.encode_tokens([query])[0]
         return tokens
