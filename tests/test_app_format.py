@@ -243,6 +243,10 @@ class FakeAssistant:
 
     def __init__(self) -> None:
         self.asked: list[str] = []
+        self.warmed = False
+
+    def warm_up(self) -> None:
+        self.warmed = True
 
     def ask(self, question: str, k: int = 3) -> Answer:
         self.asked.append(question)
@@ -259,12 +263,14 @@ def launched(monkeypatch):
     def fake_load(index_dir, scorer=None):
         calls["loads"] += 1
         calls["index_dir"] = index_dir
-        return FakeAssistant()
+        calls["assistant"] = FakeAssistant()
+        return calls["assistant"]
 
     def fake_launch(self, **kwargs):
         from fastapi import FastAPI
 
         calls["demo"], calls["launch"] = self, kwargs
+        calls["warmed_before_launch"] = calls["assistant"].warmed
         self.app = FastAPI()
 
     monkeypatch.setattr(app, "load_assistant", fake_load)
@@ -280,6 +286,7 @@ def test_main_loads_once_binds_localhost_no_share_and_queues_concurrently(launch
     kwargs = launched["launch"]
     assert (kwargs["server_name"], kwargs["server_port"], kwargs["share"]) == ("127.0.0.1", 7860, False)
     assert launched["loads"] == 1 and launched["index_dir"] == "some-index"
+    assert launched["warmed_before_launch"]  # the first question does not wait for the model
     demo = launched["demo"]
     assert demo._queue.default_concurrency_limit == app.CONCURRENCY_LIMIT > 1
     public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
