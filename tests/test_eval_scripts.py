@@ -44,3 +44,21 @@ def test_dev_questions_teach_the_answerability_model_only_when_weighted():
     weighted = train_scorer.answerability_model(tune, dev, 10.0)
     assert abs(plain.coef[1]) < 0.3 and weighted.coef[1] > 1.0
     assert weighted.coef[0] > 0.5  # tune still counts
+
+
+@pytest.mark.parametrize("pointwise", [False, True])
+def test_listwise_loss_gradient_matches_finite_differences(pointwise):
+    sys.path.insert(0, str(ROOT / "eval"))
+    import numpy as np
+    import train_scorer
+
+    rng = np.random.default_rng(0)
+    groups = [(rng.normal(size=(5, 3)), np.array([True, False, False, True, False])),
+              (rng.normal(size=(4, 3)), np.array([False, False, True, False]))]
+    theta = rng.normal(size=4)
+    loss, grad = train_scorer.softmax_loss(theta, groups, 0.1, pointwise)
+    step = 1e-6
+    numeric = [(train_scorer.softmax_loss(theta + step * e, groups, 0.1, pointwise)[0] - loss) / step
+               for e in np.eye(4)]
+    assert np.allclose(grad, numeric, atol=1e-4)
+    assert (grad[-1] == 0.0) is not pointwise  # the intercept only matters to the pointwise part
