@@ -194,18 +194,24 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
-    def encode_tokens(self, texts: list[str], *, batch_size: int = 64) -> list[TokenVectors]:
+    def encode_with_tokens(self, texts: list[str], *, batch_size: int = 64
+                           ) -> tuple[np.ndarray, list[TokenVectors]]:
+        """`encode` and `encode_tokens` from one run of the model."""
         if not texts:
-            return []
-        hidden = self.model.encode(list(texts), batch_size=batch_size, output_value="token_embeddings",
-                                   convert_to_numpy=False)
-        tokenizer, limit = self.model.tokenizer, self.model.max_seq_length
-        out = []
-        for text, h in zip(texts, hidden):
-            ids = tokenizer(text, truncation=True, max_length=limit)["input_ids"]
-            tokens = tokenizer.convert_ids_to_tokens(ids)
-            out.append((_unit_rows(h.float().cpu().numpy()[1:len(tokens) - 1]), tuple(tokens[1:-1])))
-        return out
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        outputs = self.model.encode(list(texts), batch_size=batch_size, output_value=None,
+                                    convert_to_numpy=False)
+        vectors = _unit_rows(np.stack([o["sentence_embedding"].float().cpu().numpy() for o in outputs]))
+        tokens = []
+        for o in outputs:  # each row padded to its batch: the attention mask says how far it goes
+            n = int(o["attention_mask"].sum())
+            names = self.model.tokenizer.convert_ids_to_tokens(o["input_ids"][:n].tolist())
+            tokens.append((_unit_rows(o["token_embeddings"][1:n - 1].float().cpu().numpy()),
+                           tuple(names[1:n - 1])))
+        return vectors, tokens
+
+    def encode_tokens(self, texts: list[str], *, batch_size: int = 64) -> list[TokenVectors]:
+        return self.encode_with_tokens(texts, batch_size=batch_size)[1]
 
 
 ONNX_OPSET = 17
