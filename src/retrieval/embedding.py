@@ -372,20 +372,31 @@ class OnnxEmbedder:
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         return self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0], mask
 
-    def _run(self, encodings) -> np.ndarray:
-        hidden, mask = self._hidden(encodings)
-        return _mean_pool(hidden, mask)
+    def _batches(self, texts: list[str], batch_size: int, progress: bool = False):
+        """Per batch: the rows of `texts` it holds, their encodings, and the model's hidden state and mask.
+        Longest first by characters, as sentence-transformers does, so each batch pads little; tokenized
+        batch by batch, so a large build never holds every text's encoding at once."""
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc="embedding (onnx)", unit="text")
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
+            yield rows, encodings, *self._hidden(encodings)
+            if bar is not None:
+                bar.update(len(rows))
+        if bar is not None:
+            bar.close()
 
     def encode_with_tokens(self, texts: list[str], *, batch_size: int = 64
                            ) -> tuple[np.ndarray, list[TokenVectors]]:
         """`encode` and `encode_tokens` from one run of the model."""
         pooled = np.empty((len(texts), self.dimension), dtype=np.float32)
         tokens: list = [None] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
-            hidden, mask = self._hidden(encodings)
+        for rows, encodings, hidden, mask in self._batches(texts, batch_size):
             pooled[rows] = _mean_pool(hidden, mask)
             for k, (i, e) in enumerate(zip(rows, encodings)):
                 n = len(e.ids)
@@ -396,24 +407,9 @@ class OnnxEmbedder:
         return self.encode_with_tokens(texts, batch_size=batch_size)[1]
 
     def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        # Longest first by characters, as sentence-transformers does, so each batch pads little;
-        # tokenized batch by batch, so a large build never holds every text's encoding at once.
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(texts), desc="embedding (onnx)", unit="text")
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
-            out[rows] = self._run(self.tokenizer.encode_batch([texts[i] for i in rows]))
-            if bar is not None:
-                bar.update(len(rows))
-        if bar is not None:
-            bar.close()
+        for rows, _, hidden, mask in self._batches(texts, batch_size, progress):
+            out[rows] = _mean_pool(hidden, mask)
         return out
 
 
