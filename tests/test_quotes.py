@@ -15,7 +15,7 @@ from retrieval import (
 )
 from retrieval.chunking import make_passages
 from retrieval.ingest import load_document, make_document
-from retrieval.quotes import name_matches, normalize_text
+from retrieval.quotes import appositives, matching_role, name_matches, normalize_text, role_matches
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data" / "sbs-2017-04-19-chechnya.txt"
@@ -286,6 +286,53 @@ def test_quotes_by_in_the_article(article_ledger):
     assert milashina[0].quote.startswith("Ms Milashina, who writes for Novaya Gazeta, says")
     assert {e.kind for e in milashina} == {"direct", "reported"}
     assert quotes_by(article_ledger, "Vladimir Putin") == []
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Jane Doe, director of the Institute, says it is over.", "Jane Doe", ["director of the Institute"]),
+    ("Ms Doe, who writes for the Post, says so.", "Ms Doe", ["who writes for the Post"]),
+    ("The case went on, with the journalist behind the report, Jane Doe, telling us so.", "Jane Doe",
+     ["the journalist behind the report"]),
+    ("Jane Doe says it is over.", "Jane Doe", []),
+    ("He flew to Moscow, Paris, and London.", "Moscow", []),  # a list of names describes nothing
+    ("The wire, as Jane Doe said, was cut.", "Jane Doe", []),  # a phrase before a name needs one after
+])
+def test_appositives_describe_a_name_in_passing(text, name, expected):
+    start = text.index(name)
+    assert appositives(text, start, start + len(name)) == expected
+
+
+def test_role_matching_needs_the_head_of_a_description():
+    director = ("Russia Project Director with the International Crisis Group",)
+    assert role_matches("the Crisis Group director", director)
+    assert role_matches("the project director", director)
+    assert not role_matches("the Crisis Group", director)  # the group, not its director
+    assert not role_matches("the Amnesty director", director)
+    assert not role_matches("the expert", director)  # not an occupation's synonym: never guessed
+    journalist = ("the journalist behind the initial newspaper report", "who writes for Novaya Gazeta")
+    assert matching_role("the reporter", journalist) == journalist[0]  # occupations' synonyms
+    assert matching_role("the Novaya Gazeta journalist", journalist) == journalist[0]
+    assert matching_role("the newspaper", journalist) is None
+    assert matching_role("the journalist", ()) is None
+
+
+def test_ledger_carries_how_the_source_describes_each_speaker(article_ledger):
+    roles = {e.speaker: e.speaker_roles for e in article_ledger if e.speaker}
+    assert roles["Ekaterina Sokirianskaia"] == ("Russia Project Director with the International Crisis Group",)
+    assert roles["Elena Milashina"] == ("the journalist behind the initial newspaper report",
+                                       "who writes for Novaya Gazeta")
+    assert roles["Russia LGBT Network"] == ("an NGO based in the country",)
+
+
+def test_quotes_by_a_description_when_no_speaker_has_the_name(article_ledger):
+    reporter = quotes_by(article_ledger, "the reporter")
+    assert reporter and {e.speaker for e in reporter} == {"Elena Milashina"}
+    assert quotes_by(article_ledger, "the journalist") == reporter
+    director = quotes_by(article_ledger, "the Crisis Group director", kinds=("direct",))
+    assert director == quotes_by(article_ledger, "Sokirianskaia", kinds=("direct",))
+    # a name comes first: the group itself, not its director
+    assert {e.speaker for e in quotes_by(article_ledger, "the Crisis Group")} == {"International Crisis Group"}
+    assert quotes_by(article_ledger, "the expert") == []
 
 
 def test_who_said_in_the_article(article_ledger):

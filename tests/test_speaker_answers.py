@@ -94,6 +94,22 @@ def test_narration_has_no_speaker(assistant):
     assert "ruled by" in first.quote and first.speaker is None and first.quote_kind is None
 
 
+@pytest.mark.parametrize("question, speaker, role", [
+    ("What did the journalist say?", "Elena Milashina", "the journalist behind the initial newspaper report"),
+    ("What did the reporter say about the federal government?", "Elena Milashina",
+     "the journalist behind the initial newspaper report"),
+    ("What did the Crisis Group director say about Putin?", SOKIRIANSKAIA,
+     "Russia Project Director with the International Crisis Group"),
+])
+def test_a_speaker_asked_for_by_how_the_source_describes_them(assistant, question, speaker, role):
+    answer = assistant.ask(question)
+    assert not answer.abstained and all(c.speaker == speaker for c in answer.citations)
+    assert f"attributed to {speaker}, whom the source describes as “{role}”" in answer.reason
+    assert all(exact(assistant, c) for c in answer.citations)
+    if "Putin" in question:
+        assert "Putin" in answer.citations[0].quote
+
+
 def test_nobody_of_that_name_is_quoted(assistant):
     answer = assistant.ask("What did Jane Doe say?")
     assert answer.abstained and answer.citations == []

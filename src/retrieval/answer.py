@@ -21,8 +21,8 @@ from .extract import Candidates, Scorer, quote_span, question_features, sentence
 from .fusion import sigmoid
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, Passage, SpeakerQuestion
 from .quotes import (
-    attribute_span, build_ledger, normalize_text, parse_speaker_question, quote_similarity,
-    quotes_by, who_said,
+    attribute_span, build_ledger, matching_role, name_matches, normalize_text, parse_speaker_question,
+    quote_similarity, quotes_by, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 
@@ -303,7 +303,8 @@ class Assistant:
             question=question, abstained=False, confidence=max(c.score for c in citations),
             threshold=threshold, citations=citations,
             reason=f"{len(found)} quotation{'s' if len(found) != 1 else ''} attributed to "
-                   f"{' and '.join(dict.fromkeys(e.speaker or name for e in found))} in the source"
+                   f"{' and '.join(dict.fromkeys(e.speaker or name for e in found))}"
+                   + (_described_as(name, found) or " in the source")
                    + ("" if len(found) <= k else f"; the first {k} are listed"),
         )
 
@@ -401,6 +402,16 @@ def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
             r.citation.doc_id == e.citation.doc_id and r.start <= e.start and e.end <= r.end
             for r in reported))
     ]
+
+
+def _described_as(name: str, found: Sequence[LedgerEntry]) -> str:
+    """", whom the source describes as “…”" when `name` found its speaker by a description (`LedgerEntry.
+    speaker_roles`), not by name; else ""."""
+    first = found[0]
+    if name_matches(name, first.speaker) or any(name_matches(name, f) for f in first.speaker_forms):
+        return ""
+    role = matching_role(name, first.speaker_roles)
+    return f", whom the source describes as “{role}”" if role else ""
 
 
 def _distinct(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:

@@ -138,6 +138,8 @@ class LedgerEntry(_Frozen):
     kind: QuoteKind
     speaker: str | None = None
     speaker_forms: tuple[str, ...] = ()
+    speaker_roles: tuple[str, ...] = Field(
+        default=(), description='how the source describes the speaker ("Russia Project Director with ...")')
     evidence: Evidence | None = None
     antecedent: Evidence | None = None
     continued: bool = False

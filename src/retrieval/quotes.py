@@ -36,8 +36,8 @@ from .models import (
 )
 
 __all__ = [
-    "attribute_span", "build_ledger", "ledger_metrics", "name_matches", "normalize_text",
-    "parse_speaker_question", "quotes_by", "speaker_question", "who_said",
+    "appositives", "attribute_span", "build_ledger", "ledger_metrics", "name_matches", "normalize_text",
+    "matching_role", "parse_speaker_question", "quotes_by", "role_matches", "speaker_question", "who_said",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -136,6 +136,73 @@ def name_matches(query: str, name: str | None) -> bool:
     if not asked or not full:
         return False
     return all(any(_token_like(a, f) for f in full) for a in asked)
+
+
+# How a news report names one person by the job of another it quotes: a question's "the reporter"
+# finds a speaker the source calls "the journalist". Kept to occupations, where the words are close
+# to interchangeable; "the expert" stays unresolved rather than guessed.
+ROLE_SYNONYMS = (
+    frozenset("journalist reporter correspondent".split()),
+    frozenset("spokesman spokeswoman spokesperson".split()),
+)
+_ROLE_STOP = frozenset("of for with at in on from by and to who which that".split())
+_ROLE_HEAD_END = re.compile(r"\b(?:of|for|with|at|in|on|from|by|to|who|which|that|behind|based|whose)\b")
+_APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),")
+_DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
+
+
+def appositives(text: str, start: int, end: int) -> list[str]:
+    """How the source describes the name at `[start, end)` in passing: the phrase set off by commas
+    after it ("Jane Doe, director of the Institute, says" -> "director of the Institute"; "Ms Doe,
+    who writes for the Post," -> "who writes for the Post") or before it ("the journalist behind the
+    report, Jane Doe, says" -> "the journalist behind the report")."""
+    found = []
+    m = _APPOSITIVE_AFTER.match(text, end)
+    if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)):
+        found.append(m.group(1).strip())
+    if text[end:end + 1] == ",":  # a phrase before the name is an appositive only if one follows
+        before = text[max(0, start - 160):start].rstrip()
+        if before.endswith(","):
+            chunk = re.split(r"[,.;:!?()“”\"\n]", before[:-1])[-1]
+            d = _DETERMINER.search(chunk)
+            if d and 2 <= _words(chunk[d.start():]) <= 12:
+                found.append(chunk[d.start():].strip())
+    return found
+
+
+def _role_forms(token: str) -> frozenset[str]:
+    for group in ROLE_SYNONYMS:
+        if token in group:
+            return group
+    return frozenset((token,))
+
+
+def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
+    """The description of a speaker (`LedgerEntry.speaker_roles`) that `query` ("the Crisis Group
+    director", "the reporter") refers to, else None. The query's last word must name what a
+    description is (a word before its first preposition or relative clause: "director" in "Russia
+    Project Director with the International Crisis Group", not "group"), and its other content words
+    must be among the speaker's descriptions; occupations match their synonyms (`ROLE_SYNONYMS`)."""
+    asked = [t for t in normalize_text(query).split() if t not in _ROLE_STOP]
+    if not asked or not descriptions or asked[0][:1].isdigit():
+        return None
+
+    def among(token: str, words: Iterable[str]) -> bool:
+        return any(_token_like(f, w) for f in _role_forms(token) for w in words)
+
+    words = {w for d in descriptions for w in normalize_text(d).split()}
+    if not all(among(a, words) for a in asked[:-1]):
+        return None
+    for description in descriptions:
+        heads = normalize_text(_ROLE_HEAD_END.split(description.lower(), maxsplit=1)[0]).split()
+        if among(asked[-1], heads):
+            return description
+    return None
+
+
+def role_matches(query: str, descriptions: Sequence[str]) -> bool:
+    """Does `query` describe the speaker the source describes with `descriptions` (`matching_role`)?"""
+    return matching_role(query, descriptions) is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,6 +484,7 @@ def attributions_in(text: str, lo: int, hi: int, *, after_quote: bool = False) -
 class _Entity:
     kind: str  # "person" | "role" | "org"
     names: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)  # "Russia director of X", "who writes for Y"
     gender: str | None = None
     strong: bool = False  # a speaker, or named with an honorific
 
@@ -615,6 +683,10 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     inside = _contained_spans((a, b) for a, b, _ in named)  # "Doe" inside "Jane Doe" is one mention
     named = sorted({m for m in named if (m[0], m[1]) not in inside}, key=lambda m: (m[0], m[1], id(m[2])))
     mentions: list[tuple[int, _Entity]] = [(a, e) for a, _, e in named]
+    for a, b, entity in named:
+        for description in appositives(text, a, b):
+            if description not in entity.descriptions:
+                entity.descriptions.append(description)
 
     def last_named(entity: _Entity, before: int) -> tuple[int, int] | None:
         found = [(a, b) for a, b, e in named if e is entity and a < before]
@@ -782,6 +854,7 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         entries.append(LedgerEntry(
             citation=citation, kind=item.kind, speaker=speaker,
             speaker_forms=entity.forms() if entity is not None and speaker else (),
+            speaker_roles=tuple(entity.descriptions) if entity is not None and speaker else (),
             evidence=evidence, antecedent=antecedent, continued=item.continued,
             nested=bool(item.quote and item.quote.depth), confidence=citation.score,
         ))
@@ -815,17 +888,18 @@ def quotes_by(
     ledger: Sequence[LedgerEntry], name: str, *, about: str | None = None,
     kinds: Iterable[str] = ("direct", "reported"),
 ) -> list[LedgerEntry]:
-    """Entries whose speaker is `name` (full name or short form, any case), in document order.
+    """Entries whose speaker is `name` (full name or short form, any case) or, when no speaker has
+    that name, is described so by the source ("the journalist" for "the journalist behind the
+    report, Elena Milashina", `role_matches`), in document order.
 
     With `about`, entries sharing more of its words come first (document order among equals).
     """
     kinds = set(kinds)
-    found = [
-        e for e in ledger
-        if e.kind in kinds and e.speaker and (
-            name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)
-        )
-    ]
+    spoken = [e for e in ledger if e.kind in kinds and e.speaker]
+    found = [e for e in spoken
+             if name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)]
+    if not found:  # by name first: "the Crisis Group" is the group, not its director
+        found = [e for e in spoken if role_matches(name, e.speaker_roles)]
     if about:
         topic = {t for t in normalize_text(about).split() if t not in _STOP}
         found.sort(key=lambda e: -len(topic & set(normalize_text(e.quote).split())))
