@@ -345,7 +345,7 @@ def test_sentence_token_vectors_are_encoded_once_and_the_cache_is_bounded(tmp_pa
 
 
 def test_warm_up_encodes_every_sentence_so_questions_encode_none(tmp_path, fake_embedder, monkeypatch):
-    from retrieval import Retriever, build_index
+    from retrieval import Retriever, build_index, extract
 
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "rail.txt").write_text(
@@ -361,5 +361,40 @@ def test_warm_up_encodes_every_sentence_so_questions_encode_none(tmp_path, fake_
     sentences = ["Night trains ran on Sundays.", "The station closed in 1990.", "Buses replaced the trains."]
     assert sorted(encoded) == sorted(sentences + ["warm-up"])  # and a first question's own tokens
     encoded.clear()
+    monkeypatch.setattr(extract, "build_ledger", lambda *a, **kw: pytest.fail("a ledger built after warm-up"))
     assistant.ask("When did the station close?")
     assert encoded == ["When did the station close?"]  # no sentence is encoded again
+
+
+SPEAKER_DOC = (
+    "Jane Doe, a journalist with the Herald, says she will stay in the city.",
+    "“I will not leave,” she says.",
+    "The council says the roads are closed.",
+    "Floods closed the roads on Monday.",
+)
+
+
+@pytest.mark.parametrize("question, asked", [
+    # the reporter is the journalist: both sentences of hers, the pronoun's too
+    ("Will the reporter leave the city?", (1.0, 1.0, 0.0, 0.0)),
+    ("What did Doe say about leaving?", (1.0, 1.0, 0.0, 0.0)),
+    # an organisation's head ("council") names too much to count; narration has no speaker
+    ("What does the council say about the roads?", (0.0, 0.0, 0.0, 0.0)),
+    ("Why are the roads closed?", (0.0, 0.0, 0.0, 0.0)),
+])
+def test_speaker_asked_marks_the_sentences_of_the_speaker_the_question_names(
+        tmp_path, fake_embedder, question, asked):
+    column = _feature_by_sentence(tmp_path, fake_embedder, SPEAKER_DOC, question, "speaker_asked")
+    assert column == dict(zip(SPEAKER_DOC, asked))
+
+
+def test_a_speaker_named_in_most_sentences_is_the_topic_not_a_reference(tmp_path, fake_embedder):
+    sentences = ("John Harvard, a minister, says the college will grow.", "Harvard has twelve schools.",
+                 "Harvard admits students each year.", "The library opened early.")
+    column = _feature_by_sentence(tmp_path, fake_embedder, sentences, "How many schools does Harvard have?",
+                                  "speaker_asked")
+    assert set(column.values()) == {0.0}
+    (tmp_path / "m").mkdir()
+    column = _feature_by_sentence(tmp_path / "m", fake_embedder, sentences,
+                                  "What did the minister say?", "speaker_asked")
+    assert column[sentences[0]] == 1.0  # his role still names him

@@ -424,3 +424,17 @@ def test_eval_scores_the_article_ledger(article_index):
     assert metrics["kind"] == "speakers" and metrics["n_gold"] == 20
     assert metrics["quote_precision"] == metrics["quote_recall"] == 1.0
     assert metrics["attribution_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("forms, descriptions, kind, heads", [
+    (("Ekaterina Sokirianskaia", "Ms Sokirianskaia"), ("Russia Project Director with the Crisis Group",),
+     "person", {"sokirianskaia", "director"}),
+    (("Elena Milashina",), ("the journalist behind the report", "who writes for Novaya Gazeta"), "person",
+     {"milashina", "journalist", "reporter", "correspondent"}),
+    (("Chechen Minister for Information",), (), "role", {"minister"}),
+    (("Russia LGBT Network",), ("an NGO based in the country",), "org", set()),  # "network" names too much
+    (("Madonna",), ("some of whom had vineyards",), "person", set()),  # one word; not an occupation
+])
+def test_speaker_heads_are_the_words_a_question_uses_for_a_speaker(forms, descriptions, kind, heads):
+    from retrieval.quotes import speaker_heads
+    assert speaker_heads(forms, descriptions, kind) == heads

@@ -107,11 +107,15 @@ class Assistant:
     def warm_up(self, max_sentences: int = WARM_SENTENCES) -> None:
         """Do now what the first questions would otherwise wait for: the model's first run and, in an
         index of at most `max_sentences` sentences, every sentence's token vectors (each is otherwise
-        encoded the first time it is a candidate)."""
+        encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
         retriever, n = self.retriever, len(self.retriever.sentences)
-        if 0 < n <= max_sentences and hasattr(retriever.embedder, "encode_tokens"):
-            sentence_table(retriever).token_vectors(range(n), retriever.embedder)
+        if 0 < n <= max_sentences:
+            table = sentence_table(retriever)
+            if hasattr(retriever.embedder, "encode_tokens"):
+                table.token_vectors(range(n), retriever.embedder)
+            for doc_id in retriever.documents:
+                table.speaker_heads(doc_id)
 
     @property
     def documents(self):

@@ -34,6 +34,7 @@ from .chunking import is_photo_credit
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
+from .quotes import build_ledger, normalize_text, speaker_heads
 from .sparse import stopwords, tokenize
 
 SENTENCE_FEATURES = (
@@ -46,7 +47,7 @@ SENTENCE_FEATURES = (
     "has_number", "has_time", "new_caps",
     "match_number", "match_time", "match_person", "match_place",
     "q_number", "q_time", "q_person", "q_place", "entity_context", "missing_context_idf", "section_named",
-    "negation_mismatch", "kind_mismatch",
+    "negation_mismatch", "kind_mismatch", "speaker_asked",
     "maxsim", "maxsim_context", "maxsim_share", "maxsim_context_share", "maxsim_reverse", "maxsim_weakest",
     "maxsim_gap", "maxsim_context_gap",
 )
@@ -361,6 +362,9 @@ class SentenceTable:
         self._token_cache: dict[int, np.ndarray] = {}  # sentence row -> its token vectors
         self._cached_tokens = 0
         self._token_lock = threading.Lock()
+        self._retriever = weakref.ref(retriever)
+        self._speaker_heads: dict[str, dict[int, frozenset[str]]] = {}
+        self._speaker_lock = threading.Lock()
 
     def token_vectors(self, rows, embedder) -> dict[int, np.ndarray]:
         """The contextual token vectors of the sentences `rows`, encoded on first use; the sentences
@@ -380,6 +384,44 @@ class SentenceTable:
                 self._cached_tokens -= len(self._token_cache.pop(oldest))
         return out
 
+    def speaker_heads(self, doc_id: str) -> dict[int, frozenset[str]]:
+        """Per sentence row of `doc_id` that quotes or reports a speaker, the words naming that
+        speaker (`quotes.speaker_heads`); the document's quote ledger is built on first use."""
+        heads = self._speaker_heads.get(doc_id)
+        if heads is not None:
+            return heads
+        with self._speaker_lock:
+            if doc_id not in self._speaker_heads:
+                self._speaker_heads[doc_id] = self._heads_of(doc_id)
+        return self._speaker_heads[doc_id]
+
+    def _heads_of(self, doc_id: str) -> dict[int, frozenset[str]]:
+        retriever = self._retriever()
+        document = retriever.documents[doc_id]
+        passages = [p for p in retriever.passages if p.doc_id == doc_id]
+        rows = range(self.doc_rows[doc_id].start, self.doc_rows[doc_id].stop)
+        spans = [(row, retriever.sentences[row][1]) for row in rows]
+        covered: dict[tuple[int, str], int] = {}
+        heads: dict[str, frozenset[str]] = {}
+        for e in build_ledger(document, passages):
+            if e.kind == "scare" or not e.speaker:
+                continue
+            heads.setdefault(e.speaker, speaker_heads((e.speaker, *e.speaker_forms), e.speaker_roles,
+                                                      e.speaker_kind))
+            for row, span in spans:
+                overlap = min(span.end, e.end) - max(span.start, e.start)
+                if overlap > 0:
+                    covered[row, e.speaker] = covered.get((row, e.speaker), 0) + overlap
+        words = [set(normalize_text(self._texts[row]).split()) for row in rows]
+        topic = {h for hs in heads.values() for h in hs
+                 if sum(h in w for w in words) > SPEAKER_TOPIC_SHARE * len(words)}
+        out: dict[int, frozenset[str]] = {}
+        for (row, speaker), chars in covered.items():  # a speaker's words fill a third of the sentence
+            span = retriever.sentences[row][1]
+            if chars >= SPEAKER_SHARE * (span.end - span.start) and heads[speaker] - topic:
+                out[row] = out.get(row, frozenset()) | (heads[speaker] - topic)
+        return out
+
     def holds_kind(self, kind: str) -> np.ndarray:
         """Which sentences could give an answer of `kind` (see ANSWER_KINDS); computed on first use."""
         held = self._holds_kind.get(kind)
@@ -390,6 +432,8 @@ class SentenceTable:
         return held
 
 
+SPEAKER_SHARE = 0.3  # a sentence is a speaker's when their quoted or reported words fill this share of it
+SPEAKER_TOPIC_SHARE = 0.25  # a speaker's name in more of the document's sentences is its topic ("Harvard")
 TOKEN_CACHE_TOKENS = 250_000  # about 380 MB of float32 token vectors (384 dimensions)
 
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -557,6 +601,15 @@ def sentence_candidates(
     q_negated = 1.0 if _NEGATION.search(query) else 0.0
     kind = answer_kind(query)
     kind_mismatch = (~table.holds_kind(kind)[r]).astype(np.float64) if kind else np.zeros(n)
+    # a sentence that quotes or reports the speaker the question names or describes ("Why is the
+    # reporter staying?" and "…, Elena Milashina, telling SBS she would stay …")
+    asked_words = set(normalize_text(query).split())
+    speaker_asked = np.zeros(n)
+    for d in found:
+        heads = table.speaker_heads(d)
+        for k, x in enumerate(r):
+            if heads.get(int(x), frozenset()) & asked_words:
+                speaker_asked[k] = 1.0
     query_tokens = retriever.query_tokens(query)
     if query_tokens is None:  # an embedder that gives no token vectors: these features count as average
         warnings.warn(f"the embedder {retriever.embedder.name!r} gives no token vectors (encode_tokens); "
@@ -582,7 +635,7 @@ def sentence_candidates(
         has_number, has_time, new_caps,
         qtype[0] * has_number, qtype[1] * has_time, qtype[2] * new_caps, qtype[3] * new_caps,
         np.tile(qtype, (n, 1)), entity_context, missing_context, section_named,
-        q_negated * (1.0 - table.negated[r]), kind_mismatch, late,
+        q_negated * (1.0 - table.negated[r]), kind_mismatch, speaker_asked, late,
     ]).astype(np.float64)
 
     # question-only evidence: how much of the question the document and its best parts leave unmatched

@@ -140,6 +140,8 @@ class LedgerEntry(_Frozen):
     speaker_forms: tuple[str, ...] = ()
     speaker_roles: tuple[str, ...] = Field(
         default=(), description='how the source describes the speaker ("Russia Project Director with ...")')
+    speaker_kind: Literal["person", "role", "org"] | None = Field(
+        default=None, description='"person" (a name), "role" ("the Chechen Minister for Information") or "org"')
     evidence: Evidence | None = None
     antecedent: Evidence | None = None
     continued: bool = False

@@ -37,7 +37,7 @@ from .models import (
 
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "ledger_metrics", "name_matches", "normalize_text",
-    "matching_role", "parse_speaker_question", "quotes_by", "role_matches", "speaker_question", "who_said",
+    "matching_role", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads", "speaker_question", "who_said",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +198,37 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
         if among(asked[-1], heads):
             return description
     return None
+
+
+# Words that name what a speaker is, not what they belong to: a description counts for
+# `speaker_heads` only with one of these as its head ("director", not "company" or "policy").
+OCCUPATIONS = ROLE_WORDS | frozenset(
+    "journalist reporter correspondent writer columnist expert activist lawyer official spokespeople "
+    "researcher scientist professor doctor witness investigator campaigner".split())
+
+
+def speaker_heads(forms: Iterable[str], descriptions: Iterable[str] = (), kind: str | None = None
+                  ) -> frozenset[str]:
+    """The words a question would use for a speaker, normalised: a person's surname (of a name of
+    two words or more), a role's head ("minister" of "Chechen Minister for Information") and the head
+    of a description when it is an occupation ("journalist", with its synonyms). Organisations give
+    none: their heads ("group", "court") name too much."""
+    heads: set[str] = set()
+
+    def head(phrase: str) -> str | None:
+        words = [w for w in normalize_text(_ROLE_HEAD_END.split(phrase.lower(), maxsplit=1)[0]).split()
+                 if w not in HONORIFICS]
+        return words[-1] if words else None
+
+    for form in forms:
+        if kind == "person" and len(_name_tokens(form)) >= 2:
+            heads.add(_name_tokens(form)[-1])
+        elif kind == "role" and (h := head(form)):
+            heads |= _role_forms(h)
+    for description in descriptions:
+        if (h := head(description)) in OCCUPATIONS:
+            heads |= _role_forms(h)
+    return frozenset(heads)
 
 
 def role_matches(query: str, descriptions: Sequence[str]) -> bool:
@@ -855,6 +886,7 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
             citation=citation, kind=item.kind, speaker=speaker,
             speaker_forms=entity.forms() if entity is not None and speaker else (),
             speaker_roles=tuple(entity.descriptions) if entity is not None and speaker else (),
+            speaker_kind=entity.kind if entity is not None and speaker else None,
             evidence=evidence, antecedent=antecedent, continued=item.continued,
             nested=bool(item.quote and item.quote.depth), confidence=citation.score,
         ))
