@@ -110,6 +110,14 @@ def test_a_speaker_asked_for_by_how_the_source_describes_them(assistant, questio
         assert "Putin" in answer.citations[0].quote
 
 
+def test_a_description_that_fits_no_speaker_says_whom_the_source_quotes(assistant):
+    answer = assistant.ask("What did the expert say about Putin?")
+    assert answer.abstained and answer.citations == []  # never a guess at who "the expert" is
+    assert answer.reason.startswith("the source describes no one it quotes as “the expert”; it quotes ")
+    assert all(name in answer.reason for name in (SOKIRIANSKAIA, "Elena Milashina", "Russia LGBT Network"))
+    assert "others" not in answer.reason  # five speakers: every one named
+
+
 def test_nobody_of_that_name_is_quoted(assistant):
     answer = assistant.ask("What did Jane Doe say?")
     assert answer.abstained and answer.citations == []

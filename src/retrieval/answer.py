@@ -289,6 +289,12 @@ class Assistant:
             mentioned = self._mentioned(name, candidates)
             reason = (f"the source mentions {name} but quotes no words of theirs" if mentioned
                       else f"the source quotes no one named {name}")
+            if not mentioned and _DESCRIPTION.match(name):  # "the expert": say whom it does quote
+                quoted = list(dict.fromkeys(
+                    e.speaker for e in self._ledger_in_scope(candidates.documents)
+                    if e.speaker and e.kind in ("direct", "reported")))
+                reason = f"the source describes no one it quotes as “{name}”" + (
+                    f"; it quotes {_listed(quoted)}" if quoted else "")
             return Answer(question=question, abstained=True, reason=reason,
                           confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
                           closest=closest)
@@ -406,6 +412,18 @@ def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
             r.citation.doc_id == e.citation.doc_id and r.start <= e.start and e.end <= r.end
             for r in reported))
     ]
+
+
+_DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$")  # "the Crisis Group expert"
+
+
+def _listed(names: Sequence[str], most: int = 5) -> str:
+    """"A, B and C"; past `most` names, "A, B, C, D, E and 2 others"."""
+    shown = list(names[:most])
+    rest = len(names) - len(shown)
+    if rest:
+        return ", ".join(shown) + f" and {rest} other{'s' if rest > 1 else ''}"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _described_as(name: str, found: Sequence[LedgerEntry]) -> str:
