@@ -45,7 +45,7 @@ from retrieval.embedding import DEFAULT_MODEL, get_embedder, is_base_model
 from retrieval.evaluation.datasets import EvalQuestion, load_dataset
 from retrieval.evaluation.metrics import contains_answer, pick_threshold, span_contains
 from retrieval.extract import (
-    QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, question_features, quote_span,
+    QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores, question_features, quote_span,
     scorer_file_for, sentence_candidates,
 )
 from retrieval.ingest import make_document
@@ -220,7 +220,7 @@ def ranking_hits(model: LinearModel, rows) -> tuple[float, float]:
 
 
 def question_xy(model: LinearModel, rows):
-    x = np.vstack([question_features(c, model.decision(c.features)) for c, _, _ in rows])
+    x = np.vstack([question_features(c, evidence_scores(model, c.features)) for c, _, _ in rows])
     return x, np.array([0 if imp else 1 for _, _, imp in rows])
 
 

@@ -398,3 +398,20 @@ def test_a_speaker_named_in_most_sentences_is_the_topic_not_a_reference(tmp_path
     column = _feature_by_sentence(tmp_path / "m", fake_embedder, sentences,
                                   "What did the minister say?", "speaker_asked")
     assert column[sentences[0]] == 1.0  # his role still names him
+
+
+def test_answerability_reads_the_ranker_without_the_speaker_asked_about():
+    # naming a speaker ranks their sentences first; it is no evidence that the source answers
+    from retrieval.extract import SENTENCE_FEATURES, LinearModel, evidence_scores
+
+    n = len(SENTENCE_FEATURES)
+    dense, asked = SENTENCE_FEATURES.index("dense_sentence"), SENTENCE_FEATURES.index("speaker_asked")
+    coef = [0.0] * n
+    coef[dense], coef[asked] = 2.0, 3.0
+    model = LinearModel(features=SENTENCE_FEATURES, coef=coef, intercept=0.0, mean=[0.0] * n, scale=[1.0] * n)
+    features = np.zeros((2, n))
+    features[:, dense] = [0.3, 0.5]
+    features[0, asked] = 1.0
+    assert model.decision(features).tolist() == pytest.approx([3.6, 1.0])
+    assert evidence_scores(model, features).tolist() == pytest.approx([0.6, 1.0])
+    assert features[0, asked] == 1.0  # the candidates' features are left as they were

@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ConfigError, QuestionError
-from .extract import Candidates, Scorer, quote_span, question_features, sentence_candidates, sentence_table
+from .extract import (
+    Candidates, Scorer, evidence_scores, question_features, quote_span, sentence_candidates, sentence_table,
+)
 from .fusion import sigmoid
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, Passage, SpeakerQuestion
 from .quotes import (
@@ -363,7 +365,7 @@ class Assistant:
             scores = f[:, SENTENCE_FEATURES.index("bm25_sentence_log")]
             return scores, float(1 - np.exp(-scores.max()))
         scores = self.scorer.sentence.decision(f)
-        q = question_features(candidates, scores)[None, :]
+        q = question_features(candidates, evidence_scores(self.scorer.sentence, f))[None, :]
         return scores, sigmoid(float(self.scorer.question.decision(q)[0]))
 
     def _citations(self, candidates: Candidates, order, scores, limit: int) -> list[Citation]:

@@ -651,6 +651,23 @@ def sentence_candidates(
     return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found)
 
 
+# Ranking features that say which speaker a question is about, not whether the source answers it:
+# the answerability model reads the ranker's scores without them (`evidence_scores`), or "When did
+# Milashina start receiving death threats?" would look answered because her sentences rank first.
+ASKED_ABOUT_FEATURES = ("speaker_asked",)
+
+
+def evidence_scores(model: LinearModel, features: np.ndarray) -> np.ndarray:
+    """The ranker's scores of `features` with the `ASKED_ABOUT_FEATURES` held at their mean: the
+    scores `question_features` is given."""
+    f = np.array(features, dtype=np.float64, copy=True)
+    for name in ASKED_ABOUT_FEATURES:
+        if name in model.features:
+            i = model.features.index(name)
+            f[:, i] = model.mean[i]
+    return model.decision(f)
+
+
 def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
     """Answerability features of one question from its scored candidates."""
     if len(scores) == 0:
