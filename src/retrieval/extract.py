@@ -602,14 +602,13 @@ def sentence_candidates(
     kind = answer_kind(query)
     kind_mismatch = (~table.holds_kind(kind)[r]).astype(np.float64) if kind else np.zeros(n)
     # a sentence that quotes or reports the speaker the question names or describes ("Why is the
-    # reporter staying?" and "…, Elena Milashina, telling SBS she would stay …")
+    # reporter staying?" and "…, Elena Milashina, telling SBS she would stay …"); only the candidates'
+    # documents have their quote ledgers built, on first use
     asked_words = set(normalize_text(query).split())
-    speaker_asked = np.zeros(n)
-    for d in found:
-        heads = table.speaker_heads(d)
-        for k, x in enumerate(r):
-            if heads.get(int(x), frozenset()) & asked_words:
-                speaker_asked[k] = 1.0
+    speaker_asked = np.array([
+        1.0 if table.speaker_heads(retriever.sentences[int(x)][0]).get(int(x), frozenset()) & asked_words
+        else 0.0 for x in r
+    ])
     query_tokens = retriever.query_tokens(query)
     if query_tokens is None:  # an embedder that gives no token vectors: these features count as average
         warnings.warn(f"the embedder {retriever.embedder.name!r} gives no token vectors (encode_tokens); "
