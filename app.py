@@ -418,19 +418,32 @@ def speaker_quotes(ledger: Sequence[LedgerEntry]) -> list[tuple[str, list[Citati
     return ordered
 
 
-def quotes_overview(groups: Sequence[tuple[str, Sequence[Citation]]]) -> str:
-    """Markdown: one line per speaker with how many direct quotes and reported statements."""
+def speaker_descriptions(ledger: Sequence[LedgerEntry]) -> dict[str, tuple[str, ...]]:
+    """How the source describes each speaker ("Russia Project Director with …"), for attributions."""
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in ledger:
+        if entry.speaker and entry.speaker_roles and entry.speaker not in out:
+            out[entry.speaker] = entry.speaker_roles
+    return out
+
+
+def quotes_overview(groups: Sequence[tuple[str, Sequence[Citation]]],
+                    descriptions: dict[str, tuple[str, ...]] | None = None) -> str:
+    """Markdown: one line per speaker, with how the source describes them (`speaker_descriptions`)
+    and how many direct quotes and reported statements."""
     if not groups:
         return "The source quotes no one."
     lines = []
     for speaker, quotes in groups:
+        described = "; ".join((descriptions or {}).get(speaker, ()))
         direct = sum(c.quote_kind == "direct" for c in quotes)
         reported = len(quotes) - direct
         counts = ", ".join(x for x in (
             f"{direct} direct quote{'s' if direct != 1 else ''}" if direct else "",
             f"{reported} reported statement{'s' if reported != 1 else ''}" if reported else "",
         ) if x)
-        lines.append(f"- **{escape_text(speaker)}**: {counts}")
+        lines.append(f"- **{escape_text(speaker)}**" + (f" ({escape_text(described)})" if described else "")
+                     + f": {counts}")
     return "Choose a quote to see it in the source.\n\n" + "\n".join(lines)
 
 
@@ -624,7 +637,7 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                         gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
                     with gr.Tab("Quotes", id="quotes-tab", elem_id="quotes-tab"):
-                        gr.Markdown(quotes_overview(groups), elem_id="speakers")
+                        gr.Markdown(quotes_overview(groups, speaker_descriptions(ledger)), elem_id="speakers")
                         quote_list = gr.Radio(
                             choices=quote_choices(groups), label="Quotes by speaker: choose one to see it "
                             "in the source", elem_id="quotes",

@@ -432,6 +432,12 @@ def test_real_quotes_tab_lists_sokirianskaia_first(assistant):
     groups = app.speaker_quotes(assistant.ledger())
     speaker, quotes = groups[0]
     assert speaker == "Ekaterina Sokirianskaia" and len(quotes) >= 10
+    overview = app.quotes_overview(groups, app.speaker_descriptions(assistant.ledger()))
+    # how the source describes each speaker, for the journalist's own attribution
+    assert ("**Ekaterina Sokirianskaia** (Russia Project Director with the International Crisis Group): "
+            in overview)
+    assert ("**Elena Milashina** (the journalist behind the initial newspaper report; who writes for Novaya "
+            "Gazeta): " in overview)
     doc = assistant.documents[quotes[0].doc_id]
     assert all(doc.text[c.start:c.end] == c.quote for c in quotes)
     direct = next(c for c in quotes if c.quote_kind == "direct")

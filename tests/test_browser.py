@@ -202,7 +202,8 @@ def test_screenshot_script(browser, server: AppServer, tmp_path: Path):
 
 def test_quotes_tab_lists_speakers_and_highlights_a_chosen_quote(page: Page):
     page.get_by_role("tab", name="Quotes").click()
-    expect(page.locator("#speakers")).to_contain_text("Ekaterina Sokirianskaia: ")
+    expect(page.locator("#speakers")).to_contain_text(
+        "Ekaterina Sokirianskaia (Russia Project Director with the International Crisis Group): ")
     quotes = page.locator("#quotes label")
     target = quotes.filter(has_text="Ekaterina Sokirianskaia · ¶11 · direct: “All it would take")
     expect(target).to_have_count(1)
