@@ -36,8 +36,9 @@ from .models import (
 )
 
 __all__ = [
-    "appositives", "attribute_span", "build_ledger", "ledger_metrics", "name_matches", "normalize_text",
-    "matching_role", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads", "speaker_question", "who_said",
+    "appositives", "attribute_span", "build_ledger", "ledger_metrics", "matching_role", "name_matches",
+    "normalize_text", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads",
+    "speaker_question", "who_said",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -170,6 +171,13 @@ def appositives(text: str, start: int, end: int) -> list[str]:
     return found
 
 
+def _head_words(phrase: str) -> list[str]:
+    """A description's words up to its first preposition or relative clause, normalised: its head is
+    the last ("Russia Project Director with …" -> ["russia", "project", "director"])."""
+    return [w for w in normalize_text(_ROLE_HEAD_END.split(phrase.lower(), maxsplit=1)[0]).split()
+            if w not in HONORIFICS]
+
+
 def _role_forms(token: str) -> frozenset[str]:
     for group in ROLE_SYNONYMS:
         if token in group:
@@ -194,8 +202,7 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     if not all(among(a, words) for a in asked[:-1]):
         return None
     for description in descriptions:
-        heads = normalize_text(_ROLE_HEAD_END.split(description.lower(), maxsplit=1)[0]).split()
-        if among(asked[-1], heads):
+        if among(asked[-1], _head_words(description)):
             return description
     return None
 
@@ -216,8 +223,7 @@ def speaker_heads(forms: Iterable[str], descriptions: Iterable[str] = (), kind: 
     heads: set[str] = set()
 
     def head(phrase: str) -> str | None:
-        words = [w for w in normalize_text(_ROLE_HEAD_END.split(phrase.lower(), maxsplit=1)[0]).split()
-                 if w not in HONORIFICS]
+        words = _head_words(phrase)
         return words[-1] if words else None
 
     for form in forms:
