@@ -60,8 +60,9 @@ PASSAGES, SENTENCES = 6, 8
 SECTION_NAMED_WEIGHT = 4.0
 # A sentence quoting or reporting the speaker the question names or describes (`speaker_asked`): SQuAD's
 # articles quote few speakers (50 of tune's 92,455 candidates), so tune cannot weigh it either; a fixed
-# weight chosen on dev hit@1 (ties to tune LOAO): 0 / 0.5 / 1 / 2 / 3 / 4 / 6 -> 0.789 / 0.789 / 0.798 /
-# 0.798 / 0.817 / 0.817 / 0.817 (tune LOAO 0.829 up to 3, 0.828 at 4, 0.826 at 6).
+# weight chosen on dev hit@1 (ties to tune LOAO; eval/experiments/hand_weights.py): 0 / 0.5 / 1 / 2 / 3 /
+# 4 / 6 -> 0.789 / 0.789 / 0.798 / 0.798 / 0.817 / 0.817 / 0.817 (tune LOAO 0.829 up to 3, 0.828 at 4,
+# 0.826 at 6).
 SPEAKER_ASKED_WEIGHT = 3.0
 # Both columns are left out of the fit (zeroed), then given these weights: fitted with the speaker
 # column in and its weight replaced afterwards, tune LOAO hit@3 was 0.933 instead of 0.934.
