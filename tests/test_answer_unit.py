@@ -415,3 +415,17 @@ def test_answerability_reads_the_ranker_without_the_speaker_asked_about():
     assert model.decision(features).tolist() == pytest.approx([3.6, 1.0])
     assert evidence_scores(model, features).tolist() == pytest.approx([0.6, 1.0])
     assert features[0, asked] == 1.0  # the candidates' features are left as they were
+
+
+def test_a_ledger_that_fails_leaves_the_sentences_ranked_without_speakers(tmp_path, fake_embedder, monkeypatch,
+                                                                          caplog):
+    from retrieval import extract
+
+    def broken(*args, **kwargs):
+        raise ValueError("unexpected quote marks")
+
+    monkeypatch.setattr(extract, "build_ledger", broken)
+    column = _feature_by_sentence(tmp_path, fake_embedder, SPEAKER_DOC, "Will the reporter leave the city?",
+                                  "speaker_asked")
+    assert column == dict.fromkeys(SPEAKER_DOC, 0.0)
+    assert "no quote ledger" in caplog.text

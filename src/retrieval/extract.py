@@ -16,6 +16,7 @@ The models are plain numbers in `scorer.json` (logistic models), never a pickle.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -36,6 +37,8 @@ from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
 from .quotes import build_ledger, normalize_text, speaker_heads
 from .sparse import stopwords, tokenize
+
+log = logging.getLogger(__name__)
 
 SENTENCE_FEATURES = (
     "dense_sentence", "dense_passage", "dense_prev", "dense_next", "dense_gap", "dense_rank_recip",
@@ -408,7 +411,12 @@ class SentenceTable:
         spans = [(row, retriever.sentences[row][1]) for row in rows]
         covered: dict[tuple[int, str], int] = {}
         heads: dict[str, frozenset[str]] = {}
-        for e in build_ledger(document, passages):
+        try:
+            ledger = build_ledger(document, passages)
+        except Exception:  # attribution is an extra: never let it break ranking
+            log.warning("no quote ledger for %s; its sentences rank without speakers", doc_id, exc_info=True)
+            return {}
+        for e in ledger:
             if e.kind == "scare" or not e.speaker:
                 continue
             heads.setdefault(e.speaker, speaker_heads((e.speaker, *e.speaker_forms), e.speaker_roles,
