@@ -57,6 +57,39 @@ def test_ask_readable(article_index: Path):
     assert "¶12" in result.stdout
 
 
+def _citation(quote: str, **update):
+    from retrieval.models import Citation
+
+    return Citation(doc_id="d", doc_title="A story", passage_id="d:p0003", paragraph=3, section="body",
+                    section_label="body of the report", quote=quote, start=10, end=10 + len(quote),
+                    score=0.9, source_sha256="0" * 64).model_copy(update=update)
+
+
+def test_readable_answer_names_speakers_and_gives_the_reason():
+    from retrieval.answer import NO_ANSWER
+    from retrieval.cli import format_answer
+    from retrieval.models import Answer
+
+    said = _citation("It is a real disaster,", speaker="Jane Doe", quote_kind="direct")
+    narration = _citation("Floods closed the roads.")
+    answer = Answer(question="What did the reporter say?", abstained=False, confidence=1.0, threshold=0.24,
+                    citations=[said, narration],
+                    reason="1 quotation attributed to Jane Doe, whom the source describes as “the reporter”")
+    lines = format_answer(answer).splitlines()
+    assert lines[0] == "(1 quotation attributed to Jane Doe, whom the source describes as “the reporter”)"
+    assert lines[1] == "[1] “It is a real disaster,”"
+    assert lines[2].endswith("score 0.90, direct speech of Jane Doe")
+    assert lines[4].endswith("score 0.90")  # narration names no speaker
+    declined = Answer(question="What did the expert say?", abstained=True, confidence=0.12, threshold=0.24,
+                      reason="the source describes no one it quotes as “the expert”", closest=[said])
+    lines = format_answer(declined).splitlines()
+    assert lines[:3] == ["The source does not answer this question (confidence 0.12 below 0.24).",
+                         "Why: the source describes no one it quotes as “the expert”.",
+                         "Closest passages (NOT an answer):"]
+    plain = declined.model_copy(update={"reason": NO_ANSWER})  # the first line says it already
+    assert format_answer(plain).splitlines()[1] == "Closest passages (NOT an answer):"
+
+
 def test_index_command(tmp_path):
     result = run("index", str(ROOT / "data"), "--index-dir", str(tmp_path / "idx"), "--json")
     assert result.returncode == 0, result.stderr

@@ -93,20 +93,28 @@ def cmd_index(args) -> int:
 
 
 def format_answer(answer) -> str:
-    """A readable answer: numbered quotes with their citations, or a plain abstention."""
+    """A readable answer: numbered quotes with their citations and speakers, or a plain abstention;
+    with the reason the answer gives, if any ("3 quotations attributed to …")."""
+    from .answer import NO_ANSWER
+
     lines = []
     if answer.abstained:
         lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} "
                      f"below {answer.threshold:.2f}).")
+        if answer.reason and answer.reason != NO_ANSWER:
+            lines.append(f"Why: {answer.reason}.")
         if answer.closest:
             lines.append("Closest passages (NOT an answer):")
+    elif answer.reason:
+        lines.append(f"({answer.reason})")
     quotes = answer.closest if answer.abstained else answer.citations
     for n, c in enumerate(quotes, start=1):
         lines.append(f"[{n}] “{c.quote}”")
         stale = "  STALE: the source changed since indexing" if c.stale else ""
+        speaker = f", {c.quote_kind} speech of {c.speaker}" if c.speaker and c.quote_kind else ""
         lines.append(
             f"    {c.doc_title}, ¶{c.paragraph} ({c.section_label}), chars {c.start}-{c.end}, "
-            f"score {c.score:.2f}{stale}"
+            f"score {c.score:.2f}{speaker}{stale}"
         )
     return "\n".join(lines)
 
