@@ -293,6 +293,9 @@ def test_quotes_by_in_the_article(article_ledger):
     ("Ms Doe, who writes for the Post, says so.", "Ms Doe", ["who writes for the Post"]),
     ("The case went on, with the journalist behind the report, Jane Doe, telling us so.", "Jane Doe",
      ["the journalist behind the report"]),
+    ("“It is over,” said Jane Doe, a researcher at the Institute.", "Jane Doe",
+     ["a researcher at the Institute"]),
+    ("He met Jane Doe, and then he left.", "Jane Doe", []),  # a clause, not a description
     ("Jane Doe says it is over.", "Jane Doe", []),
     ("He flew to Moscow, Paris, and London.", "Moscow", []),  # a list of names describes nothing
     ("The wire, as Jane Doe said, was cut.", "Jane Doe", []),  # a phrase before a name needs one after
@@ -322,6 +325,14 @@ def test_ledger_carries_how_the_source_describes_each_speaker(article_ledger):
     assert roles["Elena Milashina"] == ("the journalist behind the initial newspaper report",
                                        "who writes for Novaya Gazeta")
     assert roles["Russia LGBT Network"] == ("an NGO based in the country",)
+
+
+def test_a_speaker_described_at_the_end_of_the_sentence_is_found_by_the_description():
+    _, ledger = ledger_of("Floods closed the roads.\n\n“We will stay,” said Jane Doe, a spokeswoman for "
+                          "the council.\n\n“The roads will open,” she said.")
+    found = quotes_by(ledger, "the council spokesperson")
+    assert [e.quote for e in found] == ["We will stay,", "The roads will open,"]
+    assert found[0].speaker_roles == ("a spokeswoman for the council",)
 
 
 def test_quotes_by_a_description_when_no_speaker_has_the_name(article_ledger):

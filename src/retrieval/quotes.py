@@ -149,16 +149,19 @@ ROLE_SYNONYMS = (
 _ROLE_STOP = frozenset("of for with at in on from by and to who which that".split())
 _ROLE_HEAD_END = re.compile(r"\b(?:of|for|with|at|in|on|from|by|to|who|which|that|behind|based|whose)\b")
 _APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),")
+# "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
+_APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
 
 
 def appositives(text: str, start: int, end: int) -> list[str]:
     """How the source describes the name at `[start, end)` in passing: the phrase set off by commas
     after it ("Jane Doe, director of the Institute, says" -> "director of the Institute"; "Ms Doe,
-    who writes for the Post," -> "who writes for the Post") or before it ("the journalist behind the
-    report, Jane Doe, says" -> "the journalist behind the report")."""
+    who writes for the Post," -> "who writes for the Post"), or by a comma and the sentence's end when it
+    opens with "a", "an", "the" or "who" ("…, said Jane Doe, a researcher at the Institute."), or before
+    it ("the journalist behind the report, Jane Doe, says" -> "the journalist behind the report")."""
     found = []
-    m = _APPOSITIVE_AFTER.match(text, end)
+    m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)):
         found.append(m.group(1).strip())
     if text[end:end + 1] == ",":  # a phrase before the name is an appositive only if one follows
