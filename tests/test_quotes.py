@@ -15,7 +15,9 @@ from retrieval import (
 )
 from retrieval.chunking import make_passages
 from retrieval.ingest import load_document, make_document
-from retrieval.quotes import appositives, matching_role, name_matches, normalize_text, role_matches
+from retrieval.quotes import (
+    appositives, matching_role, name_matches, normalize_text, role_matches, title_before,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data" / "sbs-2017-04-19-chechnya.txt"
@@ -325,6 +327,29 @@ def test_ledger_carries_how_the_source_describes_each_speaker(article_ledger):
     assert roles["Elena Milashina"] == ("the journalist behind the initial newspaper report",
                                        "who writes for Novaya Gazeta")
     assert roles["Russia LGBT Network"] == ("an NGO based in the country",)
+
+
+WIRE = ("Floods closed the roads on Monday.\n\n“We will reopen them by Friday,” said Transport Minister "
+        "John Smith.\n\nHuman Rights Watch researcher Tanya Lokshina said the detentions were illegal.\n\n"
+        "“This cannot go on,” she said.\n\nPutin-loyalist Ramzan Kadyrov was not available.")
+
+
+@pytest.mark.parametrize("asked, speaker", [
+    ("the minister", "John Smith"), ("the transport minister", "John Smith"),
+    ("the researcher", "Tanya Lokshina"), ("the Human Rights Watch researcher", "Tanya Lokshina"),
+    ("Human Rights Watch", None),  # the organisation is not its researcher
+    ("the health minister", None),
+])
+def test_a_title_before_a_name_describes_its_speaker(asked, speaker):
+    _, ledger = ledger_of(WIRE)
+    assert {e.speaker for e in quotes_by(ledger, asked)} == ({speaker} if speaker else set())
+
+
+def test_title_before_needs_an_occupation():
+    start = WIRE.index("Ramzan Kadyrov")
+    assert title_before(WIRE, start) is None  # "Putin-loyalist" is no occupation
+    assert title_before(WIRE, WIRE.index("John Smith")) == "Transport Minister"
+    assert title_before(WIRE, WIRE.index("Tanya")) == "Human Rights Watch researcher"
 
 
 def test_a_speaker_described_at_the_end_of_the_sentence_is_found_by_the_description():

@@ -38,7 +38,7 @@ from .models import (
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "ledger_metrics", "matching_role", "name_matches",
     "normalize_text", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads",
-    "speaker_question", "who_said",
+    "speaker_question", "title_before", "who_said",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -159,8 +159,9 @@ def appositives(text: str, start: int, end: int) -> list[str]:
     after it ("Jane Doe, director of the Institute, says" -> "director of the Institute"; "Ms Doe,
     who writes for the Post," -> "who writes for the Post"), or by a comma and the sentence's end when it
     opens with "a", "an", "the" or "who" ("…, said Jane Doe, a researcher at the Institute."), or before
-    it ("the journalist behind the report, Jane Doe, says" -> "the journalist behind the report")."""
-    found = []
+    it ("the journalist behind the report, Jane Doe, says" -> "the journalist behind the report"), and
+    a title right before it (`title_before`)."""
+    found = [title] if (title := title_before(text, start)) else []
     m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)):
         found.append(m.group(1).strip())
@@ -172,6 +173,24 @@ def appositives(text: str, start: int, end: int) -> list[str]:
             if d and 2 <= _words(chunk[d.start():]) <= 12:
                 found.append(chunk[d.start():].strip())
     return found
+
+
+def title_before(text: str, start: int) -> str | None:
+    """The title written right before the name at `start`, if it names an occupation: "Transport
+    Minister" in "said Transport Minister John Smith", "Human Rights Watch researcher" in "Human Rights
+    Watch researcher Tanya Lokshina said"; capitalised words and occupations, back to the first other
+    word or punctuation."""
+    before = text[max(0, start - 100):start]
+    if not before[-1:].isspace():
+        return None
+    taken: list[str] = []
+    for word in reversed(before.split()[-8:]):
+        if word[-1] in ",.;:!?()“”\"‘’'" or not (word[:1].isupper() or word.lower() in OCCUPATIONS):
+            break
+        taken.append(word)
+    if not any(w.lower() in OCCUPATIONS for w in taken):
+        return None
+    return " ".join(reversed(taken))
 
 
 def _head_words(phrase: str) -> list[str]:
@@ -191,9 +210,10 @@ def _role_forms(token: str) -> frozenset[str]:
 def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     """The description of a speaker (`LedgerEntry.speaker_roles`) that `query` ("the Crisis Group
     director", "the reporter") refers to, else None. The query's last word must name what a
-    description is (a word before its first preposition or relative clause: "director" in "Russia
-    Project Director with the International Crisis Group", not "group"), and its other content words
-    must be among the speaker's descriptions; occupations match their synonyms (`ROLE_SYNONYMS`)."""
+    description is (its last word before its first preposition or relative clause: "director" in
+    "Russia Project Director with the International Crisis Group", "researcher" in "Human Rights Watch
+    researcher", not "group" or "watch"), and its other content words must be among the speaker's
+    descriptions; occupations match their synonyms (`ROLE_SYNONYMS`)."""
     asked = [t for t in normalize_text(query).split() if t not in _ROLE_STOP]
     if not asked or not descriptions or asked[0][:1].isdigit():
         return None
@@ -205,7 +225,7 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     if not all(among(a, words) for a in asked[:-1]):
         return None
     for description in descriptions:
-        if among(asked[-1], _head_words(description)):
+        if among(asked[-1], _head_words(description)[-1:]):
             return description
     return None
 
