@@ -57,6 +57,9 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
     assert first.speaker == SOKIRIANSKAIA and first.quote_kind == "direct"
     assert exact(assistant, first)
     assert SOKIRIANSKAIA in answer.reason and "“Ms Sokirianskaia says”" in answer.reason
+    # with how the source describes her, for the journalist's attribution
+    assert answer.reason.startswith(f"the source attributes these words to {SOKIRIANSKAIA} (Russia Project "
+                                    "Director with the International Crisis Group): ")
     text = assistant.documents[first.doc_id].text
     assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
 
