@@ -64,6 +64,13 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
     assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
 
 
+def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
+    answer = assistant.ask("Who said 'What reaction did you expect from militant mountain men'?")
+    assert answer.citations[0].speaker == "Chechen Minister for Information"
+    assert answer.reason.startswith("the source attributes these words to the Chechen Minister for Information: ")
+    assert answer.reason.endswith("where “he” is the Chechen Minister for Information")
+
+
 def test_who_said_resolves_a_pronoun(assistant):
     answer = assistant.ask("Who said “It is a real disaster”?")
     first = answer.citations[0]

@@ -247,7 +247,7 @@ class Assistant:
             reason = f"{UNATTRIBUTED}: it quotes them without naming a speaker"
         else:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
-            reason = f"the source attributes these words to {top.speaker}{described}" + self._evidence_note(top)
+            reason = f"the source attributes these words to {_named(top)}{described}" + self._evidence_note(top)
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations)
@@ -260,7 +260,7 @@ class Assistant:
         if paragraph is not None and paragraph != entry.citation.paragraph:
             note += f" (¶{paragraph})"
         if entry.antecedent is not None:
-            note += f", where “{entry.evidence.text.split()[0]}” is {entry.speaker}"
+            note += f", where “{entry.evidence.text.split()[0]}” is {_named(entry)}"
         return note
 
     def _paragraph_of(self, doc_id: str, offset: int) -> int | None:
@@ -316,7 +316,7 @@ class Assistant:
             question=question, abstained=False, confidence=max(c.score for c in citations),
             threshold=threshold, citations=citations,
             reason=f"{len(found)} quotation{'s' if len(found) != 1 else ''} attributed to "
-                   f"{' and '.join(dict.fromkeys(e.speaker or name for e in found))}"
+                   f"{' and '.join(dict.fromkeys(_named(e) if e.speaker else name for e in found))}"
                    + (_described_as(name, found) or " in the source")
                    + ("" if len(found) <= k else f"; the first {k} are listed"),
         )
@@ -418,6 +418,12 @@ def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
 
 
 _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$")  # "the Crisis Group expert"
+
+
+def _named(entry: LedgerEntry) -> str:
+    """The speaker as a sentence names them: "the Chechen Minister for Information" for a role."""
+    speaker = entry.speaker or ""
+    return f"the {speaker}" if entry.speaker_kind == "role" and not speaker.lower().startswith("the ") else speaker
 
 
 def _listed(names: Sequence[str], most: int = 5) -> str:
