@@ -294,7 +294,7 @@ class Assistant:
                       else f"the source quotes no one named {name}")
             if not mentioned and _DESCRIPTION.match(name):  # "the expert": say whom it does quote
                 quoted = list(dict.fromkeys(
-                    e.speaker for e in self._ledger_in_scope(candidates.documents)
+                    _named(e) for e in self._ledger_in_scope(candidates.documents)
                     if e.speaker and e.kind in ("direct", "reported")))
                 reason = f"the source describes no one it quotes as “{name}”" + (
                     f"; it quotes {_listed(quoted)}" if quoted else "")
