@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
 from retrieval.answer import NO_ANSWER
-from retrieval.models import LedgerEntry
+from retrieval.models import LedgerEntry, in_quote_marks
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -185,9 +185,7 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}{stale}"
 
 
-def quoted(text: str) -> str:
-    """`text` in curly quotes, unless it already opens with a quotation mark (no doubled “““)."""
-    return text if text[:1] in "“\"‘'" else f"“{text}”"
+quoted = in_quote_marks  # `text` in curly quotes, unless it already opens with a quotation mark
 
 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:

@@ -88,6 +88,8 @@ def test_readable_answer_names_speakers_and_gives_the_reason():
                          "Closest passages (NOT an answer):"]
     plain = declined.model_copy(update={"reason": NO_ANSWER})  # the first line says it already
     assert format_answer(plain).splitlines()[1] == "Closest passages (NOT an answer):"
+    spoken = answer.model_copy(update={"citations": [_citation("“We will stay,” she said.")], "reason": None})
+    assert format_answer(spoken).splitlines()[0] == "[1] “We will stay,” she said."  # no doubled marks
 
 
 def test_index_command(tmp_path):

@@ -96,6 +96,7 @@ def format_answer(answer) -> str:
     """A readable answer: numbered quotes with their citations and speakers, or a plain abstention;
     with the reason the answer gives, if any ("3 quotations attributed to …")."""
     from .answer import NO_ANSWER
+    from .models import in_quote_marks
 
     lines = []
     if answer.abstained:
@@ -109,7 +110,7 @@ def format_answer(answer) -> str:
         lines.append(f"({answer.reason})")
     quotes = answer.closest if answer.abstained else answer.citations
     for n, c in enumerate(quotes, start=1):
-        lines.append(f"[{n}] “{c.quote}”")
+        lines.append(f"[{n}] {in_quote_marks(c.quote)}")
         stale = "  STALE: the source changed since indexing" if c.stale else ""
         speaker = f", {c.quote_kind} speech of {c.speaker}" if c.speaker and c.quote_kind else ""
         lines.append(

@@ -80,6 +80,11 @@ class PassageHit(_Frozen):
     rank: int
 
 
+def in_quote_marks(text: str) -> str:
+    """`text` in curly quotes, unless it already opens with a quotation mark (no doubled “““)."""
+    return text if text[:1] in "“\"‘'" else f"“{text}”"
+
+
 class Citation(_Frozen):
     """A verbatim quote: `document.text[start:end] == quote`."""
 
