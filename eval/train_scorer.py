@@ -188,11 +188,10 @@ def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = (),
     keep = [i for i, (_, y, imp) in enumerate(rows) if not imp and y.any()]
     fixed = {SENTENCE_FEATURES.index("section_named"): SECTION_NAMED_WEIGHT,
              SENTENCE_FEATURES.index("speaker_asked"): SPEAKER_ASKED_WEIGHT}
-    hidden = list(fixed)
 
     def without_fixed(x: np.ndarray) -> np.ndarray:  # the fit must not lean on columns set by hand
         x = x.copy()
-        x[:, hidden] = 0.0
+        x[:, list(fixed)] = 0.0
         return x
 
     groups = [(without_fixed(rows[i][0].features) if extra is None

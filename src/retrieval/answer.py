@@ -8,7 +8,6 @@ speech) where the source attributes it, and `stale` when its source changed afte
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -21,14 +20,13 @@ from .extract import (
     Candidates, Scorer, evidence_scores, question_features, quote_span, sentence_candidates, sentence_table,
 )
 from .fusion import sigmoid
-from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, Passage, SpeakerQuestion
+from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
-    attribute_span, build_ledger, matching_role, name_matches, normalize_text, parse_speaker_question,
+    attribute_span, matching_role, name_matches, normalize_text, parse_speaker_question,
     quote_similarity, quotes_by, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 
-log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 METHODS = ("pipeline", "bm25", "dense")
@@ -83,7 +81,6 @@ class Assistant:
         self.method = method
         self._ledgers: dict[str, list[LedgerEntry]] = {}
         self._attributions: dict[tuple[str, int, int], dict] = {}
-        self._passages_by_doc: dict[str, list[Passage]] | None = None
         self._ledger_lock = threading.Lock()
 
     @classmethod
@@ -160,17 +157,7 @@ class Assistant:
         with self._ledger_lock:
             ledger = self._ledgers.get(doc_id)
             if ledger is None:
-                if self._passages_by_doc is None:
-                    grouped: dict[str, list[Passage]] = {}
-                    for p in self.retriever.passages:
-                        grouped.setdefault(p.doc_id, []).append(p)
-                    self._passages_by_doc = grouped
-                doc = self.retriever.documents[doc_id]
-                try:
-                    ledger = build_ledger(doc, self._passages_by_doc.get(doc_id, []))
-                except Exception:  # attribution is an extra: never let it break an answer
-                    log.warning("no quote ledger for %s", doc_id, exc_info=True)
-                    ledger = []
+                ledger = sentence_table(self.retriever).ledger(doc_id)  # the one the ranker reads
                 if doc_id in self.retriever.stale_docs:
                     ledger = [e.model_copy(update={"citation": e.citation.model_copy(
                         update={"stale": True})}) for e in ledger]
@@ -423,7 +410,8 @@ _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$
 def _named(entry: LedgerEntry) -> str:
     """The speaker as a sentence names them: "the Chechen Minister for Information" for a role."""
     speaker = entry.speaker or ""
-    return f"the {speaker}" if entry.speaker_kind == "role" and not speaker.lower().startswith("the ") else speaker
+    role = entry.speaker_kind == "role" and not speaker.lower().startswith("the ")
+    return f"the {speaker}" if role else speaker
 
 
 def _listed(names: Sequence[str], most: int = 5) -> str:

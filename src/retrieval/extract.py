@@ -368,7 +368,9 @@ class SentenceTable:
         self._retriever = weakref.ref(retriever)
         self._speaker_heads: dict[str, dict[int, frozenset[str]]] = {}
         self._speaker_lock = threading.Lock()
+        self._ledgers: dict[str, list] = {}
         self._doc_passages: dict[str, list] | None = None
+        self._ledger_lock = threading.Lock()
 
     def token_vectors(self, rows, embedder) -> dict[int, np.ndarray]:
         """The contextual token vectors of the sentences `rows`, encoded on first use; the sentences
@@ -399,24 +401,33 @@ class SentenceTable:
                 self._speaker_heads[doc_id] = self._heads_of(doc_id)
         return self._speaker_heads[doc_id]
 
+    def ledger(self, doc_id: str) -> list:
+        """`doc_id`'s quote ledger (`quotes.build_ledger`, with the index's passages), built on first
+        use; empty, with a warning, if it cannot be built: attribution is an extra and never breaks
+        ranking or an answer."""
+        with self._ledger_lock:
+            ledger = self._ledgers.get(doc_id)
+            if ledger is None:
+                retriever = self._retriever()
+                if self._doc_passages is None:  # every document's passages, in one pass
+                    self._doc_passages = {}
+                    for p in retriever.passages:
+                        self._doc_passages.setdefault(p.doc_id, []).append(p)
+                try:
+                    ledger = build_ledger(retriever.documents[doc_id], self._doc_passages.get(doc_id, []))
+                except Exception:
+                    log.warning("no quote ledger for %s; its quotes have no speakers", doc_id, exc_info=True)
+                    ledger = []
+                self._ledgers[doc_id] = ledger
+        return ledger
+
     def _heads_of(self, doc_id: str) -> dict[int, frozenset[str]]:
         retriever = self._retriever()
-        document = retriever.documents[doc_id]
-        if self._doc_passages is None:  # the passages of every document, in one pass
-            self._doc_passages = {}
-            for p in retriever.passages:
-                self._doc_passages.setdefault(p.doc_id, []).append(p)
-        passages = self._doc_passages.get(doc_id, [])
         rows = range(self.doc_rows[doc_id].start, self.doc_rows[doc_id].stop)
         spans = [(row, retriever.sentences[row][1]) for row in rows]
         covered: dict[tuple[int, str], int] = {}
         heads: dict[str, frozenset[str]] = {}
-        try:
-            ledger = build_ledger(document, passages)
-        except Exception:  # attribution is an extra: never let it break ranking
-            log.warning("no quote ledger for %s; its sentences rank without speakers", doc_id, exc_info=True)
-            return {}
-        for e in ledger:
+        for e in self.ledger(doc_id):
             if e.kind == "scare" or not e.speaker:
                 continue
             heads.setdefault(e.speaker, speaker_heads((e.speaker, *e.speaker_forms), e.speaker_roles,

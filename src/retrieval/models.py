@@ -135,9 +135,10 @@ class LedgerEntry(_Frozen):
     `kind` is "direct" for words inside quote marks, "scare" for short quoted terms that are not
     speech (`speaker` is then None), "reported" for a sentence of reported speech ("she says it...").
     `evidence` is the attribution ("Ms Smith says", "she says"); for a pronoun, `antecedent` is the
-    mention it was resolved to; `speaker_roles` are the phrases the source sets off by commas beside the
-    speaker's name ("Russia Project Director with the International Crisis Group"); `continued` marks a quote-only paragraph that takes the previous
-    paragraph's speaker, whose attribution is then the evidence.
+    mention it was resolved to; `speaker_roles` are how the source describes the speaker beside their
+    name ("Russia Project Director with the International Crisis Group", a title before it);
+    `continued` marks a quote-only paragraph that takes the previous paragraph's speaker, whose
+    attribution is then the evidence.
     """
 
     citation: Citation
