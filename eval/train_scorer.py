@@ -208,6 +208,15 @@ def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = (),
     return model.model_copy(update={"coef": coef, "mean": mean, "scale": scale})
 
 
+def ranker_and_evidence(rows, length_penalty: float, ranker: str) -> tuple[LinearModel, LinearModel | None]:
+    """The ranker, and the logistic model whose scores the answerability model reads when the ranker
+    is not logistic (None: the ranker's own)."""
+    model = fit_sentence_model(rows, length_penalty=length_penalty, ranker=ranker)
+    if ranker == "logistic":
+        return model, None
+    return model, fit_sentence_model(rows, length_penalty=length_penalty, ranker="logistic")
+
+
 def ranking_hits(model: LinearModel, rows) -> tuple[float, float]:
     h1, h3 = [], []
     for c, y, imp in rows:
@@ -241,9 +250,10 @@ def fit_scorer(articles, foreign_rows, passages: int, sentences: int,
     """
     folds = []
     for k, held_out in enumerate(articles):
-        model = fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a],
-                                   length_penalty=length_penalty, ranker=ranker)
-        folds.append((ranking_hits(model, held_out), question_xy(model, held_out + foreign_rows[k])))
+        model, evidence = ranker_and_evidence([r for j, a in enumerate(articles) if j != k for r in a],
+                                              length_penalty, ranker)
+        folds.append((ranking_hits(model, held_out),
+                      question_xy(evidence or model, held_out + foreign_rows[k])))
     aucs = []
     for k in range(len(articles)):
         x = np.vstack([folds[j][1][0] for j in range(len(articles)) if j != k])
@@ -252,12 +262,12 @@ def fit_scorer(articles, foreign_rows, passages: int, sentences: int,
         own = len(articles[k])  # AUROC on the article's own questions only, foreign ones left out
         aucs.append(roc_auc_score(folds[k][1][1][:own], qmodel.decision(folds[k][1][0][:own])))
     hits = np.array([f[0] for f in folds])
-    sentence_model = fit_sentence_model([r for a in articles for r in a], length_penalty=length_penalty,
-                                        ranker=ranker)
+    sentence_model, evidence_model = ranker_and_evidence([r for a in articles for r in a], length_penalty,
+                                                         ranker)
     tune_folds = [(f[1][0], f[1][1], len(a)) for f, a in zip(folds, articles)]
     question_model = answerability_model(_stack(tune_folds))
-    scorer = Scorer(sentence=sentence_model, question=question_model, threshold=0.5,
-                    passages_considered=passages, sentences_considered=sentences)
+    scorer = Scorer(sentence=sentence_model, evidence=evidence_model, question=question_model,
+                    threshold=0.5, passages_considered=passages, sentences_considered=sentences)
     return scorer, (float(hits[:, 0].mean()), float(hits[:, 1].mean()), float(np.mean(aucs))), tune_folds
 
 
@@ -382,7 +392,7 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
     (group,) = load_dataset(dev).groups
     questions = group.questions
     rows = labelled_candidates(retriever, questions, scorer.passages_considered, scorer.sentences_considered)
-    x_dev, answerable = question_xy(scorer.sentence, rows)
+    x_dev, answerable = question_xy(scorer.evidence or scorer.sentence, rows)
     answerable = answerable.astype(bool)
     assistant = Assistant(retriever, scorer=scorer.model_copy(update={"threshold": 0.0}))
     answers = assistant.ask_batch([q.question for q in questions], k=1)

@@ -417,6 +417,34 @@ def test_answerability_reads_the_ranker_without_the_speaker_asked_about():
     assert features[0, asked] == 1.0  # the candidates' features are left as they were
 
 
+def test_answerability_reads_the_evidence_model_when_the_scorer_has_one(tiny_index):
+    # a listwise ranker orders the quotes; the logistic evidence model says whether the source answers
+    from retrieval.extract import default_scorer
+
+    scorer = default_scorer()
+    reversed_ranker = scorer.sentence.model_copy(update={"coef": [-c for c in scorer.sentence.coef]})
+    question = "How many people asked for help?"
+    plain = Assistant.load(tiny_index, scorer=scorer).ask(question, k=5)
+    split = Assistant.load(tiny_index, scorer=scorer.model_copy(
+        update={"sentence": reversed_ranker, "evidence": scorer.sentence})).ask(question, k=5)
+    alone = Assistant.load(tiny_index, scorer=scorer.model_copy(update={"sentence": reversed_ranker})).ask(question, k=5)
+    assert split.confidence == pytest.approx(plain.confidence)
+    assert alone.confidence != pytest.approx(plain.confidence)
+    first = lambda a: (a.citations or a.closest)[0].quote  # noqa: E731
+    assert first(split) == first(alone) != first(plain)  # the order is the ranker's
+
+
+def test_a_scorer_with_an_evidence_model_of_other_features_is_refused(tmp_path):
+    from retrieval.extract import Scorer, default_scorer
+
+    scorer = default_scorer()
+    bad = scorer.sentence.model_copy(update={"features": scorer.sentence.features[:-1]})
+    path = tmp_path / "scorer.json"
+    path.write_text(scorer.model_copy(update={"evidence": bad}).model_dump_json(), encoding="utf-8")
+    with pytest.raises(ConfigError, match="evidence model was trained on other features"):
+        Scorer.load(path)
+
+
 def test_a_ledger_that_fails_leaves_the_sentences_ranked_without_speakers(tmp_path, fake_embedder, monkeypatch,
                                                                           caplog):
     from retrieval import extract
@@ -429,3 +457,19 @@ def test_a_ledger_that_fails_leaves_the_sentences_ranked_without_speakers(tmp_pa
                                   "speaker_asked")
     assert column == dict.fromkeys(SPEAKER_DOC, 0.0)
     assert "no quote ledger" in caplog.text
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Who wrote the SBS report?", True),           # the title's own words: "SBS News: …"
+    ("Who is the author of this article?", True),
+    ("Whose byline does the story carry?", True),
+    ("Who wrote the report on Chechnya?", True),
+    ("Who wrote the Novaya Gazeta report?", False),  # another paper's report, which the source names
+    ("Who wrote the initial newspaper report?", False),
+    ("Who wrote of the Savery water pump?", False),  # SQuAD: no byline named, no source
+    ("What did the report say about prosecutors?", False),
+])
+def test_author_asked(question, asked):
+    from retrieval.extract import author_asked
+
+    assert author_asked(question, "SBS News: persecution of gay men in Chechnya") is asked

@@ -74,6 +74,21 @@ def test_sentences_of_a_named_section_are_candidates(assistant):
     assert "byline" not in sections(other, retriever.encode([other])[0])
 
 
+@pytest.mark.parametrize("question", ["Who wrote the SBS report?", "Who is the author of this article?"])
+def test_who_wrote_the_source_is_answered_by_its_byline(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.reason == "the byline of “SBS News: persecution of gay men in Chechnya”"
+    first = answer.citations[0]
+    assert (first.section, first.quote) == ("byline", "Ben Winsor")
+    assert ARTICLE.read_text(encoding="utf-8")[first.start:first.end] == "Ben Winsor"
+
+
+def test_who_wrote_another_papers_report_is_not_the_byline(assistant):
+    answer = assistant.ask("Who wrote the Novaya Gazeta report?")
+    assert "byline" not in (answer.reason or "")
+    assert all(c.section != "byline" for c in answer.citations[:1])
+
+
 def test_the_opening_paragraph_is_the_first_sentence_of_the_report(assistant):
     answer = assistant.ask("What does the first sentence of the report say about activists?")
     first = (answer.citations or answer.closest)[0]

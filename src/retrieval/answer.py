@@ -16,10 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ConfigError, QuestionError
-from .extract import (
-    Candidates, Scorer, evidence_scores, question_features, quote_span, sentence_candidates, sentence_table,
-)
-from .fusion import sigmoid
+from .extract import Candidates, Scorer, author_asked, quote_span, sentence_candidates, sentence_table
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
     attribute_span, matching_role, name_matches, normalize_text, parse_speaker_question,
@@ -31,8 +28,10 @@ from .retriever import DEFAULT_INDEX_DIR, Retriever
 MAX_QUESTION_CHARS = 2000
 METHODS = ("pipeline", "bm25", "dense")
 WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who said '…'?"
-# "What did X say?" with X quoted nowhere: the ranker must be this sure of the narration (a logit)
-NARRATION_MIN_LOGIT = 0.0
+# "What did X say?" with X quoted nowhere: the narration's quote score (calibrated: how often such a
+# quote answers) must be at least this. It was the ranker's logit 0 until the ranker became listwise,
+# whose logits have no level across questions: 0.27 as a score with the logistic ranker.
+NARRATION_MIN_SCORE = 0.25
 SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
 UNATTRIBUTED = "the source does not attribute these words to anyone"
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
@@ -170,7 +169,12 @@ class Assistant:
             answer = self._speaker_answer(question, query_vector, k, asked)
             if answer is not None:
                 return answer
-        return self._pipeline_answer(question, *self._pipeline(question, query_vector, k))
+        found = self._pipeline(question, query_vector, k)
+        if self.method == "pipeline":
+            answer = self._author_answer(question, *found[:3], k)
+            if answer is not None:
+                return answer
+        return self._pipeline_answer(question, *found)
 
     def _pipeline(self, question: str, query_vector: np.ndarray, k: int):
         scorer = self.scorer
@@ -195,6 +199,21 @@ class Assistant:
             )
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=scorer.threshold, citations=citations)
+
+    def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
+                       k: int) -> Answer | None:
+        """"Who wrote the article?": its byline, first. A name on a line of its own shares few words
+        with the question, so the ranker alone may put a sentence that mentions the paper first."""
+        order = np.argsort(-scores, kind="stable")
+        for i in order:
+            passage = self.retriever.passages[int(candidates.passage_ids[i])]
+            title = self.retriever.documents[passage.doc_id].title
+            if passage.section == "byline" and author_asked(question, title):
+                citations = self._citations(candidates, [i, *order[order != i]], scores, limit=k)
+                return Answer(question=question, abstained=False, reason=f"the byline of “{title}”",
+                              confidence=max(confidence, self.scorer.threshold),
+                              threshold=self.scorer.threshold, citations=citations)
+        return None
 
     # -- questions about speakers ------------------------------------------------------------
 
@@ -269,8 +288,7 @@ class Assistant:
             # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
             # leader have denied that …") may still answer, but other speakers' words never do.
             narration = [c for c in closest if c.speaker is None]
-            sure = self.scorer.quote_score(NARRATION_MIN_LOGIT)
-            if confidence >= threshold and narration and narration[0].score >= sure:
+            if confidence >= threshold and narration and narration[0].score >= NARRATION_MIN_SCORE:
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
                     citations=narration,
@@ -315,7 +333,7 @@ class Assistant:
         """How well each entry answers the question, in [0, 1]: the best pipeline score of a
         sentence it overlaps, or the share of the topic's words it holds."""
         sentences = [
-            (*self.retriever.sentences[int(row)], sigmoid(float(s)))
+            (*self.retriever.sentences[int(row)], self.scorer.quote_score(float(s)))
             for row, s in zip(candidates.rows, scores)
         ]
         topic_words = {w for w in normalize_text(topic or "").split() if w not in _NAME_STOP}
@@ -352,9 +370,7 @@ class Assistant:
         if self.method == "bm25":
             scores = f[:, SENTENCE_FEATURES.index("bm25_sentence_log")]
             return scores, float(1 - np.exp(-scores.max()))
-        scores = self.scorer.sentence.decision(f)
-        q = question_features(candidates, evidence_scores(self.scorer.sentence, f))[None, :]
-        return scores, sigmoid(float(self.scorer.question.decision(q)[0]))
+        return self.scorer.sentence.decision(f), self.scorer.answerability(candidates)
 
     def _citations(self, candidates: Candidates, order, scores, limit: int) -> list[Citation]:
         retriever = self.retriever

@@ -171,6 +171,21 @@ def named_sections(question: str) -> set[str]:
     return {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
 
 
+# the source itself as a question names it: "the article", "this story", "the SBS report"
+_SOURCE_ITSELF = re.compile(  # a lookahead, so that "the author of this article" also tries "this article"
+    r"(?=\b(?:the|this)\s+((?:[\w’'-]+\s+){0,3}?)(?:article|story|report|piece)\b)", re.IGNORECASE)
+
+
+def author_asked(question: str, title: str) -> bool:
+    """Does the question ask who wrote the source titled `title` ("Who wrote the SBS report?" of "SBS
+    News: …")? Words before "article" / "story" / "report" must be the title's: "Who wrote the Novaya
+    Gazeta report?" asks about another paper's report, which the source may name."""
+    if "byline" not in named_sections(question):
+        return False
+    title_words = set(tokenize(title))
+    return any(set(tokenize(found.group(1))) <= title_words for found in _SOURCE_ITSELF.finditer(question))
+
+
 def question_entities(question: str) -> set[str]:
     """Stemmed tokens of the question's names (capitalised words after the first) and numbers."""
     words = re.findall(r"[\w'’-]+", question)
@@ -209,6 +224,11 @@ class Scorer(BaseModel):
 
     sentence: LinearModel
     question: LinearModel
+    # The model whose scores the answerability model reads (`evidence_scores`), when the ranker is not
+    # fit for that: a listwise ranker learns each question's order, and its best score's level says
+    # little across questions, so a logistic model of each candidate alone gives the evidence instead.
+    # None: the ranker's own scores.
+    evidence: LinearModel | None = None
     threshold: float
     passages_considered: int = 6
     sentences_considered: int = 8
@@ -220,14 +240,22 @@ class Scorer(BaseModel):
 
     @model_validator(mode="after")
     def _features_match(self) -> "Scorer":
-        for part, names in (("sentence", SENTENCE_FEATURES), ("question", QUESTION_FEATURES)):
+        for part, names in (("sentence", SENTENCE_FEATURES), ("question", QUESTION_FEATURES),
+                            ("evidence", SENTENCE_FEATURES)):
             model = getattr(self, part)
+            if model is None:
+                continue
             if tuple(model.features) != names or not (
                     len(model.coef) == len(model.mean) == len(model.scale) == len(names)):
                 raise ValueError(
                     f"its {part} model was trained on other features than this version computes; "
                     "train it again with eval/train_scorer.py (or `eval --calibrate --save-scorer`)")
         return self
+
+    def answerability(self, candidates: Candidates) -> float:
+        """How likely the source answers the question, in [0, 1], from its scored candidates."""
+        evidence = evidence_scores(self.evidence or self.sentence, candidates.features)
+        return sigmoid(float(self.question.decision(question_features(candidates, evidence)[None, :])[0]))
 
     def quote_score(self, logit: float) -> float:
         """How often a quote with this ranker logit answers the question (calibrated on dev)."""
