@@ -47,6 +47,8 @@ def main() -> int:
                         help="the two half-tune encoders (make encoder)")
     parser.add_argument("--feature", choices=("speaker_asked", "section_named"), default="speaker_asked")
     parser.add_argument("--weights", type=float, nargs="+", default=[0, 0.5, 1, 2, 3, 4, 6])
+    parser.add_argument("--ranker", choices=("logistic", "listwise"), default=ts.TUNED_RANKER,
+                        help=f"the ranker the weight is for (default {ts.TUNED_RANKER}, the shipped one)")
     parser.add_argument("--tune", type=Path, default=ROOT.parent / "shared/benchmarks/squad-v2/tune.json")
     parser.add_argument("--dev", type=Path, default=ROOT / "eval/dev_qa.jsonl")
     args = parser.parse_args()
@@ -67,9 +69,9 @@ def main() -> int:
     penalty = ts.TUNED_LENGTH_PENALTY
     marked = sum(int(c.features[:, SENTENCE_FEATURES.index(args.feature)].sum()) for a in articles for c, _, _ in a)
     print(f"{args.feature}: {marked} of tune's {sum(len(c.rows) for a in articles for c, _, _ in a)} candidates")
-    folds = [ts.fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a], length_penalty=penalty)
-             for k in range(len(articles))]
-    full = ts.fit_sentence_model([r for a in articles for r in a], length_penalty=penalty)
+    folds = [ts.fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a], length_penalty=penalty,
+                                   ranker=args.ranker) for k in range(len(articles))]
+    full = ts.fit_sentence_model([r for a in articles for r in a], length_penalty=penalty, ranker=args.ranker)
     base = first_hits(with_weight(full, args.feature, 0.0), dev)
     print("weight | tune LOAO hit@1 / hit@3 | dev hit@1 / hit@3 | dev questions changed against 0")
     for w in args.weights:
