@@ -421,12 +421,14 @@ def test_answerability_reads_the_evidence_model_when_the_scorer_has_one(tiny_ind
     # a listwise ranker orders the quotes; the logistic evidence model says whether the source answers
     from retrieval.extract import default_scorer
 
-    scorer = default_scorer()
-    reversed_ranker = scorer.sentence.model_copy(update={"coef": [-c for c in scorer.sentence.coef]})
+    shipped = default_scorer()
+    logistic = shipped.evidence or shipped.sentence
+    scorer = shipped.model_copy(update={"sentence": logistic, "evidence": None})
+    reversed_ranker = logistic.model_copy(update={"coef": [-c for c in logistic.coef]})
     question = "How many people asked for help?"
     plain = Assistant.load(tiny_index, scorer=scorer).ask(question, k=5)
     split = Assistant.load(tiny_index, scorer=scorer.model_copy(
-        update={"sentence": reversed_ranker, "evidence": scorer.sentence})).ask(question, k=5)
+        update={"sentence": reversed_ranker, "evidence": logistic})).ask(question, k=5)
     alone = Assistant.load(tiny_index, scorer=scorer.model_copy(update={"sentence": reversed_ranker})).ask(question, k=5)
     assert split.confidence == pytest.approx(plain.confidence)
     assert alone.confidence != pytest.approx(plain.confidence)

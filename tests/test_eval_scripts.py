@@ -62,3 +62,28 @@ def test_listwise_loss_gradient_matches_finite_differences(pointwise):
                for e in np.eye(4)]
     assert np.allclose(grad, numeric, atol=1e-4)
     assert (grad[-1] == 0.0) is not pointwise  # the intercept only matters to the pointwise part
+
+
+def test_a_listwise_ranker_ships_with_a_logistic_evidence_model():
+    sys.path.insert(0, str(ROOT / "eval"))
+    from types import SimpleNamespace
+
+    import numpy as np
+    import train_scorer
+    from retrieval.extract import SENTENCE_FEATURES
+
+    rng = np.random.default_rng(0)
+    dense = SENTENCE_FEATURES.index("dense_sentence")
+    rows = []
+    for _ in range(60):
+        x = rng.normal(size=(8, len(SENTENCE_FEATURES)))
+        x[:, [SENTENCE_FEATURES.index("section_named"), SENTENCE_FEATURES.index("speaker_asked")]] = 0.0
+        y = np.zeros(8, dtype=bool)
+        y[np.argmax(x[:, dense])] = True  # the most similar candidate is the answer
+        rows.append((SimpleNamespace(features=x), y, False))
+    ranker, evidence = train_scorer.ranker_and_evidence(rows, 0.0, "listwise")
+    assert evidence == train_scorer.fit_sentence_model(rows, length_penalty=0.0, ranker="logistic")
+    assert ranker != evidence and ranker.coef[dense] > 0 and evidence.coef[dense] > 0
+    assert train_scorer.ranking_hits(ranker, rows)[0] > 0.9
+    alone, none = train_scorer.ranker_and_evidence(rows, 0.0, "logistic")
+    assert none is None and alone == evidence
