@@ -474,3 +474,62 @@ def test_eval_scores_the_article_ledger(article_index):
 def test_speaker_heads_are_the_words_a_question_uses_for_a_speaker(forms, descriptions, kind, heads):
     from retrieval.quotes import speaker_heads
     assert speaker_heads(forms, descriptions, kind) == heads
+
+
+# --- the ledger's lookups, and its order -------------------------------------------------------
+
+def _brute_passage(passages, start, end):
+    best, overlap = None, 0
+    for p in passages:
+        o = min(end, p.end) - max(start, p.start)
+        if o > overlap:
+            best, overlap = p, o
+    return best
+
+
+@pytest.mark.parametrize("overlap", [0, 60])
+def test_the_passage_of_a_span_is_the_one_that_overlaps_it_most(overlap):
+    # the lookup reads only the passages that can overlap a span; it must pick what reading all would
+    import random
+
+    from retrieval.chunking import ChunkSettings
+    from retrieval.quotes import _PassageFinder
+
+    doc = load_document(ARTICLE)
+    passages = make_passages(doc, ChunkSettings(max_chars=200, overlap=overlap))
+    find = _PassageFinder(passages)
+    rng = random.Random(0)
+    spans = [(a, a + rng.randint(1, 400)) for a in (rng.randrange(len(doc.text)) for _ in range(500))]
+    spans += [(e.start, e.end) for e in build_ledger(doc)]
+    for start, end in spans:
+        assert find(start, end) == _brute_passage(passages, start, end)
+
+
+def test_the_paragraph_of_a_position_is_the_first_that_holds_it():
+    from retrieval.quotes import _paragraph_start
+
+    doc = load_document(ARTICLE)
+    paragraphs = doc.paragraphs
+    starts = [p.start for p in paragraphs]
+    for pos in range(paragraphs[0].start, paragraphs[-1].end + 1):
+        holding = [p.start for p in paragraphs if p.start <= pos <= p.end]
+        if holding:
+            assert _paragraph_start(paragraphs, starts, pos) == holding[0]
+
+
+def test_the_ledger_is_the_same_in_every_process():
+    # several people named "… Yuan" share the mention "Yuan": their order was by memory address, so a
+    # pronoun could resolve to one of them in one run and another in the next
+    script = (
+        "import json\n"
+        "from retrieval import build_ledger\n"
+        "from retrieval.ingest import make_document\n"
+        "text = ('Ikh Yuan said the court would move. Northern Yuan said it would not. The Yuan '\n"
+        "        'envoy went to Iran, where he explained that paper money is the future of all trade.')\n"
+        "print(json.dumps([e.model_dump(mode='json') for e in build_ledger(make_document(text))]))\n"
+    )
+    runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           timeout=120).stdout for _ in range(4)}
+    assert len(runs) == 1
+    # "The Yuan envoy" is a mention of both, in the order they were met: "he" takes the later
+    assert json.loads(runs.pop())[-1]["speaker"] == "Northern Yuan"

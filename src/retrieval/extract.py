@@ -22,6 +22,7 @@ import re
 import threading
 import warnings
 import weakref
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -452,7 +453,8 @@ class SentenceTable:
     def _heads_of(self, doc_id: str) -> dict[int, frozenset[str]]:
         retriever = self._retriever()
         rows = range(self.doc_rows[doc_id].start, self.doc_rows[doc_id].stop)
-        spans = [(row, retriever.sentences[row][1]) for row in rows]
+        spans = [retriever.sentences[row][1] for row in rows]  # in text order, not overlapping
+        ends = [span.end for span in spans]
         covered: dict[tuple[int, str], int] = {}
         heads: dict[str, frozenset[str]] = {}
         for e in self.ledger(doc_id):
@@ -460,10 +462,13 @@ class SentenceTable:
                 continue
             heads.setdefault(e.speaker, speaker_heads((e.speaker, *e.speaker_forms), e.speaker_roles,
                                                       e.speaker_kind))
-            for row, span in spans:
+            for i in range(bisect_right(ends, e.start), len(spans)):  # the sentences the entry overlaps
+                span = spans[i]
+                if span.start >= e.end:
+                    break
                 overlap = min(span.end, e.end) - max(span.start, e.start)
                 if overlap > 0:
-                    covered[row, e.speaker] = covered.get((row, e.speaker), 0) + overlap
+                    covered[rows[i], e.speaker] = covered.get((rows[i], e.speaker), 0) + overlap
         words = [set(normalize_text(self._texts[row]).split()) for row in rows]
         topic = {h for hs in heads.values() for h in hs
                  if sum(h in w for w in words) > SPEAKER_TOPIC_SHARE * len(words)}

@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import accumulate
 
 from .chunking import ChunkSettings, make_passages
 from .models import (
@@ -688,16 +689,26 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
                       for f in ("double", "single")}
     primary = "single" if long_by_family["single"] > long_by_family["double"] else "double"
 
+    # masked(lo, hi): some top-level quote holds text[lo:hi]; with the quotes by opening mark, that is
+    # the farthest reach of those opening at or before lo
+    by_open = sorted(top, key=lambda q: q.open)
+    opens = [q.open for q in by_open]
+    reach = list(accumulate(((q.close if q.close is not None else q.end) + 1 for q in by_open), max))
+
     def masked(lo: int, hi: int) -> bool:
-        return any(q.open <= lo and hi <= (q.close if q.close is not None else q.end) + 1 for q in top)
+        k = bisect_right(opens, lo)
+        return k > 0 and hi <= reach[k - 1]
 
     # 1. Raw attributions: around each top-level quote and in every sentence outside quotes.
     raw: dict[tuple[int, int], _Attribution] = {}
     sentences: dict[int, list[tuple[int, int]]] = {}
+    top_in: dict[int, list[_Quote]] = {}
+    for q in by_open:
+        top_in.setdefault(q.paragraph, []).append(q)
     for p in paragraphs:
         spans = [(s.start, s.end) for s in p.sentences] or [(p.start, p.end)]
         sentences[p.number] = spans
-        para_top = sorted((q for q in top if q.paragraph == p.number), key=lambda q: q.open)
+        para_top = top_in.get(p.number, [])
         cuts = [p.start]
         for q in para_top:
             cuts += [q.open, (q.close + 1) if q.close is not None else p.end]
@@ -741,28 +752,48 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
                 if not masked(m.start(), m.end()):
                     named.append((m.start(), m.end(), entity))
     inside = _contained_spans((a, b) for a, b, _ in named)  # "Doe" inside "Jane Doe" is one mention
-    named = sorted({m for m in named if (m[0], m[1]) not in inside}, key=lambda m: (m[0], m[1], id(m[2])))
+    rank = {id(e): i for i, e in enumerate(speakers.entities)}  # a name several share: in the order met
+    named = sorted({m for m in named if (m[0], m[1]) not in inside}, key=lambda m: (m[0], m[1], rank[id(m[2])]))
     mentions: list[tuple[int, _Entity]] = [(a, e) for a, _, e in named]
     for a, b, entity in named:
         for description in appositives(text, a, b):
             if description not in entity.descriptions:
                 entity.descriptions.append(description)
 
+    named_as: dict[int, list[tuple[int, int]]] = {}  # each entity's mentions by name, in order
+    for a, b, e in named:
+        named_as.setdefault(id(e), []).append((a, b))
+
     def last_named(entity: _Entity, before: int) -> tuple[int, int] | None:
-        found = [(a, b) for a, b, e in named if e is entity and a < before]
-        return found[-1] if found else None
+        found = named_as.get(id(entity), [])
+        k = bisect_left(found, before, key=lambda m: m[0])
+        return found[k - 1] if k else None
+
+    def last_fitting(pronoun: str, before: int, para_start: int) -> tuple[int, _Entity] | None:
+        """The mention a pronoun refers to: the last fitting one in its paragraph, else the last
+        fitting strong one (a speaker), else the last fitting one."""
+        last = None
+        for pos, e in reversed(mentions[:bisect_left(mentions, before, key=lambda m: m[0])]):
+            if not _fits(pronoun, e):
+                continue
+            if last is None:
+                if pos >= para_start:
+                    return pos, e
+                last = (pos, e)
+            if e.strong:
+                return pos, e
+        return last
+
+    para_starts = [p.start for p in paragraphs]
 
     # 3. Resolve pronouns and descriptions in reading order.
     for att in attributions:
         if att.np.kind == "pronoun":
             pronoun = att.np.text
-            para_start = next(p.start for p in paragraphs if p.start <= att.subject_start <= p.end)
-            fitting = [(pos, e) for pos, e in mentions
-                       if pos < att.subject_start and _fits(pronoun, e)]
-            ranked = ([m for m in fitting if m[0] >= para_start] or [m for m in fitting if m[1].strong]
-                      or fitting)  # same paragraph, then the last speaker, then anyone named
-            if ranked:
-                entity = ranked[-1][1]
+            para_start = _paragraph_start(paragraphs, para_starts, att.subject_start)
+            found = last_fitting(pronoun, att.subject_start, para_start)
+            if found is not None:
+                entity = found[1]
                 att.entity, att.confidence = entity, 0.9
                 if pronoun in ("she", "he") and entity.kind == "person":
                     entity.gender = entity.gender or ("F" if pronoun == "she" else "M")
@@ -773,8 +804,7 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         if att.entity is not None:
             if att.np.kind in ("pronoun", "desc"):
                 att.antecedent = last_named(att.entity, att.subject_start)
-            mentions.append((att.subject_start, att.entity))
-            mentions.sort(key=lambda m: m[0])
+            insort(mentions, (att.subject_start, att.entity), key=lambda m: m[0])
 
     # 4. Quotes: kind and attribution.
     def sentence_of(paragraph: int, pos: int) -> tuple[int, int]:
@@ -785,11 +815,11 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
 
     para_atts: dict[int, list[_Attribution]] = {}
     para_of = {}
-    for p in paragraphs:
-        for att in attributions:
-            if p.start <= att.subject_start < p.end:
-                para_atts.setdefault(p.number, []).append(att)
-                para_of[id(att)] = p.number
+    for att in attributions:  # in text order, as paragraph by paragraph
+        k = bisect_right(para_starts, att.subject_start) - 1
+        if k >= 0 and att.subject_start < paragraphs[k].end:
+            para_atts.setdefault(paragraphs[k].number, []).append(att)
+            para_of[id(att)] = paragraphs[k].number
 
     items: list[_Item] = []
     for q in quotes:
@@ -806,11 +836,12 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         close = q.close if q.close is not None else q.end
         local = [a for a in para_atts.get(q.paragraph, ())
                  if s_lo <= a.subject_start < e_hi or s_lo <= a.verb_start < e_hi]
+        # no other quote opens between the quote and an attribution after / before it
         after = [a for a in local if a.post_quote and close < a.span[0]
-                 and not any(close < o.open < a.span[0] for o in top)]
+                 and bisect_right(opens, close) == bisect_left(opens, a.span[0])]
         before = [a for a in local if a.span[1] <= q.open and not a.post_quote]
         prior_post = [a for a in local if a.post_quote and a.span[1] <= q.open
-                      and not any(a.span[1] <= o.open < q.open for o in top if o is not q)]
+                      and bisect_left(opens, a.span[1]) == bisect_left(opens, q.open)]
         chosen = (after[:1] or prior_post[-1:] or before[:1])
         item = _Item(q, q.start, q.end, q.paragraph, "direct")
         if chosen:
@@ -846,8 +877,12 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     last_attribution: dict[int, _Attribution] = {}
     continued_from: dict[int, _Attribution] = {}
     by_paragraph = {p.number: p for p in paragraphs}
+    direct_in: dict[int, list[_Item]] = {}
+    for i in items:
+        if i.kind == "direct" and i.quote.depth == 0:
+            direct_in.setdefault(i.paragraph, []).append(i)
     for p in paragraphs:
-        own = [i for i in items if i.paragraph == p.number and i.kind == "direct" and i.quote.depth == 0]
+        own = direct_in.get(p.number, [])
         pending = [i for i in own if i.attribution is None]
         for item in pending:
             near = sorted(para_atts.get(p.number, ()), key=lambda a: (a.span[0] > item.start,
@@ -883,6 +918,7 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     # 5. Citations.
     passages = list(passages) if passages is not None else make_passages(document, ChunkSettings())
     passages = [ps for ps in passages if ps.doc_id == document.doc_id]
+    passage_for = _PassageFinder(passages)
     entries = []
     for item in sorted(items + reported, key=lambda i: (i.start, i.kind != "reported")):
         att = item.attribution
@@ -893,7 +929,7 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
                 None if att.np.kind == "pronoun" else text[att.subject_start:att.subject_end])
         if item.kind != "scare" and speaker is None:
             att = None
-        passage = _passage_for(passages, item.start, item.end)
+        passage = passage_for(item.start, item.end)
         paragraph = by_paragraph[item.paragraph]
         citation = Citation(
             doc_id=document.doc_id, doc_title=document.title,
@@ -928,13 +964,35 @@ def _only_quote_paragraph(text: str, paragraph, quote: _Quote) -> bool:
     return not re.search(r"[^\W_]", residue)
 
 
-def _passage_for(passages: Sequence[Passage], start: int, end: int) -> Passage | None:
-    best, overlap = None, 0
-    for p in passages:
-        o = min(end, p.end) - max(start, p.start)
-        if o > overlap:
-            best, overlap = p, o
-    return best
+def _paragraph_start(paragraphs: Sequence, starts: list[int], pos: int) -> int:
+    """The start of the first paragraph that holds `pos`, its end included (`starts`: theirs, in
+    order)."""
+    k = bisect_right(starts, pos) - 1  # the last paragraph that starts at or before pos
+    while k > 0 and paragraphs[k - 1].end >= pos:
+        k -= 1
+    return paragraphs[max(k, 0)].start
+
+
+class _PassageFinder:
+    """The passage that overlaps a span most (the first in the passages' order on a tie), without
+    reading them all: by start, only those that begin before the span ends and whose farthest end so
+    far passes its start can overlap it."""
+
+    def __init__(self, passages: Sequence[Passage]):
+        self.order = sorted(range(len(passages)), key=lambda i: passages[i].start)
+        self.passages = passages
+        self.starts = [passages[i].start for i in self.order]
+        self.reach = list(accumulate((passages[i].end for i in self.order), max))
+
+    def __call__(self, start: int, end: int) -> Passage | None:
+        first, stop = bisect_right(self.reach, start), bisect_left(self.starts, end)
+        best, overlap = None, 0
+        for i in sorted(self.order[first:stop]):
+            p = self.passages[i]
+            o = min(end, p.end) - max(start, p.start)
+            if o > overlap:
+                best, overlap = p, o
+        return best
 
 
 # ---------------------------------------------------------------------------------------------
