@@ -80,6 +80,8 @@ def test_who_wrote_the_source_is_answered_by_its_byline(assistant, question):
     assert not answer.abstained and answer.reason == "the byline of “SBS News: persecution of gay men in Chechnya”"
     first = answer.citations[0]
     assert (first.section, first.quote) == ("byline", "Ben Winsor")
+    assert first.score == pytest.approx(answer.confidence, abs=1e-4)  # not the ranker's view of two words
+    assert all(c.score <= first.score for c in answer.citations)
     assert ARTICLE.read_text(encoding="utf-8")[first.start:first.end] == "Ben Winsor"
 
 

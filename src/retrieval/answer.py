@@ -210,9 +210,11 @@ class Assistant:
             title = self.retriever.documents[passage.doc_id].title
             if passage.section == "byline" and author_asked(question, title):
                 citations = self._citations(candidates, [i, *order[order != i]], scores, limit=k)
+                confidence = max(confidence, self.scorer.threshold)
+                # the byline is the answer, whatever the ranker thought of its words
+                citations[0] = citations[0].model_copy(update={"score": round(confidence, 4)})
                 return Answer(question=question, abstained=False, reason=f"the byline of “{title}”",
-                              confidence=max(confidence, self.scorer.threshold),
-                              threshold=self.scorer.threshold, citations=citations)
+                              confidence=confidence, threshold=self.scorer.threshold, citations=citations)
         return None
 
     # -- questions about speakers ------------------------------------------------------------
