@@ -533,3 +533,34 @@ def test_the_ledger_is_the_same_in_every_process():
     assert len(runs) == 1
     # "The Yuan envoy" is a mention of both, in the order they were met: "he" takes the later
     assert json.loads(runs.pop())[-1]["speaker"] == "Northern Yuan"
+
+
+def _brute_occurrences(text, forms):
+    import re
+
+    return sorted((m.start(), m.end(), owner) for form, case, owner in forms for m in re.finditer(
+        r"(?<![\w])" + re.escape(form) + r"(?![\w])", text, flags=0 if case else re.IGNORECASE))
+
+
+@pytest.mark.parametrize("text, forms", [
+    ("Jane Doe met Doe and the doe; Doe_x and Does did not. Jane Jane Jane.",
+     [("Jane Doe", True, 1), ("Doe", True, 1), ("Doe", True, 2), ("Jane Jane", True, 3), ("doe", True, 4)]),
+    ("The Crisis Group and the crisis group, THE CRISIS GROUP; Crisis Groups.",
+     [("Crisis Group", False, "org"), ("the Crisis Group", False, "org2")]),
+    ("O'Brien said; O’Brien too. Dr. Smith and Dr Smith. AT&T, at&t.",
+     [("O'Brien", True, 1), ("O’Brien", True, 2), ("Dr. Smith", True, 3), ("AT&T", False, 4), ("’Brien", True, 5)]),
+])
+def test_name_occurrences_are_what_a_search_per_name_finds(text, forms):
+    from retrieval.quotes import _occurrences
+
+    assert sorted(_occurrences(text, forms)) == _brute_occurrences(text, forms)
+
+
+def test_name_occurrences_on_the_article_and_its_names():
+    from retrieval.quotes import _occurrences
+
+    doc = load_document(ARTICLE)
+    names = {e.speaker for e in build_ledger(doc) if e.speaker} | {"Chechnya", "Russia", "Moscow", "Putin"}
+    forms = [(name, case, f"{name} {case}") for name in names for case in (True, False)]
+    forms += [(name.split()[-1], True, f"{name} surname") for name in names]
+    assert sorted(_occurrences(doc.text, forms)) == _brute_occurrences(doc.text, forms)

@@ -568,6 +568,26 @@ class _Entity:
 class _Speakers:
     def __init__(self):
         self.entities: list[_Entity] = []
+        # each entity under the key a new name must share to join it: a person's surname (the last
+        # token of its display name), anyone else's whole name; lists in the order entities were met
+        self._keyed: dict[tuple, list[_Entity]] = {}
+        self._key: dict[int, tuple] = {}
+        self._tokens: dict[int, list[str]] = {}  # the display name's tokens
+        self._met: dict[int, int] = {}
+
+    def _index(self, entity: _Entity) -> None:
+        tokens = _name_tokens(entity.display)
+        key = (entity.kind, tokens[-1]) if entity.kind == "person" else (entity.kind, tuple(tokens))
+        self._tokens[id(entity)] = tokens
+        old = self._key.get(id(entity))
+        if old == key:
+            return
+        if old is not None:
+            self._keyed[old].remove(entity)
+        self._key[id(entity)] = key
+        pool = self._keyed.setdefault(key, [])
+        pool.append(entity)
+        pool.sort(key=lambda e: self._met[id(e)])
 
     def add(self, np_: _NP, strong: bool = True) -> _Entity | None:
         """The entity a named phrase refers to, created or joined by short form."""
@@ -578,20 +598,19 @@ class _Speakers:
             return None
         gender = ("F" if np_.honorific in FEMALE_HONORIFICS
                   else "M" if np_.honorific in MALE_HONORIFICS else None)
-        for entity in self.entities:
-            if np_.kind == "person" and entity.kind == "person":
-                theirs = _name_tokens(entity.display)
-                if tokens[-1] == theirs[-1] and (
-                    len(tokens) == 1 or len(theirs) == 1 or tokens[:-1] == theirs[:-1]
-                ):
-                    break
-            elif np_.kind == entity.kind and tokens == _name_tokens(entity.display):
-                break
+        if np_.kind == "person":  # same surname, and one of them has no first name or both the same
+            entity = next((e for e in self._keyed.get(("person", tokens[-1]), ())
+                           if len(tokens) == 1 or len(self._tokens[id(e)]) == 1
+                           or tokens[:-1] == self._tokens[id(e)][:-1]), None)
         else:
+            entity = next(iter(self._keyed.get((np_.kind, tuple(tokens)), ())), None)
+        if entity is None:
             entity = _Entity(kind=np_.kind)
+            self._met[id(entity)] = len(self.entities)
             self.entities.append(entity)
         if np_.text not in entity.names:
             entity.names.append(np_.text)
+            self._index(entity)
         entity.gender = entity.gender or gender
         entity.strong = entity.strong or strong or np_.honorific in HONORIFICS
         return entity
@@ -741,16 +760,13 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         np_ = parse_np(phrase) or parse_np(phrase.split(None, 1)[1])  # sentence-initial word
         if np_ is not None and np_.kind == "person":
             speakers.add(np_, strong=False)  # named in passing: joins short forms, weak antecedent
-    named: list[tuple[int, int, _Entity]] = []  # mentions by name, outside quotes
+    searched: list[tuple[str, bool, _Entity]] = []  # (form, case-sensitive, entity)
     for entity in speakers.entities:
         forms = set(entity.names)
         if entity.kind == "person" and entity.surname and len(_name_tokens(entity.display)) > 1:
             forms.add(entity.display.split()[-1])
-        for form in forms:
-            for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text,
-                                 flags=0 if entity.kind == "person" else re.IGNORECASE):
-                if not masked(m.start(), m.end()):
-                    named.append((m.start(), m.end(), entity))
+        searched += [(form, entity.kind == "person", entity) for form in forms]
+    named = [(a, b, e) for a, b, e in _occurrences(text, searched) if not masked(a, b)]  # outside quotes
     inside = _contained_spans((a, b) for a, b, _ in named)  # "Doe" inside "Jane Doe" is one mention
     rank = {id(e): i for i, e in enumerate(speakers.entities)}  # a name several share: in the order met
     named = sorted({m for m in named if (m[0], m[1]) not in inside}, key=lambda m: (m[0], m[1], rank[id(m[2])]))
@@ -962,6 +978,37 @@ def _only_quote_paragraph(text: str, paragraph, quote: _Quote) -> bool:
     close = quote.close if quote.close is not None else paragraph.end - 1
     residue = text[paragraph.start:quote.open] + text[close + 1:paragraph.end]
     return not re.search(r"[^\W_]", residue)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _occurrences(text: str, forms: Sequence[tuple[str, bool, object]]) -> list[tuple[int, int, object]]:
+    """Every (start, end, owner) where a form occurs in `text` as whole words (not inside a longer
+    word), matched case-sensitively or not, each form's occurrences not overlapping one another: what
+    one `re.finditer` per form over the whole text finds, in a single pass over the text's words (a
+    long document names hundreds of people, and its text was read once for each)."""
+    by_first: dict[tuple[str, bool], list[tuple[int, str, bool, object]]] = {}
+    found: list[tuple[int, int, object]] = []
+    for n, (form, case, owner) in enumerate(forms):
+        first = _WORD.match(form)
+        if first is None or len(form.lower()) != len(form):  # not a word first, or odd case: searched alone
+            found += [(m.start(), m.end(), owner) for m in re.finditer(
+                r"(?<![\w])" + re.escape(form) + r"(?![\w])", text, flags=0 if case else re.IGNORECASE)]
+            continue
+        key = (first.group(), True) if case else (first.group().lower(), False)
+        by_first.setdefault(key, []).append((n, form if case else form.lower(), case, owner))
+    taken: dict[int, int] = {}  # per form and owner, where its last occurrence ended
+    for w in _WORD.finditer(text):
+        at = w.start()
+        for key in ((w.group(), True), (w.group().lower(), False)):
+            for n, form, case, owner in by_first.get(key, ()):
+                end = at + len(form)
+                if ((text.startswith(form, at) if case else text[at:end].lower() == form) and at >= taken.get(n, 0)
+                        and not (end < len(text) and (text[end].isalnum() or text[end] == "_"))):
+                    taken[n] = end
+                    found.append((at, end, owner))
+    return found
 
 
 def _paragraph_start(paragraphs: Sequence, starts: list[int], pos: int) -> int:
