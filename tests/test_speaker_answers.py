@@ -210,3 +210,35 @@ def test_citations_of_a_changed_source_are_stale_with_indexed_offsets(tmp_path: 
     assert said.citations and all(c.stale for c in said.citations)
     who = stale.ask("Who said 'All it would take is a phone call from Putin'?")
     assert who.citations[0].stale and who.citations[0].speaker == SOKIRIANSKAIA
+
+
+@pytest.mark.parametrize("question", [
+    "What is the name of the Chechen Minister for Information?",
+    "Who is the minister?",
+])
+def test_a_speaker_quoted_by_role_alone_is_not_named(assistant, question):
+    # the minister's sentences rank first, but none of them gives a name
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations and answer.closest
+    assert answer.reason == "the source does not name the Chechen Minister for Information: it quotes them by role alone"
+    assert answer.confidence < assistant.threshold
+
+
+def test_a_role_the_source_gives_a_name_is_not_declined(tmp_path: Path, fake_embedder):
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "council.txt").write_text(
+        "The council met on Monday. The Mayor of Springfield says the bridge will be rebuilt by June.\n\n"
+        "Jane Doe, the transport minister, said the money was ready. “The bridge is our first job,” "
+        "Ms Doe said.\n\nThe Transport Minister says the plan is sound.\n", encoding="utf-8")
+    build_index([tmp_path / "src"], tmp_path / "index", embedder=fake_embedder)
+    assistant = Assistant.load(tmp_path / "index", embedder=fake_embedder)
+    kinds = {e.speaker: e.speaker_kind for e in assistant.ledger()}
+    assert kinds == {"Mayor of Springfield": "role", "Jane Doe": "person", "Transport Minister": "role"}
+    unnamed = assistant.ask("What is the name of the mayor?")
+    assert unnamed.abstained
+    assert unnamed.reason == "the source does not name the Mayor of Springfield: it quotes them by role alone"
+    # quoted by role once, but the source also names the transport minister: Jane Doe
+    named = assistant.ask("What is the name of the transport minister?")
+    assert "does not name" not in (named.reason or "")

@@ -171,7 +171,7 @@ class Assistant:
                 return answer
         found = self._pipeline(question, query_vector, k)
         if self.method == "pipeline":
-            answer = self._author_answer(question, *found[:3], k)
+            answer = self._author_answer(question, *found[:3], k) or self._unnamed_answer(question, *found)
             if answer is not None:
                 return answer
         return self._pipeline_answer(question, *found)
@@ -216,6 +216,25 @@ class Assistant:
                 return Answer(question=question, abstained=False, reason=f"the byline of “{title}”",
                               confidence=confidence, threshold=self.scorer.threshold, citations=citations)
         return None
+
+    def _unnamed_answer(self, question: str, candidates: Candidates, scores, confidence: float,
+                        citations: list[Citation]) -> Answer | None:
+        """"What is the name of the minister?" when the source quotes the minister by role alone: it
+        does not say, though its sentences about the minister look like an answer."""
+        asked = _NAME_ASKED.match(question)
+        if asked is None:
+            return None
+        who = asked.group("who")
+        ledger = [e for e in self._ledger_in_scope(candidates.documents) if e.speaker]
+        roles = [e for e in ledger if e.speaker_kind == "role" and name_matches(who, e.speaker)]
+        named = [e for e in ledger if e.speaker_kind == "person"
+                 and (name_matches(who, e.speaker) or matching_role(who, e.speaker_roles) is not None)]
+        if not roles or named:
+            return None
+        threshold = self.scorer.threshold
+        return Answer(question=question, abstained=True, threshold=threshold, closest=citations,
+                      confidence=round(min(confidence, threshold) * 0.5, 4),
+                      reason=f"the source does not name {_named(roles[0])}: it quotes them by role alone")
 
     # -- questions about speakers ------------------------------------------------------------
 
@@ -422,6 +441,9 @@ def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
     ]
 
 
+# "What is the name of the minister?", "Who is the Chechen Minister for Information?"
+_NAME_ASKED = re.compile(r"^\s*(?:what\s+is\s+the\s+(?:full\s+)?name\s+of|who\s+is|who's|name)\s+"
+                         r"(?P<who>(?:the|this|that)\s[^?]+?)\s*\??\s*$", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$")  # "the Crisis Group expert"
 
 
