@@ -429,7 +429,8 @@ def test_answerability_reads_the_evidence_model_when_the_scorer_has_one(tiny_ind
     plain = Assistant.load(tiny_index, scorer=scorer).ask(question, k=5)
     split = Assistant.load(tiny_index, scorer=scorer.model_copy(
         update={"sentence": reversed_ranker, "evidence": logistic})).ask(question, k=5)
-    alone = Assistant.load(tiny_index, scorer=scorer.model_copy(update={"sentence": reversed_ranker})).ask(question, k=5)
+    alone = Assistant.load(tiny_index, scorer=scorer.model_copy(
+        update={"sentence": reversed_ranker})).ask(question, k=5)
     assert split.confidence == pytest.approx(plain.confidence)
     assert alone.confidence != pytest.approx(plain.confidence)
     first = lambda a: (a.citations or a.closest)[0].quote  # noqa: E731

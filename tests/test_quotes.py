@@ -548,7 +548,8 @@ def _brute_occurrences(text, forms):
     ("The Crisis Group and the crisis group, THE CRISIS GROUP; Crisis Groups.",
      [("Crisis Group", False, "org"), ("the Crisis Group", False, "org2")]),
     ("O'Brien said; O’Brien too. Dr. Smith and Dr Smith. AT&T, at&t.",
-     [("O'Brien", True, 1), ("O’Brien", True, 2), ("Dr. Smith", True, 3), ("AT&T", False, 4), ("’Brien", True, 5)]),
+     [("O'Brien", True, 1), ("O’Brien", True, 2), ("Dr. Smith", True, 3), ("AT&T", False, 4),
+      ("’Brien", True, 5)]),
 ])
 def test_name_occurrences_are_what_a_search_per_name_finds(text, forms):
     from retrieval.quotes import _occurrences

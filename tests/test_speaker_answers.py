@@ -220,7 +220,8 @@ def test_a_speaker_quoted_by_role_alone_is_not_named(assistant, question):
     # the minister's sentences rank first, but none of them gives a name
     answer = assistant.ask(question)
     assert answer.abstained and not answer.citations and answer.closest
-    assert answer.reason == "the source does not name the Chechen Minister for Information: it quotes them by role alone"
+    assert answer.reason == ("the source does not name the Chechen Minister for Information: "
+                             "it quotes them by role alone")
     assert answer.confidence < assistant.threshold
 
 

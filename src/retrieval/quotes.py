@@ -769,7 +769,8 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     named = [(a, b, e) for a, b, e in _occurrences(text, searched) if not masked(a, b)]  # outside quotes
     inside = _contained_spans((a, b) for a, b, _ in named)  # "Doe" inside "Jane Doe" is one mention
     rank = {id(e): i for i, e in enumerate(speakers.entities)}  # a name several share: in the order met
-    named = sorted({m for m in named if (m[0], m[1]) not in inside}, key=lambda m: (m[0], m[1], rank[id(m[2])]))
+    named = sorted({m for m in named if (m[0], m[1]) not in inside},
+                   key=lambda m: (m[0], m[1], rank[id(m[2])]))
     mentions: list[tuple[int, _Entity]] = [(a, e) for a, _, e in named]
     for a, b, entity in named:
         for description in appositives(text, a, b):
@@ -1004,7 +1005,8 @@ def _occurrences(text: str, forms: Sequence[tuple[str, bool, object]]) -> list[t
         for key in ((w.group(), True), (w.group().lower(), False)):
             for n, form, case, owner in by_first.get(key, ()):
                 end = at + len(form)
-                if ((text.startswith(form, at) if case else text[at:end].lower() == form) and at >= taken.get(n, 0)
+                same = text.startswith(form, at) if case else text[at:end].lower() == form
+                if (same and at >= taken.get(n, 0)
                         and not (end < len(text) and (text[end].isalnum() or text[end] == "_"))):
                     taken[n] = end
                     found.append((at, end, owner))
