@@ -476,3 +476,25 @@ def test_author_asked(question, asked):
     from retrieval.extract import author_asked
 
     assert author_asked(question, "SBS News: persecution of gay men in Chechnya") is asked
+
+
+def test_a_scorer_file_from_before_the_evidence_model_still_loads(tmp_path, tiny_index):
+    # scorer files written before `Scorer.evidence` existed have no such key: the ranker is the evidence
+    import json
+
+    from retrieval.extract import Scorer, default_scorer
+
+    shipped = default_scorer()
+    old = json.loads(shipped.model_dump_json())
+    old["sentence"] = old.pop("evidence") or old["sentence"]
+    path = tmp_path / "old-scorer.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    loaded = Scorer.load(path)
+    assert loaded.evidence is None
+    question = "How many people asked for help?"
+    answer = Assistant.load(tiny_index, scorer=loaded).ask(question)
+    expected = Assistant.load(tiny_index, scorer=shipped.model_copy(
+        update={"sentence": shipped.evidence, "evidence": None})).ask(question)
+    assert answer.confidence == pytest.approx(expected.confidence)
+    assert [c.quote for c in answer.citations or answer.closest] == [
+        c.quote for c in expected.citations or expected.closest]
