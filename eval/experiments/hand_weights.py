@@ -69,8 +69,8 @@ def main() -> int:
     penalty = ts.TUNED_LENGTH_PENALTY
     marked = sum(int(c.features[:, SENTENCE_FEATURES.index(args.feature)].sum()) for a in articles for c, _, _ in a)
     print(f"{args.feature}: {marked} of tune's {sum(len(c.rows) for a in articles for c, _, _ in a)} candidates")
-    folds = [ts.fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a], length_penalty=penalty,
-                                   ranker=args.ranker) for k in range(len(articles))]
+    folds = [ts.fit_sentence_model([r for j, a in enumerate(articles) if j != k for r in a],
+                                   length_penalty=penalty, ranker=args.ranker) for k in range(len(articles))]
     full = ts.fit_sentence_model([r for a in articles for r in a], length_penalty=penalty, ranker=args.ranker)
     base = first_hits(with_weight(full, args.feature, 0.0), dev)
     print("weight | tune LOAO hit@1 / hit@3 | dev hit@1 / hit@3 | dev questions changed against 0")

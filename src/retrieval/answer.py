@@ -274,7 +274,8 @@ class Assistant:
             reason = f"{UNATTRIBUTED}: it quotes them without naming a speaker"
         else:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
-            reason = f"the source attributes these words to {_named(top)}{described}" + self._evidence_note(top)
+            reason = (f"the source attributes these words to {_named(top)}{described}"
+                      + self._evidence_note(top))
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations)

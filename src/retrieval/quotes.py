@@ -568,26 +568,10 @@ class _Entity:
 class _Speakers:
     def __init__(self):
         self.entities: list[_Entity] = []
-        # each entity under the key a new name must share to join it: a person's surname (the last
-        # token of its display name), anyone else's whole name; lists in the order entities were met
+        # each entity under the key a new name must share to join it, in the order met: a person's
+        # surname, anyone else's whole name (every name an entity is given shares it, so it never moves)
         self._keyed: dict[tuple, list[_Entity]] = {}
-        self._key: dict[int, tuple] = {}
-        self._tokens: dict[int, list[str]] = {}  # the display name's tokens
-        self._met: dict[int, int] = {}
-
-    def _index(self, entity: _Entity) -> None:
-        tokens = _name_tokens(entity.display)
-        key = (entity.kind, tokens[-1]) if entity.kind == "person" else (entity.kind, tuple(tokens))
-        self._tokens[id(entity)] = tokens
-        old = self._key.get(id(entity))
-        if old == key:
-            return
-        if old is not None:
-            self._keyed[old].remove(entity)
-        self._key[id(entity)] = key
-        pool = self._keyed.setdefault(key, [])
-        pool.append(entity)
-        pool.sort(key=lambda e: self._met[id(e)])
+        self._tokens: dict[int, list[str]] = {}  # the display name's tokens, which a longer name changes
 
     def add(self, np_: _NP, strong: bool = True) -> _Entity | None:
         """The entity a named phrase refers to, created or joined by short form."""
@@ -606,11 +590,12 @@ class _Speakers:
             entity = next(iter(self._keyed.get((np_.kind, tuple(tokens)), ())), None)
         if entity is None:
             entity = _Entity(kind=np_.kind)
-            self._met[id(entity)] = len(self.entities)
             self.entities.append(entity)
+            key = ("person", tokens[-1]) if np_.kind == "person" else (np_.kind, tuple(tokens))
+            self._keyed.setdefault(key, []).append(entity)
         if np_.text not in entity.names:
             entity.names.append(np_.text)
-            self._index(entity)
+            self._tokens[id(entity)] = _name_tokens(entity.display)
         entity.gender = entity.gender or gender
         entity.strong = entity.strong or strong or np_.honorific in HONORIFICS
         return entity
