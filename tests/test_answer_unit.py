@@ -498,3 +498,38 @@ def test_a_scorer_file_from_before_the_evidence_model_still_loads(tmp_path, tiny
     assert answer.confidence == pytest.approx(expected.confidence)
     assert [c.quote for c in answer.citations or answer.closest] == [
         c.quote for c in expected.citations or expected.closest]
+
+
+def _unit(*xs):
+    v = np.array(xs, dtype=float)
+    return v / np.linalg.norm(v)
+
+
+# candidates: 0 a summary sentence, 1 an unrelated body sentence, 2 the body sentence it restates
+RESTATED = np.array([_unit(1, 0, 0), _unit(0, 1, 0), _unit(1, 0.3, 0)])
+
+
+def test_a_body_sentence_goes_ahead_of_the_summary_that_restates_it():
+    from retrieval.extract import prefer_body
+
+    scores = np.array([3.0, 2.0, 1.0])
+    out = prefer_body(scores, summary=np.array([True, False, False]), body=np.array([False, True, True]),
+                      vectors=RESTATED, window=3, min_cosine=0.9)
+    assert list(np.argsort(-out, kind="stable")) == [2, 0, 1]
+    assert out[0] == 3.0 and out[1] == 2.0  # only the restatement moves
+    assert scores[2] == 1.0  # the input is not changed
+
+
+@pytest.mark.parametrize("summary, body, window, min_cosine", [
+    ([False, False, False], [True, True, True], 3, 0.9),  # no summary sentence (or one the question names)
+    ([True, False, False], [False, True, False], 3, 0.9),  # the restatement is not in the body
+    ([True, False, False], [False, True, True], 2, 0.9),   # nor among the first `window`
+    ([True, False, False], [False, True, True], 3, 0.99),  # they do not say the same
+])
+def test_the_order_stands_without_a_restatement_in_the_body(summary, body, window, min_cosine):
+    from retrieval.extract import prefer_body
+
+    scores = np.array([3.0, 2.0, 1.0])
+    out = prefer_body(scores, summary=np.array(summary), body=np.array(body), vectors=RESTATED,
+                      window=window, min_cosine=min_cosine)
+    assert list(out) == [3.0, 2.0, 1.0]

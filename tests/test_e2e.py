@@ -107,3 +107,16 @@ def test_a_question_for_a_kind_of_answer_the_article_lacks_abstains(assistant, q
     """The article gives no sum of money, phone number or address: "around 50" requests is none."""
     answer = assistant.ask(question)
     assert answer.abstained and not answer.citations
+
+
+@pytest.mark.parametrize("question, body_words, summary_words", [
+    ("Which abuses does the network say amount to a crime against humanity?",
+     "arrests, torturing and honour killing", "The Russia LGBT Network says they consider"),
+    ("Have Russian prosecutors said they will investigate?",
+     "Federal Russian prosecutors announced on Monday", "Russian prosecutors have said they will investigate"),
+])
+def test_the_report_is_quoted_before_a_summary_or_teaser_that_restates_it(assistant, question, body_words,
+                                                                         summary_words):
+    first, second = assistant.ask(question, k=3).citations[:2]
+    assert first.section == "body" and body_words in first.quote
+    assert second.section != "body" and summary_words in second.quote

@@ -182,9 +182,20 @@ class Assistant:
             self.retriever, question, query_vector, scorer.passages_considered, scorer.sentences_considered
         )
         scores, confidence = self.score(candidates)
+        if self.method == "pipeline" and len(scores):
+            scores = self._prefer_body(candidates, scores)
         order = np.argsort(-scores, kind="stable")
         citations = self._citations(candidates, order, scores, limit=k)
         return candidates, scores, confidence, citations
+
+    def _prefer_body(self, candidates: Candidates, scores: np.ndarray) -> np.ndarray:
+        from .extract import SENTENCE_FEATURES, SUMMARY_SECTIONS, prefer_body
+
+        sections = [self.retriever.passages[int(p)].section for p in candidates.passage_ids]
+        named = candidates.features[:, SENTENCE_FEATURES.index("section_named")] > 0
+        summary = np.array([s in SUMMARY_SECTIONS for s in sections]) & ~named
+        body = np.array([s == "body" for s in sections])
+        return prefer_body(scores, summary, body, self.retriever.sentence_vectors[candidates.rows])
 
     def _pipeline_answer(self, question: str, candidates, scores, confidence, citations) -> Answer:
         scorer = self.scorer

@@ -757,6 +757,34 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
     ])
 
 
+# parts of a news page that restate or trail what a report says: the summary under the headline, the
+# headline, and other stories' teasers and links
+SUMMARY_SECTIONS = frozenset({"standfirst", "headline", "teaser", "related"})
+# chosen on dev: the article's two restatements (standfirst and body, 0.77; another story's teaser
+# and body, 0.67) against 0.59 for the closest pair that says different things
+RESTATES_MIN_COSINE = 0.65
+RESTATES_WINDOW = 3
+
+
+def prefer_body(scores: np.ndarray, summary: np.ndarray, body: np.ndarray, vectors: np.ndarray,
+                window: int = RESTATES_WINDOW, min_cosine: float = RESTATES_MIN_COSINE) -> np.ndarray:
+    """`scores` with a body sentence moved just ahead of a summary sentence that ranks above it and
+    says the same (cosine of their vectors at least `min_cosine`), both within the first `window`:
+    the report's own sentence, not the standfirst's or another story's restatement of it, is the
+    one to quote. `summary` and `body`: boolean masks (a summary sentence the question names is not
+    in `summary`)."""
+    out = np.asarray(scores, dtype=np.float64).copy()
+    top = np.argsort(-out, kind="stable")[:window]
+    for rank, i in enumerate(top):
+        if not summary[i]:
+            continue
+        below = [j for j in top[rank + 1:] if body[j] and float(vectors[i] @ vectors[j]) >= min_cosine]
+        if below:
+            out[below[0]] = out[i] + 1e-6
+            return out
+    return out
+
+
 def quote_span(text: str, spans: tuple[Span, ...], j: int, min_chars: int = 25) -> tuple[int, int]:
     """The quote for sentence `j`: the sentence, joined to the next one when it is a fragment."""
     start, end = spans[j].start, spans[j].end
