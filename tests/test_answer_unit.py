@@ -533,3 +533,14 @@ def test_the_order_stands_without_a_restatement_in_the_body(summary, body, windo
     out = prefer_body(scores, summary=np.array(summary), body=np.array(body), vectors=RESTATED,
                       window=window, min_cosine=min_cosine)
     assert list(out) == [3.0, 2.0, 1.0]
+
+
+def test_a_restatement_in_another_documents_body_does_not_move():
+    from retrieval.extract import prefer_body
+
+    scores = np.array([3.0, 2.0, 1.0])
+    summary, body = np.array([True, False, False]), np.array([False, True, True])
+    other = prefer_body(scores, summary, body, RESTATED, docs=["a", "a", "b"], window=3, min_cosine=0.9)
+    same = prefer_body(scores, summary, body, RESTATED, docs=["a", "b", "a"], window=3, min_cosine=0.9)
+    assert list(other) == [3.0, 2.0, 1.0]
+    assert list(np.argsort(-same, kind="stable")) == [2, 0, 1]

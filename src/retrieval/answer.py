@@ -191,11 +191,12 @@ class Assistant:
     def _prefer_body(self, candidates: Candidates, scores: np.ndarray) -> np.ndarray:
         from .extract import SENTENCE_FEATURES, SUMMARY_SECTIONS, prefer_body
 
-        sections = [self.retriever.passages[int(p)].section for p in candidates.passage_ids]
+        passages = [self.retriever.passages[int(p)] for p in candidates.passage_ids]
         named = candidates.features[:, SENTENCE_FEATURES.index("section_named")] > 0
-        summary = np.array([s in SUMMARY_SECTIONS for s in sections]) & ~named
-        body = np.array([s == "body" for s in sections])
-        return prefer_body(scores, summary, body, self.retriever.sentence_vectors[candidates.rows])
+        summary = np.array([p.section in SUMMARY_SECTIONS for p in passages]) & ~named
+        body = np.array([p.section == "body" for p in passages])
+        return prefer_body(scores, summary, body, self.retriever.sentence_vectors[candidates.rows],
+                           docs=[p.doc_id for p in passages])
 
     def _pipeline_answer(self, question: str, candidates, scores, confidence, citations) -> Answer:
         scorer = self.scorer

@@ -23,6 +23,7 @@ import threading
 import warnings
 import weakref
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -767,18 +768,20 @@ RESTATES_WINDOW = 3
 
 
 def prefer_body(scores: np.ndarray, summary: np.ndarray, body: np.ndarray, vectors: np.ndarray,
-                window: int = RESTATES_WINDOW, min_cosine: float = RESTATES_MIN_COSINE) -> np.ndarray:
-    """`scores` with a body sentence moved just ahead of a summary sentence that ranks above it and
-    says the same (cosine of their vectors at least `min_cosine`), both within the first `window`:
-    the report's own sentence, not the standfirst's or another story's restatement of it, is the
-    one to quote. `summary` and `body`: boolean masks (a summary sentence the question names is not
-    in `summary`)."""
+                docs: Sequence[str] | None = None, window: int = RESTATES_WINDOW,
+                min_cosine: float = RESTATES_MIN_COSINE) -> np.ndarray:
+    """`scores` with a body sentence moved just ahead of a summary sentence of the same document
+    (`docs`, one id per candidate; None: one document) that ranks above it and says the same (cosine
+    of their vectors at least `min_cosine`), both within the first `window`: the report's own
+    sentence, not the standfirst's or another story's restatement of it, is the one to quote.
+    `summary` and `body`: boolean masks (a summary sentence the question names is not in `summary`)."""
     out = np.asarray(scores, dtype=np.float64).copy()
     top = np.argsort(-out, kind="stable")[:window]
     for rank, i in enumerate(top):
         if not summary[i]:
             continue
-        below = [j for j in top[rank + 1:] if body[j] and float(vectors[i] @ vectors[j]) >= min_cosine]
+        below = [j for j in top[rank + 1:] if body[j] and (docs is None or docs[j] == docs[i])
+                 and float(vectors[i] @ vectors[j]) >= min_cosine]
         if below:
             out[below[0]] = out[i] + 1e-6
             return out
