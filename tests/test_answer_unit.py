@@ -544,3 +544,17 @@ def test_a_restatement_in_another_documents_body_does_not_move():
     same = prefer_body(scores, summary, body, RESTATED, docs=["a", "b", "a"], window=3, min_cosine=0.9)
     assert list(other) == [3.0, 2.0, 1.0]
     assert list(np.argsort(-same, kind="stable")) == [2, 0, 1]
+
+
+def test_the_sentence_at_an_offset(article_index):
+    from retrieval import Retriever
+    from retrieval.extract import sentence_table
+
+    retriever = Retriever.load(article_index)
+    table = sentence_table(retriever)
+    for row, (doc_id, span) in enumerate(retriever.sentences):
+        assert table.row_at(doc_id, span.start) == row
+        assert table.row_at(doc_id, span.end - 1) == row
+    doc_id, first = retriever.sentences[0]
+    assert table.row_at(doc_id, first.end) != 0  # past its end: the next sentence or a gap
+    assert table.row_at("no-such-document", first.start) is None

@@ -243,3 +243,13 @@ def test_a_role_the_source_gives_a_name_is_not_declined(tmp_path: Path, fake_emb
     # quoted by role once, but the source also names the transport minister: Jane Doe
     named = assistant.ask("What is the name of the transport minister?")
     assert "does not name" not in (named.reason or "")
+
+
+def test_a_speakers_words_in_the_body_come_before_the_summarys_restatement(assistant):
+    about = assistant.ask("What does the network say about the abuse?", k=3).citations
+    assert about[0].section == "body" and "arrests, torturing and honour killing" in about[0].quote
+    assert about[1].section == "standfirst" and about[1].score == about[0].score
+    everything = assistant.ask("What did the Russia LGBT Network say?", k=5).citations
+    sections = [c.section for c in everything if c.quote_kind == "reported"]
+    assert sections.index("body") < sections.index("standfirst")
+    assert everything[0].quote_kind == "direct"  # direct quotes still first

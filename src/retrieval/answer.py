@@ -343,13 +343,14 @@ class Assistant:
         plain = asked.topic is None and _PLAIN_BY.match(question) is not None
         if plain:  # everything the speaker said: direct quotes first, each kind in text order
             ranked = sorted(found, key=lambda e: (e.kind != "direct",))
-            scored = [(e, e.confidence) for e in ranked]
+            scored = self._restatements_after([(e, e.confidence) for e in ranked], keep_scores=True)
         else:  # "… about X", "Which paper does X write for?": the most relevant first
             relevance = self._relevance(found, candidates, scores, asked.topic)
             scored = sorted(
                 ((e, e.confidence * (0.25 + 0.75 * r)) for e, r in zip(found, relevance)),
                 key=lambda t: -round(t[1], 4),
             )
+            scored = self._restatements_after(scored)
         citations = [e.citation.model_copy(update={"score": round(s, 4)}) for e, s in scored[:k]]
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
@@ -359,6 +360,33 @@ class Assistant:
                    + (_described_as(name, found) or " in the source")
                    + ("" if len(found) <= k else f"; the first {k} are listed"),
         )
+
+    def _restatements_after(self, scored: list[tuple[LedgerEntry, float]], keep_scores: bool = False):
+        """`scored` (in the order to list) with a quotation in the report's body moved ahead of a
+        summary's or a teaser's that restates it, as `_prefer_body` does for the pipeline's quotes
+        (a quotation's vector is that of the sentence it starts in). A moved quotation takes the score
+        of the one it goes ahead of (the list is best first), or keeps its own (`keep_scores`: the
+        list is in another order)."""
+        from .extract import SUMMARY_SECTIONS, prefer_body
+
+        if len(scored) < 2:
+            return scored
+        table = sentence_table(self.retriever)
+        vectors = np.zeros((len(scored), self.retriever.sentence_vectors.shape[1]), dtype=np.float32)
+        for k, (e, _) in enumerate(scored):
+            row = table.row_at(e.citation.doc_id, e.start)
+            if row is not None:
+                vectors[k] = self.retriever.sentence_vectors[row]
+        sections = [e.citation.section for e, _ in scored]
+        places = -np.arange(len(scored), dtype=np.float64)
+        moved = prefer_body(places if keep_scores else np.array([score for _, score in scored]),
+                            np.array([s in SUMMARY_SECTIONS for s in sections]),
+                            np.array([s == "body" for s in sections]), vectors,
+                            docs=[e.citation.doc_id for e, _ in scored])
+        order = np.argsort(-moved, kind="stable")
+        if keep_scores:
+            return [scored[i] for i in order]
+        return [(scored[i][0], min(float(moved[i]), 1.0)) for i in order]
 
     def _relevance(
         self, entries: Sequence[LedgerEntry], candidates: Candidates, scores: np.ndarray,

@@ -335,6 +335,8 @@ class SentenceTable:
         self.tokens = [set(tokenize(t)) for t in texts]
         self.token_lists = [tokenize(t) for t in texts]
         self.chars = np.array([s.end - s.start for _, s in sentences], dtype=np.float64)
+        self._starts = np.array([s.start for _, s in sentences], dtype=np.int64)
+        self._ends = np.array([s.end for _, s in sentences], dtype=np.int64)
         self.has_number = np.array([1.0 if _HAS_NUMBER.search(t) else 0.0 for t in texts])
         self.has_time = np.array([1.0 if _HAS_TIME.search(t) else 0.0 for t in texts])
         self.negated = np.array([1.0 if _NEGATION.search(t) else 0.0 for t in texts])
@@ -401,6 +403,14 @@ class SentenceTable:
         self._ledgers: dict[str, list] = {}
         self._doc_passages: dict[str, list] | None = None
         self._ledger_lock = threading.Lock()
+
+    def row_at(self, doc_id: str, offset: int) -> int | None:
+        """The row of the sentence of `doc_id` that holds character `offset`, or None."""
+        run = self.doc_rows.get(doc_id)
+        if run is None:
+            return None
+        row = run.start + int(np.searchsorted(self._starts[run], offset, side="right")) - 1
+        return row if run.start <= row and offset < self._ends[row] else None
 
     def token_vectors(self, rows, embedder) -> dict[int, np.ndarray]:
         """The contextual token vectors of the sentences `rows`, encoded on first use; the sentences
