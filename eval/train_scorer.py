@@ -44,10 +44,10 @@ from tqdm import tqdm
 from retrieval import Assistant, Retriever, build_index
 from retrieval.embedding import DEFAULT_MODEL, get_embedder, is_base_model
 from retrieval.evaluation.datasets import EvalQuestion, load_dataset
-from retrieval.evaluation.metrics import contains_answer, pick_threshold, span_contains
+from retrieval.evaluation.metrics import contains_answer, pick_outside_threshold, pick_threshold, span_contains
 from retrieval.extract import (
-    QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores, question_features, quote_span,
-    scorer_file_for, sentence_candidates,
+    OUTSIDE_SECTIONS, QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores,
+    named_sections, question_features, quote_span, scorer_file_for, sentence_candidates,
 )
 from retrieval.ingest import make_document
 from retrieval.store import build_index_from_documents
@@ -363,7 +363,8 @@ def main() -> int:
     scorer = scorer.model_copy(update={"note": (
         f"trained by eval/train_scorer.py on {args.tune.name} for the encoder {args.model}{folds}; "
         f"{args.ranker} ranker, length penalty {args.length_penalty}; threshold picked on {args.dev.name} at false-abstain "
-        f"budget {args.false_abstain_budget}{dev_note}")})
+        f"budget {args.false_abstain_budget}{dev_note}; a higher threshold for first quotes outside the "
+        f"report, picked on {args.dev.name} the same way")})
     out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
     return 0
@@ -437,8 +438,17 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
     choice = pick_threshold(conf, answerable, correct, budget)
     print(f"dev at threshold {choice.threshold:.4f}: abstain_recall {choice.abstain_recall:.3f}, "
           f"false_abstain {choice.false_abstain_rate:.3f}", file=sys.stderr)
+    # answers from the pipeline (not the speaker or byline routes) whose first quote lies outside the
+    # report, to questions that name no part of the page
+    outside = np.array([a.reason is None and bool(a.citations) and a.citations[0].section in OUTSIDE_SECTIONS
+                        and not named_sections(q.question) for a, q in zip(answers, questions)])
+    outside_threshold = pick_outside_threshold(conf, answerable, correct, outside, choice.threshold, budget)
+    abstain = (conf < choice.threshold) | (outside & (conf < outside_threshold))
+    print(f"dev with the threshold {outside_threshold:.4f} for quotes outside the report "
+          f"({int(outside.sum())} questions): abstain_recall {abstain[~answerable].mean():.3f}, "
+          f"false_abstain {abstain[answerable].mean():.3f}", file=sys.stderr)
     print(f"quote scores: sigmoid({scale:.3f} * logit + {shift:.3f}) (Platt, dev)", file=sys.stderr)
-    return scorer.model_copy(update={"threshold": choice.threshold})
+    return scorer.model_copy(update={"threshold": choice.threshold, "outside_threshold": outside_threshold})
 
 
 if __name__ == "__main__":

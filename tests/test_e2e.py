@@ -120,3 +120,27 @@ def test_the_report_is_quoted_before_a_summary_or_teaser_that_restates_it(assist
     first, second = assistant.ask(question, k=3).citations[:2]
     assert first.section == "body" and body_words in first.quote
     assert second.section != "body" and summary_words in second.quote
+
+
+def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
+    scorer = assistant.scorer
+    assert scorer.outside_threshold > scorer.threshold
+    off_topic = assistant.ask("Who won the 2016 US presidential election?")
+    assert off_topic.abstained and "the closest quote is from another story's teaser, outside the report" \
+        in off_topic.reason
+    assert off_topic.closest[0].section == "teaser"
+    # it passes the ordinary threshold: only the bar for quotes outside the report declines it
+    assert scorer.threshold <= off_topic.confidence < scorer.outside_threshold == off_topic.threshold
+    confident = assistant.ask("Which channel shows Gaycation?")
+    assert not confident.abstained and confident.citations[0].section == "related"
+    assert "SBS Viceland" in confident.citations[0].quote
+
+
+def test_the_ordinary_threshold_holds_where_the_question_names_the_part_of_the_page(assistant):
+    from retrieval import Assistant
+
+    named = assistant.ask("What does the related link say about Gaycation?")
+    assert not named.abstained and named.threshold == assistant.scorer.threshold
+    without = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(update={"outside_threshold": None}))
+    answered = without.ask("Who won the 2016 US presidential election?")
+    assert not answered.abstained and answered.threshold == assistant.scorer.threshold

@@ -8,7 +8,8 @@ import pytest
 
 from retrieval.evaluation.metrics import (
     QuestionResult, aurc, auroc, bootstrap_ci, bootstrap_intervals, compute_metrics, contains_answer,
-    exact_match, hit_at_k, hit_curve, macro_average, ndcg_at_k, normalize_answer, pick_threshold,
+    exact_match, hit_at_k, hit_curve, macro_average, ndcg_at_k, normalize_answer, pick_outside_threshold,
+    pick_threshold,
     reciprocal_rank, rethreshold, risk_coverage, span_contains, token_f1,
 )
 from retrieval.evaluation.report import compare
@@ -131,10 +132,36 @@ def test_pick_threshold_by_hand():
     assert loose.threshold == pytest.approx(0.8) and loose.correct_decisions == 3
 
 
+def test_pick_outside_threshold_by_hand():
+    # threshold 0.3 for all; q2-q5 have their first quote outside the report
+    conf = [0.9, 0.4, 0.5, 0.7, 0.8, 0.2]
+    answerable = [True, False, False, True, False, True]
+    first_hit = [True, False, False, True, False, False]
+    outside = [False, True, True, True, True, False]
+    # 0.6 declines q2 and q3 (unanswerable, 0.4 and 0.5) and keeps q4 (answerable, 0.7): q1, q2, q3
+    # and q4 right; above 0.8 also declines q5 (right) but q4 (wrong): as many right, one more false
+    # abstention; 0.75 declines q4 and keeps q5: fewer right
+    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 1.0) == pytest.approx(0.6)
+    # a budget that allows q6's false abstention (by 0.3 already, 1 of 3) and no other: the same
+    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 0.34) == pytest.approx(0.6)
+    # a budget that q6 alone breaks: only the threshold itself is left, whatever it does
+    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 0.2) == 0.3
+    # nothing outside: the threshold itself
+    assert pick_outside_threshold(conf, answerable, first_hit, [False] * 6, 0.3, 1.0) == 0.3
+
+
 def test_rethreshold_changes_only_abstention():
     again = rethreshold(CASES, 0.65)
     assert [r.abstained for r in again] == [False, True, True, True, False]
     assert [r.hits for r in again] == [r.hits for r in CASES]
+
+
+def test_rethreshold_keeps_a_results_own_higher_threshold():
+    from dataclasses import replace
+
+    cases = [replace(r, own_threshold=0.95) if i == 0 else r for i, r in enumerate(CASES)]  # q1: 0.9
+    assert [r.abstained for r in rethreshold(cases, 0.65)] == [True, True, True, True, False]
+    assert [r.abstained for r in rethreshold(cases, 0.1)] == [True, False, False, False, False]
 
 
 def test_macro_average_skips_undefined_and_adds_counts():

@@ -203,14 +203,28 @@ class Assistant:
         if not citations:
             return Answer(question=question, abstained=True, reason="the index holds no text",
                           threshold=scorer.threshold)
-        if confidence < scorer.threshold:
-            return Answer(
-                question=question, abstained=True, confidence=confidence, threshold=scorer.threshold,
-                reason=NO_ANSWER,
-                closest=citations,
-            )
+        threshold, outside = self._bar(question, citations[0])
+        if confidence < threshold:
+            label = citations[0].section_label
+            reason = (f"the source does not appear to answer this question: the closest quote is from "
+                      f"{label if label.startswith('another') else 'the ' + label}, outside the report "
+                      "itself; the closest passages are listed but are not an answer") if outside else NO_ANSWER
+            return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
+                          reason=reason, closest=citations)
         return Answer(question=question, abstained=False, confidence=confidence,
-                      threshold=scorer.threshold, citations=citations)
+                      threshold=threshold, citations=citations)
+
+    def _bar(self, question: str, first: Citation) -> tuple[float, bool]:
+        """The threshold the answer must reach, and whether it is the one for a first quote outside
+        the report (a caption, another story's teaser, …) to a question that names no part of the page."""
+        from .extract import OUTSIDE_SECTIONS, named_sections
+
+        scorer = self.scorer
+        if (self.method == "pipeline" and scorer.outside_threshold is not None
+                and scorer.outside_threshold > scorer.threshold and first.section in OUTSIDE_SECTIONS
+                and not named_sections(question)):
+            return scorer.outside_threshold, True
+        return scorer.threshold, False
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:

@@ -238,6 +238,10 @@ class Scorer(BaseModel):
     # (Platt) on dev's news questions, where the ranker trained on SQuAD is overconfident.
     quote_scale: float = 1.0
     quote_shift: float = 0.0
+    # The threshold for an answer whose first quote lies outside the report (`OUTSIDE_SECTIONS`) when
+    # the question names no part of the page: an off-topic question tends to land on another story's
+    # teaser or the dateline. None: `threshold` for every answer.
+    outside_threshold: float | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -768,6 +772,9 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
     ])
 
 
+# parts of a news page outside the report's own text: the photo caption, the byline, the dateline and
+# other stories' teasers and links (see `Scorer.outside_threshold`)
+OUTSIDE_SECTIONS = frozenset({"caption", "byline", "dateline", "teaser", "related"})
 # parts of a news page that restate or trail what a report says: the summary under the headline, the
 # headline, and other stories' teasers and links
 SUMMARY_SECTIONS = frozenset({"standfirst", "headline", "teaser", "related"})

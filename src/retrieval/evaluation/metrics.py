@@ -193,6 +193,37 @@ def pick_threshold(
     return best
 
 
+def pick_outside_threshold(
+    confidences: Sequence[float], answerable: Sequence[bool], first_hit: Sequence[bool],
+    outside: Sequence[bool], threshold: float, budget: float,
+) -> float:
+    """A second, higher threshold for the questions marked `outside` (their first quote lies outside
+    the report): abstain when confidence < `threshold`, or when outside and confidence < the result.
+
+    The one with the most correct decisions (as in `pick_threshold`) while false_abstain_rate <=
+    `budget` over all questions; among those, the fewest false abstentions, then the lowest. Candidates
+    are `threshold` itself and the midpoints between neighbouring outside confidences above it.
+    """
+    conf = np.asarray(confidences, dtype=np.float64)
+    ans = np.asarray(answerable, dtype=bool)
+    hit = np.asarray(first_hit, dtype=bool) & ans
+    out = np.asarray(outside, dtype=bool)
+    values = np.unique(conf[out & (conf >= threshold)])
+    candidates = np.concatenate([[threshold], (values[:-1] + values[1:]) / 2,
+                                 values[-1:] + 1e-6])
+    n_ans = max(int(ans.sum()), 1)
+    best, best_key = float(threshold), None
+    for t in candidates:
+        answered = (conf >= threshold) & ~(out & (conf < t))
+        false_abstains = int((~answered & ans).sum())
+        if false_abstains / n_ans > budget + 1e-12:
+            continue
+        key = (int((answered & hit).sum() + (~answered & ~ans).sum()), -false_abstains, -t)
+        if best_key is None or key > best_key:
+            best, best_key = float(t), key
+    return best
+
+
 # --- one question, many questions -----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -207,6 +238,9 @@ class QuestionResult:
     passage_hits: tuple[bool, ...] = ()   # per distinct passage of the ranked quotes, in order
     first_quote: str | None = None        # None when nothing was ranked
     gold: tuple[str, ...] = ()
+    # the higher threshold the answer had to clear besides the common one, if any (a first quote
+    # outside the report: `Scorer.outside_threshold`); `rethreshold` keeps it
+    own_threshold: float | None = None
 
     @property
     def first_hit(self) -> bool:
@@ -219,10 +253,12 @@ class QuestionResult:
 
 
 def rethreshold(results: Sequence[QuestionResult], threshold: float) -> list[QuestionResult]:
-    """The same results with abstention decided by `confidence < threshold`."""
+    """The same results with abstention decided by `confidence < threshold` (or below a result's
+    `own_threshold`)."""
     from dataclasses import replace
 
-    return [replace(r, abstained=r.confidence < threshold) for r in results]
+    return [replace(r, abstained=r.confidence < max(threshold, r.own_threshold or threshold))
+            for r in results]
 
 
 def _mean(values: Sequence[float]) -> float | None:

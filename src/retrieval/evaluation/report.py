@@ -304,7 +304,10 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
         f"{metrics.get('n_answerable')} answerable, {metrics.get('n_unanswerable')} unanswerable"
         + (f", {len(run.group_names)} articles" if squad else "") + ")",
         f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}",
-        f"- pipeline abstention threshold: {run.threshold:.4f}, scorer `{metrics.get('scorer', 'packaged')}` "
+        f"- pipeline abstention threshold: {run.threshold:.4f}"
+        + (f" ({run.scorer.outside_threshold:.4f} for a first quote outside the report)"
+           if run.scorer is not None and run.scorer.outside_threshold is not None else "")
+        + f", scorer `{metrics.get('scorer', 'packaged')}` "
         f"({run.scorer_note or 'no note'})",
         f"- averaging: {metrics['averaging']}; 95% intervals: percentile bootstrap over questions"
         + (" within each article" if squad else "") + ", fixed seed",

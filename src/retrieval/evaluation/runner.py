@@ -78,13 +78,15 @@ class EvalRun:
 
 
 def judge(
-    answer: Answer, question: EvalQuestion, passages: dict[str, Passage], k: int, doc_id: str | None = None
+    answer: Answer, question: EvalQuestion, passages: dict[str, Passage], k: int, doc_id: str | None = None,
+    threshold: float | None = None,
 ) -> QuestionResult:
     """Score one answer: which ranked quotes and passages hold a gold answer.
 
     The ranked quotes are the citations, or the closest passages when it abstained, so ranking is
     measured apart from abstention. A quote hits when its `[start, end)` contains a gold span of the
-    same document, or its normalised text contains a normalised gold answer.
+    same document, or its normalised text contains a normalised gold answer. `threshold`: the
+    assistant's common threshold, so that an answer judged against a higher one keeps it.
     """
     ranked = (answer.citations or answer.closest)[:k]
 
@@ -103,6 +105,8 @@ def judge(
         qid=question.qid, answerable=question.answerable, abstained=answer.abstained,
         confidence=float(answer.confidence), hits=quote_hits, passage_hits=passage_hits,
         first_quote=ranked[0].quote if ranked else None, gold=question.answers,
+        own_threshold=answer.threshold if threshold is not None and answer.threshold is not None
+        and answer.threshold > threshold else None,
     )
 
 
@@ -127,7 +131,8 @@ def ask_group(
         for lo in range(0, len(texts), BATCH):
             answers = assistant.ask_batch(texts[lo:lo + BATCH], k=k)
             judged.extend(
-                judge(a, q, passages, k, doc_id) for a, q in zip(answers, group.questions[lo:lo + BATCH])
+                judge(a, q, passages, k, doc_id, assistant.threshold)
+                for a, q in zip(answers, group.questions[lo:lo + BATCH])
             )
             if bar is not None:
                 bar.update(len(answers))
