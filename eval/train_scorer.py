@@ -21,7 +21,9 @@ leave-one-article-out figures on tune (hit@1, hit@3, AUROC), which are honest es
 The answerability model also learns from dev's news questions (`--dev-weight`), whose unanswerable
 ones ask for what the article never gives, unlike SQuAD's edited ones. The abstention threshold is the
 one that answers the most dev questions correctly while abstaining on at most `--false-abstain-budget`
-of the answerable ones, judged on out-of-fold confidences (5-fold cross-validation over dev). The
+of the answerable ones, judged on out-of-fold confidences (5-fold cross-validation over dev); then,
+the same way, a higher one for answers whose first quote lies outside the report (a caption, another
+story's teaser, …) to questions that name no part of the page (`Scorer.outside_threshold`). The
 quotes' scores are recalibrated on dev (Platt scaling of the ranker's logits of each question's first
 three quotes): the ranker learnt on SQuAD is overconfident on news questions.
 """
