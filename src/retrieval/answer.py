@@ -206,9 +206,8 @@ class Assistant:
         threshold, outside = self._bar(question, citations[0])
         if confidence < threshold:
             label = citations[0].section_label
-            reason = (f"the source does not appear to answer this question: the closest quote is from "
-                      f"{label if label.startswith('another') else 'the ' + label}, outside the report "
-                      "itself; the closest passages are listed but are not an answer") if outside else NO_ANSWER
+            reason = (f"the closest quote is from {label if label.startswith('another') else 'the ' + label}, "
+                      "outside the report itself, where an answer needs more confidence") if outside else NO_ANSWER
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         return Answer(question=question, abstained=False, confidence=confidence,
