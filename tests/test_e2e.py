@@ -144,3 +144,12 @@ def test_the_ordinary_threshold_holds_where_the_question_names_the_part_of_the_p
     without = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(update={"outside_threshold": None}))
     answered = without.ask("Who won the 2016 US presidential election?")
     assert not answered.abstained and answered.threshold == assistant.scorer.threshold
+
+
+def test_first_quotes_stay_sentences_on_the_seed_questions(assistant):
+    """Issue 5's length target: the first quotes average at most 1.2 times the article's sentence."""
+    questions = [json.loads(line)["question"] for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    firsts = [(a.citations or a.closest)[0].quote for a in assistant.ask_batch(questions, k=1)]
+    sentences = [span.end - span.start for _, span in assistant.retriever.sentences]
+    ratio = (sum(map(len, firsts)) / len(firsts)) / (sum(sentences) / len(sentences))
+    assert ratio <= 1.2
