@@ -48,8 +48,8 @@ from retrieval.embedding import DEFAULT_MODEL, get_embedder, is_base_model
 from retrieval.evaluation.datasets import EvalQuestion, load_dataset
 from retrieval.evaluation.metrics import contains_answer, pick_outside_threshold, pick_threshold, span_contains
 from retrieval.extract import (
-    OUTSIDE_SECTIONS, QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores,
-    named_sections, question_features, quote_span, scorer_file_for, sentence_candidates,
+    QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores, outside_report,
+    question_features, quote_span, scorer_file_for, sentence_candidates,
 )
 from retrieval.ingest import make_document
 from retrieval.store import build_index_from_documents
@@ -442,15 +442,14 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
           f"false_abstain {choice.false_abstain_rate:.3f}", file=sys.stderr)
     # answers from the pipeline (not the speaker or byline routes) whose first quote lies outside the
     # report, to questions that name no part of the page
-    outside = np.array([a.reason is None and bool(a.citations) and a.citations[0].section in OUTSIDE_SECTIONS
-                        and not named_sections(q.question) for a, q in zip(answers, questions)])
-    outside_threshold = pick_outside_threshold(conf, answerable, correct, outside, choice.threshold, budget)
-    abstain = (conf < choice.threshold) | (outside & (conf < outside_threshold))
-    print(f"dev with the threshold {outside_threshold:.4f} for quotes outside the report "
-          f"({int(outside.sum())} questions): abstain_recall {abstain[~answerable].mean():.3f}, "
-          f"false_abstain {abstain[answerable].mean():.3f}", file=sys.stderr)
+    outside = np.array([a.reason is None and bool(a.citations) and outside_report(q.question, a.citations[0].section)
+                        for a, q in zip(answers, questions)])
+    second = pick_outside_threshold(conf, answerable, correct, outside, choice.threshold, budget)
+    print(f"dev with the threshold {second.threshold:.4f} for quotes outside the report "
+          f"({int(outside.sum())} questions): abstain_recall {second.abstain_recall:.3f}, "
+          f"false_abstain {second.false_abstain_rate:.3f}", file=sys.stderr)
     print(f"quote scores: sigmoid({scale:.3f} * logit + {shift:.3f}) (Platt, dev)", file=sys.stderr)
-    return scorer.model_copy(update={"threshold": choice.threshold, "outside_threshold": outside_threshold})
+    return scorer.model_copy(update={"threshold": choice.threshold, "outside_threshold": second.threshold})
 
 
 if __name__ == "__main__":

@@ -141,13 +141,15 @@ def test_pick_outside_threshold_by_hand():
     # 0.6 declines q2 and q3 (unanswerable, 0.4 and 0.5) and keeps q4 (answerable, 0.7): q1, q2, q3
     # and q4 right; above 0.8 also declines q5 (right) but q4 (wrong): as many right, one more false
     # abstention; 0.75 declines q4 and keeps q5: fewer right
-    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 1.0) == pytest.approx(0.6)
+    chosen = pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 1.0)
+    assert chosen.threshold == pytest.approx(0.6) and chosen.correct_decisions == 4
+    assert (chosen.false_abstain_rate, chosen.abstain_recall) == pytest.approx((1 / 3, 2 / 3))
     # a budget that allows q6's false abstention (by 0.3 already, 1 of 3) and no other: the same
-    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 0.34) == pytest.approx(0.6)
+    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 0.34).threshold == pytest.approx(0.6)
     # a budget that q6 alone breaks: only the threshold itself is left, whatever it does
-    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 0.2) == 0.3
+    assert pick_outside_threshold(conf, answerable, first_hit, outside, 0.3, 0.2).threshold == 0.3
     # nothing outside: the threshold itself
-    assert pick_outside_threshold(conf, answerable, first_hit, [False] * 6, 0.3, 1.0) == 0.3
+    assert pick_outside_threshold(conf, answerable, first_hit, [False] * 6, 0.3, 1.0).threshold == 0.3
 
 
 def test_rethreshold_changes_only_abstention():

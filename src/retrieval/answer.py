@@ -16,7 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ConfigError, QuestionError
-from .extract import Candidates, Scorer, author_asked, quote_span, sentence_candidates, sentence_table
+from .extract import (
+    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, author_asked, outside_report, prefer_body, quote_span,
+    sentence_candidates, sentence_table,
+)
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
     attribute_span, matching_role, name_matches, normalize_text, parse_speaker_question,
@@ -189,8 +192,6 @@ class Assistant:
         return candidates, scores, confidence, citations
 
     def _prefer_body(self, candidates: Candidates, scores: np.ndarray) -> np.ndarray:
-        from .extract import SENTENCE_FEATURES, SUMMARY_SECTIONS, prefer_body
-
         passages = [self.retriever.passages[int(p)] for p in candidates.passage_ids]
         named = candidates.features[:, SENTENCE_FEATURES.index("section_named")] > 0
         summary = np.array([p.section in SUMMARY_SECTIONS for p in passages]) & ~named
@@ -216,12 +217,9 @@ class Assistant:
     def _bar(self, question: str, first: Citation) -> tuple[float, bool]:
         """The threshold the answer must reach, and whether it is the one for a first quote outside
         the report (a caption, another story's teaser, …) to a question that names no part of the page."""
-        from .extract import OUTSIDE_SECTIONS, named_sections
-
         scorer = self.scorer
         if (self.method == "pipeline" and scorer.outside_threshold is not None
-                and scorer.outside_threshold > scorer.threshold and first.section in OUTSIDE_SECTIONS
-                and not named_sections(question)):
+                and scorer.outside_threshold > scorer.threshold and outside_report(question, first.section)):
             return scorer.outside_threshold, True
         return scorer.threshold, False
 
@@ -377,11 +375,8 @@ class Assistant:
     def _restatements_after(self, scored: list[tuple[LedgerEntry, float]], keep_scores: bool = False):
         """`scored` (in the order to list) with a quotation in the report's body moved ahead of a
         summary's or a teaser's that restates it, as `_prefer_body` does for the pipeline's quotes
-        (a quotation's vector is that of the sentence it starts in). A moved quotation takes the score
-        of the one it goes ahead of (the list is best first), or keeps its own (`keep_scores`: the
-        list is in another order)."""
-        from .extract import SUMMARY_SECTIONS, prefer_body
-
+        (a quotation's vector is that of the sentence it starts in). The list being best first, a
+        moved quotation takes the score of the one it passed, unless `keep_scores` (another order)."""
         if len(scored) < 2:
             return scored
         table = sentence_table(self.retriever)
@@ -391,15 +386,15 @@ class Assistant:
             if row is not None:
                 vectors[k] = self.retriever.sentence_vectors[row]
         sections = [e.citation.section for e, _ in scored]
-        places = -np.arange(len(scored), dtype=np.float64)
-        moved = prefer_body(places if keep_scores else np.array([score for _, score in scored]),
-                            np.array([s in SUMMARY_SECTIONS for s in sections]),
-                            np.array([s == "body" for s in sections]), vectors,
-                            docs=[e.citation.doc_id for e, _ in scored])
-        order = np.argsort(-moved, kind="stable")
+        places = prefer_body(-np.arange(len(scored), dtype=np.float64),
+                             np.array([s in SUMMARY_SECTIONS for s in sections]),
+                             np.array([s == "body" for s in sections]), vectors,
+                             docs=[e.citation.doc_id for e, _ in scored])
+        ranked = [scored[i] for i in np.argsort(-places, kind="stable")]
         if keep_scores:
-            return [scored[i] for i in order]
-        return [(scored[i][0], min(float(moved[i]), 1.0)) for i in order]
+            return ranked
+        best_first = np.maximum.accumulate(np.array([s for _, s in ranked])[::-1])[::-1]
+        return [(e, float(s)) for (e, _), s in zip(ranked, best_first)]
 
     def _relevance(
         self, entries: Sequence[LedgerEntry], candidates: Candidates, scores: np.ndarray,
@@ -434,8 +429,6 @@ class Assistant:
 
     def score(self, candidates: Candidates) -> tuple[np.ndarray, float]:
         """Sentence scores (higher is better) and the question's answerability in [0, 1]."""
-        from .extract import SENTENCE_FEATURES
-
         f = candidates.features
         if len(f) == 0:
             return np.zeros(0), 0.0

@@ -775,6 +775,12 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
 # parts of a news page outside the report's own text: the photo caption, the byline, the dateline and
 # other stories' teasers and links (see `Scorer.outside_threshold`)
 OUTSIDE_SECTIONS = frozenset({"caption", "byline", "dateline", "teaser", "related"})
+def outside_report(question: str, section: str) -> bool:
+    """Whether an answer quoting `section` must clear `Scorer.outside_threshold`: the section lies
+    outside the report and the question names no part of the page."""
+    return section in OUTSIDE_SECTIONS and not named_sections(question)
+
+
 # parts of a news page that restate or trail what a report says: the summary under the headline, the
 # headline, and other stories' teasers and links
 SUMMARY_SECTIONS = frozenset({"standfirst", "headline", "teaser", "related"})

@@ -196,32 +196,35 @@ def pick_threshold(
 def pick_outside_threshold(
     confidences: Sequence[float], answerable: Sequence[bool], first_hit: Sequence[bool],
     outside: Sequence[bool], threshold: float, budget: float,
-) -> float:
+) -> ThresholdChoice:
     """A second, higher threshold for the questions marked `outside` (their first quote lies outside
     the report): abstain when confidence < `threshold`, or when outside and confidence < the result.
 
     The one with the most correct decisions (as in `pick_threshold`) while false_abstain_rate <=
     `budget` over all questions; among those, the fewest false abstentions, then the lowest. Candidates
-    are `threshold` itself and the midpoints between neighbouring outside confidences above it.
+    are `threshold` itself and the midpoints between neighbouring outside confidences above it; when
+    none meets the budget, `threshold` itself.
     """
     conf = np.asarray(confidences, dtype=np.float64)
     ans = np.asarray(answerable, dtype=bool)
     hit = np.asarray(first_hit, dtype=bool) & ans
     out = np.asarray(outside, dtype=bool)
     values = np.unique(conf[out & (conf >= threshold)])
-    candidates = np.concatenate([[threshold], (values[:-1] + values[1:]) / 2,
-                                 values[-1:] + 1e-6])
-    n_ans = max(int(ans.sum()), 1)
-    best, best_key = float(threshold), None
+    candidates = np.concatenate([[threshold], (values[:-1] + values[1:]) / 2, values[-1:] + 1e-6])
+    n_ans, n_unans = int(ans.sum()), int((~ans).sum())
+    choices = []
     for t in candidates:
         answered = (conf >= threshold) & ~(out & (conf < t))
-        false_abstains = int((~answered & ans).sum())
-        if false_abstains / n_ans > budget + 1e-12:
-            continue
-        key = (int((answered & hit).sum() + (~answered & ~ans).sum()), -false_abstains, -t)
-        if best_key is None or key > best_key:
-            best, best_key = float(t), key
-    return best
+        choices.append(ThresholdChoice(
+            threshold=float(t),
+            correct_decisions=int((answered & hit).sum() + (~answered & ~ans).sum()),
+            false_abstain_rate=float((~answered & ans).sum() / n_ans) if n_ans else None,
+            abstain_recall=float((~answered & ~ans).sum() / n_unans) if n_unans else None,
+            coverage=float(answered.mean()) if len(conf) else 0.0, budget=budget,
+        ))
+    within = [c for c in choices if (c.false_abstain_rate or 0.0) <= budget + 1e-12]
+    return max(within, key=lambda c: (c.correct_decisions, -(c.false_abstain_rate or 0.0), -c.threshold),
+               default=choices[0])
 
 
 # --- one question, many questions -----------------------------------------------------------------
