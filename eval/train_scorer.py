@@ -227,15 +227,18 @@ def ranker_and_evidence(rows, length_penalty: float, ranker: str) -> tuple[Linea
     return model, fit_sentence_model(rows, length_penalty=length_penalty, ranker="logistic")
 
 
-def ranking_hits(model: LinearModel, rows) -> tuple[float, float]:
-    h1, h3 = [], []
+def first_hits(model: LinearModel, rows, depth: int = 1) -> np.ndarray:
+    """Per question: whether one of the model's first `depth` candidates hits (False when impossible)."""
+    out = []
     for c, y, imp in rows:
-        if imp:
-            continue
         order = np.argsort(-model.decision(c.features), kind="stable")
-        h1.append(bool(y[order[:1]].any()))
-        h3.append(bool(y[order[:3]].any()))
-    return float(np.mean(h1)), float(np.mean(h3))
+        out.append(not imp and bool(y[order[:depth]].any()))
+    return np.array(out, dtype=bool)
+
+
+def ranking_hits(model: LinearModel, rows) -> tuple[float, float]:
+    possible = np.array([not imp for _, _, imp in rows], dtype=bool)
+    return float(first_hits(model, rows)[possible].mean()), float(first_hits(model, rows, 3)[possible].mean())
 
 
 def question_xy(model: LinearModel, rows):
@@ -251,34 +254,42 @@ def foreign_questions(groups, n: int, count: int) -> list[EvalQuestion]:
 
 
 def fit_scorer(articles, foreign_rows, passages: int, sentences: int,
-               length_penalty: float = LENGTH_PENALTY, ranker: str = RANKER):
-    """The scorer trained on every article, its leave-one-article-out hit@1, hit@3 and AUROC, and per
+               length_penalty: float = LENGTH_PENALTY, ranker: str = RANKER, budget: float = 0.05):
+    """The scorer trained on every article, its leave-one-article-out hit@1, hit@3 and AUROC, per
     article the answerability model's data (out-of-fold question features, answerable or not, and how
-    many of them are the article's own questions rather than foreign ones).
+    many of them are the article's own questions rather than foreign ones), and the threshold picked
+    for plain text on tune's out-of-fold confidences (`Scorer.plain_threshold`).
 
     The answerability model learns from out-of-fold sentence scores, as they look on an unseen article.
     """
-    folds = []
+    folds, first = [], []
     for k, held_out in enumerate(articles):
         model, evidence = ranker_and_evidence([r for j, a in enumerate(articles) if j != k for r in a],
                                               length_penalty, ranker)
         folds.append((ranking_hits(model, held_out),
                       question_xy(evidence or model, held_out + foreign_rows[k])))
-    aucs = []
+        first.append(first_hits(model, held_out))
+    aucs, confidences = [], []
     for k in range(len(articles)):
         x = np.vstack([folds[j][1][0] for j in range(len(articles)) if j != k])
         y = np.concatenate([folds[j][1][1] for j in range(len(articles)) if j != k])
         qmodel = fit_linear(x, y, QUESTION_FEATURES, c=0.5)
         own = len(articles[k])  # AUROC on the article's own questions only, foreign ones left out
         aucs.append(roc_auc_score(folds[k][1][1][:own], qmodel.decision(folds[k][1][0][:own])))
+        confidences.append(sigmoid(qmodel.decision(folds[k][1][0][:own])))
     hits = np.array([f[0] for f in folds])
     sentence_model, evidence_model = ranker_and_evidence([r for a in articles for r in a], length_penalty,
                                                          ranker)
     tune_folds = [(f[1][0], f[1][1], len(a)) for f, a in zip(folds, articles)]
     question_model = answerability_model(_stack(tune_folds))
+    # plain text's threshold: by the same rule as dev's, on tune's out-of-fold confidences
+    plain = pick_threshold(np.concatenate(confidences), np.concatenate([f[1][1][:len(a)] for f, a in zip(folds, articles)]),
+                           np.concatenate(first), budget)
     scorer = Scorer(sentence=sentence_model, evidence=evidence_model, question=question_model,
+                    plain_question=question_model, plain_threshold=round(plain.threshold, 6),
                     threshold=0.5, passages_considered=passages, sentences_considered=sentences)
-    return scorer, (float(hits[:, 0].mean()), float(hits[:, 1].mean()), float(np.mean(aucs))), tune_folds
+    return (scorer, (float(hits[:, 0].mean()), float(hits[:, 1].mean()), float(np.mean(aucs))), tune_folds,
+            plain)
 
 
 def quote_calibration(model: LinearModel, rows) -> tuple[float, float]:
@@ -351,10 +362,14 @@ def main() -> int:
             foreign_rows.append(labelled_candidates(
                 retriever, foreign_questions(groups, n, args.foreign), args.passages, args.sentences))
 
-        scorer, (hit1, hit3, auroc), tune_folds = fit_scorer(articles, foreign_rows, args.passages,
-                                                          args.sentences, args.length_penalty, args.ranker)
+        scorer, (hit1, hit3, auroc), tune_folds, plain = fit_scorer(
+            articles, foreign_rows, args.passages, args.sentences, args.length_penalty, args.ranker,
+            args.false_abstain_budget)
         print(f"tune leave-one-article-out (macro over {len(articles)}): hit@1 {hit1:.3f} "
               f"hit@3 {hit3:.3f} abstain_auroc {auroc:.3f}", file=sys.stderr)
+        print(f"tune (plain text) at threshold {plain.threshold:.4f}: abstain_recall "
+              f"{plain.abstain_recall:.3f}, false_abstain {plain.false_abstain_rate:.3f} (out of fold, "
+              "micro)", file=sys.stderr)
         embedder = get_embedder(args.model)
         build_index([args.data], Path(tmp) / "dev", embedder=embedder)
         scorer = fit_on_dev(scorer, Retriever.load(Path(tmp) / "dev", embedder=embedder), args.dev,
@@ -366,7 +381,8 @@ def main() -> int:
         f"trained by eval/train_scorer.py on {args.tune.name} for the encoder {args.model}{folds}; "
         f"{args.ranker} ranker, length penalty {args.length_penalty}; threshold picked on {args.dev.name} at false-abstain "
         f"budget {args.false_abstain_budget}{dev_note}; a higher threshold for first quotes outside the "
-        f"report, picked on {args.dev.name} the same way")})
+        f"report, picked on {args.dev.name} the same way; for plain text (no news page's parts) the "
+        f"answerability model of {args.tune.name} alone, its threshold picked on its out-of-fold confidences")})
     out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
     return 0

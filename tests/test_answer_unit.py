@@ -558,3 +558,37 @@ def test_the_sentence_at_an_offset(article_index):
     doc_id, first = retriever.sentences[0]
     assert table.row_at(doc_id, first.end) != 0  # past its end: the next sentence or a gap
     assert table.row_at("no-such-document", first.start) is None
+
+
+def test_a_scorer_without_a_plain_text_model_judges_every_source_alike():
+    from pydantic import ValidationError
+
+    from retrieval.extract import Scorer, default_scorer
+
+    shipped = default_scorer()
+    assert shipped.threshold_for(True) == shipped.plain_threshold != shipped.threshold_for(False)
+    data = shipped.model_dump()
+    del data["plain_question"], data["plain_threshold"]  # a scorer file from before the split
+    older = Scorer.model_validate(data)
+    assert older.threshold_for(True) == older.threshold_for(False) == shipped.threshold
+    with pytest.raises(ValidationError, match="come together"):
+        Scorer.model_validate({**data, "plain_threshold": 0.3})
+
+
+def test_plain_text_is_judged_with_the_plain_model_and_threshold(tiny_index):
+    from retrieval.extract import sentence_table
+
+    assistant = Assistant.load(tiny_index)
+    scorer = assistant.scorer
+    assert not sentence_table(assistant.retriever).news_pages  # two plain files, no page parts
+    assert all(assistant.plain(doc) for doc in assistant.documents)
+    answer = assistant.ask("When did the first steam railway open?")
+    assert answer.threshold == scorer.plain_threshold
+    # the same question, with the plain model swapped for a bolder one, is more confident
+    bolder = scorer.plain_question.model_copy(update={"intercept": scorer.plain_question.intercept + 2.0})
+    swapped = Assistant(assistant.retriever, scorer=scorer.model_copy(update={"plain_question": bolder}))
+    assert swapped.ask("When did the first steam railway open?").confidence > answer.confidence
+    # without a plain model, the common one and its threshold
+    common = Assistant(assistant.retriever,
+                       scorer=scorer.model_copy(update={"plain_question": None, "plain_threshold": None}))
+    assert common.ask("When did the first steam railway open?").threshold == scorer.threshold

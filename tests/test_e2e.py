@@ -153,3 +153,29 @@ def test_first_quotes_stay_sentences_on_the_seed_questions(assistant):
     sentences = [span.end - span.start for _, span in assistant.retriever.sentences]
     ratio = (sum(map(len, firsts)) / len(firsts)) / (sum(sentences) / len(sentences))
     assert ratio <= 1.2
+
+
+def test_the_article_is_judged_as_a_news_page_and_its_body_alone_as_plain_text(assistant, tmp_path):
+    """A source with a news page's parts gets the answerability model that learnt from dev's news
+    questions; the same report's paragraphs alone are plain text, judged by the model of tune alone."""
+    from retrieval import Assistant, build_index
+
+    scorer = assistant.scorer
+    (doc_id,) = assistant.documents
+    assert not assistant.plain(doc_id)
+    question = "How many requests for help has the network received?"
+    news = assistant.ask(question)
+    assert news.threshold == scorer.threshold and "around 50" in news.citations[0].quote
+
+    text = assistant.documents[doc_id].text
+    body = [p for p in text.split("\n\n") if p.startswith(("It says it has received", "The network says it is also"))]
+    (tmp_path / "body.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    build_index([tmp_path / "body.txt"], tmp_path / "index")
+    plain = Assistant.load(tmp_path / "index")
+    assert all(plain.plain(d) for d in plain.documents)
+    answer = plain.ask(question)
+    assert answer.threshold == scorer.plain_threshold != scorer.threshold
+    assert "around 50" in (answer.citations or answer.closest)[0].quote
+    as_news = Assistant(plain.retriever, scorer=scorer.model_copy(update={"plain_question": None,
+                                                                          "plain_threshold": None}))
+    assert as_news.ask(question).confidence != answer.confidence  # another model judged it

@@ -84,10 +84,12 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
     metrics = json.loads((report / "metrics.json").read_text())
     from retrieval.store import read_manifest
 
-    # the scorer of the index's encoder (a fake one here: the packaged model's scorer)
+    # the scorer of the index's encoder (a fake one here: the packaged model's scorer); the tiny corpus
+    # is plain text, so its questions were judged, and are calibrated, with the plain-text threshold
     saved, default = Scorer.load(scorer_path), Scorer.load(model=read_manifest(tiny_index).model)
-    assert saved.threshold == pytest.approx(metrics["calibration/threshold"])
-    assert saved.model_copy(update={"threshold": default.threshold}) == default  # only the threshold moved
+    assert metrics["threshold"] == default.plain_threshold != default.threshold
+    assert saved.plain_threshold == pytest.approx(metrics["calibration/threshold"])
+    assert saved.model_copy(update={"plain_threshold": default.plain_threshold}) == default  # only it moved
     assert metrics["scorer"] == "packaged (scorer-base.json)"
     assert metrics["calibration/false_abstain_rate"] <= 0.5
     assert "dense/hit@1" in metrics  # baselines are on by default with --report
@@ -160,3 +162,22 @@ def test_the_evaluation_cache_keeps_token_vectors_and_reuses_them():
 
     assert not hasattr(CachingEmbedder(Plain()), "encode_tokens")
     assert encode_with_tokens(CachingEmbedder(Plain()), ["Who ran?"])[1] is None
+
+
+def test_calibrating_on_a_news_page_moves_the_news_threshold(article_index, tmp_path, capsys):
+    from retrieval.cli import main
+    from retrieval.extract import Scorer
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in (
+        {"id": "a", "question": "How many requests for help has the network received?", "answers": ["around 50"]},
+        {"id": "b", "question": "What is the capital of Australia?", "answers": []},
+    )) + "\n", encoding="utf-8")
+    scorer_path = tmp_path / "scorer.json"
+    assert main(["eval", "--dataset", str(questions), "--index-dir", str(article_index), "--calibrate",
+                 "--save-scorer", str(scorer_path), "--json", "--bootstrap", "10"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    saved, default = Scorer.load(scorer_path), Scorer.load()
+    assert metrics["threshold"] == default.threshold  # the article is a news page
+    assert saved.threshold == pytest.approx(metrics["calibration/threshold"]) != default.threshold
+    assert saved.model_copy(update={"threshold": default.threshold}) == default

@@ -87,3 +87,28 @@ def test_a_listwise_ranker_ships_with_a_logistic_evidence_model():
     assert train_scorer.ranking_hits(ranker, rows)[0] > 0.9
     alone, none = train_scorer.ranker_and_evidence(rows, 0.0, "logistic")
     assert none is None and alone == evidence
+
+
+def test_first_hits_are_per_question_and_never_for_an_impossible_one():
+    sys.path.insert(0, str(ROOT / "eval"))
+    from types import SimpleNamespace
+
+    import numpy as np
+    import train_scorer
+    from retrieval.extract import SENTENCE_FEATURES, LinearModel
+
+    n = len(SENTENCE_FEATURES)
+    model = LinearModel(features=SENTENCE_FEATURES, coef=[1.0] + [0.0] * (n - 1), intercept=0.0,
+                        mean=[0.0] * n, scale=[1.0] * n)  # ranks by the first feature alone
+
+    def question(first_column, hits, impossible=False):
+        x = np.zeros((len(first_column), n))
+        x[:, 0] = first_column
+        return SimpleNamespace(features=x), np.array(hits, dtype=bool), impossible
+
+    rows = [question([0.9, 0.1, 0.5], [1, 0, 0]),         # hit first
+            question([0.1, 0.9, 0.5], [1, 0, 0]),         # hit third
+            question([0.9, 0.1, 0.5], [1, 0, 0], True)]   # impossible: never a hit
+    assert train_scorer.first_hits(model, rows).tolist() == [True, False, False]
+    assert train_scorer.first_hits(model, rows, 3).tolist() == [True, True, False]
+    assert train_scorer.ranking_hits(model, rows) == (0.5, 1.0)  # over the possible questions only

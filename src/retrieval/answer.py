@@ -126,6 +126,15 @@ class Assistant:
     def threshold(self) -> float:
         return self.scorer.threshold
 
+    def plain(self, doc_id: str) -> bool:
+        """Whether answers from `doc_id` are judged as plain text's: the document has none of a news
+        page's parts and the scorer has a model for plain text (`Scorer.plain_question`)."""
+        return self.scorer.plain_question is not None and doc_id not in sentence_table(self.retriever).news_pages
+
+    def threshold_for(self, doc_id: str) -> float:
+        """The abstention threshold for an answer whose first quote is from `doc_id`."""
+        return self.scorer.threshold_for(self.plain(doc_id))
+
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer one question with up to `k` citations, best first."""
         return self.ask_batch([question], k=k)[0]
@@ -221,7 +230,7 @@ class Assistant:
         if (self.method == "pipeline" and scorer.outside_threshold is not None
                 and scorer.outside_threshold > scorer.threshold and outside_report(question, first.section)):
             return scorer.outside_threshold, True
-        return scorer.threshold, False
+        return self.threshold_for(first.doc_id) if self.method == "pipeline" else scorer.threshold, False
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:
@@ -438,7 +447,9 @@ class Assistant:
         if self.method == "bm25":
             scores = f[:, SENTENCE_FEATURES.index("bm25_sentence_log")]
             return scores, float(1 - np.exp(-scores.max()))
-        return self.scorer.sentence.decision(f), self.scorer.answerability(candidates)
+        scores = self.scorer.sentence.decision(f)
+        top = self.retriever.passages[int(candidates.passage_ids[int(np.argmax(scores))])].doc_id
+        return scores, self.scorer.answerability(candidates, plain=self.plain(top))
 
     def _citations(self, candidates: Candidates, order, scores, limit: int) -> list[Citation]:
         retriever = self.retriever

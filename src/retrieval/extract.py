@@ -242,12 +242,18 @@ class Scorer(BaseModel):
     # the question names no part of the page: an off-topic question tends to land on another story's
     # teaser or the dateline. None: `threshold` for every answer.
     outside_threshold: float | None = None
+    # A source with none of a news page's parts (every passage body text, as SQuAD's Wikipedia
+    # articles) gets its own answerability model and threshold, both from tune alone: dev's news
+    # questions lower tune's leave-one-article-out AUROC (0.677 -> 0.668). None: `question` and
+    # `threshold` for every source.
+    plain_question: LinearModel | None = None
+    plain_threshold: float | None = None
     note: str = ""
 
     @model_validator(mode="after")
     def _features_match(self) -> "Scorer":
         for part, names in (("sentence", SENTENCE_FEATURES), ("question", QUESTION_FEATURES),
-                            ("evidence", SENTENCE_FEATURES)):
+                            ("evidence", SENTENCE_FEATURES), ("plain_question", QUESTION_FEATURES)):
             model = getattr(self, part)
             if model is None:
                 continue
@@ -256,12 +262,21 @@ class Scorer(BaseModel):
                 raise ValueError(
                     f"its {part} model was trained on other features than this version computes; "
                     "train it again with eval/train_scorer.py (or `eval --calibrate --save-scorer`)")
+        if (self.plain_question is None) != (self.plain_threshold is None):
+            raise ValueError("plain_question and plain_threshold come together; train the scorer again "
+                             "with eval/train_scorer.py")
         return self
 
-    def answerability(self, candidates: Candidates) -> float:
-        """How likely the source answers the question, in [0, 1], from its scored candidates."""
+    def answerability(self, candidates: Candidates, plain: bool = False) -> float:
+        """How likely the source answers the question, in [0, 1], from its scored candidates; `plain`:
+        the question lands on plain text (`plain_question`, when the scorer has one)."""
+        model = self.plain_question if plain and self.plain_question is not None else self.question
         evidence = evidence_scores(self.evidence or self.sentence, candidates.features)
-        return sigmoid(float(self.question.decision(question_features(candidates, evidence)[None, :])[0]))
+        return sigmoid(float(model.decision(question_features(candidates, evidence)[None, :])[0]))
+
+    def threshold_for(self, plain: bool) -> float:
+        """The abstention threshold for an answer from plain text or from a news page."""
+        return self.plain_threshold if plain and self.plain_threshold is not None else self.threshold
 
     def quote_score(self, logit: float) -> float:
         """How often a quote with this ranker logit answers the question (calibrated on dev)."""
@@ -380,6 +395,8 @@ class SentenceTable:
             passage = retriever.passages[int(pid)]
             if passage.section != "body":
                 self.section_rows.setdefault((passage.doc_id, passage.section), []).append(row)
+        # documents with a news page's parts (a caption, byline, teaser, …); the others are plain text
+        self.news_pages = frozenset(doc_id for doc_id, _ in self.section_rows)
         lead: dict[str, tuple[int, int]] = {}  # each document's first body sentence: (start, row)
         for passage in retriever.passages:
             if passage.section == "body" and passage.sentences:

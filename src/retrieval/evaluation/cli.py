@@ -99,7 +99,8 @@ def run_eval_command(args) -> int:
     metrics["scorer"] = str(args.scorer) if args.scorer else f"packaged ({scorer_file_for(run.model)})"
     if choice is not None and args.save_scorer:
         args.save_scorer.parent.mkdir(parents=True, exist_ok=True)
-        tuned = scorer.model_copy(update={"threshold": choice.threshold})
+        # a run over plain text calibrates the plain-text threshold (`Scorer.plain_threshold`)
+        tuned = scorer.model_copy(update={"plain_threshold" if run.plain else "threshold": choice.threshold})
         args.save_scorer.write_text(tuned.model_dump_json(indent=1) + "\n", encoding="utf-8")
         metrics["calibration/scorer"] = str(args.save_scorer)
 

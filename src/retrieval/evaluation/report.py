@@ -305,7 +305,8 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
         + (f", {len(run.group_names)} articles" if squad else "") + ")",
         f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}",
         f"- pipeline abstention threshold: {run.threshold:.4f}"
-        + (f" ({run.scorer.outside_threshold:.4f} for a first quote outside the report)"
+        + (" (plain text's, with its own answerability model)" if run.plain else
+           f" ({run.scorer.outside_threshold:.4f} for a first quote outside the report)"
            if run.scorer is not None and run.scorer.outside_threshold is not None else "")
         + f", scorer `{metrics.get('scorer', 'packaged')}` "
         f"({run.scorer_note or 'no note'})",

@@ -71,6 +71,8 @@ class EvalRun:
     seconds: float = 0.0
     model: str = ""
     scorer: Scorer | None = None
+    # every document asked is plain text, judged with the scorer's plain-text model and threshold
+    plain: bool = False
 
     @property
     def group_names(self) -> list[str]:
@@ -117,6 +119,11 @@ def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(methods))
 
 
+def all_plain(assistant: Assistant) -> bool:
+    """Every document of the assistant's index is plain text, judged with the scorer's plain model."""
+    return all(assistant.plain(doc_id) for doc_id in assistant.documents)
+
+
 def ask_group(
     retriever: Retriever, group: EvalGroup, methods: Sequence[str], scorer: Scorer, k: int,
     doc_id: str | None = None, bar=None,
@@ -127,11 +134,12 @@ def ask_group(
     out: dict[str, list[QuestionResult]] = {}
     for method in methods:
         assistant = Assistant(retriever, scorer=scorer, method=method)
+        common = scorer.threshold_for(method == "pipeline" and all_plain(assistant))
         judged: list[QuestionResult] = []
         for lo in range(0, len(texts), BATCH):
             answers = assistant.ask_batch(texts[lo:lo + BATCH], k=k)
             judged.extend(
-                judge(a, q, passages, k, doc_id, assistant.threshold)
+                judge(a, q, passages, k, doc_id, common)
                 for a, q in zip(answers, group.questions[lo:lo + BATCH])
             )
             if bar is not None:
@@ -189,6 +197,7 @@ def evaluate(
             retriever = Retriever.load(index_dir)
             retriever.embedder = CachingEmbedder(retriever.embedder)
             run.model = retriever.manifest.model
+            run.plain = all_plain(Assistant(retriever, scorer=scorer))
             for group in dataset.groups:
                 for method, judged in ask_group(retriever, group, methods, scorer, k, bar=bar).items():
                     run.results[method].append(judged)
@@ -204,10 +213,12 @@ def evaluate(
                 with tempfile.TemporaryDirectory(prefix="retrieval-eval-") as tmp:
                     build_index_from_documents([doc], tmp, embedder=base)
                     retriever = Retriever.load(tmp, embedder=CachingEmbedder(base))
+                    run.plain = all_plain(Assistant(retriever, scorer=scorer))
                     judged_by_method = ask_group(retriever, group, methods, scorer, k, doc_id=doc.doc_id, bar=bar)
                 for method, judged in judged_by_method.items():
                     run.results[method].append(judged)
     finally:
         bar.close()
+    run.threshold = scorer.threshold_for(run.plain)
     run.seconds = time.perf_counter() - started
     return run
