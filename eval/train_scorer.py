@@ -283,8 +283,8 @@ def fit_scorer(articles, foreign_rows, passages: int, sentences: int,
     tune_folds = [(f[1][0], f[1][1], len(a)) for f, a in zip(folds, articles)]
     question_model = answerability_model(_stack(tune_folds))
     # plain text's threshold: by the same rule as dev's, on tune's out-of-fold confidences
-    plain = pick_threshold(np.concatenate(confidences), np.concatenate([f[1][1][:len(a)] for f, a in zip(folds, articles)]),
-                           np.concatenate(first), budget)
+    answerable = np.concatenate([f[1][1][:len(a)] for f, a in zip(folds, articles)])
+    plain = pick_threshold(np.concatenate(confidences), answerable, np.concatenate(first), budget)
     scorer = Scorer(sentence=sentence_model, evidence=evidence_model, question=question_model,
                     plain_question=question_model, plain_threshold=round(plain.threshold, 6),
                     threshold=0.5, passages_considered=passages, sentences_considered=sentences)

