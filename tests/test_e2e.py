@@ -180,3 +180,22 @@ def test_the_article_is_judged_as_a_news_page_and_its_body_alone_as_plain_text(a
     as_news = Assistant(plain.retriever, scorer=scorer.model_copy(update={"plain_question": None,
                                                                           "plain_threshold": None}))
     assert as_news.ask(question).confidence != answer.confidence  # another model judged it
+
+
+def test_the_speaker_routes_read_plain_texts_threshold_on_plain_text(tmp_path):
+    """The unnamed-speaker and no-quotes declines compare the pipeline's confidence, which on plain
+    text comes from the plain model, so they say the plain threshold too."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "plain.txt").write_text(
+        "The Chechen Minister for Information says that editors of the newspaper are being hysterical.\n\n"
+        "Human rights groups say the detentions must stop.\n", encoding="utf-8")
+    build_index([tmp_path / "plain.txt"], tmp_path / "index")
+    assistant = Assistant.load(tmp_path / "index")
+    scorer = assistant.scorer
+    unnamed = assistant.ask("What is the name of the Chechen Minister for Information?")
+    assert unnamed.abstained and unnamed.reason.startswith("the source does not name")
+    unquoted = assistant.ask("What did Putin say about the detentions?")
+    assert unquoted.abstained and "Putin" in unquoted.reason
+    for answer in (unnamed, unquoted):
+        assert answer.threshold == scorer.plain_threshold != scorer.threshold

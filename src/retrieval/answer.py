@@ -135,6 +135,11 @@ class Assistant:
         """The abstention threshold for an answer whose first quote is from `doc_id`."""
         return self.scorer.threshold_for(self.plain(doc_id))
 
+    def _common_bar(self, citations: Sequence[Citation]) -> float:
+        """The threshold the pipeline's confidence is read against: plain text's or a news page's,
+        by the document of its first quote."""
+        return self.threshold_for(citations[0].doc_id) if citations else self.scorer.threshold
+
     def ask(self, question: str, k: int = 3) -> Answer:
         """Answer one question with up to `k` citations, best first."""
         return self.ask_batch([question], k=k)[0]
@@ -230,7 +235,7 @@ class Assistant:
         if (self.method == "pipeline" and scorer.outside_threshold is not None
                 and scorer.outside_threshold > scorer.threshold and outside_report(question, first.section)):
             return scorer.outside_threshold, True
-        return self.threshold_for(first.doc_id) if self.method == "pipeline" else scorer.threshold, False
+        return self._common_bar([first]) if self.method == "pipeline" else scorer.threshold, False
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:
@@ -263,7 +268,7 @@ class Assistant:
                  and (name_matches(who, e.speaker) or matching_role(who, e.speaker_roles) is not None)]
         if not roles or named:
             return None
-        threshold = self.scorer.threshold
+        threshold = self._common_bar(citations)
         return Answer(question=question, abstained=True, threshold=threshold, closest=citations,
                       confidence=round(min(confidence, threshold) * 0.5, 4),
                       reason=f"the source does not name {_named(roles[0])}: it quotes them by role alone")
@@ -335,7 +340,7 @@ class Assistant:
         candidates, scores, confidence, closest = self._pipeline(question, query_vector, k)
         found = quotes_by(self._ledger_in_scope(candidates.documents), name, about=asked.topic)
         found = _distinct(_drop_short_inner(found))
-        threshold = self.scorer.threshold
+        threshold = self._common_bar(closest)
         if not found:
             if not _SPEECH_ASKED.search(question):
                 return None  # "What did X call Y?" may be answered by narration
