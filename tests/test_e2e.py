@@ -123,15 +123,24 @@ def test_the_report_is_quoted_before_a_summary_or_teaser_that_restates_it(assist
 
 
 def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
-    scorer = assistant.scorer
-    assert scorer.outside_threshold > scorer.threshold
-    off_topic = assistant.ask("Who won the 2016 US presidential election?")
+    from retrieval import Assistant
+
+    shipped = assistant.scorer
+    assert shipped.outside_threshold >= shipped.threshold  # picked on dev; since the news questions, equal
+    question = "Who won the 2016 US presidential election?"
+    assert assistant.ask(question).abstained
+    # a bar between the ordinary threshold and the outside one, around this question's confidence
+    level = assistant.ask(question).confidence
+    strict = Assistant(assistant.retriever, scorer=shipped.model_copy(
+        update={"threshold": level - 0.05, "outside_threshold": level + 0.05}))
+    off_topic = strict.ask(question)
     assert off_topic.abstained
     assert off_topic.reason.startswith("the closest quote is from another story's teaser, outside the report")
     assert off_topic.closest[0].section == "teaser"
     # it passes the ordinary threshold: only the bar for quotes outside the report declines it
-    assert scorer.threshold <= off_topic.confidence < scorer.outside_threshold == off_topic.threshold
-    confident = assistant.ask("Which channel shows Gaycation?")
+    assert level - 0.05 <= off_topic.confidence < level + 0.05 == off_topic.threshold
+    confident = strict.ask("Which channel shows Gaycation?")
+    assert confident.confidence > level + 0.05
     assert not confident.abstained and confident.citations[0].section == "related"
     assert "SBS Viceland" in confident.citations[0].quote
 
@@ -139,11 +148,15 @@ def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
 def test_the_ordinary_threshold_holds_where_the_question_names_the_part_of_the_page(assistant):
     from retrieval import Assistant
 
-    named = assistant.ask("What does the related link say about Gaycation?")
-    assert not named.abstained and named.threshold == assistant.scorer.threshold
-    without = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(update={"outside_threshold": None}))
-    answered = without.ask("Who won the 2016 US presidential election?")
-    assert not answered.abstained and answered.threshold == assistant.scorer.threshold
+    question = "Who won the 2016 US presidential election?"
+    level = assistant.ask(question).confidence
+    strict = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(
+        update={"threshold": level - 0.05, "outside_threshold": 0.99}))
+    named = strict.ask("What does the related link say about Gaycation?")
+    assert not named.abstained and named.threshold == level - 0.05
+    without = Assistant(assistant.retriever, scorer=strict.scorer.model_copy(update={"outside_threshold": None}))
+    answered = without.ask(question)
+    assert not answered.abstained and answered.threshold == level - 0.05
 
 
 def test_first_quotes_stay_sentences_on_the_seed_questions(assistant):

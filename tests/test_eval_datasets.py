@@ -154,3 +154,29 @@ def test_squad_articles_are_plain_text_judged_against_the_plain_threshold(tmp_pa
     common = scorer.model_copy(update={"plain_question": None, "plain_threshold": None})
     assert not evaluate(load_dataset(tmp_path / "tiny.json"), embedder=fake_embedder, scorer=common,
                         progress=False).plain
+
+
+def test_news_training_questions_quote_the_article_and_stay_apart_from_dev_and_seed():
+    """eval/news_train.jsonl teaches the answerability model: its gold texts are the article's own, and
+    no question is close to one of dev's (which picks the threshold) or seed's (measured only)."""
+    import numpy as np
+
+    from retrieval.embedding import DEFAULT_MODEL, get_embedder
+
+    root = Path(__file__).resolve().parents[1]
+    article = (root / "data/sbs-2017-04-19-chechnya.txt").read_text(encoding="utf-8")
+    (news,) = load_dataset(root / "eval/news_train.jsonl").groups
+    assert len(news.questions) >= 300 and len({q.qid for q in news.questions}) == len(news.questions)
+    assert 0.3 < np.mean([not q.answerable for q in news.questions]) < 0.5
+    assert all(a in article for q in news.questions for a in q.answers)
+
+    embedder = get_embedder(DEFAULT_MODEL)
+
+    def unit(questions):
+        v = np.asarray(embedder.encode([q.question for q in questions]), dtype=np.float64)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    train = unit(news.questions)
+    for held_out in ("dev_qa.jsonl", "seed_qa.jsonl"):
+        (group,) = load_dataset(root / "eval" / held_out).groups
+        assert (train @ unit(group.questions).T).max() <= 0.8, held_out

@@ -46,6 +46,30 @@ def test_dev_questions_teach_the_answerability_model_only_when_weighted():
     assert weighted.coef[0] > 0.5  # tune still counts
 
 
+def test_news_questions_join_dev_at_their_own_weight():
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import train_scorer
+    from retrieval.extract import QUESTION_FEATURES
+
+    rng = np.random.default_rng(1)
+    tune_x, dev_x, news_x = (rng.normal(size=(n, len(QUESTION_FEATURES))) for n in (2000, 300, 600))
+    tune = (tune_x, (tune_x[:, 0] > 0).astype(int))
+    dev = (dev_x, (dev_x[:, 1] > 0).astype(int))
+    news = (news_x, (news_x[:, 2] > 0).astype(int))  # the news questions tell by a third feature
+    with_dev = train_scorer.answerability_model(tune, dev, 10.0)
+    assert train_scorer.answerability_model(tune, dev, 10.0, news, 0.0) == with_dev
+    empty = (np.empty((0, len(QUESTION_FEATURES))), np.empty(0, dtype=int))
+    assert train_scorer.answerability_model(tune, dev, 10.0, empty, 5.0) == with_dev
+    both = train_scorer.answerability_model(tune, dev, 10.0, news, 5.0)
+    assert abs(with_dev.coef[2]) < 0.2 and both.coef[2] > 0.5
+    assert both.coef[1] > 0.5 and both.coef[0] > 0.3  # dev and tune still count
+    # without dev's weight the news questions count alone
+    alone = train_scorer.answerability_model(tune, None, 0.0, news, 5.0)
+    assert alone.coef[2] > 1.0 and abs(alone.coef[1]) < 0.2
+
+
 @pytest.mark.parametrize("pointwise", [False, True])
 def test_listwise_loss_gradient_matches_finite_differences(pointwise):
     sys.path.insert(0, str(ROOT / "eval"))
