@@ -109,9 +109,8 @@ FOREIGN = 0
 # the rule fixed before the runs): 0 / 1 / 3 / 10 -> 0.822 / 0.847 / 0.847 / 0.852 with the default
 # encoder. With the packaged model, 10 lowered it (0.806 -> 0.798), so that one kept 0 until the
 # thirteenth session, when with eval/news_train.jsonl beside dev's it rose instead: 0.881 (0) -> 0.882
-# (10, dev alone) -> 0.889 (10, with the news questions at NEWS_WEIGHT).
+# (10, dev alone) -> 0.889 (10, with the news questions at NEWS_WEIGHT). Both encoders now take 10.
 DEV_WEIGHT = 10.0
-TUNED_DEV_WEIGHT = 10.0
 # More news questions beside dev's, each weighing this many tune questions; chosen on dev (5-fold
 # out-of-fold AUROC; thirteenth session, eval/RESULTS.md): none 0.905; the first 185 questions at 10
 # 0.9156; all 370 at 1 / 3 / 5 / 10: 0.911 / 0.915 / 0.9161 / 0.915.
@@ -341,10 +340,10 @@ def main() -> int:
                         help=f"how the sentence ranker is fitted (default {RANKER} for the packaged model, "
                              f"{TUNED_RANKER} for a fine-tuned encoder)")
     parser.add_argument("--false-abstain-budget", type=float, default=0.05)
-    parser.add_argument("--dev-weight", type=float, default=None,
+    parser.add_argument("--dev-weight", type=float, default=DEV_WEIGHT,
                         help="how many tune questions each dev question weighs in the answerability "
-                             f"model (0: dev only picks the threshold; default {DEV_WEIGHT:g} for the "
-                             f"packaged model, {TUNED_DEV_WEIGHT:g} for a fine-tuned encoder)")
+                             f"model (0: dev only picks the threshold, and the news questions are left "
+                             f"out; default {DEV_WEIGHT:g})")
     parser.add_argument("--news-train", type=Path, default=NEWS_TRAIN,
                         help="more news questions for the answerability model (never used to pick the "
                              "threshold)")
@@ -368,8 +367,6 @@ def main() -> int:
         args.length_penalty = LENGTH_PENALTY if is_base_model(args.model) else TUNED_LENGTH_PENALTY
     if args.ranker is None:
         args.ranker = RANKER if is_base_model(args.model) else TUNED_RANKER
-    if args.dev_weight is None:
-        args.dev_weight = DEV_WEIGHT if is_base_model(args.model) else TUNED_DEV_WEIGHT
 
     groups = load_dataset(args.tune).groups
     articles, foreign_rows = [], []
@@ -396,8 +393,8 @@ def main() -> int:
                             args.news_weight)
     folds = ", tune articles featurised by out-of-fold encoders" if args.folds else ""
     news = f" and {args.news_train.name} (weight {args.news_weight:g})" if args.news_train else ""
-    dev_note = (f", answerability also trained on {args.dev.name}{news} (weight {args.dev_weight:g}; threshold "
-                f"on {DEV_FOLDS}-fold out-of-fold confidences)" if args.dev_weight > 0 else "")
+    dev_note = (f", answerability also trained on {args.dev.name} (weight {args.dev_weight:g}){news}; threshold "
+                f"on {DEV_FOLDS}-fold out-of-fold confidences" if args.dev_weight > 0 else "")
     scorer = scorer.model_copy(update={"note": (
         f"trained by eval/train_scorer.py on {args.tune.name} for the encoder {args.model}{folds}; "
         f"{args.ranker} ranker, length penalty {args.length_penalty}; threshold picked on {args.dev.name} at false-abstain "
@@ -453,9 +450,9 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
     questions, asked of `retriever` (the article's index).
 
     With `dev_weight` > 0 the answerability model also learns from dev's questions, and from
-    `news_train`'s (each weighing `news_weight` tune questions); the threshold is then picked on out-of-fold confidences
-    (`DEV_FOLDS`-fold cross-validation over dev), so that no dev question is judged by a model that
-    learnt from it.
+    `news_train`'s (each weighing `news_weight` tune questions); the threshold is then picked on
+    out-of-fold confidences (`DEV_FOLDS`-fold cross-validation over dev), so that no dev question is
+    judged by a model that learnt from it.
     """
     (group,) = load_dataset(dev).groups
     questions = group.questions
