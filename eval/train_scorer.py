@@ -29,8 +29,9 @@ three quotes): the ranker learnt on SQuAD is overconfident on news questions.
 
 More news questions (`--news-train`, eval/news_train.jsonl) teach the answerability model beside dev's
 (`--news-weight`); they never pick the threshold. They were written from the article alone and kept
-only when no dev or seed question is close to them (cosine at most 0.8 under the default encoder;
-tests/test_eval_datasets.py checks it), so that dev's out-of-fold figures and seed stay unseen.
+only when no dev or seed question is close to them (cosine at most 0.8 under the default encoder,
+`eval/decontaminate.py`; tests/test_eval_datasets.py checks it), so that dev's out-of-fold figures and
+seed's stay unseen.
 """
 
 from __future__ import annotations
