@@ -394,8 +394,8 @@ def main() -> int:
                             args.news_weight)
     folds = ", tune articles featurised by out-of-fold encoders" if args.folds else ""
     news = f" and {args.news_train.name} (weight {args.news_weight:g})" if args.news_train else ""
-    dev_note = (f", answerability also trained on {args.dev.name} (weight {args.dev_weight:g}){news}; threshold "
-                f"on {DEV_FOLDS}-fold out-of-fold confidences" if args.dev_weight > 0 else "")
+    dev_note = (f", answerability also trained on {args.dev.name} (weight {args.dev_weight:g}){news}; "
+                f"threshold on {DEV_FOLDS}-fold out-of-fold confidences" if args.dev_weight > 0 else "")
     scorer = scorer.model_copy(update={"note": (
         f"trained by eval/train_scorer.py on {args.tune.name} for the encoder {args.model}{folds}; "
         f"{args.ranker} ranker, length penalty {args.length_penalty}; threshold picked on {args.dev.name} at false-abstain "

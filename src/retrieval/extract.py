@@ -792,6 +792,8 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
 # parts of a news page outside the report's own text: the photo caption, the byline, the dateline and
 # other stories' teasers and links (see `Scorer.outside_threshold`)
 OUTSIDE_SECTIONS = frozenset({"caption", "byline", "dateline", "teaser", "related"})
+
+
 def outside_report(question: str, section: str) -> bool:
     """Whether an answer quoting `section` must clear `Scorer.outside_threshold`: the section lies
     outside the report and the question names no part of the page."""
