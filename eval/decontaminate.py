@@ -5,6 +5,14 @@ then every one within a cosine of 0.8 (default encoder) of a dev or seed questio
 out-of-fold figures and seed's stay unseen. Prints counts only, never a held-out question's text.
 
     .venv/bin/python eval/decontaminate.py NEW.jsonl --out eval/news_train.jsonl
+
+The off-topic questions (fourteenth session) the same way, each set apart from the other: the training
+ones from dev, seed and the probe the helpers wrote beside them, then the probe from every training set:
+
+    .venv/bin/python eval/decontaminate.py OFF.jsonl --out eval/offtopic_train.jsonl \
+        --against eval/dev_qa.jsonl eval/seed_qa.jsonl PROBE.jsonl
+    .venv/bin/python eval/decontaminate.py PROBE.jsonl --out eval/offtopic_qa.jsonl \
+        --against eval/news_train.jsonl eval/offtopic_train.jsonl
 """
 
 from __future__ import annotations

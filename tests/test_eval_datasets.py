@@ -183,3 +183,36 @@ def test_news_training_questions_quote_the_article_and_stay_apart_from_dev_and_s
     # the check can fail: a held-out question itself is as close as can be
     dev = decontaminate.questions_of(decontaminate.HELD_OUT[0])
     assert decontaminate.closest_cosines(train + dev[:1], dev, embedder)[-1] > 0.99
+
+
+def test_off_topic_questions_are_unanswerable_and_apart_from_every_held_out_set():
+    """eval/offtopic_train.jsonl (questions about anything but the article) teaches the answerability
+    model; eval/offtopic_qa.jsonl measures it, so no question of the one is close to one of the other,
+    nor to dev's or seed's, and the probe's answerable questions quote the article."""
+    import sys
+
+    import numpy as np
+
+    from retrieval.embedding import DEFAULT_MODEL, get_embedder
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "eval"))
+    import decontaminate
+
+    article = (root / "data/sbs-2017-04-19-chechnya.txt").read_text(encoding="utf-8")
+    (train,) = load_dataset(root / "eval/offtopic_train.jsonl").groups
+    assert len(train.questions) >= 150 and not any(q.answerable for q in train.questions)
+    (probe,) = load_dataset(root / "eval/offtopic_qa.jsonl").groups
+    assert len({q.qid for q in probe.questions}) == len(probe.questions) >= 100
+    assert 0.6 < np.mean([not q.answerable for q in probe.questions]) < 0.8
+    assert all(a in article for q in probe.questions for a in q.answers)
+
+    embedder = get_embedder(DEFAULT_MODEL)
+    trained = [q.question for q in train.questions]
+    for held_out in (*decontaminate.HELD_OUT, root / "eval/offtopic_qa.jsonl"):
+        closest = decontaminate.closest_cosines(trained, decontaminate.questions_of(held_out), embedder)
+        assert closest.max() <= decontaminate.MAX_COSINE, held_out.name
+    closest = decontaminate.closest_cosines([q.question for q in probe.questions],
+                                            trained + decontaminate.questions_of(root / "eval/news_train.jsonl"),
+                                            embedder)
+    assert closest.max() <= decontaminate.MAX_COSINE
