@@ -39,6 +39,20 @@ def test_off_topic_question_abstains(assistant):
     assert answer.abstained and not answer.citations
 
 
+def test_most_held_out_off_topic_questions_are_declined(assistant):
+    """eval/offtopic_qa.jsonl was written apart from the off-topic training questions: before they taught
+    the answerability model, 0.59 of its unanswerable questions were declined (the byline, dateline or
+    caption answered many), and now 0.74."""
+    from retrieval.evaluation.datasets import load_dataset
+
+    (probe,) = load_dataset(ROOT / "eval/offtopic_qa.jsonl").groups
+    off_topic = [q.question for q in probe.questions if not q.answerable]
+    answers = assistant.ask_batch(off_topic, k=1)
+    assert sum(a.abstained for a in answers) / len(answers) >= 0.7
+    answered = [q.question for q in probe.questions if q.answerable]
+    assert sum(a.abstained for a in assistant.ask_batch(answered, k=1)) / len(answered) <= 0.1
+
+
 def test_quote_offsets_hold_for_every_seed_question(assistant):
     questions = [json.loads(line)["question"] for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(questions) >= 60
@@ -126,7 +140,7 @@ def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
     from retrieval import Assistant
 
     shipped = assistant.scorer
-    assert shipped.outside_threshold >= shipped.threshold  # picked on dev; since the news questions, equal
+    assert shipped.outside_threshold > shipped.threshold  # picked on dev and eval/offtopic_train.jsonl
     question = "Who won the 2016 US presidential election?"
     assert assistant.ask(question).abstained
     # a bar between the ordinary threshold and the outside one, around this question's confidence

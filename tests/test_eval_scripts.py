@@ -70,6 +70,40 @@ def test_news_questions_join_dev_at_their_own_weight():
     assert alone.coef[2] > 1.0 and abs(alone.coef[1]) < 0.2
 
 
+def test_off_topic_questions_join_at_their_own_weight():
+    """All unanswerable, they teach that a question far from the source (here: a high fourth feature)
+    is not answered, and only when weighted."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import train_scorer
+    from retrieval.extract import QUESTION_FEATURES
+
+    rng = np.random.default_rng(2)
+    tune_x, dev_x, off_x = (rng.normal(size=(n, len(QUESTION_FEATURES))) for n in (2000, 300, 300))
+    tune = (tune_x, (tune_x[:, 0] > 0).astype(int))
+    dev = (dev_x, (dev_x[:, 1] > 0).astype(int))
+    off_x[:, 3] += 2.0
+    off = (off_x, np.zeros(len(off_x), dtype=int))
+    with_dev = train_scorer.answerability_model(tune, dev, 10.0)
+    assert train_scorer.answerability_model(tune, dev, 10.0, None, 0.0, off, 0.0) == with_dev
+    taught = train_scorer.answerability_model(tune, dev, 10.0, None, 0.0, off, 1.0)
+    assert abs(with_dev.coef[3]) < 0.2 and taught.coef[3] < -0.3
+    assert taught.coef[0] > 0.3 and taught.coef[1] > 0.5
+
+
+def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_its_bar():
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import train_scorer
+
+    conf = np.array([0.2, 0.5, 0.5, 0.9])
+    outside = np.array([False, False, True, True])
+    assert train_scorer.declined(conf, outside, 0.3, 0.6).tolist() == [True, False, True, False]
+    assert train_scorer.declined(conf, outside, 0.3, 0.3).tolist() == [True, False, False, False]
+
+
 @pytest.mark.parametrize("pointwise", [False, True])
 def test_listwise_loss_gradient_matches_finite_differences(pointwise):
     sys.path.insert(0, str(ROOT / "eval"))
