@@ -477,8 +477,11 @@ def first_answers(assistant: Assistant, questions) -> tuple[np.ndarray, np.ndarr
         bool(a.citations) and any(contains_answer(a.citations[0].quote, g) for g in q.answers)
         for a, q in zip(answers, questions)
     ])
-    outside = np.array([a.reason is None and bool(a.citations) and outside_report(q.question, a.citations[0].section)
-                        for a, q in zip(answers, questions)])
+    outside = np.array([
+        a.reason is None and bool(a.citations)
+        and outside_report(q.question, a.citations[0].section, a.citations[0].doc_title)
+        for a, q in zip(answers, questions)
+    ])
     return conf, correct, outside
 
 

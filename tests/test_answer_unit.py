@@ -109,6 +109,39 @@ def test_named_sections(question, sections):
     assert named_sections(question) == sections
 
 
+@pytest.mark.parametrize("question, section, answers", [
+    ("When was the article published?", "dateline", True),
+    ("What date did the report come out?", "dateline", True),
+    ("publication date", "dateline", True),
+    ("sydney train timetable", "dateline", False),
+    ("latest covid numbers", "dateline", False),
+    ("Who is the author?", "byline", True),
+    ("Which journalist wrote it, according to the byline?", "byline", True),
+    ("recipe for borscht", "byline", False),
+    ("recipe for borscht", "body", True),
+    ("recipe for borscht", "caption", True),
+])
+def test_the_dateline_answers_when_and_the_byline_who(question, section, answers):
+    from retrieval.extract import page_line_answers
+
+    assert page_line_answers(question, section) is answers
+
+
+@pytest.mark.parametrize("question, section, title, outside", [
+    ("Who wrote War and Peace?", "byline", "SBS News: persecution of gay men in Chechnya", True),
+    ("Who wrote the SBS report?", "byline", "SBS News: persecution of gay men in Chechnya", False),
+    ("Who wrote the byline?", "byline", "SBS News: persecution of gay men in Chechnya", False),
+    ("Who wrote War and Peace?", "byline", None, False),  # without the title, "who wrote" names the byline
+    ("Who wrote War and Peace?", "body", "SBS News: persecution of gay men in Chechnya", False),
+    ("football scores", "dateline", None, True),
+    ("When was the article published?", "dateline", None, False),
+])
+def test_who_wrote_names_the_byline_only_when_it_asks_about_the_source(question, section, title, outside):
+    from retrieval.extract import outside_report
+
+    assert outside_report(question, section, title) is outside
+
+
 @pytest.mark.parametrize("sentence, credit", [
     ("(AFP PHOTO / RIA NOVOSTI / POOL / ALEXEY NIKOLSKY)Source: AFP PHOTO / RIA NOVOSTI", True),
     ("Source: AAP", True),

@@ -17,8 +17,8 @@ import numpy as np
 
 from .errors import ConfigError, QuestionError
 from .extract import (
-    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, author_asked, outside_report, prefer_body, quote_span,
-    sentence_candidates, sentence_table,
+    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, author_asked, outside_report, page_line_answers,
+    prefer_body, quote_span, sentence_candidates, sentence_table,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
@@ -219,6 +219,12 @@ class Assistant:
             return Answer(question=question, abstained=True, reason="the index holds no text",
                           threshold=scorer.threshold)
         threshold, outside = self._bar(question, citations[0])
+        first = citations[0]
+        if self.method == "pipeline" and not page_line_answers(question, first.section):
+            asks = "when the page was published" if first.section == "dateline" else "who wrote it"
+            return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
+                          reason=f"the closest quote is the page's {first.section_label}, which says only {asks}",
+                          closest=citations)
         if confidence < threshold:
             label = citations[0].section_label
             reason = (f"the closest quote is from {label if label.startswith('another') else 'the ' + label}, "
@@ -233,7 +239,8 @@ class Assistant:
         the report (a caption, another story's teaser, …) to a question that names no part of the page."""
         scorer = self.scorer
         if (self.method == "pipeline" and scorer.outside_threshold is not None
-                and scorer.outside_threshold > scorer.threshold and outside_report(question, first.section)):
+                and scorer.outside_threshold > scorer.threshold
+                and outside_report(question, first.section, first.doc_title)):
             return scorer.outside_threshold, True
         return self._common_bar([first]) if self.method == "pipeline" else scorer.threshold, False
 

@@ -794,10 +794,35 @@ def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
 OUTSIDE_SECTIONS = frozenset({"caption", "byline", "dateline", "teaser", "related"})
 
 
-def outside_report(question: str, section: str) -> bool:
+def outside_report(question: str, section: str, title: str | None = None) -> bool:
     """Whether an answer quoting `section` must clear `Scorer.outside_threshold`: the section lies
-    outside the report and the question names no part of the page."""
-    return section in OUTSIDE_SECTIONS and not named_sections(question)
+    outside the report and the question names no part of the page. Given the source's `title`, "who
+    wrote" names its byline only when it asks about the source itself (`author_asked`): "Who wrote War
+    and Peace?" names no part of this page."""
+    if section not in OUTSIDE_SECTIONS:
+        return False
+    named = named_sections(question)
+    if (named == {"byline"} and title is not None and not author_asked(question, title)
+            and not re.search(r"\bbyline\b", question, re.IGNORECASE)):
+        return True
+    return not named
+
+
+# The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither
+# (nor names the part) lands on them only because nothing else matches ("sydney train timetable",
+# "recipe for borscht"), and is not answered by them.
+_ASKS_DATELINE = re.compile(r"\b(date|dated|publication)\b", re.IGNORECASE)
+
+
+def page_line_answers(question: str, section: str) -> bool:
+    """Whether a quote from `section` can answer `question`: any section but the dateline and the
+    byline can; the dateline a question that asks when (or names it), the byline one that asks who."""
+    if section == "dateline":
+        return bool(_Q_TIME.search(question) or _ASKS_DATELINE.search(question)
+                    or SECTION_PHRASES["dateline"].search(question))
+    if section == "byline":
+        return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
+    return True
 
 
 # parts of a news page that restate or trail what a report says: the summary under the headline, the
