@@ -56,13 +56,26 @@ def test_most_held_out_off_topic_questions_are_declined(assistant):
 
 @pytest.mark.parametrize("question, section, reason", [
     ("sydney train timetable", "dateline", "the closest quote is the page's dateline, which says only when"),
-    ("recipe for borscht", "byline", "the closest quote is the page's byline, which says only who wrote it"),
     ("Who wrote War and Peace?", "byline", "the closest quote is from the byline, outside the report itself"),
 ])
 def test_the_dateline_and_byline_do_not_answer_what_they_cannot(assistant, question, section, reason):
     answer = assistant.ask(question)
     assert answer.abstained and not answer.citations
     assert answer.closest[0].section == section and answer.reason.startswith(reason)
+
+
+def test_the_byline_rule_declines_on_its_own_and_only_what_it_must(assistant):
+    """With no bar to meet (threshold 0, no higher one outside the report), the byline still answers
+    no question that does not ask who, and still answers one that does."""
+    from retrieval import Assistant
+
+    open_bar = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(
+        update={"threshold": 0.0, "outside_threshold": None}))
+    borscht = open_bar.ask("recipe for borscht")
+    assert borscht.abstained and borscht.closest[0].section == "byline"
+    assert borscht.reason == "the closest quote is the page's byline, which says only who wrote it"
+    author = open_bar.ask("Who is the author?")
+    assert not author.abstained and author.citations[0].section == "byline"
 
 
 def test_the_dateline_still_answers_when_the_article_was_published(assistant):

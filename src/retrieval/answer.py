@@ -220,17 +220,18 @@ class Assistant:
                           threshold=scorer.threshold)
         first = citations[0]
         threshold, outside = self._bar(question, first)
-        if self.method == "pipeline" and not page_line_answers(question, first.section):
-            asks = "when the page was published" if first.section == "dateline" else "who wrote it"
-            return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
-                          reason=f"the closest quote is the page's {first.section_label}, which says only {asks}",
-                          closest=citations)
         if confidence < threshold:
             label = first.section_label
             reason = (f"the closest quote is from {label if label.startswith('another') else 'the ' + label}, "
                       "outside the report itself, where an answer needs more confidence") if outside else NO_ANSWER
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
+        # confident enough, but from a dateline or byline that cannot say what is asked
+        if self.method == "pipeline" and not page_line_answers(question, first.section):
+            asks = "when the page was published" if first.section == "dateline" else "who wrote it"
+            return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
+                          reason=f"the closest quote is the page's {first.section_label}, which says only {asks}",
+                          closest=citations)
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=threshold, citations=citations)
 
