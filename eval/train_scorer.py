@@ -467,6 +467,13 @@ def news_train_xy(scorer: Scorer, retriever: Retriever, path: Path | None) -> tu
     return x, y
 
 
+def topic_floor(parts) -> float:
+    """`Scorer.topic_floor`: the lowest best-sentence similarity (`max_dense_sentence`) of any
+    answerable question in `parts` (question features, answerable or not), so none is declined."""
+    col = QUESTION_FEATURES.index("max_dense_sentence")
+    return round(float(min(x[np.asarray(y).astype(bool), col].min() for x, y in parts if np.asarray(y).any())), 6)
+
+
 def first_answers(assistant: Assistant, questions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per question, its answer's confidence, whether its first quote holds a gold answer, and whether
     that quote lies outside the report while the question names no part of the page (an answer from the
@@ -534,7 +541,10 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
                                             (off_x[train], off_y[train]), offtopic_weight)
                 off_conf[held] = np.where(off_pipeline[held], sigmoid(model.decision(off_x[held])), off_conf[held])
         final = answerability_model(tune_xy, (x_dev, answerable), dev_weight, *news, *off)
-        scorer = scorer.model_copy(update={"question": final})
+        scorer = scorer.model_copy(update={"question": final, "topic_floor": topic_floor(
+            [(x_dev, answerable), news[0]])})
+        print(f"topic floor (the lowest best-sentence similarity of an answerable dev or news question): "
+              f"{scorer.topic_floor:.4f}", file=sys.stderr)
         aucs = []
         for k, (x, y, own) in enumerate(tune_folds):  # each tune article unseen, dev's questions in
             others = _stack(tune_folds[:k] + tune_folds[k + 1:])

@@ -625,3 +625,20 @@ def test_plain_text_is_judged_with_the_plain_model_and_threshold(tiny_index):
     common = Assistant(assistant.retriever,
                        scorer=scorer.model_copy(update={"plain_question": None, "plain_threshold": None}))
     assert common.ask("When did the first steam railway open?").threshold == scorer.threshold
+
+
+def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
+    import numpy as np
+
+    from retrieval.extract import SENTENCE_FEATURES, Candidates, best_similarity, default_scorer
+
+    features = np.zeros((2, len(SENTENCE_FEATURES)))
+    features[:, SENTENCE_FEATURES.index("dense_sentence")] = [0.1, 0.2]
+    candidates = Candidates(rows=np.array([0, 1]), passage_ids=np.array([0, 0]), features=features,
+                            documents=("d",))
+    assert best_similarity(candidates) == 0.2
+    scorer = default_scorer()
+    assert scorer.model_copy(update={"topic_floor": 0.25}).off_topic(candidates)
+    assert not scorer.model_copy(update={"topic_floor": 0.15}).off_topic(candidates)
+    assert not scorer.model_copy(update={"topic_floor": 0.25}).off_topic(candidates, plain=True)
+    assert not scorer.model_copy(update={"topic_floor": None}).off_topic(candidates)

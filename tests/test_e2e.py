@@ -70,7 +70,7 @@ def test_the_byline_rule_declines_on_its_own_and_only_what_it_must(assistant):
     from retrieval import Assistant
 
     open_bar = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(
-        update={"threshold": 0.0, "outside_threshold": None}))
+        update={"threshold": 0.0, "outside_threshold": None, "topic_floor": None}))
     borscht = open_bar.ask("recipe for borscht")
     assert borscht.abstained and borscht.closest[0].section == "byline"
     assert borscht.reason == "the closest quote is the page's byline, which says only who wrote it"
@@ -82,6 +82,19 @@ def test_the_dateline_still_answers_when_the_article_was_published(assistant):
     answer = assistant.ask("When was the article published?")
     assert not answer.abstained and answer.citations[0].section == "dateline"
     assert "19 Apr 2017" in answer.citations[0].quote
+
+
+def test_a_question_no_sentence_comes_near_is_declined_by_the_topic_floor(assistant):
+    from retrieval import Assistant
+
+    question = "What is photosynthesis?"
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason.startswith("no sentence of the source comes near the question")
+    assert answer.confidence >= answer.threshold  # the answerability model alone would have answered
+    without = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(update={"topic_floor": None}))
+    assert not without.ask(question).abstained
+    # an ordinary question is well above the floor
+    assert not assistant.ask("How many people asked the network for help?").abstained
 
 
 def test_quote_offsets_hold_for_every_seed_question(assistant):
@@ -195,8 +208,8 @@ def test_the_ordinary_threshold_holds_where_the_question_names_the_part_of_the_p
 
     question = "Who won the 2016 US presidential election?"
     level = assistant.ask(question).confidence
-    strict = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(
-        update={"threshold": level - 0.05, "outside_threshold": 0.99}))
+    strict = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(  # no topic floor: the
+        update={"threshold": level - 0.05, "outside_threshold": 0.99, "topic_floor": None}))  # question is off-topic
     named = strict.ask("What does the related link say about Gaycation?")
     assert not named.abstained and named.threshold == level - 0.05
     without = Assistant(assistant.retriever, scorer=strict.scorer.model_copy(update={"outside_threshold": None}))

@@ -92,6 +92,23 @@ def test_off_topic_questions_join_at_their_own_weight():
     assert taught.coef[0] > 0.3 and taught.coef[1] > 0.5
 
 
+def test_the_topic_floor_is_the_lowest_best_similarity_of_an_answerable_question():
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import train_scorer
+    from retrieval.extract import QUESTION_FEATURES
+
+    col = QUESTION_FEATURES.index("max_dense_sentence")
+    x = np.zeros((4, len(QUESTION_FEATURES)))
+    x[:, col] = [0.1, 0.5, 0.3, 0.9]
+    news = np.zeros((2, len(QUESTION_FEATURES)))
+    news[:, col] = [0.05, 0.4]
+    empty = (np.empty((0, len(QUESTION_FEATURES))), np.empty(0, dtype=int))
+    # the unanswerable 0.1 and 0.05 do not count
+    assert train_scorer.topic_floor([(x, [0, 1, 1, 1]), (news, [0, 1]), empty]) == 0.3
+
+
 def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_its_bar():
     import numpy as np
 

@@ -226,6 +226,10 @@ class Assistant:
                       "outside the report itself, where an answer needs more confidence") if outside else NO_ANSWER
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
+        if self.method == "pipeline" and scorer.off_topic(candidates, self.plain(first.doc_id)):
+            return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
+                          reason="no sentence of the source comes near the question: it asks about "
+                                 "something the source does not treat", closest=citations)
         # confident enough, but from a dateline or byline that cannot say what is asked
         if self.method == "pipeline" and not page_line_answers(question, first.section):
             asks = "when the page was published" if first.section == "dateline" else "who wrote it"

@@ -248,6 +248,11 @@ class Scorer(BaseModel):
     # `threshold` for every source.
     plain_question: LinearModel | None = None
     plain_threshold: float | None = None
+    # On a news page, a question whose best candidate sentence is less similar than this (cosine) is
+    # about something the source never treats, and is declined however the answerability model reads
+    # it; picked as the lowest best similarity of any answerable dev or news_train question, so that
+    # it declines none of them. None: no floor.
+    topic_floor: float | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -273,6 +278,11 @@ class Scorer(BaseModel):
         model = self.plain_question if plain and self.plain_question is not None else self.question
         evidence = evidence_scores(self.evidence or self.sentence, candidates.features)
         return sigmoid(float(model.decision(question_features(candidates, evidence)[None, :])[0]))
+
+    def off_topic(self, candidates: Candidates, plain: bool = False) -> bool:
+        """Whether the question is below `topic_floor`: no candidate sentence comes near it."""
+        return (self.topic_floor is not None and not plain
+                and best_similarity(candidates) < self.topic_floor)
 
     def threshold_for(self, plain: bool) -> float:
         """The abstention threshold for an answer from plain text or from a news page."""
@@ -329,6 +339,12 @@ class Candidates:
     features: np.ndarray         # (n, len(SENTENCE_FEATURES))
     question: np.ndarray | None = None   # question-only features, see `question_features`
     documents: tuple[str, ...] = ()      # the documents the passage search found, in its order
+
+
+def best_similarity(candidates: Candidates) -> float:
+    """The question's highest dense similarity to a candidate sentence (-1 without candidates)."""
+    column = candidates.features[:, SENTENCE_FEATURES.index("dense_sentence")]
+    return float(column.max()) if len(column) else -1.0
 
 
 def idf_weights(tokens: list[str], df: dict[str, int], n_docs: int) -> np.ndarray:
