@@ -42,14 +42,14 @@ def test_off_topic_question_abstains(assistant):
 def test_most_held_out_off_topic_questions_are_declined(assistant):
     """eval/offtopic_qa.jsonl was written apart from the off-topic training questions: before they taught
     the answerability model, 0.59 of its unanswerable questions were declined (the byline, dateline or
-    caption answered many); with them 0.74, and 0.82 since the dateline answers only "when" and the
-    byline only "who"."""
+    caption answered many); with them 0.74, 0.82 since the dateline answers only "when" and the
+    byline only "who", and 0.90 with the topic floor."""
     from retrieval.evaluation.datasets import load_dataset
 
     (probe,) = load_dataset(ROOT / "eval/offtopic_qa.jsonl").groups
     off_topic = [q.question for q in probe.questions if not q.answerable]
     answers = assistant.ask_batch(off_topic, k=1)
-    assert sum(a.abstained for a in answers) / len(answers) >= 0.75
+    assert sum(a.abstained for a in answers) / len(answers) >= 0.85
     answered = [q.question for q in probe.questions if q.answerable]
     assert sum(a.abstained for a in assistant.ask_batch(answered, k=1)) / len(answered) <= 0.1
 
