@@ -52,7 +52,9 @@ from tqdm import tqdm
 from retrieval import Assistant, Retriever, build_index
 from retrieval.embedding import DEFAULT_MODEL, get_embedder, is_base_model
 from retrieval.evaluation.datasets import EvalQuestion, load_dataset
-from retrieval.evaluation.metrics import contains_answer, pick_outside_threshold, pick_threshold, span_contains
+from retrieval.evaluation.metrics import (
+    contains_answer, declined, pick_outside_threshold, pick_threshold, span_contains,
+)
 from retrieval.extract import (
     QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores, outside_report,
     question_features, quote_span, scorer_file_for, sentence_candidates,
@@ -454,17 +456,17 @@ def answerability_model(tune_xy, dev_xy=None, dev_weight: float = 0.0, news_xy=N
     return fit_linear(x, y, QUESTION_FEATURES, c=0.5, weight=weight)
 
 
-def news_train_xy(scorer: Scorer, retriever: Retriever, path: Path | None) -> tuple[np.ndarray, np.ndarray]:
-    """The answerability model's data (question features, answerable or not) for the news training
-    questions in `path`, asked of `retriever`; empty without a file."""
+def news_train_xy(scorer: Scorer, retriever: Retriever, path: Path | None):
+    """The news training questions in `path` and the answerability model's data for them (question
+    features, answerable or not), asked of `retriever`; none without a file."""
     if path is None:
-        return np.empty((0, len(QUESTION_FEATURES))), np.empty(0, dtype=int)
+        return [], (np.empty((0, len(QUESTION_FEATURES))), np.empty(0, dtype=int))
     (group,) = load_dataset(path).groups
     rows = labelled_candidates(retriever, group.questions, scorer.passages_considered, scorer.sentences_considered)
     x, y = question_xy(scorer.evidence or scorer.sentence, rows)
     print(f"{path.name}: {len(y)} questions ({int(y.sum())} answerable) for the answerability model",
           file=sys.stderr)
-    return x, y
+    return group.questions, (x, y)
 
 
 def topic_floor(parts) -> float:
@@ -490,10 +492,6 @@ def first_answers(assistant: Assistant, questions) -> tuple[np.ndarray, np.ndarr
         for a, q in zip(answers, questions)
     ])
     return conf, correct, outside
-
-
-def declined(conf: np.ndarray, outside: np.ndarray, threshold: float, outside_threshold: float) -> np.ndarray:
-    return (conf < threshold) | (outside & (conf < outside_threshold))
 
 
 def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
@@ -523,8 +521,8 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
     off_conf, off_outside = np.empty(0), np.empty(0, dtype=bool)
     if dev_weight > 0:
         tune_xy = _stack(tune_folds)
-        news = (news_train_xy(scorer, retriever, news_train), news_weight)
-        off_x, off_y = news_train_xy(scorer, retriever, offtopic_train)
+        news = (news_train_xy(scorer, retriever, news_train)[1], news_weight)
+        off_questions, (off_x, off_y) = news_train_xy(scorer, retriever, offtopic_train)
         off = ((off_x, off_y), offtopic_weight)
         # questions answered from the quote ledger ("What did X say?") keep their own confidence
         pipeline = np.isclose(conf, sigmoid(scorer.question.decision(x_dev)), atol=1e-4)
@@ -533,8 +531,7 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
             model = answerability_model(tune_xy, (x_dev[train], answerable[train]), dev_weight, *news, *off)
             conf[held] = np.where(pipeline[held], sigmoid(model.decision(x_dev[held])), conf[held])
         if len(off_y):
-            (off_group,) = load_dataset(offtopic_train).groups
-            off_conf, _, off_outside = first_answers(assistant, off_group.questions)
+            off_conf, _, off_outside = first_answers(assistant, off_questions)
             off_pipeline = np.isclose(off_conf, sigmoid(scorer.question.decision(off_x)), atol=1e-4)
             for train, held in KFold(DEV_FOLDS, shuffle=True, random_state=0).split(off_x):
                 model = answerability_model(tune_xy, (x_dev, answerable), dev_weight, *news,

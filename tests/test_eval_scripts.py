@@ -109,18 +109,6 @@ def test_the_topic_floor_is_the_lowest_best_similarity_of_an_answerable_question
     assert train_scorer.topic_floor([(x, [0, 1, 1, 1]), (news, [0, 1]), empty]) == 0.3
 
 
-def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_its_bar():
-    import numpy as np
-
-    sys.path.insert(0, str(ROOT / "eval"))
-    import train_scorer
-
-    conf = np.array([0.2, 0.5, 0.5, 0.9])
-    outside = np.array([False, False, True, True])
-    assert train_scorer.declined(conf, outside, 0.3, 0.6).tolist() == [True, False, True, False]
-    assert train_scorer.declined(conf, outside, 0.3, 0.3).tolist() == [True, False, False, False]
-
-
 @pytest.mark.parametrize("pointwise", [False, True])
 def test_listwise_loss_gradient_matches_finite_differences(pointwise):
     sys.path.insert(0, str(ROOT / "eval"))

@@ -201,3 +201,14 @@ def test_compare_marks_regressions_by_direction():
     assert rows["hit@1"]["verdict"] == "worse" and rows["hit@1"]["delta"] == pytest.approx(-0.1)
     assert rows["false_abstain_rate"]["verdict"] == "better"
     assert rows["n_questions"]["verdict"] == "" and rows["bm25/hit@1"]["verdict"] == ""
+
+
+def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_its_bar():
+    import numpy as np
+
+    from retrieval.evaluation.metrics import declined
+
+    conf = np.array([0.2, 0.5, 0.5, 0.9])
+    outside = np.array([False, False, True, True])
+    assert declined(conf, outside, 0.3, 0.6).tolist() == [True, False, True, False]
+    assert declined(conf, outside, 0.3, 0.3).tolist() == [True, False, False, False]

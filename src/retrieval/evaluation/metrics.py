@@ -193,6 +193,13 @@ def pick_threshold(
     return best
 
 
+def declined(confidences, outside, threshold: float, outside_threshold: float) -> np.ndarray:
+    """Which questions are declined: confidence under `threshold`, or, for those marked `outside`
+    (their first quote lies outside the report), under `outside_threshold`."""
+    conf = np.asarray(confidences, dtype=np.float64)
+    return (conf < threshold) | (np.asarray(outside, dtype=bool) & (conf < outside_threshold))
+
+
 def pick_outside_threshold(
     confidences: Sequence[float], answerable: Sequence[bool], first_hit: Sequence[bool],
     outside: Sequence[bool], threshold: float, budget: float,
@@ -214,7 +221,7 @@ def pick_outside_threshold(
     n_ans, n_unans = int(ans.sum()), int((~ans).sum())
     choices = []
     for t in candidates:
-        answered = (conf >= threshold) & ~(out & (conf < t))
+        answered = ~declined(conf, out, threshold, t)
         choices.append(ThresholdChoice(
             threshold=float(t),
             correct_decisions=int((answered & hit).sum() + (~answered & ~ans).sum()),
