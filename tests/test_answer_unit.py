@@ -642,3 +642,64 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     assert not scorer.model_copy(update={"topic_floor": 0.15}).off_topic(candidates)
     assert not scorer.model_copy(update={"topic_floor": 0.25}).off_topic(candidates, plain=True)
     assert not scorer.model_copy(update={"topic_floor": None}).off_topic(candidates)
+
+
+@pytest.mark.parametrize("question, part", [
+    ("What does the caption say?", "caption"),
+    ("Show me the photo caption", "caption"),
+    ("What is written in the caption?", "caption"),
+    ("What is the headline?", "headline"),
+    ("What is the title of the article?", "headline"),
+    ("headline", "headline"),
+    ("byline?", "byline"),
+    ("What does the byline say?", "byline"),
+    ("What’s the dateline?", "dateline"),
+    ("What is the publication date?", "dateline"),
+    ("What does the first paragraph say?", "lead"),
+    ("What does the lede say", "lead"),
+    ("What is the summary of the article?", "standfirst"),
+    ("Give me the teasers.", "teaser"),
+    ("What are the related links?", "related"),
+    # questions about a part, or with words of their own, are not requests for the part itself
+    ("Who is pictured in the photo?", None),
+    ("What is the headline about?", None),
+    ("What is the title of Sokirianskaia's job?", None),
+    ("When was it published?", None),
+    ("What did the minister say?", None),
+])
+def test_a_request_for_a_part_of_the_page(question, part):
+    from retrieval.extract import page_part_request
+
+    assert page_part_request(question) == part
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the credit line answers only a question about the credit; the photo is not the byline's or dateline's
+    ("Where was the photo taken?", [False, True, True, True]),
+    ("Who took the photo?", [False, False, True, True]),
+    # the byline and dateline cannot answer a question about another part of the page
+    ("Who is shown in the picture?", [False, True, True, True]),
+    ("Who is the author?", [False, True, False, False]),
+    ("Who wrote the caption?", [False, True, False, False]),
+    ("Who is Ramzan Kadyrov?", [False, True, False, False]),
+])
+def test_lines_that_cannot_answer(question, expected):
+    import numpy as np
+
+    from retrieval.extract import cannot_answer
+
+    sections = ["caption", "caption", "byline", "dateline"]
+    credit = np.array([False, True, False, False])
+    assert cannot_answer(question, sections, credit).tolist() == expected
+
+
+def test_demote_moves_entries_below_the_rest_in_order():
+    import numpy as np
+
+    from retrieval.extract import demote
+
+    scores = np.array([5.0, 9.0, 1.0, 7.0])
+    moved = demote(scores, np.array([False, True, False, True]))
+    assert np.argsort(-moved, kind="stable").tolist() == [0, 2, 1, 3]
+    assert demote(scores, np.zeros(4, dtype=bool)) is scores
+    assert demote(scores, np.ones(4, dtype=bool)) is scores

@@ -34,6 +34,48 @@ def test_photo_credit_answers_who_took_the_photo(assistant):
     assert first.section == "caption" and first.quote.startswith("(AFP PHOTO")
 
 
+@pytest.mark.parametrize("question", [
+    "Where was the photo taken?",  # the credit line shares "photo" with it, and came first
+    "Who is pictured in the photo?",  # and its capitals look like names
+    "Who is shown in the picture?",  # the byline came first: it answers "who", but not about a picture
+])
+def test_questions_about_the_photo_get_the_caption_not_its_credit_or_the_byline(assistant, question):
+    first = assistant.ask(question).citations[0]
+    assert first.section == "caption" and first.quote.startswith("Russian Prime Minister Vladimir Putin meets")
+
+
+@pytest.mark.parametrize("question, section, starts", [
+    ("What does the caption say?", "caption", "Russian Prime Minister Vladimir Putin meets"),
+    ("What does the byline say?", "byline", "Ben Winsor"),
+    ("What does the dateline say?", "dateline", "19 Apr 2017"),
+    ("What does the first paragraph say?", "body", "Activists are working to evacuate"),
+    ("What is the summary?", "standfirst", "The Russia LGBT Network says they consider"),
+])
+def test_a_part_of_the_page_asked_for_is_quoted_whole(assistant, question, section, starts):
+    """"What does the byline say?" was taken for a speaker question and declined ("the source describes no
+    one it quotes as 'the byline'"); "What does the caption say?" got a body sentence with "says" in it."""
+    answer = assistant.ask(question, k=5)
+    assert not answer.abstained and answer.reason.startswith("the ")
+    assert all(c.section == section for c in answer.citations)
+    assert answer.citations[0].quote.startswith(starts)
+    article = ARTICLE.read_text(encoding="utf-8")
+    assert [article[c.start:c.end] for c in answer.citations] == [c.quote for c in answer.citations]
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+
+
+def test_the_caption_asked_for_is_both_its_sentences_in_page_order(assistant):
+    answer = assistant.ask("Show me the photo caption", k=5)
+    assert [c.quote[:12] for c in answer.citations] == ["Russian Prim", "(AFP PHOTO /"]
+
+
+def test_a_headline_the_page_lacks_is_not_another_storys(assistant):
+    """The article's text has no headline of its own; "What is the headline?" got another story's link."""
+    for question in ("What is the headline?", "What does the title say?"):
+        answer = assistant.ask(question)
+        assert answer.abstained and not answer.citations
+        assert answer.reason == "the text of “SBS News: persecution of gay men in Chechnya” has no headline"
+
+
 def test_off_topic_question_abstains(assistant):
     answer = assistant.ask("What is the boiling point of water on Mars?")
     assert answer.abstained and not answer.citations

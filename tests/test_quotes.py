@@ -253,6 +253,11 @@ def test_reported_speech_entries():
     ("What did the article say about Putin?", None),
     ("Who rules Chechnya?", None),
     ("Who said it?", None),
+    # parts of the page "say" things without being speakers
+    ("What does the byline say?", None),
+    ("What does the photo caption say?", None),
+    ("What does the first paragraph say?", None),
+    ("What did the headline say about Putin?", None),
 ])
 def test_speaker_question(question, expected):
     assert speaker_question(question) == expected

@@ -17,8 +17,8 @@ import numpy as np
 
 from .errors import ConfigError, QuestionError
 from .extract import (
-    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, author_asked, outside_report, page_line_answers,
-    prefer_body, quote_span, sentence_candidates, sentence_table,
+    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, author_asked, cannot_answer, demote, outside_report,
+    page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates, sentence_table,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
@@ -46,6 +46,9 @@ WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vec
 _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
     r"responded|add|added|quotes?|quoted)\b", re.I)
+# how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
+_PART_LABELS = {"lead": "first sentence of the report", "teaser": "other stories' teasers",
+                "related": "links to other stories", "standfirst": "summary under the headline"}
 _PLAIN_BY = re.compile(r"^\s*(what|show|list|give)\b", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
                        "st th".split())
@@ -188,7 +191,8 @@ class Assistant:
                 return answer
         found = self._pipeline(question, query_vector, k)
         if self.method == "pipeline":
-            answer = self._author_answer(question, *found[:3], k) or self._unnamed_answer(question, *found)
+            answer = (self._page_part_answer(question, *found, k) or self._author_answer(question, *found[:3], k)
+                      or self._unnamed_answer(question, *found))
             if answer is not None:
                 return answer
         return self._pipeline_answer(question, *found)
@@ -201,6 +205,9 @@ class Assistant:
         scores, confidence = self.score(candidates)
         if self.method == "pipeline" and len(scores):
             scores = self._prefer_body(candidates, scores)
+            sections = [self.retriever.passages[int(p)].section for p in candidates.passage_ids]
+            credit = sentence_table(self.retriever).credit[candidates.rows]
+            scores = demote(scores, cannot_answer(question, sections, credit))
         order = np.argsort(-scores, kind="stable")
         citations = self._citations(candidates, order, scores, limit=k)
         return candidates, scores, confidence, citations
@@ -248,6 +255,30 @@ class Assistant:
                 and outside_report(question, first.section, first.doc_title)):
             return scorer.outside_threshold, True
         return self._common_bar([first]) if self.method == "pipeline" else scorer.threshold, False
+
+    def _page_part_answer(self, question: str, candidates: Candidates, scores, confidence: float,
+                          closest: list[Citation], k: int) -> Answer | None:
+        """"What does the caption say?": that part of the page, whole and in page order, from the
+        document the search ranks first; the ranker alone may put a sentence that says "say" first."""
+        part = page_part_request(question)
+        if part is None or not len(candidates.rows):
+            return None
+        table = sentence_table(self.retriever)
+        doc_id = self.retriever.passages[int(candidates.passage_ids[int(np.argmax(scores))])].doc_id
+        rows = sorted(table.section_rows.get((doc_id, part), ()), key=lambda r: self.retriever.sentences[r][1].start)
+        title = self.retriever.documents[doc_id].title
+        label = _PART_LABELS.get(part, SECTION_LABELS.get(part, part))
+        if not rows:
+            return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
+                          confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
+                          reason=f"the text of “{title}” has no {label}")
+        confidence = max(confidence, self.scorer.threshold)
+        own = Candidates(rows=np.array(rows), passage_ids=table.home_passage[rows],
+                         features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
+        citations = [c.model_copy(update={"score": round(confidence, 4)})
+                     for c in self._citations(own, range(len(rows)), np.zeros(len(rows)), limit=k)]
+        return Answer(question=question, abstained=False, reason=f"the {label} on the page of “{title}”",
+                      confidence=confidence, threshold=self.scorer.threshold, citations=citations)
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:

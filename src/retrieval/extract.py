@@ -168,6 +168,37 @@ def asks_for_credit(question: str) -> bool:
     return bool(_CREDIT_QUESTION.search(question))
 
 
+# "What does the caption say?", "Show me the byline", "headline?": a request for a part of the page
+# itself, answered with that part whole, in page order, whatever the ranker makes of its few words.
+# "lead" is the report's first sentence; "headline" the page's own (other stories' are "teaser").
+_PART_NAMES = {
+    "headline": r"headline|title",
+    "byline": r"by-?line",
+    "dateline": r"date ?line|publication date|date of publication",
+    "caption": r"(?:photo |picture |image )?caption",
+    "standfirst": r"standfirst|summary|sub-?headline|subheading",
+    "teaser": r"teasers?",
+    "related": r"related (?:links?|stories|story|articles?)|links?",
+    "lead": r"lede|lead|intro|(?:opening|first|introductory|lead) (?:paragraph|sentence|line)",
+}
+_PART_REQUEST = re.compile(
+    r"^(?:(?:what|which)(?:['’]s|\s+(?:is|was|are|were|does|did|do))?|(?:show|give|read|tell|quote|display|print)"
+    r"(?:\s+me)?)?(?:\s+(?:written|said|printed))?(?:\s+(?:in|on))?"
+    r"\s*(?:(?:the|its|this)\s+)?(?:(?:article|story|report|page|piece)['’]s\s+)?"
+    r"(?P<part>" + "|".join(f"(?P<{k}>{v})" for k, v in _PART_NAMES.items()) + r")"
+    r"(?:\s+(?:of|in|on|for)\s+(?:the|this)\s+(?:article|story|report|page|piece))?"
+    r"(?:\s+(?:say|says|said|read|reads))?\s*[?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def page_part_request(question: str) -> str | None:
+    """The part of the page the question asks to see and nothing more ("What does the caption say?"
+    -> "caption"; see `_PART_NAMES`), else None ("Who is in the photo?" asks about the caption)."""
+    m = _PART_REQUEST.match(" ".join(question.split()))
+    return next(k for k in _PART_NAMES if m.group(k)) if m else None
+
+
 def named_sections(question: str) -> set[str]:
     """The parts of a news page the question names: "Who wrote the report?" -> {"byline"}."""
     return {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
@@ -839,6 +870,27 @@ def page_line_answers(question: str, section: str) -> bool:
     if section == "byline":
         return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
     return True
+
+
+def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray) -> np.ndarray:
+    """Which candidates (their `sections`, and whether each is a caption's photo `credit` line) cannot
+    answer `question` whatever their words: a credit line unless the credit is asked for ("Where was
+    the photo taken?" shares "photo" with it), and the byline or the dateline when the question names
+    another part of the page but not them ("Who is shown in the picture?" is not asking for the writer)."""
+    named = named_sections(question)
+    lines = {"byline", "dateline"}
+    other_part = bool(named - lines) and not named & lines
+    return np.array([
+        (bool(c) and not asks_for_credit(question)) or (other_part and s in lines)
+        for s, c in zip(sections, credit)
+    ], dtype=bool)
+
+
+def demote(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """`scores` with the `mask`ed entries moved below all the others, keeping the order within each group."""
+    if not mask.any() or mask.all():
+        return scores
+    return np.where(mask, scores - (scores.max() - scores.min() + 1.0), scores)
 
 
 # parts of a news page that restate or trail what a report says: the summary under the headline, the

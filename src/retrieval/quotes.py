@@ -85,6 +85,10 @@ CONNECTORS = frozenset("of for and de da del della van von bin al la le du der d
 PRONOUNS = frozenset("he she they it we".split())
 GENERIC_NAMES = frozenset("article report story source text document piece author writer it "
                           "he she they this that".split())
+# parts of a page that "say" things without being speakers: "What does the byline say?" asks for the
+# byline, not for a quote of someone the source describes as "the byline"
+PAGE_PARTS = frozenset("byline dateline caption headline headlines title teaser summary standfirst link lede "
+                       "paragraph sentence".split())
 
 _OPEN_D, _CLOSE_D, _STRAIGHT_D = "“„«", "”»", '"'
 _OPEN_S, _CLOSE_S, _STRAIGHT_S = "‘‹", "’›", "'"
@@ -1152,7 +1156,7 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
         if m:
             name = m.group("name").strip(" ,.")
             words = name.lower().split()
-            if not words or words[-1] in GENERIC_NAMES or (len(words) == 2 and words[0] in {"the", "this"}
+            if not words or words[-1] in GENERIC_NAMES | PAGE_PARTS or (len(words) == 2 and words[0] in {"the", "this"}
                                                           and words[1] in GENERIC_NAMES):
                 return None
             topic = (m.groupdict().get("topic") or "").strip(" ?.") or None
