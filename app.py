@@ -57,6 +57,7 @@ EXAMPLES = [
     "How many requests for help has the Russia LGBT Network received?",
     "What did Chechen spokespeople say about gay people?",
     "What did Sokirianskaia say?",
+    "Who is quoted in the article?",
     "Who said 'All it would take is a phone call from Putin'?",
     "What is the weather in Paris tomorrow?",
 ]

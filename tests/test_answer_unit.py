@@ -660,6 +660,13 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     ("What is the summary of the article?", "standfirst"),
     ("Give me the teasers.", "teaser"),
     ("What are the related links?", "related"),
+    # what the source is about: its own summary and first sentence, since nothing is generated
+    ("What is the article about?", "gist"),
+    ("Summarize the article", "gist"),
+    ("tl;dr", "gist"),
+    ("What happened?", "gist"),
+    ("What happened to the men?", None),
+    ("What is the network about?", None),
     # questions about a part, or with words of their own, are not requests for the part itself
     ("Who is pictured in the photo?", None),
     ("What is the headline about?", None),

@@ -68,6 +68,14 @@ def test_the_caption_asked_for_is_both_its_sentences_in_page_order(assistant):
     assert [c.quote[:12] for c in answer.citations] == ["Russian Prim", "(AFP PHOTO /"]
 
 
+@pytest.mark.parametrize("question", ["What is the article about?", "Summarize the article", "tl;dr"])
+def test_what_the_source_is_about_is_its_summary_and_first_sentence(assistant, question):
+    answer = assistant.ask(question, k=5)
+    assert [(c.section, c.quote[:30]) for c in answer.citations] == [
+        ("standfirst", "The Russia LGBT Network says t"), ("body", "Activists are working to evacu")]
+    assert answer.reason.startswith("no summary is written, but the source's own words: the summary under")
+
+
 def test_a_headline_the_page_lacks_is_not_another_storys(assistant):
     """The article's text has no headline of its own; "What is the headline?" got another story's link."""
     for question in ("What is the headline?", "What does the title say?"):

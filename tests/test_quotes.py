@@ -570,3 +570,36 @@ def test_name_occurrences_on_the_article_and_its_names():
     forms = [(name, case, f"{name} {case}") for name in names for case in (True, False)]
     forms += [(name.split()[-1], True, f"{name} surname") for name in names]
     assert sorted(_occurrences(doc.text, forms)) == _brute_occurrences(doc.text, forms)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who is quoted in the article?", True),
+    ("Who does the report quote?", True),
+    ("Which experts are interviewed?", True),
+    ("List the people quoted in the story", True),
+    ("Name the speakers", True),
+    ("What are the story's sources?", True),
+    ("How many people does the article quote?", True),
+    ("Who speaks in the article?", True),
+    # the speaker of some words, or people the source reports on, are other questions
+    ("Who is quoted as saying the regime functioned with impunity?", False),
+    ("Who was quoted by Novaya Gazeta?", False),
+    ("Who is the source of the reports?", False),
+    ("Who are the victims?", False),
+])
+def test_asks_who_is_quoted(question, expected):
+    from retrieval.quotes import asks_who_is_quoted
+
+    assert asks_who_is_quoted(question) is expected
+
+
+@pytest.mark.parametrize("question, target, topic", [
+    ("Give me a quote from Milashina", "Milashina", None),
+    ("Quote Sokirianskaia", "Sokirianskaia", None),
+    ("Any quotes from Kadyrov?", "Kadyrov", None),
+    ("Did Kadyrov comment?", "Kadyrov", None),
+    ("Has the Kremlin responded to the reports?", "the Kremlin", "the reports"),
+])
+def test_more_ways_to_ask_what_someone_said(question, target, topic):
+    parsed = parse_speaker_question(question)
+    assert (parsed.kind, parsed.target, parsed.topic) == ("by", target, topic)

@@ -253,3 +253,42 @@ def test_a_speakers_words_in_the_body_come_before_the_summarys_restatement(assis
     sections = [c.section for c in everything if c.quote_kind == "reported"]
     assert sections.index("body") < sections.index("standfirst")
     assert everything[0].quote_kind == "direct"  # direct quotes still first
+
+
+@pytest.mark.parametrize("question", [
+    "Who is quoted in the article?", "List everyone quoted", "Who are the sources?", "How many people are quoted?",
+])
+def test_who_is_quoted_lists_every_speaker_once_in_text_order(assistant, question):
+    """The ranker gave a random sentence ("Who is quoted in the article?" got one of Ms Milashina's)."""
+    answer = assistant.ask(question, k=10)
+    assert not answer.abstained
+    speakers = [c.speaker for c in answer.citations]
+    assert speakers == ["Russia LGBT Network", SOKIRIANSKAIA, "Elena Milashina",
+                        "Chechen Minister for Information", "International Crisis Group"]
+    assert all(c.section == "body" and exact(assistant, c) for c in answer.citations)
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+    assert answer.reason.startswith("the source quotes 5 speakers: Russia LGBT Network, Ekaterina Sokirianskaia, "
+                                    "Elena Milashina, the Chechen Minister for Information and International "
+                                    "Crisis Group")
+
+
+def test_who_is_quoted_honours_k_and_says_how_many_are_left_out(assistant):
+    answer = assistant.ask("Who is quoted?", k=2)
+    assert len(answer.citations) == 2 and answer.reason.endswith("; the first 2 are listed")
+
+
+@pytest.mark.parametrize("question", [
+    "Give me a quote from Milashina", "Quote Elena Milashina", "Any quotes from Milashina?",
+])
+def test_more_ways_to_ask_for_a_speakers_quotes(assistant, question):
+    answer = assistant.ask(question, k=10)
+    assert not answer.abstained and answer.citations
+    assert all(c.speaker == "Elena Milashina" for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["Did Kadyrov comment?", "Has the Kremlin responded to the reports?"])
+def test_did_x_comment_is_a_speaker_question(assistant, question):
+    """Before, "Did Kadyrov comment?" got the information minister's words through the ranker."""
+    answer = assistant.ask(question)
+    assert answer.abstained and "but quotes no words of theirs" in answer.reason
+    assert answer.citations == []

@@ -22,7 +22,7 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
-    attribute_span, matching_role, name_matches, normalize_text, parse_speaker_question,
+    asks_who_is_quoted, attribute_span, matching_role, name_matches, normalize_text, parse_speaker_question,
     quote_similarity, quotes_by, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
@@ -45,11 +45,11 @@ WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vec
 # answered by narration too, so it falls back to the ordinary pipeline when X is quoted nowhere.
 _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
-    r"responded|add|added|quotes?|quoted)\b", re.I)
+    r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken)\b", re.I)
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
 _PART_LABELS = {"lead": "first sentence of the report", "teaser": "other stories' teasers",
                 "related": "links to other stories", "standfirst": "summary under the headline"}
-_PLAIN_BY = re.compile(r"^\s*(what|show|list|give)\b", re.I)
+_PLAIN_BY = re.compile(r"^\s*(what|show|list|give|quote|quotes|any|all|a|some)\b", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
                        "st th".split())
 
@@ -184,6 +184,8 @@ class Assistant:
         return ledger
 
     def _answer(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
+        if self.method == "pipeline" and asks_who_is_quoted(question):
+            return self._everyone_quoted(question, query_vector, k)
         asked = parse_speaker_question(question) if self.method == "pipeline" else None
         if asked is not None:
             answer = self._speaker_answer(question, query_vector, k, asked)
@@ -265,9 +267,11 @@ class Assistant:
             return None
         table = sentence_table(self.retriever)
         doc_id = self.retriever.passages[int(candidates.passage_ids[int(np.argmax(scores))])].doc_id
-        rows = sorted(table.section_rows.get((doc_id, part), ()), key=lambda r: self.retriever.sentences[r][1].start)
+        parts = [s for s in ("standfirst", "lead") if (doc_id, s) in table.section_rows] if part == "gist" else [part]
+        rows = sorted({r for s in parts for r in table.section_rows.get((doc_id, s), ())},
+                      key=lambda r: self.retriever.sentences[r][1].start)
         title = self.retriever.documents[doc_id].title
-        label = _PART_LABELS.get(part, SECTION_LABELS.get(part, part))
+        label = " and the ".join(_PART_LABELS.get(s, SECTION_LABELS.get(s, s)) for s in parts)
         if not rows:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
                           confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
@@ -277,7 +281,9 @@ class Assistant:
                          features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
         citations = [c.model_copy(update={"score": round(confidence, 4)})
                      for c in self._citations(own, range(len(rows)), np.zeros(len(rows)), limit=k)]
-        return Answer(question=question, abstained=False, reason=f"the {label} on the page of “{title}”",
+        # for "gist" nothing is generated: the page's own summary and the report's opening
+        lead_in = "no summary is written, but the source's own words: " if part == "gist" else ""
+        return Answer(question=question, abstained=False, reason=f"{lead_in}the {label} on the page of “{title}”",
                       confidence=confidence, threshold=self.scorer.threshold, citations=citations)
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
@@ -329,6 +335,30 @@ class Assistant:
                 found = [self.retriever.passages[int(i)].doc_id for i in ids]
             return self._who_said(question, asked.target, k, self._ledger_in_scope(found))
         return self._quotes_by(question, query_vector, k, asked)
+
+    def _everyone_quoted(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
+        """"Who is quoted in the article?": every speaker of the document the search ranks first, each
+        with their first quotation in the report (often where the source introduces them), in text order."""
+        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+        doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else next(iter(self.documents), None)
+        entries = [e for e in (self._ledger(doc_id) if doc_id else ())
+                   if e.speaker and e.kind in ("direct", "reported")]
+        first: dict[str, LedgerEntry] = {}
+        for e in sorted(entries, key=lambda e: (e.citation.section != "body", e.start)):
+            first.setdefault(_named(e), e)
+        if not first:
+            return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
+                          reason="the source quotes no one it names")
+        picked = sorted(first.values(), key=lambda e: e.start)
+        citations = [e.citation.model_copy(update={"score": round(e.confidence, 4)}) for e in picked[:k]]
+        names = [_named(e) for e in picked]
+        return Answer(
+            question=question, abstained=False, confidence=max(c.score for c in citations),
+            threshold=self.scorer.threshold, citations=citations,
+            reason=f"the source quotes {len(names)} speaker{'s' if len(names) != 1 else ''}: "
+                   f"{_listed(names, most=len(names))}; each one's first quotation in the report"
+                   + ("" if len(names) <= k else f"; the first {k} are listed"),
+        )
 
     def _ledger_in_scope(self, found: Iterable[str]) -> list[LedgerEntry]:
         """The ledgers of the documents the passage search found (the whole ledger of a single

@@ -192,11 +192,26 @@ _PART_REQUEST = re.compile(
 )
 
 
+_THE_SOURCE = r"(?:\s+(?:of|in)\s+(?:the|this)\s+(?:article|story|report|piece|page))?"
+# "What is the article about?", "Summarize the story", "tl;dr": nothing can be generated, so the page's
+# own summary and the report's first sentence
+_GIST_REQUEST = re.compile(
+    r"^(?:what(?:['’]s|\s+is|\s+was)\s+(?:the|this|it)(?:\s+(?:article|story|report|piece|page))?\s+(?:all\s+)?about"
+    r"|(?:please\s+)?summari[sz]e(?:\s+(?:it|(?:the|this)\s+(?:article|story|report|piece|page)))?"
+    r"|(?:give\s+me\s+)?(?:a\s+|the\s+)?(?:gist|synopsis|overview|summary)" + _THE_SOURCE.replace("(?:of|in)", "of")
+    + r"|(?:the\s+)?gist|tl;?\s?dr|what\s+are\s+the\s+main\s+points" + _THE_SOURCE + r"|what\s+happened)\s*[?.!]*$",
+    re.IGNORECASE)
+
+
 def page_part_request(question: str) -> str | None:
     """The part of the page the question asks to see and nothing more ("What does the caption say?"
-    -> "caption"; see `_PART_NAMES`), else None ("Who is in the photo?" asks about the caption)."""
-    m = _PART_REQUEST.match(" ".join(question.split()))
-    return next(k for k in _PART_NAMES if m.group(k)) if m else None
+    -> "caption"; see `_PART_NAMES`), "gist" for what the source is about ("Summarize the article"), else
+    None ("Who is in the photo?" asks about the caption)."""
+    q = " ".join(question.split())
+    m = _PART_REQUEST.match(q)
+    if m:
+        return next(k for k in _PART_NAMES if m.group(k))
+    return "gist" if _GIST_REQUEST.match(q) else None
 
 
 def named_sections(question: str) -> set[str]:

@@ -1137,8 +1137,13 @@ _BY_PATTERNS = [
                r"\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
-    re.compile(r"^(?:show|list|give)(?:\s+me)?\s+(?:all\s+)?(?:the\s+)?quotes\s+(?:from|by|of)\s+" + _NAME +
-               r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+    re.compile(r"^(?:(?:show|list|give)(?:\s+me)?\s+)?(?:all\s+|any\s+)?(?:the\s+|a\s+|some\s+)?quotes?\s+"
+               r"(?:from|by|of)\s+" + _NAME + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+    re.compile(r"^quote\s+" + _NAME + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+    # "Did Kadyrov comment?", "Has the Kremlin responded to the reports?"
+    re.compile(r"^(?:did|has|have|does|do)\s+" + _NAME + r"\s+(?:comment|commented|respond|responded|reply|replied"
+               r"|speak|spoke|spoken|say\s+anything|said\s+anything)"
+               r"(?:\s+(?:on|about|to|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:how|what)\s+(?:did|does|do|has|have)\s+" + _NAME +
                r"\s+(?:describe|described|call|called)\s+(?P<topic>.+?)\s*\??$", re.I),
 ]
@@ -1169,6 +1174,32 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
                 "on", "in", "at", "to", "about", "via", "from", "for", "with", "by"}:
             return SpeakerQuestion(kind="who", target=said)
     return None
+
+
+_THE_SOURCE = r"(?:\s+(?:in|by|of|for)\s+(?:the|this)\s+(?:article|story|report|piece|source))?"
+_QUOTED = r"(?:quoted|cited|interviewed|quote|cite|interview)"
+_WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
+    # "Who is quoted in the article?", "Who does the report quote?", "Which experts are interviewed?"
+    r"^(?:who|whom|which\s+(?:people|persons|sources|experts|speakers|organi[sz]ations))\s+"
+    r"(?:is|are|was|were|gets?|got|does|do|did)\s+(?:[\w’'-]+\s+){0,3}?" + _QUOTED + _THE_SOURCE,
+    # "List everyone quoted", "Name the speakers in the story", "Show me all the people interviewed"
+    r"^(?:list|show|name|give)(?:\s+me)?(?:\s+(?:all|every))?(?:\s+(?:of\s+)?the)?\s+"
+    r"(?:everyone|everybody|people|persons|speakers|sources|voices)"
+    r"(?:\s+(?:who\s+(?:is|are|was|were)\s+)?" + _QUOTED + r")?" + _THE_SOURCE,
+    # "Who are the sources?", "What are the story's sources?"
+    r"^(?:who|what)\s+are\s+the\s+(?:(?:article|story|report)['’]s\s+)?(?:sources|speakers|voices)" + _THE_SOURCE,
+    # "How many people are quoted?"
+    r"^how\s+many\s+(?:people|persons|sources|speakers|voices)\s+(?:are|were|does|do|did)\s+"
+    r"(?:[\w’'-]+\s+){0,3}?" + _QUOTED + _THE_SOURCE,
+    r"^who\s+(?:speaks|talks|is\s+speaking)" + _THE_SOURCE,
+)]
+
+
+def asks_who_is_quoted(question: str) -> bool:
+    """Whether the question asks for everyone the source quotes ("Who is quoted in the article?"), not
+    for the speaker of some words ("Who is quoted as saying …?")."""
+    q = " ".join(question.strip().split())
+    return any(p.match(q) for p in _WHO_QUOTED)
 
 
 def speaker_question(question: str) -> tuple[str, str] | None:
