@@ -53,23 +53,15 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
     answer = assistant.ask("Who said 'All it would take is a phone call from Putin'?")
     assert not answer.abstained and answer.confidence == 1.0
     first = answer.citations[0]
-    # the sentence that holds the words and their attribution, so that the quote shows who said it
-    assert first.quote == ("“All it would take is a phone call from Putin,” Ms Sokirianskaia says, “Putin is the "
-                           "only one who have leverage over the regime in Grozny.”")
+    assert first.quote == "All it would take is a phone call from Putin,"
     assert first.speaker == SOKIRIANSKAIA and first.quote_kind == "direct"
     assert exact(assistant, first)
     assert SOKIRIANSKAIA in answer.reason and "“Ms Sokirianskaia says”" in answer.reason
     # with how the source describes her, for the journalist's attribution
     assert answer.reason.startswith(f"the source attributes these words to {SOKIRIANSKAIA} (Russia Project "
                                     "Director with the International Crisis Group): ")
-
-
-def test_who_said_cites_the_words_alone_when_their_attribution_is_in_another_paragraph(assistant):
-    answer = assistant.ask("Who said those documenting the situation will be singled out?")
-    first = answer.citations[0]
-    assert first.speaker == SOKIRIANSKAIA and answer.reason.endswith("“Ms Sokirianskaia says” (¶26)")
-    assert first.quote.startswith("Those documenting the situation will be singled out")
-    assert "says" not in first.quote and exact(assistant, first)
+    text = assistant.documents[first.doc_id].text
+    assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
 
 
 def test_a_role_is_named_as_a_sentence_would_name_it(assistant):

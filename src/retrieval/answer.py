@@ -378,7 +378,7 @@ class Assistant:
         for e in hits[:k]:
             similarity = max(quote_similarity(words, e.quote), WHO_MIN_OVERLAP)
             score = similarity * (e.confidence if e.speaker else 1.0)
-            citations.append(self._with_attribution(e).model_copy(update={"score": round(score, 4)}))
+            citations.append(e.citation.model_copy(update={"score": round(score, 4)}))
         top = hits[0]
         if top.speaker is None:
             reason = f"{UNATTRIBUTED}: it quotes them without naming a speaker"
@@ -389,23 +389,6 @@ class Assistant:
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations)
-
-    def _with_attribution(self, entry: LedgerEntry) -> Citation:
-        """The citation of the sentence that holds both the quotation and the words that attribute it
-        ("“…,” Ms Doe says, “…”"), so that the quote itself shows who said it; the quotation's own
-        citation when the attribution lies in another sentence."""
-        doc_id, evidence = entry.citation.doc_id, entry.evidence
-        row = sentence_table(self.retriever).row_at(doc_id, entry.start)
-        if evidence is None or row is None:
-            return entry.citation
-        _, span = self.retriever.sentences[row]
-        if not (span.start <= evidence.start and evidence.end <= span.end and span.start <= entry.start
-                and entry.end <= span.end):
-            return entry.citation
-        own = Candidates(rows=np.array([row]), passage_ids=sentence_table(self.retriever).home_passage[[row]],
-                         features=np.zeros((1, len(SENTENCE_FEATURES))))
-        sentence = self._citations(own, [0], np.zeros(1), limit=1)[0]
-        return sentence.model_copy(update={"speaker": entry.speaker, "quote_kind": entry.kind})
 
     def _evidence_note(self, entry: LedgerEntry) -> str:
         if entry.evidence is None:
