@@ -660,6 +660,13 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     ("What is the summary of the article?", "standfirst"),
     ("Give me the teasers.", "teaser"),
     ("What are the related links?", "related"),
+    # only the caption says what the photo shows
+    ("What does the photo show?", "caption"),
+    ("Who is pictured in the photo?", "caption"),
+    ("What's in the picture?", "caption"),
+    ("Who appears in the photograph?", "caption"),
+    ("Where was the photo taken?", None),
+    ("What happened to the photo of Putin in drag?", None),
     # what the source is about: its own summary and first sentence, since nothing is generated
     ("What is the article about?", "gist"),
     ("Summarize the article", "gist"),
@@ -668,7 +675,6 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     ("What happened to the men?", None),
     ("What is the network about?", None),
     # questions about a part, or with words of their own, are not requests for the part itself
-    ("Who is pictured in the photo?", None),
     ("What is the headline about?", None),
     ("What is the title of Sokirianskaia's job?", None),
     ("When was it published?", None),

@@ -38,6 +38,8 @@ def test_photo_credit_answers_who_took_the_photo(assistant):
     "Where was the photo taken?",  # the credit line shares "photo" with it, and came first
     "Who is pictured in the photo?",  # and its capitals look like names
     "Who is shown in the picture?",  # the byline came first: it answers "who", but not about a picture
+    "Who appears in the photograph?",  # a body sentence with "appear" came first
+    "Who is shown in the picture with Putin?",  # not a request for the caption: the ranker, lines demoted
 ])
 def test_questions_about_the_photo_get_the_caption_not_its_credit_or_the_byline(assistant, question):
     first = assistant.ask(question).citations[0]
@@ -63,8 +65,10 @@ def test_a_part_of_the_page_asked_for_is_quoted_whole(assistant, question, secti
     assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
 
 
-def test_the_caption_asked_for_is_both_its_sentences_in_page_order(assistant):
-    answer = assistant.ask("Show me the photo caption", k=5)
+@pytest.mark.parametrize("question", ["Show me the photo caption", "What does the photo show?"])
+def test_the_caption_asked_for_is_both_its_sentences_in_page_order(assistant, question):
+    """"What does the photo show?" got another story's teaser ("… added the photo to it's index …")."""
+    answer = assistant.ask(question, k=5)
     assert [c.quote[:12] for c in answer.citations] == ["Russian Prim", "(AFP PHOTO /"]
 
 

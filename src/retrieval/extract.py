@@ -203,6 +203,13 @@ _GIST_REQUEST = re.compile(
     re.IGNORECASE)
 
 
+# "What does the photo show?", "Who is in the picture?": only the caption says
+_PHOTO_REQUEST = re.compile(
+    r"^(?:(?:what|who)(?:['’]s|\s+is|\s+are|\s+was|\s+were|\s+does|\s+do)?(?:\s+(?:shown|pictured|depicted|seen|appears?|featured))?"
+    r"(?:\s+(?:in|on))?|describe)\s+(?:the|this)\s+(?:(?:lead|main|top)\s+)?(?:photo(?:graph)?|picture|image|pic)"
+    r"(?:\s+(?:show|shows|depict|depicts))?\s*[?.!]*$", re.IGNORECASE)
+
+
 def page_part_request(question: str) -> str | None:
     """The part of the page the question asks to see and nothing more ("What does the caption say?"
     -> "caption"; see `_PART_NAMES`), "gist" for what the source is about ("Summarize the article"), else
@@ -211,6 +218,8 @@ def page_part_request(question: str) -> str | None:
     m = _PART_REQUEST.match(q)
     if m:
         return next(k for k in _PART_NAMES if m.group(k))
+    if _PHOTO_REQUEST.match(q):
+        return "caption"
     return "gist" if _GIST_REQUEST.match(q) else None
 
 
