@@ -281,6 +281,7 @@ def format_reply(
         A list of `{"role": "assistant", "content": ..., "metadata": ...}` dicts.
     """
     documents = documents or {}
+    read_as = f"  \n*Read as: {escape_text(answer.read_as)}*" if answer.read_as else ""
     if answer.abstained:
         text = "**The article does not answer this question.**"
         if answer.reason and answer.reason != NO_ANSWER:  # e.g. the source quotes no one named X
@@ -290,7 +291,7 @@ def format_reply(
                 f" Confidence that it does: {percent(answer.confidence)}, below the "
                 f"{percent(answer.threshold)} needed to quote an answer."
             )
-        text += _stale_notice(answer.closest)
+        text += read_as + _stale_notice(answer.closest)
         messages = [{"role": "assistant", "content": text}]
         if answer.closest:
             body = "\n\n".join(
@@ -309,6 +310,7 @@ def format_reply(
         f"**{count} quote{'s' if count != 1 else ''} from the source** "
         f"(confidence that the source answers: {confidence_label(answer.confidence, answer.threshold)})"
     )
+    head += read_as
     if answer.reason:  # questions about speakers say whose words these are, or that none is named
         head += f"  \n*{escape_text(answer.reason[:1].upper() + answer.reason[1:])}.*"
     head += _stale_notice(answer.citations)

@@ -460,3 +460,11 @@ def test_app_loads_the_scorer_it_is_given(article_index, tmp_path):
     args = app._parse_args(["--scorer", str(path), "--index-dir", str(article_index)])
     assert app.load_assistant(args.index_dir, args.scorer).threshold == 0.01
     assert app.load_assistant(args.index_dir).threshold == default_scorer().threshold
+
+
+def test_a_question_read_with_the_sources_spelling_says_so():
+    read = ANSWER.model_copy(update={"question": "Who rules Chechnia?", "read_as": "Who rules Chechnya?"})
+    assert "*Read as: Who rules Chechnya?*" in app.format_reply(read, DOCS)[0]["content"]
+    declined = ABSTAIN.model_copy(update={"read_as": "Weather in Grozny?"})
+    assert "*Read as: Weather in Grozny?*" in app.format_reply(declined, DOCS)[0]["content"]
+    assert "Read as" not in texts(app.format_reply(ANSWER, DOCS))

@@ -88,6 +88,17 @@ def test_a_headline_the_page_lacks_is_not_another_storys(assistant):
         assert answer.reason == "the text of “SBS News: persecution of gay men in Chechnya” has no headline"
 
 
+def test_a_misspelt_name_is_read_as_the_source_spells_it(assistant):
+    """"Sokirianskaya" matched no word for BM25: "What did she say?" went to the ranker, or declined."""
+    answer = assistant.ask("What did Sokirianskaya say?", k=5)
+    assert answer.question == "What did Sokirianskaya say?"
+    assert answer.read_as == "What did Sokirianskaia say?"
+    assert not answer.abstained and all(c.speaker == "Ekaterina Sokirianskaia" for c in answer.citations)
+    search = assistant.ask("sokirianskia")
+    assert search.read_as == "Sokirianskaia" and "Sokirianskaia" in search.citations[0].quote
+    assert assistant.ask("Who rules Chechnya?").read_as is None
+
+
 def test_off_topic_question_abstains(assistant):
     answer = assistant.ask("What is the boiling point of water on Mars?")
     assert answer.abstained and not answer.citations

@@ -26,6 +26,7 @@ from .quotes import (
     quote_similarity, quotes_by, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
+from .spelling import Speller, english_words
 
 
 MAX_QUESTION_CHARS = 2000
@@ -87,6 +88,7 @@ class Assistant:
         self._ledgers: dict[str, list[LedgerEntry]] = {}
         self._attributions: dict[tuple[str, int, int], dict] = {}
         self._ledger_lock = threading.Lock()
+        self._speller: Speller | None = None
 
     @classmethod
     def load(
@@ -113,6 +115,9 @@ class Assistant:
         index of at most `max_sentences` sentences, every sentence's token vectors (each is otherwise
         encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
+        if self.method == "pipeline":  # the sources' names, and the dictionary's word list
+            self._read_as("")
+            english_words()
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
             table = sentence_table(retriever)
@@ -152,11 +157,21 @@ class Assistant:
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}.")
         cleaned = [check_question(q) for q in questions]
+        read = [self._read_as(q) for q in cleaned]
         answers = []
         for start in range(0, len(cleaned), ASK_BATCH):  # the retriever keeps each batch's token vectors
-            batch = cleaned[start:start + ASK_BATCH]
+            batch = read[start:start + ASK_BATCH]
             answers += [self._answer(q, v, k) for q, v in zip(batch, self.retriever.encode(batch))]
-        return answers
+        return [a if q == a.question else a.model_copy(update={"question": q, "read_as": a.question})
+                for q, a in zip(cleaned, answers)]
+
+    def _read_as(self, question: str) -> str:
+        """The question with the source's names for those it misspells (`spelling.Speller`)."""
+        if self.method != "pipeline":
+            return question
+        if self._speller is None:
+            self._speller = Speller(d.text for d in self.documents.values())
+        return self._speller.correct(question)[0]
 
     def ledger(self, doc_id: str | None = None) -> list[LedgerEntry]:
         """The quote ledger: every quotation and reported statement, with its speaker.

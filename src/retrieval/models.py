@@ -116,6 +116,9 @@ class Answer(_Frozen):
     closest: list[Citation] = Field(
         default_factory=list, description="when abstaining: nearest passages, which are NOT answers"
     )
+    read_as: str | None = Field(
+        default=None, description="the question as answered, when it misspelt a name of the source "
+                                  "(\"Sokirianskaya\" read as \"Sokirianskaia\"); None when read as asked")
 
 
 QuoteKind = Literal["direct", "scare", "reported"]

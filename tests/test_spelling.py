@@ -1,0 +1,52 @@
+"""Names a question misspells, read as the source spells them (`retrieval.spelling`)."""
+
+import pytest
+
+from retrieval.spelling import Speller, max_edits
+
+TEXT = ("Ekaterina Sokirianskaia says the regime in Grozny has functioned with impunity. Kadyrov rules "
+        "Chechnya. Those documenting it will be singled out, she says. Human Rights Watch agrees. "
+        "Anna Petrova and Anna Petrove both spoke.")
+
+
+@pytest.fixture(scope="module")
+def speller():
+    return Speller([TEXT])
+
+
+@pytest.mark.parametrize("question, read_as", [
+    ("What did Sokirianskaya say?", "What did Sokirianskaia say?"),
+    ("sokiryanskaya", "Sokirianskaia"),  # two edits in a long name
+    ("Who is Kadirov?", "Who is Kadyrov?"),
+    ("Where is Grozni?", "Where is Grozny?"),
+    ("Chechnia and Kadyrow", "Chechnya and Kadyrov"),
+])
+def test_a_misspelt_name_is_read_as_the_source_spells_it(speller, question, read_as):
+    corrected, corrections = speller.correct(question)
+    assert corrected == read_as and corrections
+
+
+@pytest.mark.parametrize("question", [
+    "Who won the match?",  # an English word, one edit from the name "Watch": never read as it
+    "Is Gaza mentioned?",  # the dictionary knows it
+    "What did Lenin say?",  # no name of the source near it
+    "Who is Kadyrov?",  # spelt as the source spells it
+    "Does Kdrv rule?",  # too short to correct
+    "What did Anna Petrovi say?",  # two names as close: which one is not guessed
+    "What did Sokirnskyaa say?",  # too far from any name
+    "Who were singled out?",  # the source's own words
+])
+def test_other_words_are_left_alone(speller, question):
+    assert speller.correct(question) == (question, [])
+
+
+def test_words_the_source_writes_only_capitalised_are_its_names(speller):
+    assert {"sokirianskaia", "kadyrov", "grozny", "chechnya", "watch"} <= set(speller.names)
+    assert "rules" not in speller.names and "says" not in speller.names
+    # a word that only opens a sentence counts too, but a question's English word is never read as it
+    assert "those" in speller.names
+    assert speller.correct("Who are these people?") == ("Who are these people?", [])
+
+
+def test_edits_allowed_grow_with_length():
+    assert [max_edits(w) for w in ("Grozni", "Kadirov", "Milashyna")] == [1, 1, 2]
