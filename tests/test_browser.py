@@ -227,3 +227,16 @@ def test_who_said_names_the_speaker_in_the_chat(page: Page):
         f"[1] “All it would take is a phone call from Putin,” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
         "19 April 2017, ¶11"
     )
+
+
+def test_a_misspelt_name_is_read_as_the_source_spells_it_in_the_chat(page: Page):
+    screenshot.ask(page, "What did Sokirianskaya say?")
+    reply = last_reply(page)
+    expect(reply).to_contain_text("Read as: What did Sokirianskaia say?")
+    expect(reply).to_contain_text("speaker: Ekaterina Sokirianskaia")
+
+
+def test_who_is_quoted_in_the_chat(page: Page):
+    screenshot.ask(page, "Who is quoted in the article?")
+    reply = last_reply(page)
+    expect(reply).to_contain_text("The source quotes 5 speakers: Russia LGBT Network, Ekaterina Sokirianskaia")
