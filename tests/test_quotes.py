@@ -603,3 +603,16 @@ def test_asks_who_is_quoted(question, expected):
 def test_more_ways_to_ask_what_someone_said(question, target, topic):
     parsed = parse_speaker_question(question)
     assert (parsed.kind, parsed.target, parsed.topic) == ("by", target, topic)
+
+
+@pytest.mark.parametrize("quote, topic, speaker, mentions", [
+    ("All it would take is a phone call from Putin,", "Putin", "", True),
+    ("It depends on what actually the government wants", "Putin", "", False),
+    ("He felt insulted by the mention of it.", "the men being insulted", "", True),  # stems: insulted ~ insult
+    ("Ms Milashina says it is possible.", "Milashina's view", "Ms Milashina", False),  # the name is not the topic
+    ("Anything at all.", "the", "", True),  # no content word to look for
+])
+def test_mentions_topic(quote, topic, speaker, mentions):
+    from retrieval.quotes import mentions_topic
+
+    assert mentions_topic(quote, topic, speaker) is mentions

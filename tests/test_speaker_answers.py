@@ -292,3 +292,20 @@ def test_did_x_comment_is_a_speaker_question(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and "but quotes no words of theirs" in answer.reason
     assert answer.citations == []
+
+
+@pytest.mark.parametrize("question, about", [
+    ("What does Milashina say about Putin?", "Putin"),
+    ("What did Elena Milashina say about the mountain men being insulted?", "the mountain men being insulted"),
+])
+def test_a_speaker_quoted_on_other_things_only_is_not_answered_for_the_topic(assistant, question, about):
+    """Her quotes came back at 0.72, none of them about what was asked."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert answer.reason == f"the source quotes Elena Milashina, but none of their words is about {about}"
+    assert answer.closest and all(c.speaker == "Elena Milashina" for c in answer.closest)
+
+
+def test_a_speakers_quotes_on_the_topic_still_answer(assistant):
+    answer = assistant.ask("What did Sokirianskaia say about Putin?")
+    assert not answer.abstained and "Putin" in answer.citations[0].quote

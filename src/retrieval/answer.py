@@ -22,8 +22,8 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
-    asks_who_is_quoted, attribute_span, matching_role, name_matches, normalize_text, parse_speaker_question,
-    quote_similarity, quotes_by, who_said,
+    asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, normalize_text,
+    parse_speaker_question, quote_similarity, quotes_by, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .spelling import Speller, english_words
@@ -453,6 +453,13 @@ class Assistant:
             return Answer(question=question, abstained=True, reason=reason,
                           confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
                           closest=closest)
+        if asked.topic and not any(mentions_topic(e.quote, asked.topic, name) for e in found):
+            # "What did Ms Milashina say about Putin?": her words, but none about him
+            speaker = _named(found[0]) if found[0].speaker else name
+            return Answer(question=question, abstained=True, threshold=threshold,
+                          confidence=round(min(confidence, threshold) * 0.5, 4),
+                          closest=[e.citation for e in found[:k]],
+                          reason=f"the source quotes {speaker}, but none of their words is about {asked.topic}")
         plain = asked.topic is None and _PLAIN_BY.match(question) is not None
         if plain:  # everything the speaker said: direct quotes first, each kind in text order
             ranked = sorted(found, key=lambda e: (e.kind != "direct",))

@@ -35,6 +35,7 @@ from .chunking import ChunkSettings, make_passages
 from .models import (
     SECTION_LABELS, Citation, Document, Evidence, LedgerEntry, Passage, SpeakerQuestion,
 )
+from .sparse import tokenize
 
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "ledger_metrics", "matching_role", "name_matches",
@@ -1193,6 +1194,13 @@ _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
     r"(?:[\w’'-]+\s+){0,3}?" + _QUOTED + _THE_SOURCE,
     r"^who\s+(?:speaks|talks|is\s+speaking)" + _THE_SOURCE,
 )]
+
+
+def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
+    """Whether `quote` shares a content word (stemmed) with `topic`, the speaker's own name aside; True
+    for a topic of no content words."""
+    wanted = set(tokenize(topic)) - set(tokenize(speaker))
+    return not wanted or bool(wanted & set(tokenize(quote)))
 
 
 def asks_who_is_quoted(question: str) -> bool:
