@@ -90,6 +90,10 @@ def test_readable_answer_names_speakers_and_gives_the_reason():
     assert format_answer(plain).splitlines()[1] == "Closest passages (NOT an answer):"
     spoken = answer.model_copy(update={"citations": [_citation("“We will stay,” she said.")], "reason": None})
     assert format_answer(spoken).splitlines()[0] == "[1] “We will stay,” she said."  # no doubled marks
+    misspelt = answer.model_copy(update={"question": "What did Jane Do say?", "read_as": "What did Jane Doe say?"})
+    assert format_answer(misspelt).splitlines()[:2] == [
+        "Read as: What did Jane Doe say?",
+        "(1 quotation attributed to Jane Doe, whom the source describes as “the reporter”)"]
 
 
 def test_index_command(tmp_path):

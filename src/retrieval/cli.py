@@ -98,7 +98,7 @@ def format_answer(answer) -> str:
     from .answer import NO_ANSWER
     from .models import in_quote_marks
 
-    lines = []
+    lines = [f"Read as: {answer.read_as}"] if answer.read_as else []
     if answer.abstained:
         lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} "
                      f"below {answer.threshold:.2f}).")
