@@ -262,6 +262,9 @@ def test_a_scorer_trained_on_other_features_is_refused_with_the_fix(tmp_path):
     ("How much did the bridge cost?", "money"),
     ("What is the annual budget of the group?", "money"),
     ("What is the email address of the network?", "email"),
+    ("What is their email?", "email"),
+    ("Whose email mentions relocating victims abroad?", None),  # about an email, not its address
+    ("What did the network say in its email?", None),
     ("What hotline number can victims call?", "phone"),
     ("What is the group's website?", "website"),
     ("What percentage of voters approved?", "percent"),

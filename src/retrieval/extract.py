@@ -106,7 +106,9 @@ _MONTH_OR_DAY = ("|".join(_MONTHS.split()) + "|monday|tuesday|wednesday|thursday
 # what date…?" by "after the elections" (a time, but no date). First match wins.
 ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     kind: (re.compile(asked, re.IGNORECASE), re.compile(held, re.IGNORECASE)) for kind, asked, held in (
-        ("email", r"\be-?mail\b", r"[\w.+-]@[\w-]+\.\w"),
+        # an address, not any question with "email" in it ("Whose email is quoted?")
+        ("email", r"\be-?mail address(es)?\b|\b(what|which) (is|was|are|were) (the|their|its|his|her) e-?mails?\??$"
+                  r"|\bcontact e-?mail\b", r"[\w.+-]@[\w-]+\.\w"),
         ("website", r"\b(website|web ?site|web address|url|homepage)\b",
          r"https?://|\bwww\.|\b[\w-]+\.(com|org|net|gov|edu|info|io)\b"),
         ("phone", r"\b(tele)?phone numbers?\b|\b(hotline|helpline)s?\b",
