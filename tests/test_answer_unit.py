@@ -267,6 +267,9 @@ def test_a_scorer_trained_on_other_features_is_refused_with_the_fix(tmp_path):
     ("What did the network say in its email?", None),
     ("What hotline number can victims call?", "phone"),
     ("What is the group's website?", "website"),
+    ("What is Novaya Gazeta - a TV channel, a website or a newspaper?", None),  # not asking for an address
+    ("What is the hotline?", "phone"),
+    ("Does the network run a hotline?", None),
     ("What percentage of voters approved?", "percent"),
     ("In what year did Kadyrov come to power?", "year"),
     ("On what date was the report published?", "date"),

@@ -106,12 +106,16 @@ _MONTH_OR_DAY = ("|".join(_MONTHS.split()) + "|monday|tuesday|wednesday|thursday
 # what date…?" by "after the elections" (a time, but no date). First match wins.
 ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     kind: (re.compile(asked, re.IGNORECASE), re.compile(held, re.IGNORECASE)) for kind, asked, held in (
-        # an address, not any question with "email" in it ("Whose email is quoted?")
+        # an address or a number, not any question with "email" or "website" in it ("Whose email is
+        # quoted?", "Is Novaya Gazeta a TV channel, a website or a newspaper?")
         ("email", r"\be-?mail address(es)?\b|\b(what|which) (is|was|are|were) (the|their|its|his|her) e-?mails?\??$"
                   r"|\bcontact e-?mail\b", r"[\w.+-]@[\w-]+\.\w"),
-        ("website", r"\b(website|web ?site|web address|url|homepage)\b",
+        ("website", r"\b(website|web ?site|web) address(es)?\b|\burls?\b|\bhomepage\b"
+                    r"|\b(what|which) (is|was|are|were) ((the|their|its|his|her) )?([\w-]+['’]s )?(official )?"
+                    r"(website|web ?site)s?\??$",
          r"https?://|\bwww\.|\b[\w-]+\.(com|org|net|gov|edu|info|io)\b"),
-        ("phone", r"\b(tele)?phone numbers?\b|\b(hotline|helpline)s?\b",
+        ("phone", r"\b(tele)?phone numbers?\b|\b(hotline|helpline) numbers?\b"
+                  r"|\b(what|which) (is|are) (the|its|their) (hotline|helpline)s?\??$",
          r"\+?\d[\d ().-]{5,}\d"),
         ("money", r"\bhow much (money|cash|funding|aid)\b"
          r"|\bhow much\b[^?]*\b(cost|costs|pay|paid|raise|raised|spend|spent|worth|earn|earned|charge|charged"
