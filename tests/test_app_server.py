@@ -122,6 +122,8 @@ def test_rest_api_one_request_one_answer(server, assistant):
     assert wrong.status_code == 400 and "question" in wrong.json()["error"]
     huge = httpx.post(f"{server.url}/api/ask", content=b"x" * 100_000, timeout=30)
     assert huge.status_code == 413
+    misspelt = httpx.post(f"{server.url}/api/ask", json={"question": "Who is Kadirov?"}, timeout=60).json()
+    assert misspelt["question"] == "Who is Kadirov?" and misspelt["read_as"] == "Who is Kadyrov?"
 
 
 def test_binds_localhost_and_no_share_link(server):
