@@ -127,6 +127,28 @@ def test_the_dateline_answers_when_and_the_byline_who(question, section, answers
     assert page_line_answers(question, section) is answers
 
 
+SOURCE_WORDS = {"chechnya", "sbs", "putin", "network", "report"}  # stemmed, as `SentenceTable.doc_tokens`
+
+
+@pytest.mark.parametrize("question, section, answers", [
+    ("When was the article published?", "dateline", True),
+    ("When was the story last revised?", "dateline", True),
+    ("What time was it published?", "dateline", True),
+    ("Who is the author?", "byline", True),
+    ("Who wrote the SBS report?", "byline", True),
+    # about something the source never mentions: not this page's date or writer
+    ("When was the first Harry Potter book published?", "dateline", False),
+    ("When was the first iPhone released?", "dateline", False),
+    ("Who is the author of The Hunger Games?", "byline", False),
+    ("When was the first Harry Potter book published?", "body", True),
+])
+def test_the_dateline_and_byline_answer_nothing_the_source_never_mentions(question, section, answers):
+    from retrieval.extract import page_line_answers
+
+    assert page_line_answers(question, section, SOURCE_WORDS) is answers
+    assert page_line_answers(question, section)  # each asks when or who: without the source's words, any
+
+
 @pytest.mark.parametrize("question, section, title, outside", [
     ("Who wrote War and Peace?", "byline", "SBS News: persecution of gay men in Chechnya", True),
     ("Who wrote the SBS report?", "byline", "SBS News: persecution of gay men in Chechnya", False),
@@ -510,6 +532,9 @@ def test_a_ledger_that_fails_leaves_the_sentences_ranked_without_speakers(tmp_pa
     ("Who wrote the initial newspaper report?", False),
     ("Who wrote of the Savery water pump?", False),  # SQuAD: no byline named, no source
     ("What did the report say about prosecutors?", False),
+    ("Who wrote this?", True),                     # the source by a pronoun that ends the question
+    ("Which reporter wrote it?", True),
+    ("Who wrote it down first, the network or the group?", False),
 ])
 def test_author_asked(question, asked):
     from retrieval.extract import author_asked

@@ -255,7 +255,8 @@ class Assistant:
                           reason="no sentence of the source comes near the question: it asks about "
                                  "something the source does not treat", closest=citations)
         # confident enough, but from a dateline or byline that cannot say what is asked
-        if self.method == "pipeline" and not page_line_answers(question, first.section):
+        source_words = sentence_table(self.retriever).doc_tokens.get(first.doc_id, set())
+        if self.method == "pipeline" and not page_line_answers(question, first.section, source_words):
             asks = "when the page was published" if first.section == "dateline" else "who wrote it"
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=f"the closest quote is the page's {first.section_label}, which says only {asks}",

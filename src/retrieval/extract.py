@@ -155,7 +155,8 @@ SECTION_PHRASES = {
     "teaser": re.compile(r"\bteasers?\b|\b(other|another|related) (story|stories|article|articles)\b|\bheadlines?\b",
                          re.IGNORECASE),
     "headline": re.compile(r"\bheadlines?\b|\btitle of (the|this) (article|story|report)\b", re.IGNORECASE),
-    "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b", re.IGNORECASE),
+    "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b"
+                         r"|\b(reporter|journalist|writer|correspondent) (wrote|filed) (it|this)\b", re.IGNORECASE),
     "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
     # not a section of its own: the first sentence of the body
@@ -237,6 +238,8 @@ def named_sections(question: str) -> set[str]:
 # the source itself as a question names it: "the article", "this story", "the SBS report"
 _SOURCE_ITSELF = re.compile(  # a lookahead, so that "the author of this article" also tries "this article"
     r"(?=\b(?:the|this)\s+((?:[\w’'-]+\s+){0,3}?)(?:article|story|report|piece)\b)", re.IGNORECASE)
+# "Who wrote this?", "Which reporter wrote it?": the source itself, by a pronoun that ends the question
+_SOURCE_PRONOUN = re.compile(r"\b(?:wrote|written|write|writes|filed|authored)\s+(?:it|this)\s*[?.!]*$", re.IGNORECASE)
 
 
 def author_asked(question: str, title: str) -> bool:
@@ -245,6 +248,8 @@ def author_asked(question: str, title: str) -> bool:
     Gazeta report?" asks about another paper's report, which the source may name."""
     if "byline" not in named_sections(question):
         return False
+    if _SOURCE_PRONOUN.search(question):
+        return True
     title_words = set(tokenize(title))
     return any(set(tokenize(found.group(1))) <= title_words for found in _SOURCE_ITSELF.finditer(question))
 
@@ -891,15 +896,35 @@ def outside_report(question: str, section: str, title: str | None = None) -> boo
 _ASKS_DATELINE = re.compile(r"\b(date|dated|publication)\b", re.IGNORECASE)
 
 
-def page_line_answers(question: str, section: str) -> bool:
+# words a question about the page's own date or writer may use that the page itself need not hold
+_PAGE_LINE_WORDS = frozenset(tokenize(
+    "article story report piece page text site website online news published publish publication updated update "
+    "posted post written wrote write filed author authors writer reporter journalist correspondent byline "
+    "dateline date dated day time year month hour first last originally initially exactly name names "
+    "when who whom whose what which how revised revision modified changed edited amended later earlier latest "
+    "recent recently ago"))
+
+
+def about_something_else(question: str, source_words: set[str]) -> bool:
+    """Whether the question names something the source never mentions ("When was the first Harry Potter
+    book published?"): a content word (stemmed) outside `source_words` and outside the words one asks
+    about a page's own date or writer with."""
+    return bool(set(tokenize(question)) - _PAGE_LINE_WORDS - source_words)
+
+
+def page_line_answers(question: str, section: str, source_words: set[str] | None = None) -> bool:
     """Whether a quote from `section` can answer `question`: any section but the dateline and the
-    byline can; the dateline a question that asks when (or names it), the byline one that asks who."""
+    byline can; the dateline a question that asks when (or names it), the byline one that asks who;
+    neither one about something the source never mentions (given its words, `source_words`): the
+    dateline is not when "the first iPhone" came out, nor the byline who wrote "The Hunger Games"."""
+    if section not in ("dateline", "byline"):
+        return True
+    if source_words is not None and about_something_else(question, source_words):
+        return False
     if section == "dateline":
         return bool(_Q_TIME.search(question) or _ASKS_DATELINE.search(question)
                     or SECTION_PHRASES["dateline"].search(question))
-    if section == "byline":
-        return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
-    return True
+    return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
 
 
 def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray) -> np.ndarray:
