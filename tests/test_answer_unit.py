@@ -747,3 +747,18 @@ def test_demote_moves_entries_below_the_rest_in_order():
     assert np.argsort(-moved, kind="stable").tolist() == [0, 2, 1, 3]
     assert demote(scores, np.zeros(4, dtype=bool)) is scores
     assert demote(scores, np.ones(4, dtype=bool)) is scores
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("what's your name", True), ("Who made you?", True), ("Are you a bot?", True),
+    ("remind me to call mum at 5", True), ("help me write a cover letter", True),
+    ("summarise my emails", True), ("tell me a joke", True), ("Give me a motivational quote", True),
+    # questions about the source, however they are put
+    ("Give me a quote from Milashina", False), ("Tell me about the network", False),
+    ("Summarize the article", False), ("Who called Putin?", False),
+    ("Help for victims: what does the network offer?", False), ("What is the name of the minister?", False),
+])
+def test_asks_the_assistant(question, asks):
+    from retrieval.extract import asks_the_assistant
+
+    assert asks_the_assistant(question) is asks

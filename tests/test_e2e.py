@@ -99,6 +99,14 @@ def test_a_misspelt_name_is_read_as_the_source_spells_it(assistant):
     assert assistant.ask("Who rules Chechnya?").read_as is None
 
 
+@pytest.mark.parametrize("question", ["Who made you?", "help me write a cover letter", "remind me to call mum at 5"])
+def test_a_request_of_the_assistant_is_declined_as_such(assistant, question):
+    """These got quotes at 0.46-0.54 (a quote about names for "what's your name")."""
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations and not answer.closest
+    assert answer.reason.startswith("this asks something of the assistant, not of the source")
+
+
 def test_off_topic_question_abstains(assistant):
     answer = assistant.ask("What is the boiling point of water on Mars?")
     assert answer.abstained and not answer.citations

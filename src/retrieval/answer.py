@@ -17,8 +17,9 @@ import numpy as np
 
 from .errors import ConfigError, QuestionError
 from .extract import (
-    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, author_asked, cannot_answer, demote, outside_report,
-    page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates, sentence_table,
+    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
+    outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
+    sentence_table,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
@@ -38,6 +39,8 @@ WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who sai
 NARRATION_MIN_SCORE = 0.25
 SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
 UNATTRIBUTED = "the source does not attribute these words to anyone"
+FOR_THE_SOURCE = ("this asks something of the assistant, not of the source: it can only find and quote what the "
+                  "source says")
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
              "but are not an answer")
 ASK_BATCH = 64  # questions encoded at once by `Assistant.ask_batch`
@@ -199,6 +202,8 @@ class Assistant:
         return ledger
 
     def _answer(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
+        if self.method == "pipeline" and asks_the_assistant(question):
+            return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=FOR_THE_SOURCE)
         if self.method == "pipeline" and asks_who_is_quoted(question):
             return self._everyone_quoted(question, query_vector, k)
         asked = parse_speaker_question(question) if self.method == "pipeline" else None

@@ -893,6 +893,25 @@ def outside_report(question: str, section: str, title: str | None = None) -> boo
 # The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither
 # (nor names the part) lands on them only because nothing else matches ("sydney train timetable",
 # "recipe for borscht"), and is not answered by them.
+# a request of the assistant itself, not a question about a source: about the assistant ("What's your
+# name?", "Who made you?") or a task for the reader's own affairs ("remind me to…", "help me write…",
+# "summarise my emails", "tell me a joke")
+_ASKS_THE_ASSISTANT = re.compile(
+    r"\byour (own )?name\b|\bwho (made|built|created|programmed|trained) you\b|\bare you (an? )?(bot|robot|human|ai"
+    r"|person|machine|real)\b|\bwhat are you\b|\bhow are you\b"
+    r"|^(please |can you |could you )*(remind|help) me\b|^(please |can you |could you )*(book|schedule|order|buy)\b"
+    r"|^(please |can you |could you )*(write|draft|compose|translate|summari[sz]e|send|email|text|call)\b.*\b(my|me)\b"
+    r"|^(please |can you |could you )*tell me a (joke|story|poem)\b|^(please |can you |could you )*give me an? "
+    r"(motivational|inspirational|inspiring|funny|famous|random) quote\b",
+    re.IGNORECASE)
+
+
+def asks_the_assistant(question: str) -> bool:
+    """Whether the question asks something of the assistant rather than of the source ("Who made you?",
+    "remind me to call mum at 5", "help me write a cover letter")."""
+    return bool(_ASKS_THE_ASSISTANT.search(" ".join(question.split())))
+
+
 _ASKS_DATELINE = re.compile(r"\b(date|dated|publication)\b", re.IGNORECASE)
 
 
