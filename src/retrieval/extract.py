@@ -199,14 +199,14 @@ _PART_REQUEST = re.compile(
 )
 
 
-_THE_SOURCE = r"(?:\s+(?:of|in)\s+(?:the|this)\s+(?:article|story|report|piece|page))?"
+_OF_THE_SOURCE = r"(?:\s+of\s+(?:the|this)\s+(?:article|story|report|piece|page))?"
 # "What is the article about?", "Summarize the story", "tl;dr": nothing can be generated, so the page's
 # own summary and the report's first sentence
 _GIST_REQUEST = re.compile(
     r"^(?:what(?:['’]s|\s+is|\s+was)\s+(?:the|this|it)(?:\s+(?:article|story|report|piece|page))?\s+(?:all\s+)?about"
     r"|(?:please\s+)?summari[sz]e(?:\s+(?:it|(?:the|this)\s+(?:article|story|report|piece|page)))?"
-    r"|(?:give\s+me\s+)?(?:a\s+|the\s+)?(?:gist|synopsis|overview|summary)" + _THE_SOURCE.replace("(?:of|in)", "of")
-    + r"|(?:the\s+)?gist|tl;?\s?dr|what\s+are\s+the\s+main\s+points" + _THE_SOURCE + r"|what\s+happened)\s*[?.!]*$",
+    r"|(?:give\s+me\s+)?(?:a\s+|the\s+)?(?:gist|synopsis|overview|summary)" + _OF_THE_SOURCE
+    + r"|(?:the\s+)?gist|tl;?\s?dr|what\s+are\s+the\s+main\s+points" + _OF_THE_SOURCE + r"|what\s+happened)\s*[?.!]*$",
     re.IGNORECASE)
 
 
