@@ -369,3 +369,10 @@ def test_the_speaker_routes_read_plain_texts_threshold_on_plain_text(tmp_path):
     assert unquoted.abstained and "Putin" in unquoted.reason
     for answer in (unnamed, unquoted):
         assert answer.threshold == scorer.plain_threshold != scorer.threshold
+
+
+def test_an_acronym_the_article_spells_out_is_read_as_its_name(assistant):
+    """"ICC" is not in the article, which writes "International Criminal Court": it was declined (0.24)."""
+    answer = assistant.ask("What is the ICC unlikely to have without a UN referral?")
+    assert answer.read_as == "What is the International Criminal Court unlikely to have without a UN referral?"
+    assert not answer.abstained and "jurisdiction" in answer.citations[0].quote

@@ -6,7 +6,8 @@ from retrieval.spelling import Speller, max_edits
 
 TEXT = ("Ekaterina Sokirianskaia says the regime in Grozny has functioned with impunity. Kadyrov rules "
         "Chechnya. Those documenting it will be singled out, she says. Human Rights Watch agrees. "
-        "Anna Petrova and Anna Petrove both spoke.")
+        "Anna Petrova and Anna Petrove both spoke. The International Criminal Court may act. The "
+        "International Crisis Group and the Internal Crime Commission agree, and so does Associated Press.")
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +51,21 @@ def test_words_the_source_writes_only_capitalised_are_its_names(speller):
 
 def test_edits_allowed_grow_with_length():
     assert [max_edits(w) for w in ("Grozni", "Kadirov", "Milashyna")] == [1, 1, 2]
+
+
+@pytest.mark.parametrize("question, read_as", [
+    ("Who leads the HRW?", "Who leads the Human Rights Watch?"),
+    ("What did the ICG say?", "What did the International Crisis Group say?"),
+    ("Will the ICC act?", "Will the ICC act?"),  # the Criminal Court or the Crime Commission: not guessed
+    ("Did AP report it?", "Did AP report it?"),  # two letters: too short to read as a name
+    ("Is the NBA mentioned?", "Is the NBA mentioned?"),  # no name of the source with those initials
+])
+def test_an_acronym_the_source_spells_out_is_read_as_its_name(speller, question, read_as):
+    assert speller.correct(question)[0] == read_as
+
+
+def test_initials():
+    from retrieval.spelling import initials
+
+    assert [initials(n) for n in ("International Criminal Court", "Ministry of Justice", "The Hague")] == [
+        "ICC", "MJ", "H"]

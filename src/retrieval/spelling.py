@@ -7,6 +7,9 @@ the source writes only capitalised) when the source never uses the word, no Engl
 (pyspellchecker's word list: "match" is never read as "Watch", nor "Gaza" as "Gazeta"), it has at least
 `MIN_CHARS` letters, and exactly one name lies within `max_edits` of it (Levenshtein distance). An
 off-topic question stays off topic.
+
+An acronym the source never uses is read as the one name in the source with those initials: "ICC" as
+"International Criminal Court" when the source spells the court out.
 """
 
 from __future__ import annotations
@@ -22,6 +25,15 @@ from .models import _Frozen
 
 MIN_CHARS = 5
 _WORD = re.compile(r"[^\W\d_]+")
+# a run of capitalised words, joined by at most one small word: "International Criminal Court", "Ministry of Justice"
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \t]+(?:(?:of|for|the|and|on)[ \t]+)?[A-Z][\w’'-]*)+")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_JOINERS = frozenset("of for the and on".split())
+
+
+def initials(name: str) -> str:
+    """"ICC" for "International Criminal Court"; "MJ" for "Ministry of Justice"."""
+    return "".join(w[0] for w in name.split() if w.lower() not in _JOINERS).upper()
 
 
 def max_edits(word: str) -> int:
@@ -51,7 +63,8 @@ class Speller:
     def __init__(self, texts: Iterable[str]):
         forms: dict[str, str] = {}
         lower: set[str] = set()
-        for text in texts:
+        texts_seen = list(texts)
+        for text in texts_seen:
             for word in _WORD.findall(text):
                 if word[0].isupper():
                     forms.setdefault(word.lower(), word)
@@ -61,10 +74,27 @@ class Speller:
         # written only capitalised: names, not sentence-initial common words ("Those", "Federal")
         self.names = {w: form for w, form in forms.items() if w not in lower and len(w) >= MIN_CHARS}
         self._choices = list(self.names)
+        spelt_out: dict[str, set[str]] = {}
+        for text in texts_seen:
+            for run in _NAME_RUN.findall(text):
+                words = run.split()
+                while words and words[0].lower() in _JOINERS:  # "The International Crisis Group"
+                    words = words[1:]
+                # a first word the source also writes in lower case may open a sentence, not the name
+                variants = (words, words[1:]) if words and words[0].lower() in lower else (words,)
+                for name in variants:
+                    if len(name) >= 2:
+                        spelt_out.setdefault(initials(" ".join(name)), set()).add(" ".join(name))
+        # an acronym read as a name only when exactly one name of the source has those initials
+        # (of three letters or more: "AP" is not read as "AFP PHOTO")
+        self.acronyms = {a: next(iter(n)) for a, n in spelt_out.items() if len(n) == 1 and len(a) >= 3}
 
     def read_as(self, word: str) -> Correction | None:
-        """The name `word` misspells, or None."""
+        """The name `word` misspells or abbreviates, or None."""
         low = word.lower()
+        if _ACRONYM.match(word) and low not in self.words:
+            name = self.acronyms.get(word)
+            return Correction(asked=word, read_as=name, edits=0) if name else None
         if len(low) < MIN_CHARS or low in self.words or not self._choices or low in english_words():
             return None
         limit = max_edits(low)
