@@ -309,3 +309,25 @@ def test_a_speaker_quoted_on_other_things_only_is_not_answered_for_the_topic(ass
 def test_a_speakers_quotes_on_the_topic_still_answer(assistant):
     answer = assistant.ask("What did Sokirianskaia say about Putin?")
     assert not answer.abstained and "Putin" in answer.citations[0].quote
+
+
+def test_who_is_quoted_lists_only_speakers_whose_attribution_reports_speech(tmp_path: Path, fake_embedder):
+    """An encyclopedia's "the Normans maintained a distinct culture" gives the ledger a "speaker" but
+    reports no speech: on a Wikipedia article "Who is quoted?" listed "Normans, Crusader, Armenian, …"."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "normans.txt").write_text(
+        "The Normans maintained a distinct culture and ethnicity. Robert continued his campaign in the "
+        "Balkans.\n\nThe Armenian state lay further south.\n", encoding="utf-8")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "council.txt").write_text(
+        "The council met on Monday. “The bridge is our first job,” Jane Doe said.\n", encoding="utf-8")
+    for name in ("src", "news"):
+        build_index([tmp_path / name], tmp_path / f"index-{name}", embedder=fake_embedder)
+    encyclopedia = Assistant.load(tmp_path / "index-src", embedder=fake_embedder)
+    assert any(e.speaker for e in encyclopedia.ledger())  # the ledger's guess, which the list leaves out
+    answer = encyclopedia.ask("Who is quoted?")
+    assert answer.abstained and answer.reason == "the source quotes no one it names"
+    news = Assistant.load(tmp_path / "index-news", embedder=fake_embedder).ask("Who is quoted?")
+    assert not news.abstained and [c.speaker for c in news.citations] == ["Jane Doe"]

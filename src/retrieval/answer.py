@@ -53,6 +53,12 @@ _SPEECH_ASKED = re.compile(
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
 _PART_LABELS = {"lead": "first sentence of the report", "teaser": "other stories' teasers",
                 "related": "links to other stories", "standfirst": "summary under the headline"}
+# an attribution that reports speech ("Ms Doe says", "he wrote"): "Who is quoted?" lists only speakers
+# with one, not an encyclopedia's "the Normans maintained a distinct culture" or "it continued to evolve"
+_SPEECH_EVIDENCE = re.compile(
+    r"\b(say|says|said|saying|tell|tells|told|telling|write|writes|wrote|writing|stated|claims?|claimed|argues?|"
+    r"argued|insists?|insisted|denies|denied|warns?|warned|added|explained|announced|according to|quoted|commented|"
+    r"replied|responded)\b", re.IGNORECASE)
 _PLAIN_BY = re.compile(r"^\s*(what|show|list|give|quote|quotes|any|all|a|some)\b", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
                        "st th".split())
@@ -363,7 +369,8 @@ class Assistant:
         ids, _, _ = self.retriever.candidate_scores(question, query_vector)
         doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else next(iter(self.documents), None)
         entries = [e for e in (self._ledger(doc_id) if doc_id else ())
-                   if e.speaker and e.kind in ("direct", "reported")]
+                   if e.speaker and e.kind in ("direct", "reported") and e.evidence is not None
+                   and _SPEECH_EVIDENCE.search(e.evidence.text)]
         first: dict[str, LedgerEntry] = {}
         for e in sorted(entries, key=lambda e: (e.citation.section != "body", e.start)):
             first.setdefault(_named(e), e)
