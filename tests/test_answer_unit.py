@@ -757,6 +757,9 @@ def test_demote_moves_entries_below_the_rest_in_order():
     ("Give me a quote from Milashina", False), ("Tell me about the network", False),
     ("Summarize the article", False), ("Who called Putin?", False),
     ("Help for victims: what does the network offer?", False), ("What is the name of the minister?", False),
+    ("Help me find what Sokirianskaia said about Putin", False),  # help with the source is what it is for
+    ("Can you help me understand the Kremlin's role?", False),
+    ("Can you send me the quotes from Milashina?", False), ("write me a poem", True),
 ])
 def test_asks_the_assistant(question, asks):
     from retrieval.extract import asks_the_assistant

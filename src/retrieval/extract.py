@@ -899,8 +899,11 @@ def outside_report(question: str, section: str, title: str | None = None) -> boo
 _ASKS_THE_ASSISTANT = re.compile(
     r"\byour (own )?name\b|\bwho (made|built|created|programmed|trained) you\b|\bare you (an? )?(bot|robot|human|ai"
     r"|person|machine|real)\b|\bwhat are you\b|\bhow are you\b"
-    r"|^(please |can you |could you )*(remind|help) me\b|^(please |can you |could you )*(book|schedule|order|buy)\b"
-    r"|^(please |can you |could you )*(write|draft|compose|translate|summari[sz]e|send|email|text|call)\b.*\b(my|me)\b"
+    r"|^(please |can you |could you )*remind me\b|^(please |can you |could you )*(book|schedule|order|buy)\b"
+    r"|^(please |can you |could you )*help me (write|draft|compose|plan|book|fix|cook|choose|pick|buy|make|do|with my"
+    r"|move|pack)\b"
+    r"|^(please |can you |could you )*(write|draft|compose|translate|summari[sz]e|send|email|text|call)\b.*\bmy\b"
+    r"|^(please |can you |could you )*write me an? (poem|song|story|letter|essay|joke)\b"
     r"|^(please |can you |could you )*tell me a (joke|story|poem)\b|^(please |can you |could you )*give me an? "
     r"(motivational|inspirational|inspiring|funny|famous|random) quote\b",
     re.IGNORECASE)
