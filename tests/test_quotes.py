@@ -616,3 +616,13 @@ def test_mentions_topic(quote, topic, speaker, mentions):
     from retrieval.quotes import mentions_topic
 
     assert mentions_topic(quote, topic, speaker) is mentions
+
+
+@pytest.mark.parametrize("attribution, speech", [
+    ("Ms Sokirianskaia says", True), ("he wrote", True), ("Elena Milashina, telling", True),
+    ("the Normans maintained", False), ("it continued", False), ("the Armenian state", False),
+])
+def test_reports_speech(attribution, speech):
+    from retrieval.quotes import reports_speech
+
+    assert reports_speech(attribution) is speech

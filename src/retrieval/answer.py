@@ -24,7 +24,7 @@ from .extract import (
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
     asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, normalize_text,
-    parse_speaker_question, quote_similarity, quotes_by, who_said,
+    parse_speaker_question, quote_similarity, quotes_by, reports_speech, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .spelling import Speller, english_words
@@ -53,12 +53,6 @@ _SPEECH_ASKED = re.compile(
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
 _PART_LABELS = {"lead": "first sentence of the report", "teaser": "other stories' teasers",
                 "related": "links to other stories", "standfirst": "summary under the headline"}
-# an attribution that reports speech ("Ms Doe says", "he wrote"): "Who is quoted?" lists only speakers
-# with one, not an encyclopedia's "the Normans maintained a distinct culture" or "it continued to evolve"
-_SPEECH_EVIDENCE = re.compile(
-    r"\b(say|says|said|saying|tell|tells|told|telling|write|writes|wrote|writing|stated|claims?|claimed|argues?|"
-    r"argued|insists?|insisted|denies|denied|warns?|warned|added|explained|announced|according to|quoted|commented|"
-    r"replied|responded)\b", re.IGNORECASE)
 _PLAIN_BY = re.compile(r"^\s*(what|show|list|give|quote|quotes|any|all|a|some)\b", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
                        "st th".split())
@@ -125,7 +119,7 @@ class Assistant:
         encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
         if self.method == "pipeline":  # the sources' names, and the dictionary's word list
-            self._read_as("")
+            _ = self.speller
             english_words()
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
@@ -174,13 +168,16 @@ class Assistant:
         return [a if q == a.question else a.model_copy(update={"question": q, "read_as": a.question})
                 for q, a in zip(cleaned, answers)]
 
-    def _read_as(self, question: str) -> str:
-        """The question with the source's names for those it misspells (`spelling.Speller`)."""
-        if self.method != "pipeline":
-            return question
+    @property
+    def speller(self) -> Speller:
+        """The sources' names and words (`spelling.Speller`), gathered on first use."""
         if self._speller is None:
             self._speller = Speller(d.text for d in self.documents.values())
-        return self._speller.correct(question)[0]
+        return self._speller
+
+    def _read_as(self, question: str) -> str:
+        """The question with the source's names for those it misspells or abbreviates."""
+        return self.speller.correct(question)[0] if self.method == "pipeline" else question
 
     def ledger(self, doc_id: str | None = None) -> list[LedgerEntry]:
         """The quote ledger: every quotation and reported statement, with its speaker.
@@ -266,7 +263,8 @@ class Assistant:
                           reason="no sentence of the source comes near the question: it asks about "
                                  "something the source does not treat", closest=citations)
         # confident enough, but from a dateline or byline that cannot say what is asked
-        source_words = sentence_table(self.retriever).doc_tokens.get(first.doc_id, set())
+        source_words = sentence_table(self.retriever).doc_tokens.get(first.doc_id, set()) \
+            if self.method == "pipeline" else None
         if self.method == "pipeline" and not page_line_answers(question, first.section, source_words):
             asks = "when the page was published" if first.section == "dateline" else "who wrote it"
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
@@ -370,7 +368,7 @@ class Assistant:
         doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else next(iter(self.documents), None)
         entries = [e for e in (self._ledger(doc_id) if doc_id else ())
                    if e.speaker and e.kind in ("direct", "reported") and e.evidence is not None
-                   and _SPEECH_EVIDENCE.search(e.evidence.text)]
+                   and reports_speech(e.evidence.text)]
         first: dict[str, LedgerEntry] = {}
         for e in sorted(entries, key=lambda e: (e.citation.section != "body", e.start)):
             first.setdefault(_named(e), e)

@@ -890,9 +890,6 @@ def outside_report(question: str, section: str, title: str | None = None) -> boo
     return not named
 
 
-# The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither
-# (nor names the part) lands on them only because nothing else matches ("sydney train timetable",
-# "recipe for borscht"), and is not answered by them.
 # a request of the assistant itself, not a question about a source: about the assistant ("What's your
 # name?", "Who made you?") or a task for the reader's own affairs ("remind me to…", "help me write…",
 # "summarise my emails", "tell me a joke")
@@ -915,6 +912,9 @@ def asks_the_assistant(question: str) -> bool:
     return bool(_ASKS_THE_ASSISTANT.search(" ".join(question.split())))
 
 
+# The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither
+# (nor names the part) lands on them only because nothing else matches ("sydney train timetable",
+# "recipe for borscht"), and is not answered by them.
 _ASKS_DATELINE = re.compile(r"\b(date|dated|publication)\b", re.IGNORECASE)
 
 
@@ -957,10 +957,9 @@ def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray) ->
     named = named_sections(question)
     lines = {"byline", "dateline"}
     other_part = bool(named - lines) and not named & lines
-    return np.array([
-        (bool(c) and not asks_for_credit(question)) or (other_part and s in lines)
-        for s, c in zip(sections, credit)
-    ], dtype=bool)
+    credit_asked = asks_for_credit(question)
+    return np.array([(bool(c) and not credit_asked) or (other_part and s in lines)
+                     for s, c in zip(sections, credit)], dtype=bool)
 
 
 def demote(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -55,6 +55,12 @@ announced declare declares declared post posts posted tweet tweets tweeted comme
 commented concede concedes conceded admit admits admitted acknowledge acknowledges acknowledged
 predict predicts predicted allege alleges alleged maintain maintains maintained
 """.split())
+# speech verbs that also say what a people or a state did ("the Normans maintained a distinct culture",
+# "it continued to evolve", "the Armenian state"): an attribution by one of them alone may be no speech
+DOUBLE_DUTY_VERBS = frozenset("""
+continue continues continued maintain maintains maintained state states declare declares declared note
+notes noted post posts posted recall recalls recalled
+""".split())
 AUXILIARIES = frozenset("has have had was is were will would also later then previously earlier "
                         "once again has also had also".split())
 FEMALE_HONORIFICS = frozenset("ms mrs miss madam madame dame lady".split())
@@ -1194,6 +1200,12 @@ _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
     r"(?:[\w’'-]+\s+){0,3}?" + _QUOTED + _THE_SOURCE,
     r"^who\s+(?:speaks|talks|is\s+speaking)" + _THE_SOURCE,
 )]
+
+
+def reports_speech(attribution: str) -> bool:
+    """Whether an attribution's words report speech beyond doubt: a speech verb other than
+    `DOUBLE_DUTY_VERBS` ("Ms Doe says", "he wrote"; not "the Normans maintained")."""
+    return any(w.lower() in SPEECH_VERBS - DOUBLE_DUTY_VERBS for w in re.findall(r"[A-Za-z]+", attribution))
 
 
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
