@@ -61,6 +61,7 @@ DOUBLE_DUTY_VERBS = frozenset("""
 continue continues continued maintain maintains maintained state states declare declares declared note
 notes noted post posts posted recall recalls recalled
 """.split())
+_PLAIN_SPEECH_VERBS = SPEECH_VERBS - DOUBLE_DUTY_VERBS
 AUXILIARIES = frozenset("has have had was is were will would also later then previously earlier "
                         "once again has also had also".split())
 FEMALE_HONORIFICS = frozenset("ms mrs miss madam madame dame lady".split())
@@ -1205,7 +1206,7 @@ _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
 def reports_speech(attribution: str) -> bool:
     """Whether an attribution's words report speech beyond doubt: a speech verb other than
     `DOUBLE_DUTY_VERBS` ("Ms Doe says", "he wrote"; not "the Normans maintained")."""
-    return any(w.lower() in SPEECH_VERBS - DOUBLE_DUTY_VERBS for w in re.findall(r"[A-Za-z]+", attribution))
+    return any(w.lower() in _PLAIN_SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", attribution))
 
 
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
