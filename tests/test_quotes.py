@@ -318,7 +318,11 @@ def test_role_matching_needs_the_head_of_a_description():
     assert role_matches("the project director", director)
     assert not role_matches("the Crisis Group", director)  # the group, not its director
     assert not role_matches("the Amnesty director", director)
-    assert not role_matches("the expert", director)  # not an occupation's synonym: never guessed
+    assert role_matches("the expert", director)  # a director outside government: someone who studies it
+    assert role_matches("the Crisis Group analyst", director)
+    assert not role_matches("the Amnesty expert", director)
+    assert not role_matches("the expert", ("Chechen Minister for Information",))  # a party, not an expert
+    assert not role_matches("the expert", ("director of the federal police",))
     journalist = ("the journalist behind the initial newspaper report", "who writes for Novaya Gazeta")
     assert matching_role("the reporter", journalist) == journalist[0]  # occupations' synonyms
     assert matching_role("the Novaya Gazeta journalist", journalist) == journalist[0]
@@ -373,7 +377,8 @@ def test_quotes_by_a_description_when_no_speaker_has_the_name(article_ledger):
     assert director == quotes_by(article_ledger, "Sokirianskaia", kinds=("direct",))
     # a name comes first: the group itself, not its director
     assert {e.speaker for e in quotes_by(article_ledger, "the Crisis Group")} == {"International Crisis Group"}
-    assert quotes_by(article_ledger, "the expert") == []
+    assert quotes_by(article_ledger, "the expert") == quotes_by(article_ledger, "Sokirianskaia")
+    assert quotes_by(article_ledger, "the lawyer") == []
 
 
 def test_who_said_in_the_article(article_ledger):

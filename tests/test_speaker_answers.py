@@ -120,10 +120,22 @@ def test_a_speaker_asked_for_by_how_the_source_describes_them(assistant, questio
         assert "Putin" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize("question", ["What did the expert tell SBS?", "What did the analyst say about Putin?"])
+def test_the_expert_is_the_speaker_who_studies_the_matter(assistant, question):
+    """"The expert" was declined ("the source describes no one it quotes as …"): the article calls
+    Sokirianskaia "Russia Project Director with the International Crisis Group", a director outside
+    government, which is whom a journalist means by the expert; the minister and the journalist are not."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and all(c.speaker == SOKIRIANSKAIA for c in answer.citations)
+    assert "whom the source describes as “Russia Project Director with the International Crisis Group”" in answer.reason
+    if "Putin" in question:
+        assert "Putin" in answer.citations[0].quote
+
+
 def test_a_description_that_fits_no_speaker_says_whom_the_source_quotes(assistant):
-    answer = assistant.ask("What did the expert say about Putin?")
-    assert answer.abstained and answer.citations == []  # never a guess at who "the expert" is
-    assert answer.reason.startswith("the source describes no one it quotes as “the expert”; it quotes ")
+    answer = assistant.ask("What did the lawyer say about Putin?")
+    assert answer.abstained and answer.citations == []  # never a guess at who "the lawyer" is
+    assert answer.reason.startswith("the source describes no one it quotes as “the lawyer”; it quotes ")
     assert all(name in answer.reason for name in (SOKIRIANSKAIA, "Elena Milashina", "Russia LGBT Network"))
     assert "others" not in answer.reason  # five speakers: every one named
 
@@ -304,6 +316,15 @@ def test_a_speaker_quoted_on_other_things_only_is_not_answered_for_the_topic(ass
     assert answer.abstained and answer.citations == []
     assert answer.reason == f"the source quotes Elena Milashina, but none of their words is about {about}"
     assert answer.closest and all(c.speaker == "Elena Milashina" for c in answer.closest)
+
+
+def test_a_topic_named_beside_the_quote_counts(assistant):
+    """"… he wrote on Instagram": the topic is in the quote's sentence, not inside its quote marks;
+    "What did the minister write on Instagram?" was declined as about something he never said."""
+    answer = assistant.ask("What did the minister write on Instagram?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("What reaction did you expect from militant mountain men")
+    assert answer.citations[0].speaker == "Chechen Minister for Information"
 
 
 def test_a_speakers_quotes_on_the_topic_still_answer(assistant):

@@ -464,7 +464,8 @@ class Assistant:
             return Answer(question=question, abstained=True, reason=reason,
                           confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
                           closest=closest)
-        if asked.topic and not any(mentions_topic(e.quote, asked.topic, name) for e in found):
+        table = sentence_table(self.retriever)
+        if asked.topic and not any(mentions_topic(self._said_in(table, e), asked.topic, name) for e in found):
             # "What did Ms Milashina say about Putin?": her words, but none about him
             speaker = _named(found[0]) if found[0].speaker else name
             return Answer(question=question, abstained=True, threshold=threshold,
@@ -527,15 +528,22 @@ class Assistant:
             for row, s in zip(candidates.rows, scores)
         ]
         topic_words = {w for w in normalize_text(topic or "").split() if w not in _NAME_STOP}
+        table = sentence_table(self.retriever)
         out = []
         for e in entries:
             best = max((p for d, span, p in sentences if d == e.citation.doc_id
                         and span.start < e.end and e.start < span.end), default=0.0)
             if topic_words:
-                words = set(normalize_text(e.quote).split())
+                words = set(normalize_text(self._said_in(table, e)).split())
                 best = max(best, len(topic_words & words) / len(topic_words))
             out.append(float(best))
         return out
+
+    @staticmethod
+    def _said_in(table, entry: LedgerEntry) -> str:
+        """The sentences a quotation stands in: "… he wrote on Instagram" says where it was said."""
+        c = entry.citation
+        return table.text_around(c.doc_id, c.start, c.end) or entry.quote
 
     def _mentioned(self, name: str, candidates: Candidates) -> bool:
         wanted = [w for w in normalize_text(name).split() if w not in _NAME_STOP]

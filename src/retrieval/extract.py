@@ -515,6 +515,13 @@ class SentenceTable:
         row = run.start + int(np.searchsorted(self._starts[run], offset, side="right")) - 1
         return row if run.start <= row and offset < self._ends[row] else None
 
+    def text_around(self, doc_id: str, start: int, end: int) -> str:
+        """The sentences of `doc_id` that overlap `[start, end)`, joined; "" where none is indexed."""
+        first, last = self.row_at(doc_id, start), self.row_at(doc_id, max(start, end - 1))
+        if first is None or last is None:
+            return ""
+        return " ".join(self._texts[first:last + 1])
+
     def token_vectors(self, rows, embedder) -> dict[int, np.ndarray]:
         """The contextual token vectors of the sentences `rows`, encoded on first use; the sentences
         used last are kept, up to TOKEN_CACHE_TOKENS tokens in all."""

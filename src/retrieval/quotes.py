@@ -240,7 +240,22 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     for description in descriptions:
         if among(asked[-1], _head_words(description)[-1:]):
             return description
+    if asked[-1] in EXPERT_WORDS:  # "the expert": someone who studies the matter, not a party to it
+        for description in descriptions:
+            if (set(_head_words(description)[-1:]) & EXPERT_HEADS
+                    and not set(normalize_text(description).split()) & OFFICIAL_WORDS):
+                return description
     return None
+
+
+# What a journalist calls someone quoted for what they know ("the expert", "the Crisis Group analyst"),
+# and the descriptions that make a speaker one: a director or researcher outside government.
+EXPERT_WORDS = frozenset("expert experts analyst specialist scholar academic observer researcher".split())
+EXPERT_HEADS = frozenset("director researcher analyst professor scientist fellow scholar academic specialist "
+                         "expert lecturer economist historian".split())
+OFFICIAL_WORDS = frozenset("minister ministry government kremlin police federal state department parliament "
+                           "army military president prosecutor prosecutors official spokesman spokeswoman "
+                           "spokesperson".split())
 
 
 # Words that name what a speaker is, not what they belong to: a description counts for
