@@ -232,7 +232,14 @@ class Assistant:
             scores = self._prefer_body(candidates, scores)
             sections = [self.retriever.passages[int(p)].section for p in candidates.passage_ids]
             credit = sentence_table(self.retriever).credit[candidates.rows]
-            scores = demote(scores, cannot_answer(question, sections, credit))
+            barred = cannot_answer(question, sections, credit)
+            if barred[int(np.argmax(scores))] and not barred.all():
+                # the answerability of what may answer: judged without the lines that cannot
+                kept = ~barred
+                confidence = self.score(Candidates(
+                    candidates.rows[kept], candidates.passage_ids[kept], candidates.features[kept],
+                    candidates.question, candidates.documents))[1]
+            scores = demote(scores, barred)
         order = np.argsort(-scores, kind="stable")
         citations = self._citations(candidates, order, scores, limit=k)
         return candidates, scores, confidence, citations

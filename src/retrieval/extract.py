@@ -923,6 +923,13 @@ def asks_the_assistant(question: str) -> bool:
 # (nor names the part) lands on them only because nothing else matches ("sydney train timetable",
 # "recipe for borscht"), and is not answered by them.
 _ASKS_DATELINE = re.compile(r"\b(date|dated|publication)\b", re.IGNORECASE)
+# "When will the report be published?" asks about what is yet to happen, which the page's own date is not
+_ASKS_FUTURE = re.compile(
+    r"\b(will|won[’']t|shall|going to|plan(s|ned|ning)? to|intends? to|expected to|due|upcoming|next)\b", re.IGNORECASE)
+
+
+def asks_future(question: str) -> bool:
+    return _ASKS_FUTURE.search(question) is not None
 
 
 # words a question about the page's own date or writer may use that the page itself need not hold
@@ -951,7 +958,7 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
     if source_words is not None and about_something_else(question, source_words):
         return False
     if section == "dateline":
-        return bool(_Q_TIME.search(question) or _ASKS_DATELINE.search(question)
+        return not asks_future(question) and bool(_Q_TIME.search(question) or _ASKS_DATELINE.search(question)
                     or SECTION_PHRASES["dateline"].search(question))
     return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
 
@@ -960,12 +967,14 @@ def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray) ->
     """Which candidates (their `sections`, and whether each is a caption's photo `credit` line) cannot
     answer `question` whatever their words: a credit line unless the credit is asked for ("Where was
     the photo taken?" shares "photo" with it), and the byline or the dateline when the question names
-    another part of the page but not them ("Who is shown in the picture?" is not asking for the writer)."""
+    another part of the page but not them ("Who is shown in the picture?" is not asking for the writer),
+    and the dateline when the question asks about the future ("When will the report be published?")."""
     named = named_sections(question)
     lines = {"byline", "dateline"}
     other_part = bool(named - lines) and not named & lines
     credit_asked = asks_for_credit(question)
-    return np.array([(bool(c) and not credit_asked) or (other_part and s in lines)
+    future = asks_future(question)
+    return np.array([(bool(c) and not credit_asked) or (other_part and s in lines) or (future and s == "dateline")
                      for s, c in zip(sections, credit)], dtype=bool)
 
 
