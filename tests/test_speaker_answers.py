@@ -58,8 +58,8 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
     assert exact(assistant, first)
     assert SOKIRIANSKAIA in answer.reason and "“Ms Sokirianskaia says”" in answer.reason
     # with how the source describes her, for the journalist's attribution
-    assert answer.reason.startswith(f"the source attributes these words to {SOKIRIANSKAIA} (Russia Project "
-                                    "Director with the International Crisis Group): ")
+    assert answer.reason.startswith(f"the source has these words word for word (¶11) and attributes them to "
+                                    f"{SOKIRIANSKAIA} (Russia Project Director with the International Crisis Group): ")
     text = assistant.documents[first.doc_id].text
     assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
 
@@ -67,7 +67,8 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
 def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
     answer = assistant.ask("Who said 'What reaction did you expect from militant mountain men'?")
     assert answer.citations[0].speaker == "Chechen Minister for Information"
-    assert answer.reason.startswith("the source attributes these words to the Chechen Minister for Information: ")
+    assert answer.reason.startswith("the source has these words word for word (¶22) and attributes them to "
+                                    "the Chechen Minister for Information: ")
     assert answer.reason.endswith("where “he” is the Chechen Minister for Information")
 
 

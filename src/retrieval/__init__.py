@@ -13,7 +13,7 @@ from .errors import (
     QuestionError, RetrievalError, SourceError,
 )
 from .models import (
-    Answer, Citation, Document, Evidence, LedgerEntry, Passage, PassageHit, SpeakerQuestion,
+    Answer, Citation, Document, Evidence, LedgerEntry, Passage, PassageHit, SpeakerQuestion, WordsCheck,
 )
 from .quotes import (
     attribute_span, build_ledger, ledger_metrics, parse_speaker_question, quotes_by,
@@ -29,4 +29,6 @@ __all__ = [
     # who said it (quotes.py)
     "Evidence", "LedgerEntry", "SpeakerQuestion", "attribute_span", "build_ledger", "ledger_metrics",
     "parse_speaker_question", "quotes_by", "speaker_question", "who_said",
+    # quoted words checked word for word (verify.py)
+    "WordsCheck",
 ]

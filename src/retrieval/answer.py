@@ -28,6 +28,7 @@ from .quotes import (
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .spelling import Speller, english_words
+from .verify import WordIndex, check_note, quoted_words
 
 
 MAX_QUESTION_CHARS = 2000
@@ -92,6 +93,7 @@ class Assistant:
         self._attributions: dict[tuple[str, int, int], dict] = {}
         self._ledger_lock = threading.Lock()
         self._speller: Speller | None = None
+        self._word_index: WordIndex | None = None
 
     @classmethod
     def load(
@@ -118,8 +120,8 @@ class Assistant:
         index of at most `max_sentences` sentences, every sentence's token vectors (each is otherwise
         encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
-        if self.method == "pipeline":  # the sources' names, and the dictionary's word list
-            _ = self.speller
+        if self.method == "pipeline":  # the sources' names and words, and the dictionary's word list
+            _ = self.speller, self.word_index
             english_words()
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
@@ -165,8 +167,29 @@ class Assistant:
         for start in range(0, len(cleaned), ASK_BATCH):  # the retriever keeps each batch's token vectors
             batch = read[start:start + ASK_BATCH]
             answers += [self._answer(q, v, k) for q, v in zip(batch, self.retriever.encode(batch))]
+        answers = [self._check_words(q, a) for q, a in zip(cleaned, answers)]
         return [a if q == a.question else a.model_copy(update={"question": q, "read_as": a.question})
                 for q, a in zip(cleaned, answers)]
+
+    @property
+    def word_index(self) -> WordIndex:
+        """The sources' words in order, for checking quoted words (`verify.WordIndex`)."""
+        if self._word_index is None:
+            self._word_index = WordIndex(self.documents)
+        return self._word_index
+
+    def _check_words(self, question: str, answer: Answer) -> Answer:
+        """The answer with the words the question quotes (as the reader wrote them, before any
+        spelling was read otherwise) checked word for word, and what was found said first."""
+        asked = quoted_words(question) if self.method == "pipeline" else []
+        if not asked or answer.words_checked:  # "Who said “…”?" checks its words itself
+            return answer
+        checks = [self.word_index.check(w) for w in asked]
+        checks = [c.model_copy(update=self._attribution(c.doc_id, c.start, c.end)) if c.found else c
+                  for c in checks]
+        note = check_note(checks)
+        return answer.model_copy(update={"words_checked": checks,
+                                         "reason": note + (f"; {answer.reason}" if answer.reason else "")})
 
     @property
     def speller(self) -> Speller:
@@ -413,15 +436,29 @@ class Assistant:
             score = similarity * (e.confidence if e.speaker else 1.0)
             citations.append(e.citation.model_copy(update={"score": round(score, 4)}))
         top = hits[0]
-        if top.speaker is None:
-            reason = f"{UNATTRIBUTED}: it quotes them without naming a speaker"
+        # the words set in quote marks are checked word for word; unquoted ones paraphrase
+        checks = [self.word_index.check(w) for w in quoted_words(question)]
+        missing = [c.words for c in checks if not c.found]
+        if missing:
+            said = f"the source does not have the words {_listed_words(missing)} as written; "
+            said += ("it does not attribute the closest words it has to anyone: it quotes them without naming a "
+                     "speaker" if top.speaker is None else "it attributes the closest words it has to")
+        elif checks:
+            where = "".join(dict.fromkeys(f" (¶{c.paragraph})" for c in checks if c.paragraph is not None))
+            whole = len(checks) == 1 and normalize_text(checks[0].words) == normalize_text(words)
+            named = "these words" if whole else f"the words {_listed_words([c.words for c in checks])}"
+            said = (f"{UNATTRIBUTED}: it has them word for word{where} without naming a speaker" if top.speaker is None
+                    else f"the source has {named} word for word{where} and attributes them to")
         else:
+            said = (f"{UNATTRIBUTED}: it quotes them without naming a speaker" if top.speaker is None
+                    else "the source attributes these words to")
+        reason = said
+        if top.speaker is not None:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
-            reason = (f"the source attributes these words to {_named(top)}{described}"
-                      + self._evidence_note(top))
+            reason = f"{said} {_named(top)}{described}" + self._evidence_note(top)
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
-                      threshold=self.scorer.threshold, citations=citations)
+                      threshold=self.scorer.threshold, citations=citations, words_checked=checks)
 
     def _evidence_note(self, entry: LedgerEntry) -> str:
         if entry.evidence is None:
@@ -435,9 +472,7 @@ class Assistant:
         return note
 
     def _paragraph_of(self, doc_id: str, offset: int) -> int | None:
-        doc = self.retriever.documents[doc_id]
-        return next((p.number for p in doc.paragraphs if p.start <= offset < max(p.end, p.start + 1)),
-                    None)
+        return self.retriever.documents[doc_id].paragraph_at(offset)
 
     def _quotes_by(
         self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
@@ -636,6 +671,10 @@ def _named(entry: LedgerEntry) -> str:
     speaker = entry.speaker or ""
     role = entry.speaker_kind == "role" and not speaker.lower().startswith("the ")
     return f"the {speaker}" if role else speaker
+
+
+def _listed_words(words: Sequence[str]) -> str:
+    return " and ".join(f"“{w}”" for w in words)
 
 
 def _listed(names: Sequence[str], most: int = 5) -> str:

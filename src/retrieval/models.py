@@ -56,6 +56,10 @@ class Document(_Frozen):
     date: str | None = None
     paragraphs: tuple[Paragraph, ...] = ()
 
+    def paragraph_at(self, offset: int) -> int | None:
+        """The number of the paragraph holding character `offset`, or None."""
+        return next((p.number for p in self.paragraphs if p.start <= offset < max(p.end, p.start + 1)), None)
+
 
 class Passage(_Frozen):
     """The unit of retrieval: one paragraph, or a sentence-aligned piece of a long one."""
@@ -104,6 +108,23 @@ class Citation(_Frozen):
     stale: bool = False
 
 
+QuoteKind = Literal["direct", "scare", "reported"]
+
+
+class WordsCheck(_Frozen):
+    """Words the question sets in quote marks, looked up word for word in the sources (case, quote
+    marks, punctuation and spacing aside): where the source has them, or that it does not."""
+
+    words: str
+    found: bool
+    doc_id: str | None = None
+    start: int | None = Field(default=None, description="document.text[start:end] holds the words")
+    end: int | None = None
+    paragraph: int | None = Field(default=None, description="1-based paragraph of `start`")
+    speaker: str | None = Field(default=None, description="whose words they are, where the source says")
+    quote_kind: QuoteKind | None = None
+
+
 class Answer(_Frozen):
     """The reply to one question: citations best first, or an abstention."""
 
@@ -119,9 +140,11 @@ class Answer(_Frozen):
     read_as: str | None = Field(
         default=None, description="the question as answered, when it misspelt a name of the source "
                                   "(\"Sokirianskaya\" read as \"Sokirianskaia\"); None when read as asked")
+    words_checked: list[WordsCheck] = Field(
+        default_factory=list, description="the words the question quotes, and whether the source has them "
+                                          "word for word")
 
 
-QuoteKind = Literal["direct", "scare", "reported"]
 
 
 class Evidence(_Frozen):

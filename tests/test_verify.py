@@ -1,0 +1,99 @@
+"""Words a question quotes, checked word for word against the source (`retrieval.verify`): a
+journalist asking "Did she say “it is a total disaster”?" must learn that the source says "a real
+disaster", not only see the closest sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.models import Document, WordsCheck
+from retrieval.verify import WordIndex, check_note, quoted_words
+
+SOKIRIANSKAIA = "Ekaterina Sokirianskaia"
+
+
+@pytest.mark.parametrize("question, words", [
+    ('Did she say "it is a total disaster"?', ["it is a total disaster"]),
+    ("Who said “All it would take is a phone call from Putin.”?", ["All it would take is a phone call from Putin"]),
+    ("Who said 'it's getting out of control'?", ["it's getting out of control"]),  # an apostrophe inside
+    ("Did she say ‘the Chechen government’s response’?", ["the Chechen government’s response"]),
+    ('Did "they" say "outrageous" and "hysterical"?', ["they", "outrageous", "hysterical"]),
+    ("What's the network's view?", []),  # apostrophes are not quote marks
+    ('Who said "a"?', []),  # too short to check
+    ('Who said "it is a real', []),  # never closed
+])
+def test_quoted_words(question, words):
+    assert quoted_words(question) == words
+
+
+def _index(*texts: str) -> WordIndex:
+    docs = {f"d{i}": Document(doc_id=f"d{i}", title=f"D{i}", path=f"d{i}.txt", text=t, sha256="0")
+            for i, t in enumerate(texts)}
+    return WordIndex(docs)
+
+
+def test_words_are_found_word_for_word_whatever_the_marks_case_and_spacing():
+    text = "Intro.\n\n“It is a real disaster,  it’s getting out of control,” she says.\n"
+    index = _index("Nothing here.", text)
+    doc_id, start, end = index.find("it is a real disaster, it's getting out of control")
+    assert doc_id == "d1" and text[start:end] == "It is a real disaster,  it’s getting out of control"
+    assert index.find("IT IS A REAL DISASTER") is not None
+    assert index.find("it is a total disaster") is None  # one word differs
+    assert index.find("it is real disaster") is None  # one word missing
+    assert index.find("its getting out of control") is None  # "it's" is not "its"
+    assert index.find("disaster it’s") is not None  # punctuation between words is aside
+    assert index.find("disaster it") is None  # "it’s" is one word
+    assert index.find("real dis") is None  # whole words only
+    assert index.find("...") is None
+
+
+def test_check_says_where_and_the_note_says_what():
+    index = _index("One.", "Two.\n\n“A real disaster,” she says.")
+    found, missing = index.check("a real disaster"), index.check("a total disaster")
+    assert found.found and found.doc_id == "d1" and found.start == 7 and found.end == 22
+    assert not missing.found and missing.start is None
+    said = found.model_copy(update={"speaker": "Jane Doe", "quote_kind": "direct"})
+    assert check_note([said, missing]) == ("the words “a real disaster” are in the source word for word, as words "
+                                           "of Jane Doe; the source does not have the words “a total disaster” "
+                                           "as written")
+    reported = WordsCheck(words="w", found=True, paragraph=3, speaker="Jane Doe", quote_kind="reported")
+    assert check_note([reported]) == ("the words “w” are in the source word for word (¶3), in a sentence "
+                                      "reporting what Jane Doe says")
+
+
+def test_a_misquote_is_named_and_the_real_words_quoted(assistant):
+    answer = assistant.ask('Did Sokirianskaia say "it is a total disaster"?')
+    assert answer.reason.startswith("the source does not have the words “it is a total disaster” as written")
+    assert answer.words_checked == [WordsCheck(words="it is a total disaster", found=False)]
+    assert not answer.abstained and "It is a real disaster" in answer.citations[0].quote
+
+
+def test_words_in_the_source_are_placed_and_attributed(assistant):
+    answer = assistant.ask('Did Milashina say "it is a real disaster"?')
+    check = answer.words_checked[0]
+    assert check.found and check.speaker == SOKIRIANSKAIA and check.quote_kind == "direct"
+    assert assistant.documents[check.doc_id].text[check.start:check.end] == "It is a real disaster"
+    assert answer.reason.startswith(f"the words “it is a real disaster” are in the source word for word "
+                                    f"(¶{check.paragraph}), as words of {SOKIRIANSKAIA}")
+
+
+@pytest.mark.parametrize("question, reason", [
+    ('Who said "all it takes is one call from Putin"?',
+     "the source does not have the words “all it takes is one call from Putin” as written; it attributes the "
+     f"closest words it has to {SOKIRIANSKAIA} "),
+    ('Who said the Chechen government\'s response was "outrageous"?',
+     f"the source has the words “outrageous” word for word (¶18) and attributes them to {SOKIRIANSKAIA} "),
+])
+def test_who_said_tells_a_misquote_from_the_words_themselves(assistant, question, reason):
+    """"Who said “all it takes is one call from Putin”?" was told "the source attributes these words
+    to Ekaterina Sokirianskaia", words she never said in that form."""
+    answer = assistant.ask(question)
+    assert answer.reason.startswith(reason)
+    assert answer.citations[0].speaker == SOKIRIANSKAIA
+    assert len(answer.words_checked) == 1
+
+
+def test_a_question_without_quote_marks_is_not_checked(assistant):
+    answer = assistant.ask("Who said it appears officials were using illegal detention centres?")
+    assert answer.words_checked == []
+    assert answer.reason.startswith(f"the source attributes these words to {SOKIRIANSKAIA}")
