@@ -242,6 +242,11 @@ def _quote_lines(n: int, citation: Citation, *, answer: bool) -> str:
     return lines
 
 
+def _misquote_mark(answer) -> str:
+    """A warning sign before the reason when words the question quotes are not in the source as written."""
+    return "⚠ " if any(not c.found for c in answer.words_checked) else ""
+
+
 def _stale_notice(citations: Sequence[Citation]) -> str:
     if not any(c.stale for c in citations):
         return ""
@@ -285,7 +290,7 @@ def format_reply(
     if answer.abstained:
         text = "**The article does not answer this question.**"
         if answer.reason and answer.reason != NO_ANSWER:  # e.g. the source quotes no one named X
-            text += f" Why: {escape_text(answer.reason)}."
+            text += f" {_misquote_mark(answer)}Why: {escape_text(answer.reason)}."
         if answer.citations or answer.closest or answer.confidence:
             text += (
                 f" Confidence that it does: {percent(answer.confidence)}, below the "
@@ -312,7 +317,7 @@ def format_reply(
     )
     head += read_as
     if answer.reason:  # questions about speakers say whose words these are, or that none is named
-        head += f"  \n*{escape_text(answer.reason[:1].upper() + answer.reason[1:])}.*"
+        head += f"  \n{_misquote_mark(answer)}*{escape_text(answer.reason[:1].upper() + answer.reason[1:])}.*"
     head += _stale_notice(answer.citations)
     body = "\n\n".join(_quote_lines(n, c, answer=True) for n, c in enumerate(answer.citations, 1))
     messages = [{"role": "assistant", "content": f"{head}\n\n{body}"}]

@@ -468,3 +468,24 @@ def test_a_question_read_with_the_sources_spelling_says_so():
     declined = ABSTAIN.model_copy(update={"read_as": "Weather in Grozny?"})
     assert "*Read as: Weather in Grozny?*" in app.format_reply(declined, DOCS)[0]["content"]
     assert "Read as" not in texts(app.format_reply(ANSWER, DOCS))
+
+
+def test_words_not_in_the_source_as_written_are_flagged():
+    from retrieval import WordsCheck
+
+    missing = ANSWER.model_copy(update={
+        "question": 'Did she say "a total disaster"?', "citations": [DISASTER],
+        "reason": "the source does not have the words “a total disaster” as written",
+        "words_checked": [WordsCheck(words="a total disaster", found=False)]})
+    head = app.format_reply(missing, DOCS)[0]["content"]
+    assert "⚠ *The source does not have the words “a total disaster” as written.*" in head
+    found = missing.model_copy(update={
+        "reason": "the words “a real disaster” are in the source word for word (¶3)",
+        "words_checked": [WordsCheck(words="a real disaster", found=True, doc_id="doc", start=33, end=48,
+                                     paragraph=3)]})
+    assert "⚠" not in app.format_reply(found, DOCS)[0]["content"]
+    declined = ABSTAIN.model_copy(update={
+        "reason": "the source does not have the words “x y z” as written; " + app.NO_ANSWER,
+        "words_checked": [WordsCheck(words="x y z", found=False)]})
+    head = app.format_reply(declined, DOCS)[0]["content"]
+    assert "⚠ Why: the source does not have the words “x y z” as written" in head

@@ -94,6 +94,11 @@ def test_readable_answer_names_speakers_and_gives_the_reason():
     assert format_answer(misspelt).splitlines()[:2] == [
         "Read as: What did Jane Doe say?",
         "(1 quotation attributed to Jane Doe, whom the source describes as “the reporter”)"]
+    from retrieval import WordsCheck
+
+    misquoted = answer.model_copy(update={"reason": "the source does not have the words “we will go” as written",
+                                          "words_checked": [WordsCheck(words="we will go", found=False)]})
+    assert format_answer(misquoted).splitlines()[0] == "⚠ (the source does not have the words “we will go” as written)"
 
 
 def test_index_command(tmp_path):

@@ -99,15 +99,16 @@ def format_answer(answer) -> str:
     from .models import in_quote_marks
 
     lines = [f"Read as: {answer.read_as}"] if answer.read_as else []
+    mark = "⚠ " if any(not c.found for c in answer.words_checked) else ""  # a misquote in the question
     if answer.abstained:
         lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} "
                      f"below {answer.threshold:.2f}).")
         if answer.reason and answer.reason != NO_ANSWER:
-            lines.append(f"Why: {answer.reason}.")
+            lines.append(f"{mark}Why: {answer.reason}.")
         if answer.closest:
             lines.append("Closest passages (NOT an answer):")
     elif answer.reason:
-        lines.append(f"({answer.reason})")
+        lines.append(f"{mark}({answer.reason})")
     quotes = answer.closest if answer.abstained else answer.citations
     for n, c in enumerate(quotes, start=1):
         lines.append(f"[{n}] {in_quote_marks(c.quote)}")
