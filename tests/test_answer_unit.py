@@ -705,6 +705,8 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     ("Summarize the article", "gist"),
     ("tl;dr", "gist"),
     ("What happened?", "gist"),
+    ("What does the article say?", "gist"),
+    ("What does it say?", "gist"),
     ("What happened to the men?", None),
     ("What is the network about?", None),
     # questions about a part, or with words of their own, are not requests for the part itself
@@ -771,3 +773,16 @@ def test_asks_the_assistant(question, asks):
     from retrieval.extract import asks_the_assistant
 
     assert asks_the_assistant(question) is asks
+
+
+@pytest.mark.parametrize("question, vague", [
+    ("What did he say?", "he"), ("What did they say?", "they"), ("Who is she?", "she"),
+    ("Why?", ""), ("?", ""), ("Tell me more", ""), ("What else?", ""), ("Explain", ""),
+    ("What did he say about Putin?", None),  # names something
+    ("Who is Kadyrov?", None), ("What did Milashina say?", None), ("What is the article about?", None),
+    ("How many?", None),  # "many" asks for a number; the pipeline judges it
+])
+def test_vague_question(question, vague):
+    from retrieval.extract import vague_question
+
+    assert vague_question(question) == vague

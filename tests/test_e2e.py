@@ -107,6 +107,22 @@ def test_a_request_of_the_assistant_is_declined_as_such(assistant, question):
     assert answer.reason.startswith("this asks something of the assistant, not of the source")
 
 
+@pytest.mark.parametrize("question, who", [("What did he say?", "he"), ("What did they say?", "they"),
+                                           ("Who is she?", "she")])
+def test_a_pronoun_with_nothing_to_stand_for_is_asked_to_be_named(assistant, question, who):
+    """"What did he say?" got the information minister's words at 0.75: a guess at who "he" is."""
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations and not answer.closest
+    assert answer.reason.startswith(f"the question does not say who “{who}” ")
+
+
+@pytest.mark.parametrize("question", ["Why?", "?", "What else?", "Tell me more"])
+def test_a_question_that_names_nothing_says_so(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.closest
+    assert answer.reason.startswith("the question names nothing to look for in the source")
+
+
 def test_off_topic_question_abstains(assistant):
     answer = assistant.ask("What is the boiling point of water on Mars?")
     assert answer.abstained and not answer.citations

@@ -19,7 +19,7 @@ from .errors import ConfigError, QuestionError
 from .extract import (
     SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
     outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
-    sentence_table,
+    sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
@@ -42,6 +42,8 @@ SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown thr
 UNATTRIBUTED = "the source does not attribute these words to anyone"
 FOR_THE_SOURCE = ("this asks something of the assistant, not of the source: it can only find and quote what the "
                   "source says")
+NOTHING_ASKED = ("the question names nothing to look for in the source: ask about a person, a place, an event "
+                 "or a claim in it")
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
              "but are not an answer")
 ASK_BATCH = 64  # questions encoded at once by `Assistant.ask_batch`
@@ -230,6 +232,12 @@ class Assistant:
     def _answer(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
         if self.method == "pipeline" and asks_the_assistant(question):
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=FOR_THE_SOURCE)
+        pronoun = vague_question(question) if self.method == "pipeline" and not page_part_request(question) else None
+        if pronoun is not None:
+            is_ = "are" if pronoun in ("they", "them", "their") else "is"
+            reason = (f"the question does not say who “{pronoun}” {is_}, and each question is answered on its own: "
+                      "name them (“What did Ms Milashina say?”)" if pronoun else NOTHING_ASKED)
+            return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=reason)
         if self.method == "pipeline" and asks_who_is_quoted(question):
             return self._everyone_quoted(question, query_vector, k)
         asked = parse_speaker_question(question) if self.method == "pipeline" else None

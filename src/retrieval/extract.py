@@ -206,7 +206,8 @@ _GIST_REQUEST = re.compile(
     r"^(?:what(?:['’]s|\s+is|\s+was)\s+(?:the|this|it)(?:\s+(?:article|story|report|piece|page))?\s+(?:all\s+)?about"
     r"|(?:please\s+)?summari[sz]e(?:\s+(?:it|(?:the|this)\s+(?:article|story|report|piece|page)))?"
     r"|(?:give\s+me\s+)?(?:a\s+|the\s+)?(?:gist|synopsis|overview|summary)" + _OF_THE_SOURCE
-    + r"|(?:the\s+)?gist|tl;?\s?dr|what\s+are\s+the\s+main\s+points" + _OF_THE_SOURCE + r"|what\s+happened)\s*[?.!]*$",
+    + r"|(?:the\s+)?gist|tl;?\s?dr|what\s+are\s+the\s+main\s+points" + _OF_THE_SOURCE + r"|what\s+happened"
+    r"|what\s+does\s+(?:it|(?:the|this)\s+(?:article|story|report|piece|page))\s+say)\s*[?.!]*$",
     re.IGNORECASE)
 
 
@@ -917,6 +918,27 @@ def asks_the_assistant(question: str) -> bool:
     """Whether the question asks something of the assistant rather than of the source ("Who made you?",
     "remind me to call mum at 5", "help me write a cover letter")."""
     return bool(_ASKS_THE_ASSISTANT.search(" ".join(question.split())))
+
+
+# words that ask, point or fill: a question of these alone ("Why?", "What did he say?") names nothing to look for
+_VAGUE_WORDS = frozenset("""
+what who whom whose which why how when where is are was were be been being do does did done have has had
+can could would should will shall may might must the a an and or but so then else more again also too really
+about of to in on at for by with from into up out this that these those it its there here one ones thing things
+he she they him her them his hers their theirs me my i you your we us our
+say says said tell told mean means meant happen happens happened explain elaborate continue go on ok okay
+yes no not please thanks thank sure right well just now exactly
+""".split())
+_PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
+
+
+def vague_question(question: str) -> str | None:
+    """None when the question names something to look for; else the pronoun it leans on ("he" in "What
+    did he say?": each question is answered on its own, so "he" is no one), or "" when it names nothing."""
+    words = re.findall(r"[a-z]+", question.lower().replace("’", "'").replace("'s", ""))
+    if any(w not in _VAGUE_WORDS for w in words):
+        return None
+    return next((w for w in words if w in _PRONOUNS), "")
 
 
 # The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither
