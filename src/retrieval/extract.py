@@ -114,6 +114,11 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
                     r"|\b(what|which) (is|was|are|were) ((the|their|its|his|her) )?([\w-]+['’]s )?(official )?"
                     r"(website|web ?site)s?\??$",
          r"https?://|\bwww\.|\b[\w-]+\.(com|org|net|gov|edu|info|io)\b"),
+        # a postal address: "What is the network's address?", "Where is their office located? What address?"
+        ("address", r"\b(postal|street|office|mailing|home|physical) address(es)?\b"
+                    r"|\b(what|which) (is|was|are|were) ((the|their|its|his|her) )?([\w-]+['’]s )?address(es)?\??$",
+         r"\b\d+[a-z]?,? [\w .'-]{2,40}\b(street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|square|sq|drive|dr"
+         r"|place|pl|way|prospekt|ulitsa|ul)\b|\bp\.?o\.? box\b|\b\d{4,6}\b[^.]*\b(street|road|avenue)\b"),
         ("phone", r"\b(tele)?phone numbers?\b|\b(hotline|helpline) numbers?\b"
                   r"|\b(what|which) (is|are) (the|its|their) (hotline|helpline)s?\??$",
          r"\+?\d[\d ().-]{5,}\d"),
