@@ -710,6 +710,8 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     ("What happened?", "gist"),
     ("What does the article say?", "gist"),
     ("What does it say?", "gist"),
+    ("What is the last paragraph?", "end"), ("How does the article end?", "end"), ("What is the kicker?", "end"),
+    ("What is the final quote?", "last_quote"), ("What is the first quote in the story?", "first_quote"),
     ("What happened to the men?", None),
     ("What is the network about?", None),
     # questions about a part, or with words of their own, are not requests for the part itself

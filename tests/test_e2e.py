@@ -28,8 +28,11 @@ def test_caption_is_labelled(assistant):
     assert "in Grozny on October 16, 2008" in first.quote
 
 
-def test_photo_credit_answers_who_took_the_photo(assistant):
-    answer = assistant.ask("Who took the photo of Putin and Kadyrov?")
+@pytest.mark.parametrize("question", ["Who took the photo of Putin and Kadyrov?",
+                                      "Who took the main photo?",  # the caption's sentence came first
+                                      "Who shot the picture?"])
+def test_photo_credit_answers_who_took_the_photo(assistant, question):
+    answer = assistant.ask(question)
     first = (answer.citations or answer.closest)[0]
     assert first.section == "caption" and first.quote.startswith("(AFP PHOTO")
 
@@ -52,6 +55,9 @@ def test_questions_about_the_photo_get_the_caption_not_its_credit_or_the_byline(
     ("What does the dateline say?", "dateline", "19 Apr 2017"),
     ("What does the first paragraph say?", "body", "Activists are working to evacuate"),
     ("What is the summary?", "standfirst", "The Russia LGBT Network says they consider"),
+    # the report's last paragraph; "What is the last paragraph?" got a quote from the middle
+    ("What is the last paragraph?", "body", "“The regime in Chechnya has functioned with impunity"),
+    ("How does the article end?", "body", "“The regime in Chechnya has functioned with impunity"),
 ])
 def test_a_part_of_the_page_asked_for_is_quoted_whole(assistant, question, section, starts):
     """"What does the byline say?" was taken for a speaker question and declined ("the source describes no
@@ -78,6 +84,25 @@ def test_what_the_source_is_about_is_its_summary_and_first_sentence(assistant, q
     assert [(c.section, c.quote[:30]) for c in answer.citations] == [
         ("standfirst", "The Russia LGBT Network says t"), ("body", "Activists are working to evacu")]
     assert answer.reason.startswith("no summary is written, but the source's own words: the summary under")
+
+
+@pytest.mark.parametrize("question, which, starts", [
+    ("What is the first quote in the story?", "first", "It is a real disaster"),
+    ("What is the final quote?", "last", "The regime in Chechnya has functioned"),  # got a quote from ¶28
+])
+def test_the_first_or_last_quotation_of_the_report(assistant, question, which, starts):
+    answer = assistant.ask(question)
+    assert len(answer.citations) == 1 and answer.citations[0].quote.startswith(starts)
+    assert answer.citations[0].speaker == "Ekaterina Sokirianskaia" and answer.citations[0].quote_kind == "direct"
+    assert answer.reason.startswith(f"the {which} quotation in the report of “SBS News")
+    assert answer.reason.endswith(", by Ekaterina Sokirianskaia")
+
+
+def test_a_teaser_asked_about_is_not_a_speaker(assistant):
+    """"What does the teaser about AIDS say?" was read as a speaker called "the teaser about AIDS"."""
+    answer = assistant.ask("What does the teaser about AIDS say?")
+    assert answer.reason is None and answer.citations[0].section == "teaser"
+    assert "AIDS" in answer.citations[0].quote
 
 
 def test_a_headline_the_page_lacks_is_not_another_storys(assistant):

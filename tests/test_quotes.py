@@ -631,3 +631,10 @@ def test_reports_speech(attribution, speech):
     from retrieval.quotes import reports_speech
 
     assert reports_speech(attribution) is speech
+
+
+@pytest.mark.parametrize("question", ["What does the teaser about AIDS say?",
+                                      "What does the article about Chechnya say?",
+                                      "What did the caption of the photo say?"])
+def test_a_part_of_the_page_with_a_topic_is_not_a_speaker(question):
+    assert parse_speaker_question(question) is None

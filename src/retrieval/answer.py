@@ -54,7 +54,8 @@ _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
     r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken)\b", re.I)
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
-_PART_LABELS = {"lead": "first sentence of the report", "teaser": "other stories' teasers",
+_PART_LABELS = {"lead": "first sentence of the report", "end": "last paragraph of the report",
+                "teaser": "other stories' teasers",
                 "related": "links to other stories", "standfirst": "summary under the headline"}
 _PLAIN_BY = re.compile(r"^\s*(what|show|list|give|quote|quotes|any|all|a|some)\b", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
@@ -330,6 +331,8 @@ class Assistant:
             return None
         table = sentence_table(self.retriever)
         doc_id = self.retriever.passages[int(candidates.passage_ids[int(np.argmax(scores))])].doc_id
+        if part in ("first_quote", "last_quote"):
+            return self._quote_at_end(question, doc_id, part == "last_quote", confidence, closest)
         parts = [s for s in ("standfirst", "lead") if (doc_id, s) in table.section_rows] if part == "gist" else [part]
         rows = sorted({r for s in parts for r in table.section_rows.get((doc_id, s), ())},
                       key=lambda r: self.retriever.sentences[r][1].start)
@@ -348,6 +351,24 @@ class Assistant:
         lead_in = "no summary is written, but the source's own words: " if part == "gist" else ""
         return Answer(question=question, abstained=False, reason=f"{lead_in}the {label} on the page of “{title}”",
                       confidence=confidence, threshold=self.scorer.threshold, citations=citations)
+
+    def _quote_at_end(self, question: str, doc_id: str, last: bool, confidence: float,
+                      closest: list[Citation]) -> Answer:
+        """"What is the final quote?": the report's first or last quotation in quote marks."""
+        title = self.retriever.documents[doc_id].title
+        quoted = [e for e in self._ledger(doc_id) if e.kind == "direct" and not e.nested
+                  and e.citation.section == "body"]
+        which = "last" if last else "first"
+        if not quoted:
+            return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
+                          confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
+                          reason=f"the report of “{title}” quotes no one in quote marks")
+        entry = min(quoted, key=lambda e: (-e.citation.start if last else e.citation.start))
+        confidence = max(confidence, self.scorer.threshold)
+        by = f", by {_named(entry)}" if entry.speaker else ", attributed to no one"
+        return Answer(question=question, abstained=False, confidence=confidence, threshold=self.scorer.threshold,
+                      citations=[entry.citation.model_copy(update={"score": round(confidence, 4)})],
+                      reason=f"the {which} quotation in the report of “{title}”{by}")
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:

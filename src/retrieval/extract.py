@@ -173,7 +173,8 @@ SECTION_PHRASES = {
 # (`chunking.is_photo_credit`), which says nothing of what the picture shows
 _CREDIT_QUESTION = re.compile(
     r"\b(credit\w*|photographers?|photographed|agenc(y|ies)|supplied|courtesy|copyright)\b"
-    r"|\b(took|taken|take) (the|this|that) (photo\w*|picture|image)\b", re.IGNORECASE)
+    r"|\b(took|taken|take|shot|snapped) (the|this|that) ((main|lead|top|first|featured) )?(photo\w*|picture|image)\b",
+    re.IGNORECASE)
 
 
 def asks_for_credit(question: str) -> bool:
@@ -192,6 +193,9 @@ _PART_NAMES = {
     "teaser": r"teasers?",
     "related": r"related (?:links?|stories|story|articles?)|links?",
     "lead": r"lede|lead|intro|(?:opening|first|introductory|lead) (?:paragraph|sentence|line)",
+    "end": r"(?:last|final|closing|concluding|end(?:ing)?) (?:paragraph|sentence|line)|ending|kicker",
+    "first_quote": r"(?:first|opening) (?:quote|quotation)",
+    "last_quote": r"(?:last|final|closing|kicker) (?:quote|quotation)",
 }
 _PART_REQUEST = re.compile(
     r"^(?:(?:what|which)(?:['’]s|\s+(?:is|was|are|were|does|did|do))?|(?:show|give|read|tell|quote|display|print)"
@@ -223,6 +227,10 @@ _PHOTO_REQUEST = re.compile(
     r"(?:\s+(?:show|shows|depict|depicts))?\s*[?.!]*$", re.IGNORECASE)
 
 
+_END_REQUEST = re.compile(r"^how does (?:the|this|it) (?:(?:article|story|report|piece) )?end\s*[?.!]*$",
+                          re.IGNORECASE)
+
+
 def page_part_request(question: str) -> str | None:
     """The part of the page the question asks to see and nothing more ("What does the caption say?"
     -> "caption"; see `_PART_NAMES`), "gist" for what the source is about ("Summarize the article"), else
@@ -233,6 +241,8 @@ def page_part_request(question: str) -> str | None:
         return next(k for k in _PART_NAMES if m.group(k))
     if _PHOTO_REQUEST.match(q):
         return "caption"
+    if _END_REQUEST.match(q):
+        return "end"
     return "gist" if _GIST_REQUEST.match(q) else None
 
 
@@ -494,6 +504,11 @@ class SentenceTable:
                     lead[passage.doc_id] = (span.start, row)
         for doc_id, (_, row) in lead.items():
             self.section_rows[(doc_id, "lead")] = [row]
+        for doc_id, doc in retriever.documents.items():  # the report's last paragraph
+            last = next((p for p in reversed(doc.paragraphs) if p.section == "body" and p.sentences), None)
+            rows = [retriever.sentence_row.get((doc_id, s.start, s.end)) for s in last.sentences] if last else []
+            if rows and None not in rows:
+                self.section_rows[(doc_id, "end")] = rows
         self.credit = np.array([
             retriever.passages[p].section == "caption" and is_photo_credit(t)
             for p, t in zip(self.home_passage, texts)

@@ -1184,8 +1184,12 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
         if m:
             name = m.group("name").strip(" ,.")
             words = name.lower().split()
+            # the words before a preposition name what speaks: "the teaser about AIDS" is a teaser
+            head = re.split(r"\babout\b|" + _ROLE_HEAD_END.pattern, name.lower(), maxsplit=1)[0].split()
             if not words or words[-1] in GENERIC_NAMES | PAGE_PARTS or (len(words) == 2 and words[0] in {"the", "this"}
                                                           and words[1] in GENERIC_NAMES):
+                return None
+            if head and head[-1] in GENERIC_NAMES | PAGE_PARTS:
                 return None
             topic = (m.groupdict().get("topic") or "").strip(" ?.") or None
             return SpeakerQuestion(kind="by", target=name, topic=topic)
