@@ -784,6 +784,7 @@ def test_asks_the_assistant(question, asks):
     ("What did he say?", "he"), ("What did they say?", "they"), ("Who is she?", "she"),
     ("Why?", ""), ("?", ""), ("Tell me more", ""), ("What else?", ""), ("Explain", ""),
     ("What did he say about Putin?", None),  # names something
+    ("What happened in 2008?", None),  # a year is something to look for
     ("Who is Kadyrov?", None), ("What did Milashina say?", None), ("What is the article about?", None),
     ("How many?", None),  # "many" asks for a number; the pipeline judges it
 ])
@@ -803,3 +804,18 @@ def test_what_gives_an_address(text, holds):
     from retrieval.extract import ANSWER_KINDS
 
     assert bool(ANSWER_KINDS["address"][1].search(text)) is holds
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Does the article mention Trump?", "Trump"),
+    ("Is Human Rights Watch mentioned in the story?", "Human Rights Watch"),
+    ("Where does the article mention Grozny?", "Grozny"),
+    ("Does the story say anything about asylum?", "asylum"),
+    ("Does the article mention that Putin was called?", None),  # a claim, for the ranker
+    ("Is it mentioned?", None),
+    ("Who is mentioned first?", None),
+])
+def test_mention_request(question, asked):
+    from retrieval.extract import mention_request
+
+    assert mention_request(question) == asked

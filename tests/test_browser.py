@@ -187,6 +187,13 @@ def test_script_in_source_shows_as_text(page: Page, dialogs: list[str]):
     assert dialogs == []
 
 
+def test_a_misquote_is_flagged_in_the_chat(page: Page):
+    screenshot.ask(page, "Did Sokirianskaia say “it is a total disaster”?")
+    reply = last_reply(page)
+    expect(reply).to_contain_text("⚠ The source does not have the words “it is a total disaster” as written")
+    expect(reply).to_contain_text("It is a real disaster, it's getting out of control")
+
+
 def test_bad_question_gets_a_message_not_a_traceback(page: Page):
     screenshot.ask(page, "x" * 2001)
     reply = last_reply(page)
@@ -221,7 +228,8 @@ def test_quotes_tab_lists_speakers_and_highlights_a_chosen_quote(page: Page):
 def test_who_said_names_the_speaker_in_the_chat(page: Page):
     screenshot.ask(page, "Who said 'All it would take is a phone call from Putin'?")
     reply = last_reply(page)
-    expect(reply).to_contain_text("The source attributes these words to Ekaterina Sokirianskaia")
+    expect(reply).to_contain_text("The source has these words word for word (¶11) and attributes them to "
+                                  "Ekaterina Sokirianskaia")
     expect(reply).to_contain_text("speaker: Ekaterina Sokirianskaia")
     expect(page.locator("#copy textarea")).to_have_value(
         f"[1] “All it would take is a phone call from Putin,” — Ekaterina Sokirianskaia, quoted in {TITLE}, "

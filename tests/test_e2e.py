@@ -148,6 +148,41 @@ def test_a_question_that_names_nothing_says_so(assistant, question):
     assert answer.reason.startswith("the question names nothing to look for in the source")
 
 
+def test_whether_the_source_mentions_something(assistant):
+    """"Does the article mention Trump?" was declined with "the source does not appear to answer"; "Does
+    the article mention the UN?" got the sentence, but as a guess at 0.71."""
+    answer = assistant.ask("Is Putin mentioned in the article?", k=10)
+    assert not answer.abstained and answer.reason == "the source mentions “Putin” in 4 sentences"
+    assert all("Putin" in c.quote for c in answer.citations) and len(answer.citations) == 4
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+    un = assistant.ask("Does the article mention the UN?")
+    assert [c.paragraph for c in un.citations] == [35] and "UN Security Council" in un.citations[0].quote
+    trump = assistant.ask("Does the article mention Trump?")
+    assert trump.abstained and not trump.citations and trump.closest  # the nearest in meaning, not an answer
+    assert trump.reason == "the source does not mention “Trump”: it never uses that word"
+
+
+def test_two_speakers_asked_together_are_each_quoted_in_turn(assistant):
+    """"What did Sokirianskaia and Milashina say?" got "the source quotes no one named Sokirianskaia and
+    Milashina"."""
+    answer = assistant.ask("What did Sokirianskaia and Milashina say?")
+    assert [c.speaker for c in answer.citations] == ["Ekaterina Sokirianskaia", "Elena Milashina",
+                                                     "Ekaterina Sokirianskaia"]
+    assert "attributed to Ekaterina Sokirianskaia and Elena Milashina" in answer.reason
+    assert assistant.ask("What did Milashina and Jane Doe say?").abstained  # never half an answer
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Is Kadyrov quoted?", "the source mentions Kadyrov but quotes no words of theirs"),
+    ("Does the article quote Human Rights Watch?",
+     "the source mentions Human Rights Watch but quotes no words of theirs"),
+])
+def test_is_someone_quoted(assistant, question, reason):
+    """These got the ranker's "does not appear to answer", with the minister's Instagram quote closest."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == reason
+
+
 def test_off_topic_question_abstains(assistant):
     answer = assistant.ask("What is the boiling point of water on Mars?")
     assert answer.abstained and not answer.citations

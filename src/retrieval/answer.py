@@ -19,7 +19,7 @@ from .errors import ConfigError, QuestionError
 from .extract import (
     SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
     outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
-    sentence_table, vague_question,
+    mention_request, sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
 from .quotes import (
@@ -27,6 +27,7 @@ from .quotes import (
     parse_speaker_question, quote_similarity, quotes_by, reports_speech, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
+from .sparse import tokenize
 from .spelling import Speller, english_words
 from .verify import WordIndex, check_note, quoted_words
 
@@ -241,6 +242,9 @@ class Assistant:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=reason)
         if self.method == "pipeline" and asks_who_is_quoted(question):
             return self._everyone_quoted(question, query_vector, k)
+        mentioned = mention_request(question) if self.method == "pipeline" else None
+        if mentioned and (answer := self._mentions(question, mentioned, query_vector, k)) is not None:
+            return answer
         asked = parse_speaker_question(question) if self.method == "pipeline" else None
         if asked is not None:
             answer = self._speaker_answer(question, query_vector, k, asked)
@@ -445,6 +449,34 @@ class Assistant:
                    + ("" if len(names) <= k else f"; the first {k} are listed"),
         )
 
+    def _mentions(self, question: str, asked: str, query_vector: np.ndarray, k: int) -> Answer | None:
+        """"Does the article mention the UN?": the sentences that hold every content word of "the UN",
+        in text order, or that none does. None when `asked` has no content word."""
+        wanted = set(tokenize(asked))
+        if not wanted:
+            return None
+        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+        docs = list(dict.fromkeys(self.retriever.passages[int(i)].doc_id for i in ids)) or list(self.documents)
+        table = sentence_table(self.retriever)
+        rows = [r for d in docs for r in range(table.doc_rows[d].start, table.doc_rows[d].stop)
+                if wanted <= table.tokens[r]] if docs else []
+        if not rows:  # the words are absent; what comes closest in meaning is listed, as not an answer
+            closest = self._pipeline(question, query_vector, k)[3]
+            return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
+                          closest=closest,
+                          reason=f"the source does not mention “{asked}”: it never uses "
+                                 + ("that word" if len(wanted) == 1 else "those words together in a sentence"))
+        rows.sort(key=lambda r: (docs.index(self.retriever.sentences[r][0]), self.retriever.sentences[r][1].start))
+        own = Candidates(rows=np.array(rows), passage_ids=table.home_passage[rows],
+                         features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
+        citations = [c.model_copy(update={"score": 1.0})
+                     for c in self._citations(own, range(len(rows)), np.zeros(len(rows)), limit=k)]
+        n = len(rows)
+        return Answer(question=question, abstained=False, confidence=1.0, threshold=self.scorer.threshold,
+                      citations=citations,
+                      reason=f"the source mentions “{asked}” in {n} sentence{'s' if n != 1 else ''}"
+                             + ("" if n <= k else f"; the first {k} are listed"))
+
     def _ledger_in_scope(self, found: Iterable[str]) -> list[LedgerEntry]:
         """The ledgers of the documents the passage search found (the whole ledger of a single
         article): an archive's ledgers are built as questions reach its documents, never all at
@@ -508,7 +540,12 @@ class Assistant:
     ) -> Answer | None:
         name = asked.target
         candidates, scores, confidence, closest = self._pipeline(question, query_vector, k)
-        found = quotes_by(self._ledger_in_scope(candidates.documents), name, about=asked.topic)
+        ledger = self._ledger_in_scope(candidates.documents)
+        found = quotes_by(ledger, name, about=asked.topic)
+        if not found and len(names := re.split(r"\s+(?:and|&)\s+", name)) > 1:
+            # "What did Sokirianskaia and Milashina say …?": each one's quotes, if each one is quoted
+            each = [quotes_by(ledger, n, about=asked.topic) for n in names]
+            found = sorted((e for f in each for e in f), key=lambda e: e.citation.start) if all(each) else []
         found = _distinct(_drop_short_inner(found))
         threshold = self._common_bar(closest)
         if not found:
@@ -554,6 +591,8 @@ class Assistant:
                 key=lambda t: -round(t[1], 4),
             )
             scored = self._restatements_after(scored)
+        if len({e.speaker for e, _ in scored}) > 1:  # several speakers asked for: each one's best in turn
+            scored = _in_turn(scored)
         citations = [e.citation.model_copy(update={"score": round(s, 4)}) for e, s in scored[:k]]
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
@@ -700,6 +739,17 @@ def _named(entry: LedgerEntry) -> str:
     speaker = entry.speaker or ""
     role = entry.speaker_kind == "role" and not speaker.lower().startswith("the ")
     return f"the {speaker}" if role else speaker
+
+
+def _in_turn(scored: list[tuple[LedgerEntry, float]]) -> list[tuple[LedgerEntry, float]]:
+    """`scored` (best first) reordered to take each speaker's next quotation in turn."""
+    queues: dict[str | None, list] = {}
+    for item in scored:
+        queues.setdefault(item[0].speaker, []).append(item)
+    out = []
+    while any(queues.values()):
+        out += [q.pop(0) for q in queues.values() if q]
+    return out
 
 
 def _listed_words(words: Sequence[str]) -> str:

@@ -246,6 +246,29 @@ def page_part_request(question: str) -> str | None:
     return "gist" if _GIST_REQUEST.match(q) else None
 
 
+_THE_TEXT = r"(?:the|this)\s+(?:article|story|report|piece|source|text|page)"
+# "Does the article mention the UN?", "Is Trump mentioned?": whether the source names something at all
+_MENTION_REQUEST = [re.compile(p + r"\s*[?.!]*$", re.IGNORECASE) for p in (
+    r"^(?:does|did)\s+" + _THE_TEXT + r"\s+(?:ever\s+)?(?:mention|name|refer\s+to|talk\s+about|discuss"
+    r"|say\s+anything\s+about)\s+(?P<x>.+?)",
+    r"^(?:is|are|was|were)\s+(?P<x>.+?)\s+(?:ever\s+)?(?:mentioned|named|referred\s+to|discussed)"
+    r"(?:\s+(?:in|by)\s+" + _THE_TEXT + r")?",
+    r"^(?:where|when)\s+(?:does|is)\s+(?:" + _THE_TEXT + r"\s+)?(?:mention|name)\s+(?P<x>.+?)",
+)]
+
+
+def mention_request(question: str) -> str | None:
+    """What the question asks whether the source mentions ("the UN" in "Does the article mention the
+    UN?"), else None; not a clause ("Does the article mention that …?", "… say anything about why …")."""
+    q = " ".join(question.split())
+    for pattern in _MENTION_REQUEST:
+        m = pattern.match(q)
+        if m and not re.match(r"(?:that|whether|if|how|why|what|who|when|where|it|this|anything)\b",
+                              m.group("x"), re.IGNORECASE):
+            return m.group("x").strip(" ,.")
+    return None
+
+
 def named_sections(question: str) -> set[str]:
     """The parts of a news page the question names: "Who wrote the report?" -> {"byline"}."""
     return {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
@@ -955,7 +978,7 @@ _PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
 def vague_question(question: str) -> str | None:
     """None when the question names something to look for; else the pronoun it leans on ("he" in "What
     did he say?": each question is answered on its own, so "he" is no one), or "" when it names nothing."""
-    words = re.findall(r"[a-z]+", question.lower().replace("’", "'").replace("'s", ""))
+    words = re.findall(r"\w+", question.lower().replace("’", "'").replace("'s", ""))
     if any(w not in _VAGUE_WORDS for w in words):
         return None
     return next((w for w in words if w in _PRONOUNS), "")

@@ -1169,6 +1169,12 @@ _BY_PATTERNS = [
                r"(?:\s+(?:on|about|to|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:how|what)\s+(?:did|does|do|has|have)\s+" + _NAME +
                r"\s+(?:describe|described|call|called)\s+(?P<topic>.+?)\s*\??$", re.I),
+    # "Is Kadyrov quoted?", "Does the article quote Human Rights Watch?"
+    re.compile(r"^(?:is|was|are|were)\s+" + _NAME + r"\s+(?:quoted|interviewed|cited)"
+               r"(?:\s+(?:in|by)\s+(?:the|this)\s+(?:article|story|report|piece|source))?"
+               r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
+    re.compile(r"^(?:does|did)\s+(?:the|this)\s+(?:article|story|report|piece|source)\s+(?:quote|cite|interview)\s+"
+               + _NAME + r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
 ]
 _WHO = re.compile(
     r"^who\s+(?:said|says|wrote|writes|told\s+\w+|tells\s+\w+|claimed|claims|stated|warned|argued|"
