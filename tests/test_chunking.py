@@ -98,3 +98,17 @@ def test_one_line_without_punctuation():
 def test_headline_teaser_needs_body_first():
     paragraphs = split_paragraphs("Intro sentence here.\n\nOther story headline here\nIts summary sentence.")
     assert [p.section for p in paragraphs] == ["body", "teaser"]
+
+
+def test_a_page_opening_with_its_headline():
+    """A page with its headline, summary, byline and dateline on top: the summary had been read as the
+    report's first paragraph, and then the byline as body text ("Who wrote the article?" went unanswered)."""
+    page = ("Council approves new bridge after years of delays\n"
+            "The city council has voted to build a new pedestrian bridge.\n"
+            "Jane Citizen\n\n3 Mar 2021 - 09:15 AM\n\n"
+            "The city council voted 7 to 2 on Tuesday night.\n\nThe mayor welcomed it.\n")
+    assert [p.section for p in split_paragraphs(page)] == [
+        "headline", "standfirst", "byline", "dateline", "body", "body"]
+    # with no byline or dateline after it, the sentence under the headline is the report's first
+    plain = "Council approves new bridge\n\nThe council voted on Tuesday to build a bridge.\n\nThe mayor welcomed it.\n"
+    assert [p.section for p in split_paragraphs(plain)] == ["headline", "body", "body"]

@@ -23,6 +23,14 @@ def test_markdown_title(tmp_path: Path):
     assert load_document(path).title == "Steam engines"
 
 
+def test_a_pages_headline_is_its_title(tmp_path: Path):
+    path = tmp_path / "bridge.txt"
+    path.write_text("Council approves new bridge\nThe council voted for it.\nJane Citizen\n\nThe mayor spoke.\n",
+                    encoding="utf-8")
+    doc = load_document(path)
+    assert (doc.title, doc.byline) == ("Council approves new bridge", "Jane Citizen")
+
+
 def test_title_falls_back_to_file_name(tmp_path: Path):
     path = tmp_path / "city_council-notes.txt"
     path.write_text("The council met.", encoding="utf-8")

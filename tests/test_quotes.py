@@ -323,6 +323,9 @@ def test_role_matching_needs_the_head_of_a_description():
     assert not role_matches("the Amnesty expert", director)
     assert not role_matches("the expert", ("Chechen Minister for Information",))  # a party, not an expert
     assert not role_matches("the expert", ("director of the federal police",))
+    # an organisation asked for by the one who speaks for it
+    assert role_matches("the police", ("Victoria Police spokesman",))
+    assert not role_matches("the police", ("Victoria Police commissioner",))
     journalist = ("the journalist behind the initial newspaper report", "who writes for Novaya Gazeta")
     assert matching_role("the reporter", journalist) == journalist[0]  # occupations' synonyms
     assert matching_role("the Novaya Gazeta journalist", journalist) == journalist[0]

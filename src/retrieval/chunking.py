@@ -47,7 +47,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 5
+CHUNKER_VERSION = 6
 
 
 @lru_cache(maxsize=1)
@@ -203,6 +203,17 @@ def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
     return "body"
 
 
+_MAYBE_STANDFIRST = "standfirst?"
+
+
+def _settle(section: str, following: str | None) -> Section:
+    """A sentence right under the headline is the page's summary (standfirst) when the byline or the
+    dateline comes next, and the report's first paragraph otherwise."""
+    if section != _MAYBE_STANDFIRST:
+        return section
+    return "standfirst" if following in ("byline", "dateline") else "body"
+
+
 def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
     """Paragraphs with section tags and sentence spans.
 
@@ -223,12 +234,16 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
         for line_start, line_end in lines:
             line = text[line_start:line_end]
             section = tag_section(line, index=len(units), seen_body=seen_body)
-            if (section == "body" and not seen_body and units and units[-1][2] == "caption"
-                    and not _WIRE_LEAD.match(line)):
+            opening = section == "body" and not seen_body and units and not _WIRE_LEAD.match(line)
+            if opening and units[-1][2] == "caption":
                 section = "standfirst"
+            elif opening and units[-1][2] == "headline":
+                section = _MAYBE_STANDFIRST  # the summary under the headline if a byline or dateline follows
             elif section == "body":
                 seen_body = True
             units.append((line_start, line_end, section))
+    units = [(a, b, _settle(section, units[i + 1][2] if i + 1 < len(units) else None))
+             for i, (a, b, section) in enumerate(units)]
     paragraphs = []
     for number, (start, end, section) in enumerate(units, start=1):
         lo, hi = _trimmed(text, start, end, 0)[0].start, _trimmed(text, start, end, 0)[0].end

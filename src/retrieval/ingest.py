@@ -157,7 +157,8 @@ def make_document(
     date = meta.get("date") or next(
         (iso_date(text[p.start:p.end]) for p in paragraphs if p.section == "dateline"), None
     )
-    title = meta.get("title") or _markdown_title(text) or path_title(doc_id)
+    headline = next((text[p.start:p.end].strip() for p in paragraphs[:3] if p.section == "headline"), None)
+    title = meta.get("title") or _markdown_title(text) or headline or path_title(doc_id)
     return Document(
         doc_id=doc_id, title=title, path=path, text=text, sha256=sha256_text(text),
         byline=byline, date=date, paragraphs=paragraphs,

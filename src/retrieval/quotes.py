@@ -240,6 +240,10 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     for description in descriptions:
         if among(asked[-1], _head_words(description)[-1:]):
             return description
+    for description in descriptions:  # "the police": the one who speaks for them ("Victoria Police spokesman")
+        if (set(_head_words(description)[-1:]) & SPOKES_WORDS
+                and all(among(a, normalize_text(description).split()) for a in asked)):
+            return description
     if asked[-1] in EXPERT_WORDS:  # "the expert": someone who studies the matter, not a party to it
         for description in descriptions:
             if (set(_head_words(description)[-1:]) & EXPERT_HEADS
@@ -248,6 +252,7 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     return None
 
 
+SPOKES_WORDS = frozenset("spokesman spokeswoman spokesperson spokespeople representative".split())
 # What a journalist calls someone quoted for what they know ("the expert", "the Crisis Group analyst"),
 # and the descriptions that make a speaker one: a director or researcher outside government.
 EXPERT_WORDS = frozenset("expert experts analyst specialist scholar academic observer researcher".split())
