@@ -641,3 +641,12 @@ def test_reports_speech(attribution, speech):
                                       "What did the caption of the photo say?"])
 def test_a_part_of_the_page_with_a_topic_is_not_a_speaker(question):
     assert parse_speaker_question(question) is None
+
+
+def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
+    from retrieval.quotes import _by_title
+
+    assert _by_title("the professor", "Professor Tom Reed") and _by_title("the prof", "Professor Tom Reed")
+    assert _by_title("the mayor", "Mayor Sally Capp")
+    assert not _by_title("the professor", "Tom Reed") and not _by_title("the doctor", "Professor Tom Reed")
+    assert not _by_title("the Crisis Group professor", "Professor Tom Reed")  # one word, the title alone

@@ -353,3 +353,56 @@ def test_who_is_quoted_lists_only_speakers_whose_attribution_reports_speech(tmp_
     assert answer.abstained and answer.reason == "the source quotes no one it names"
     news = Assistant.load(tmp_path / "index-news", embedder=fake_embedder).ask("Who is quoted?")
     assert not news.abstained and [c.speaker for c in news.citations] == ["Jane Doe"]
+
+
+BRIDGE_PAGE = """Council approves new bridge after years of delays
+The city council has voted to build a new pedestrian bridge over the Yarra River.
+Jane Citizen
+
+3 Mar 2021 - 09:15 AM  UPDATED 3 Mar 2021 - 10:02 AM
+
+The city council voted 7 to 2 on Tuesday night to approve a $40 million pedestrian bridge.
+
+Mayor Sally Capp said the bridge would "transform how people move through the city".
+
+Professor Tom Reed, an urban planning researcher at the University of Melbourne, said the design was sound.
+
+“Projects like this almost always run over budget,” he said.
+
+Victoria Police spokesman Mark Jones said officers would patrol the bridge at night once it opened.
+
+The council says it received more than 1,200 submissions during public consultation.
+"""
+
+
+@pytest.fixture(scope="module")
+def bridge(tmp_path_factory):
+    from retrieval import Assistant, build_index
+    from retrieval.embedding import FakeEmbedder
+
+    root = tmp_path_factory.mktemp("bridge")
+    (root / "src").mkdir()
+    (root / "src" / "bridge.txt").write_text(BRIDGE_PAGE, encoding="utf-8")
+    build_index([root / "src"], root / "index", embedder=FakeEmbedder(64))
+    return Assistant.load(root / "index", embedder=FakeEmbedder(64))
+
+
+@pytest.mark.parametrize("question, speaker", [
+    ("What did the professor say?", "Professor Tom Reed"),  # the title his name opens with
+    ("What did the expert say?", "Professor Tom Reed"),  # a researcher at a university
+    ("What did the police say?", "Mark Jones"),  # who speaks for them
+    ("What did the mayor say?", "Sally Capp"),
+])
+def test_speakers_of_another_page_by_how_a_journalist_names_them(bridge, question, speaker):
+    """Another page than the article: "What did the professor say?" got "the source mentions the
+    professor but quotes no words of theirs", "What did the police say?" the same."""
+    answer = bridge.ask(question)
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {speaker}
+
+
+def test_another_pages_headline_byline_and_organisation_speaker(bridge):
+    assert bridge.documents["bridge"].title == "Council approves new bridge after years of delays"
+    answer = bridge.ask("Who wrote the article?")
+    assert answer.citations[0].section == "byline" and answer.citations[0].quote == "Jane Citizen"
+    council = bridge.ask("What did the council say?")
+    assert council.reason.startswith("1 quotation attributed to the council")  # not "The council"

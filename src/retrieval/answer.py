@@ -737,6 +737,8 @@ _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$
 def _named(entry: LedgerEntry) -> str:
     """The speaker as a sentence names them: "the Chechen Minister for Information" for a role."""
     speaker = entry.speaker or ""
+    if re.match(r"The [a-z]", speaker):  # "The council says": not a name, so not capitalised mid-sentence
+        return "t" + speaker[1:]
     role = entry.speaker_kind == "role" and not speaker.lower().startswith("the ")
     return f"the {speaker}" if role else speaker
 

@@ -1084,11 +1084,24 @@ def quotes_by(
     found = [e for e in spoken
              if name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)]
     if not found:  # by name first: "the Crisis Group" is the group, not its director
-        found = [e for e in spoken if role_matches(name, e.speaker_roles)]
+        found = [e for e in spoken if role_matches(name, e.speaker_roles) or _by_title(name, e.speaker)]
     if about:
         topic = {t for t in normalize_text(about).split() if t not in _STOP}
         found.sort(key=lambda e: -len(topic & set(normalize_text(e.quote).split())))
     return found
+
+
+_TITLE_FORMS = {"prof": "professor", "dr": "doctor"}
+
+
+def _by_title(query: str, speaker: str | None) -> bool:
+    """Does `query` ("the professor") name the title a speaker's name opens with ("Professor Tom Reed")?"""
+    words = normalize_text(query).split()
+    first = (speaker or "").split()[:1]
+    if len(words) != 1 or not first:
+        return False
+    title = first[0].lower().rstrip(".")
+    return title in HONORIFICS | ROLE_WORDS and _TITLE_FORMS.get(title, title) == _TITLE_FORMS.get(words[0], words[0])
 
 
 def _content_tokens(text: str) -> list[str]:
