@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.models import Document, WordsCheck
-from retrieval.verify import WordIndex, check_note, quoted_words
+from retrieval.verify import WordFinder, check_note, quoted_words
 
 SOKIRIANSKAIA = "Ekaterina Sokirianskaia"
 
@@ -26,15 +26,15 @@ def test_quoted_words(question, words):
     assert quoted_words(question) == words
 
 
-def _index(*texts: str) -> WordIndex:
+def _finder(*texts: str) -> WordFinder:
     docs = {f"d{i}": Document(doc_id=f"d{i}", title=f"D{i}", path=f"d{i}.txt", text=t, sha256="0")
             for i, t in enumerate(texts)}
-    return WordIndex(docs)
+    return WordFinder(docs)
 
 
 def test_words_are_found_word_for_word_whatever_the_marks_case_and_spacing():
     text = "Intro.\n\n“It is a real disaster,  it’s getting out of control,” she says.\n"
-    index = _index("Nothing here.", text)
+    index = _finder("Nothing here.", text)
     doc_id, start, end = index.find("it is a real disaster, it's getting out of control")
     assert doc_id == "d1" and text[start:end] == "It is a real disaster,  it’s getting out of control"
     assert index.find("IT IS A REAL DISASTER") is not None
@@ -45,10 +45,12 @@ def test_words_are_found_word_for_word_whatever_the_marks_case_and_spacing():
     assert index.find("disaster it") is None  # "it’s" is one word
     assert index.find("real dis") is None  # whole words only
     assert index.find("...") is None
+    scare = _finder("Reports of mass 'concentration camps' are exaggerations.")
+    assert scare.find("concentration camps") is not None  # a straight quote mark before a word is no apostrophe
 
 
 def test_check_says_where_and_the_note_says_what():
-    index = _index("One.", "Two.\n\n“A real disaster,” she says.")
+    index = _finder("One.", "Two.\n\n“A real disaster,” she says.")
     found, missing = index.check("a real disaster"), index.check("a total disaster")
     assert found.found and found.doc_id == "d1" and found.start == 7 and found.end == 22
     assert not missing.found and missing.start is None

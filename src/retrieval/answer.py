@@ -29,7 +29,7 @@ from .quotes import (
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .sparse import tokenize
 from .spelling import Speller, english_words
-from .verify import WordIndex, check_note, quoted_words
+from .verify import WordFinder, check_note, quoted_words
 
 
 MAX_QUESTION_CHARS = 2000
@@ -97,7 +97,7 @@ class Assistant:
         self._attributions: dict[tuple[str, int, int], dict] = {}
         self._ledger_lock = threading.Lock()
         self._speller: Speller | None = None
-        self._word_index: WordIndex | None = None
+        self._word_finder: WordFinder | None = None
 
     @classmethod
     def load(
@@ -125,7 +125,7 @@ class Assistant:
         encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
         if self.method == "pipeline":  # the sources' names and words, and the dictionary's word list
-            _ = self.speller, self.word_index
+            _ = self.speller, self.word_finder
             english_words()
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
@@ -176,11 +176,11 @@ class Assistant:
                 for q, a in zip(cleaned, answers)]
 
     @property
-    def word_index(self) -> WordIndex:
-        """The sources' words in order, for checking quoted words (`verify.WordIndex`)."""
-        if self._word_index is None:
-            self._word_index = WordIndex(self.documents)
-        return self._word_index
+    def word_finder(self) -> WordFinder:
+        """Finds words the question quotes in the sources (`verify.WordFinder`)."""
+        if self._word_finder is None:
+            self._word_finder = WordFinder(self.documents)
+        return self._word_finder
 
     def _check_words(self, question: str, answer: Answer) -> Answer:
         """The answer with the words the question quotes (as the reader wrote them, before any
@@ -188,7 +188,7 @@ class Assistant:
         asked = quoted_words(question) if self.method == "pipeline" else []
         if not asked or answer.words_checked:  # "Who said “…”?" checks its words itself
             return answer
-        checks = [self.word_index.check(w) for w in asked]
+        checks = [self.word_finder.check(w) for w in asked]
         checks = [c.model_copy(update=self._attribution(c.doc_id, c.start, c.end)) if c.found else c
                   for c in checks]
         note = check_note(checks)
@@ -498,7 +498,7 @@ class Assistant:
             citations.append(e.citation.model_copy(update={"score": round(score, 4)}))
         top = hits[0]
         # the words set in quote marks are checked word for word; unquoted ones paraphrase
-        checks = [self.word_index.check(w) for w in quoted_words(question)]
+        checks = [self.word_finder.check(w) for w in quoted_words(question)]
         missing = [c.words for c in checks if not c.found]
         if missing:
             said = f"the source does not have the words {_listed_words(missing)} as written; "

@@ -9,7 +9,6 @@ aside ("it’s" and "it's" are one word, "it's" and "it is" are not).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Mapping
 
 from .models import Document, WordsCheck
@@ -26,37 +25,41 @@ def quoted_words(question: str) -> list[str]:
     return [words for words in found if len(words) >= MIN_CHARS]
 
 
-def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    found = list(_WORD.finditer(text))
-    return [m.group().lower().replace("’", "'") for m in found], [m.span() for m in found]
+def _fold(text: str) -> str:
+    return text.lower().replace("’", "'")
 
 
-class WordIndex:
-    """Each document's words as one string, for finding a run of words and its character span."""
+def words_pattern(words: str) -> re.Pattern | None:
+    """A pattern for `words` as whole words in order, whatever lies between them but letters and digits:
+    "it's getting" matches "it’s  getting" and "IT'S, GETTING", not "its getting" nor "it’s gettings"."""
+    asked = _WORD.findall(words)
+    if not asked:
+        return None
+    parts = [r"['’]".join(re.escape(piece) for piece in re.split(r"['’]", w)) for w in asked]
+    whole = r"(?<!\w)(?<!\w['’])", r"(?!\w|['’]\w)"  # a word, not part of one ("it" in "it’s")
+    return re.compile(whole[0] + r"[\W_]+".join(parts) + whole[1], re.IGNORECASE)
+
+
+class WordFinder:
+    """Finds a run of words in the sources and its character span; nothing is built ahead."""
 
     def __init__(self, documents: Mapping[str, Document]):
         self.documents = documents
-        self._docs: dict[str, tuple[str, list[int], list[tuple[int, int]]]] = {}
-        for doc_id, doc in documents.items():
-            words, spans = _words(doc.text)
-            joined = " " + " ".join(words) + " "
-            starts, at = [], 1  # where each word starts in `joined`
-            for w in words:
-                starts.append(at)
-                at += len(w) + 1
-            self._docs[doc_id] = (joined, starts, spans)
+        self._folded: dict[str, str] | None = None  # each text lower-cased, to skip those that lack a word
 
     def find(self, words: str) -> tuple[str, int, int] | None:
         """(doc_id, start, end) of the first place a source has `words` word for word, else None."""
-        asked, _ = _words(words)
-        if not asked:
+        pattern = words_pattern(words)
+        if pattern is None:
             return None
-        needle = " " + " ".join(asked) + " "
-        for doc_id, (joined, starts, spans) in self._docs.items():
-            at = joined.find(needle)
-            if at >= 0:
-                first = bisect_left(starts, at + 1)
-                return doc_id, spans[first][0], spans[first + len(asked) - 1][1]
+        if self._folded is None:
+            self._folded = {d: _fold(doc.text) for d, doc in self.documents.items()}
+        asked = [_fold(w) for w in _WORD.findall(words)]
+        for doc_id, doc in self.documents.items():
+            folded = self._folded[doc_id]
+            m = pattern.search(doc.text) if all(w in folded for w in asked) else None
+            if m:
+                return doc_id, m.start(), m.end()
         return None
 
     def check(self, words: str) -> WordsCheck:
