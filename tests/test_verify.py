@@ -99,3 +99,24 @@ def test_a_question_without_quote_marks_is_not_checked(assistant):
     answer = assistant.ask("Who said it appears officials were using illegal detention centres?")
     assert answer.words_checked == []
     assert answer.reason.startswith(f"the source attributes these words to {SOKIRIANSKAIA}")
+
+
+def test_the_sentence_with_the_quoted_words_comes_first(assistant):
+    """"Did Milashina call it “a real investigation”?" put the prosecutors' sentence (0.807) above hers
+    (0.802), the one with the words asked about."""
+    answer = assistant.ask('Did Milashina call it "a real investigation"?')
+    check = answer.words_checked[0]
+    first = answer.citations[0]
+    assert first.start <= check.start < first.end and first.speaker == "Elena Milashina"
+
+
+def test_a_role_is_named_as_a_sentence_names_it(assistant):
+    answer = assistant.ask('What did the minister mean by "rascals"?')
+    assert answer.reason.startswith("the words “rascals” are in the source word for word (¶21), as words of "
+                                    "the Chechen Minister for Information")
+
+
+def test_unique_words_and_every_place():
+    finder = _finder("A bridge. The bridge opened.", "Another bridge here.")
+    assert [(d, s) for d, s, _ in finder.places("bridge")] == [("d0", 2), ("d0", 13), ("d1", 8)]
+    assert not finder.unique("bridge") and finder.unique("bridge opened") and not finder.unique("ferry")

@@ -191,8 +191,24 @@ class Assistant:
         checks = [self.word_finder.check(w) for w in asked]
         checks = [c.model_copy(update=self._attribution(c.doc_id, c.start, c.end)) if c.found else c
                   for c in checks]
-        note = check_note(checks)
-        return answer.model_copy(update={"words_checked": checks,
+        named = {e.speaker: _named(e) for c in checks if c.found for e in self._ledger(c.doc_id) if e.speaker}
+        note = check_note(checks, named=lambda speaker: named.get(speaker, speaker))
+        citations = answer.citations
+        # the one sentence that has the words goes first: it is what was asked about ("Huguenot", found
+        # in many, says nothing of which)
+        found = next((c for c in checks if c.found and self.word_finder.unique(c.words)), None)
+        if found is not None and citations:
+            row = sentence_table(self.retriever).row_at(found.doc_id, found.start)
+            held = [c for c in citations if c.doc_id == found.doc_id and c.start <= found.start < c.end]
+            if held:
+                citations = held[:1] + [c for c in citations if c is not held[0]]
+            elif row is not None:
+                table = sentence_table(self.retriever)
+                own = Candidates(rows=np.array([row]), passage_ids=table.home_passage[[row]],
+                                 features=np.zeros((1, len(SENTENCE_FEATURES))))
+                first = self._citations(own, [0], np.zeros(1), limit=1)[0]
+                citations = [first.model_copy(update={"score": citations[0].score})] + citations[:-1]
+        return answer.model_copy(update={"words_checked": checks, "citations": citations,
                                          "reason": note + (f"; {answer.reason}" if answer.reason else "")})
 
     @property

@@ -265,7 +265,7 @@ def mention_request(question: str) -> str | None:
         m = pattern.match(q)
         if m and not re.match(r"(?:that|whether|if|how|why|what|who|when|where|it|this|anything)\b",
                               m.group("x"), re.IGNORECASE):
-            return m.group("x").strip(" ,.")
+            return m.group("x").strip(" ,.\"'“”‘’")
     return None
 
 

@@ -9,7 +9,8 @@ aside ("it’s" and "it's" are one word, "it's" and "it is" are not).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from itertools import islice
 
 from .models import Document, WordsCheck
 from .quotes import find_quotes
@@ -49,18 +50,24 @@ class WordFinder:
 
     def find(self, words: str) -> tuple[str, int, int] | None:
         """(doc_id, start, end) of the first place a source has `words` word for word, else None."""
+        return next(self.places(words), None)
+
+    def unique(self, words: str) -> bool:
+        """Whether the sources have `words` word for word in exactly one place."""
+        return len(list(islice(self.places(words), 2))) == 1
+
+    def places(self, words: str) -> Iterator[tuple[str, int, int]]:
+        """Every (doc_id, start, end) where a source has `words` word for word, in order."""
         pattern = words_pattern(words)
         if pattern is None:
-            return None
+            return
         if self._folded is None:
             self._folded = {d: _fold(doc.text) for d, doc in self.documents.items()}
         asked = [_fold(w) for w in _WORD.findall(words)]
         for doc_id, doc in self.documents.items():
-            folded = self._folded[doc_id]
-            m = pattern.search(doc.text) if all(w in folded for w in asked) else None
-            if m:
-                return doc_id, m.start(), m.end()
-        return None
+            if all(w in self._folded[doc_id] for w in asked):
+                for m in pattern.finditer(doc.text):
+                    yield doc_id, m.start(), m.end()
 
     def check(self, words: str) -> WordsCheck:
         """Where the sources have `words` word for word (the first place), or that they do not."""
@@ -72,15 +79,16 @@ class WordFinder:
                           paragraph=self.documents[doc_id].paragraph_at(start))
 
 
-def check_note(checks: list[WordsCheck]) -> str:
-    """What the checks found, as the start of an answer's reason."""
+def check_note(checks: list[WordsCheck], named: Callable[[str], str] = str) -> str:
+    """What the checks found, as the start of an answer's reason; `named` gives a speaker as a sentence
+    names them ("the Chechen Minister for Information")."""
     def found(c: WordsCheck) -> str:
         note = "the words “" + c.words + "” are in the source word for word"
         note += f" (¶{c.paragraph})" if c.paragraph is not None else ""
         if c.speaker and c.quote_kind == "direct":
-            note += f", as words of {c.speaker}"
+            note += f", as words of {named(c.speaker)}"
         elif c.speaker and c.quote_kind == "reported":
-            note += f", in a sentence reporting what {c.speaker} says"
+            note += f", in a sentence reporting what {named(c.speaker)} says"
         return note
 
     return "; ".join(found(c) if c.found else f"the source does not have the words “{c.words}” as written"
