@@ -118,5 +118,5 @@ def test_a_role_is_named_as_a_sentence_names_it(assistant):
 
 def test_unique_words_and_every_place():
     finder = _finder("A bridge. The bridge opened.", "Another bridge here.")
-    assert [(d, s) for d, s, _ in finder.places("bridge")] == [("d0", 2), ("d0", 13), ("d1", 8)]
+    assert [(d, s) for d, s, _ in finder.places("bridge")] == [("d0", 2), ("d0", 14), ("d1", 8)]
     assert not finder.unique("bridge") and finder.unique("bridge opened") and not finder.unique("ferry")
