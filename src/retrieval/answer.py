@@ -254,7 +254,7 @@ class Assistant:
         if pronoun is not None:
             is_ = "are" if pronoun in ("they", "them", "their") else "is"
             reason = (f"the question does not say who “{pronoun}” {is_}, and each question is answered on its own: "
-                      "name them (“What did Ms Milashina say?”)" if pronoun else NOTHING_ASKED)
+                      f"name them{self._example_speaker_question(question, query_vector)}" if pronoun else NOTHING_ASKED)
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=reason)
         if self.method == "pipeline" and asks_who_is_quoted(question):
             return self._everyone_quoted(question, query_vector, k)
@@ -464,6 +464,14 @@ class Assistant:
                    f"{_listed(names, most=len(names))}; each one's first quotation in the report"
                    + ("" if len(names) <= k else f"; the first {k} are listed"),
         )
+
+    def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
+        """" (“What did Elena Milashina say?”)" with a person the source quotes, else ""."""
+        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+        doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else None
+        person = next((e.speaker for e in (self._ledger(doc_id) if doc_id else ())
+                       if e.speaker and e.speaker_kind == "person"), None)
+        return f" (“What did {person} say?”)" if person else ""
 
     def _mentions(self, question: str, asked: str, query_vector: np.ndarray, k: int) -> Answer | None:
         """"Does the article mention the UN?": the sentences that hold every content word of "the UN",
