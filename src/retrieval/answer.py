@@ -253,8 +253,9 @@ class Assistant:
         pronoun = vague_question(question) if self.method == "pipeline" and not page_part_request(question) else None
         if pronoun is not None:
             is_ = "are" if pronoun in ("they", "them", "their") else "is"
+            example = self._example_speaker_question(question, query_vector) if pronoun else ""
             reason = (f"the question does not say who “{pronoun}” {is_}, and each question is answered on its own: "
-                      f"name them{self._example_speaker_question(question, query_vector)}" if pronoun else NOTHING_ASKED)
+                      f"name them{example}" if pronoun else NOTHING_ASKED)
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=reason)
         if self.method == "pipeline" and asks_who_is_quoted(question):
             return self._everyone_quoted(question, query_vector, k)
