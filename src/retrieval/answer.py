@@ -21,7 +21,7 @@ from .extract import (
     outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
     mention_request, sentence_table, vague_question,
 )
-from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion
+from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
     asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, normalize_text,
     parse_speaker_question, quote_similarity, quotes_by, reports_speech, who_said,
@@ -188,9 +188,7 @@ class Assistant:
         asked = quoted_words(question) if self.method == "pipeline" else []
         if not asked or answer.words_checked:  # "Who said “…”?" checks its words itself
             return answer
-        checks = [self.word_finder.check(w) for w in asked]
-        checks = [c.model_copy(update=self._attribution(c.doc_id, c.start, c.end)) if c.found else c
-                  for c in checks]
+        checks = self._checked(asked)
         named = {e.speaker: _named(e) for c in checks if c.found for e in self._ledger(c.doc_id) if e.speaker}
         note = check_note(checks, named=lambda speaker: named.get(speaker, speaker))
         citations = answer.citations
@@ -198,18 +196,23 @@ class Assistant:
         # in many, says nothing of which)
         found = next((c for c in checks if c.found and self.word_finder.unique(c.words)), None)
         if found is not None and citations:
-            row = sentence_table(self.retriever).row_at(found.doc_id, found.start)
+            table = sentence_table(self.retriever)
+            row = table.row_at(found.doc_id, found.start)
             held = [c for c in citations if c.doc_id == found.doc_id and c.start <= found.start < c.end]
             if held:
                 citations = held[:1] + [c for c in citations if c is not held[0]]
             elif row is not None:
-                table = sentence_table(self.retriever)
                 own = Candidates(rows=np.array([row]), passage_ids=table.home_passage[[row]],
                                  features=np.zeros((1, len(SENTENCE_FEATURES))))
                 first = self._citations(own, [0], np.zeros(1), limit=1)[0]
                 citations = [first.model_copy(update={"score": citations[0].score})] + citations[:-1]
         return answer.model_copy(update={"words_checked": checks, "citations": citations,
                                          "reason": note + (f"; {answer.reason}" if answer.reason else "")})
+
+    def _checked(self, words: Sequence[str]) -> list[WordsCheck]:
+        """Each of `words` looked up word for word, with whose words they are where found."""
+        checks = [self.word_finder.check(w) for w in words]
+        return [c.model_copy(update=self._attribution(c.doc_id, c.start, c.end)) if c.found else c for c in checks]
 
     @property
     def speller(self) -> Speller:
@@ -523,7 +526,7 @@ class Assistant:
             citations.append(e.citation.model_copy(update={"score": round(score, 4)}))
         top = hits[0]
         # the words set in quote marks are checked word for word; unquoted ones paraphrase
-        checks = [self.word_finder.check(w) for w in quoted_words(question)]
+        checks = self._checked(quoted_words(question))
         missing = [c.words for c in checks if not c.found]
         if missing:
             said = f"the source does not have the words {_listed_words(missing)} as written; "
