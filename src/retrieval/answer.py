@@ -24,7 +24,7 @@ from .extract import (
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
     asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, normalize_text,
-    parse_speaker_question, quote_similarity, quotes_by, reports_speech, who_said,
+    parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .sparse import tokenize
@@ -243,7 +243,8 @@ class Assistant:
         with self._ledger_lock:
             ledger = self._ledgers.get(doc_id)
             if ledger is None:
-                ledger = sentence_table(self.retriever).ledger(doc_id)  # the one the ranker reads
+                # the one the ranker reads, with only the attributions that report speech
+                ledger = speech_only(sentence_table(self.retriever).ledger(doc_id))
                 if doc_id in self.retriever.stale_docs:
                     ledger = [e.model_copy(update={"citation": e.citation.model_copy(
                         update={"stale": True})}) for e in ledger]
@@ -449,9 +450,8 @@ class Assistant:
         with their first quotation in the report (often where the source introduces them), in text order."""
         ids, _, _ = self.retriever.candidate_scores(question, query_vector)
         doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else next(iter(self.documents), None)
-        entries = [e for e in (self._ledger(doc_id) if doc_id else ())
-                   if e.speaker and e.kind in ("direct", "reported") and e.evidence is not None
-                   and reports_speech(e.evidence.text)]
+        entries = [e for e in (self._ledger(doc_id) if doc_id else ())  # speech only (`speech_only`)
+                   if e.speaker and e.kind in ("direct", "reported")]
         first: dict[str, LedgerEntry] = {}
         for e in sorted(entries, key=lambda e: (e.citation.section != "body", e.start)):
             first.setdefault(_named(e), e)

@@ -1252,6 +1252,22 @@ def reports_speech(attribution: str) -> bool:
     return any(w.lower() in _PLAIN_SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", attribution))
 
 
+def speech_only(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    """`entries` with only the attributions that report speech (`reports_speech`): a quotation whose
+    "attribution" does not ("the Normans maintained …", "the Armenian state") stands unattributed, and
+    such a "reported statement" is none. News attributions all report speech; an encyclopedia's
+    sentences are read as attributions often."""
+    out = []
+    for e in entries:
+        if e.speaker is None or (e.evidence is not None and reports_speech(e.evidence.text)):
+            out.append(e)
+        elif e.kind == "direct":
+            out.append(e.model_copy(update={"speaker": None, "speaker_forms": (), "speaker_roles": (),
+                                            "speaker_kind": None, "evidence": None, "antecedent": None,
+                                            "confidence": 0.0}))
+    return out
+
+
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
     """Whether `quote` shares a content word (stemmed) with `topic`, the speaker's own name aside; True
     for a topic of no content words."""
