@@ -607,6 +607,11 @@ def test_asks_who_is_quoted(question, expected):
     ("Any quotes from Kadyrov?", "Kadyrov", None),
     ("Did Kadyrov comment?", "Kadyrov", None),
     ("Has the Kremlin responded to the reports?", "the Kremlin", "the reports"),
+    ("What's Milashina's view?", "Milashina", None),
+    ("What is Sokirianskaia's opinion on the Kremlin?", "Sokirianskaia", "the Kremlin"),
+    ("What is the network's position?", "the network", None),
+    ("Milashina quotes", "Milashina", None),
+    ("Sokirianskaia's quotes on Putin", "Sokirianskaia", "Putin"),
 ])
 def test_more_ways_to_ask_what_someone_said(question, target, topic):
     parsed = parse_speaker_question(question)
@@ -650,3 +655,12 @@ def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
     assert _by_title("the mayor", "Mayor Sally Capp")
     assert not _by_title("the professor", "Tom Reed") and not _by_title("the doctor", "Professor Tom Reed")
     assert not _by_title("the Crisis Group professor", "Professor Tom Reed")  # one word, the title alone
+
+
+@pytest.mark.parametrize("question", [
+    "What are the main quotes?", "Where did the Chechen Minister for Information write his quotes?",
+    # a reaction is often narrated ("The US has voiced concern"): not a question about quotations only
+    "How did the US react to the reports?",
+])
+def test_not_a_question_about_one_speakers_words(question):
+    assert parse_speaker_question(question) is None

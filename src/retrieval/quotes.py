@@ -1187,6 +1187,14 @@ _BY_PATTERNS = [
                r"(?:\s+(?:on|about|to|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:how|what)\s+(?:did|does|do|has|have)\s+" + _NAME +
                r"\s+(?:describe|described|call|called)\s+(?P<topic>.+?)\s*\??$", re.I),
+    # "What is Milashina's view?", "What's the network's position on the ICC?"
+    re.compile(r"^what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+" + _NAME + r"['’]s?\s+(?:view|views|opinion|opinions"
+               r"|position|stance|take|response|reaction|comment|comments|verdict|assessment|message)"
+               r"(?:\s+(?:on|about|of|regarding|to)\s+(?P<topic>.+?))?\s*\??$", re.I),
+    # "Milashina quotes", "Sokirianskaia's quotes on Putin"
+    re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
+               r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME + r"(?:['’]s)?\s+(?:quotes|quotations)"
+               r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Is Kadyrov quoted?", "Does the article quote Human Rights Watch?"
     re.compile(r"^(?:is|was|are|were)\s+" + _NAME + r"\s+(?:quoted|interviewed|cited)"
                r"(?:\s+(?:in|by)\s+(?:the|this)\s+(?:article|story|report|piece|source))?"
