@@ -1193,8 +1193,8 @@ _BY_PATTERNS = [
                r"(?:\s+(?:on|about|of|regarding|to)\s+(?P<topic>.+?))?\s*\??$", re.I),
     # "Milashina quotes", "Sokirianskaia's quotes on Putin"
     re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
-               r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME + r"(?:['’]s)?\s+(?:quotes|quotations)"
-               r"(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+               r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME
+               + r"(?:['’]s)?\s+(?:quotes|quotations)(?:\s+(?:on|about|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Is Kadyrov quoted?", "Does the article quote Human Rights Watch?"
     re.compile(r"^(?:is|was|are|were)\s+" + _NAME + r"\s+(?:quoted|interviewed|cited)"
                r"(?:\s+(?:in|by)\s+(?:the|this)\s+(?:article|story|report|piece|source))?"
