@@ -812,6 +812,11 @@ def test_what_gives_an_address(text, holds):
     ("Where does the article mention Grozny?", "Grozny"),
     ("Does the story say anything about asylum?", "asylum"),
     ("Does the article mention that Putin was called?", None),  # a claim, for the ranker
+    # the words around what is asked about: "the number 50" was looked for as "number" and "50"
+    ("Is the number 50 mentioned?", "50"), ("Is the city of Moscow mentioned?", "Moscow"),
+    ("Does the article mention the name Ramzan Kadyrov?", "Ramzan Kadyrov"),
+    ("Is the word 'taboo' mentioned?", "taboo"),
+    ("Does the article mention any dates?", None),  # a kind of thing, not words
     ("Is it mentioned?", None),
     ("Who is mentioned first?", None),
 ])

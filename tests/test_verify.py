@@ -58,8 +58,8 @@ def test_check_says_where_and_the_note_says_what():
     assert check_note([said, missing]) == ("the words “a real disaster” are in the source word for word, as words "
                                            "of Jane Doe; the source does not have the words “a total disaster” "
                                            "as written")
-    reported = WordsCheck(words="w", found=True, paragraph=3, speaker="Jane Doe", quote_kind="reported")
-    assert check_note([reported]) == ("the words “w” are in the source word for word (¶3), in a sentence "
+    reported = WordsCheck(words="well", found=True, paragraph=3, speaker="Jane Doe", quote_kind="reported")
+    assert check_note([reported]) == ("the word “well” is in the source word for word (¶3), in a sentence "
                                       "reporting what Jane Doe says")
 
 
@@ -84,7 +84,7 @@ def test_words_in_the_source_are_placed_and_attributed(assistant):
      "the source does not have the words “all it takes is one call from Putin” as written; it attributes the "
      f"closest words it has to {SOKIRIANSKAIA} "),
     ('Who said the Chechen government\'s response was "outrageous"?',
-     f"the source has the words “outrageous” word for word (¶18) and attributes them to {SOKIRIANSKAIA} "),
+     f"the source has the word “outrageous” word for word (¶18) and attributes it to {SOKIRIANSKAIA} "),
 ])
 def test_who_said_tells_a_misquote_from_the_words_themselves(assistant, question, reason):
     """"Who said “all it takes is one call from Putin”?" was told "the source attributes these words
@@ -112,7 +112,7 @@ def test_the_sentence_with_the_quoted_words_comes_first(assistant):
 
 def test_a_role_is_named_as_a_sentence_names_it(assistant):
     answer = assistant.ask('What did the minister mean by "rascals"?')
-    assert answer.reason.startswith("the words “rascals” are in the source word for word (¶21), as words of "
+    assert answer.reason.startswith("the word “rascals” is in the source word for word (¶21), as words of "
                                     "the Chechen Minister for Information")
 
 

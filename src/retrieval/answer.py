@@ -29,7 +29,7 @@ from .quotes import (
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .sparse import tokenize
 from .spelling import Speller, english_words
-from .verify import WordFinder, check_note, quoted_words
+from .verify import WordFinder, check_note, one_word, quoted_words, the_words
 
 
 MAX_QUESTION_CHARS = 2000
@@ -530,15 +530,17 @@ class Assistant:
         checks = self._checked(quoted_words(question))
         missing = [c.words for c in checks if not c.found]
         if missing:
-            said = f"the source does not have the words {_listed_words(missing)} as written; "
+            said = f"the source does not have {the_words(missing)} as written; "
             said += ("it does not attribute the closest words it has to anyone: it quotes them without naming a "
                      "speaker" if top.speaker is None else "it attributes the closest words it has to")
         elif checks:
             where = "".join(dict.fromkeys(f" (¶{c.paragraph})" for c in checks if c.paragraph is not None))
             whole = len(checks) == 1 and normalize_text(checks[0].words) == normalize_text(words)
-            named = "these words" if whole else f"the words {_listed_words([c.words for c in checks])}"
+            asked = [c.words for c in checks]
+            named = ("this word" if one_word(asked) else "these words") if whole else the_words(asked)
+            them = "it" if one_word(asked) else "them"
             said = (f"{UNATTRIBUTED}: it has them word for word{where} without naming a speaker" if top.speaker is None
-                    else f"the source has {named} word for word{where} and attributes them to")
+                    else f"the source has {named} word for word{where} and attributes {them} to")
         else:
             said = (f"{UNATTRIBUTED}: it quotes them without naming a speaker" if top.speaker is None
                     else "the source attributes these words to")
@@ -781,10 +783,6 @@ def _in_turn(scored: list[tuple[LedgerEntry, float]]) -> list[tuple[LedgerEntry,
     while any(queues.values()):
         out += [q.pop(0) for q in queues.values() if q]
     return out
-
-
-def _listed_words(words: Sequence[str]) -> str:
-    return " and ".join(f"“{w}”" for w in words)
 
 
 def _listed(names: Sequence[str], most: int = 5) -> str:

@@ -257,15 +257,32 @@ _MENTION_REQUEST = [re.compile(p + r"\s*[?.!]*$", re.IGNORECASE) for p in (
 )]
 
 
+# the words around what is asked about: "the number 50", "the city of Moscow", "the name Ramzan Kadyrov"
+_MENTION_FRAME = re.compile(
+    r"^(?:the|a|an)\s+(?:word|words|term|phrase|expression|name|names|number|figure|city|town|country|village"
+    r"|region|place|person|man|woman|group|organi[sz]ation|company|date|year|month|day)\s+(?:of\s+|called\s+)?",
+    re.IGNORECASE)
+
+
+def _quoted_spans(text: str):
+    from .quotes import find_quotes  # quotes imports this module
+
+    return [q for q in find_quotes(text, 0, len(text)) if q.depth == 0 and q.close is not None]
+
+
 def mention_request(question: str) -> str | None:
     """What the question asks whether the source mentions ("the UN" in "Does the article mention the
     UN?"), else None; not a clause ("Does the article mention that …?", "… say anything about why …")."""
     q = " ".join(question.split())
     for pattern in _MENTION_REQUEST:
         m = pattern.match(q)
-        if m and not re.match(r"(?:that|whether|if|how|why|what|who|when|where|it|this|anything)\b",
-                              m.group("x"), re.IGNORECASE):
-            return m.group("x").strip(" ,.\"'“”‘’")
+        if not m or re.match(r"(?:that|whether|if|how|why|what|who|when|where|it|this|anything|any|some|other|more)\b",
+                             m.group("x"), re.IGNORECASE):
+            continue  # a claim, or a kind of thing ("any dates"): for the ranker
+        quoted = [m.group("x")[x.start:x.end] for x in _quoted_spans(m.group("x"))]
+        if quoted:  # "Is the word 'taboo' mentioned?"
+            return quoted[0]
+        return _MENTION_FRAME.sub("", m.group("x")).strip(" ,.\"'“”‘’")
     return None
 
 

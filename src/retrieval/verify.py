@@ -79,11 +79,21 @@ class WordFinder:
                           paragraph=self.documents[doc_id].paragraph_at(start))
 
 
+def one_word(words: list[str]) -> bool:
+    """Whether `words` is a single word ("taboo")."""
+    return len(words) == 1 and len(_WORD.findall(words[0])) == 1
+
+
+def the_words(words: list[str]) -> str:
+    """“the word “taboo”” or “the words “a real disaster” and “outrageous””."""
+    return ("the word " if one_word(words) else "the words ") + " and ".join(f"“{w}”" for w in words)
+
+
 def check_note(checks: list[WordsCheck], named: Callable[[str], str] = str) -> str:
     """What the checks found, as the start of an answer's reason; `named` gives a speaker as a sentence
     names them ("the Chechen Minister for Information")."""
     def found(c: WordsCheck) -> str:
-        note = "the words “" + c.words + "” are in the source word for word"
+        note = f"{the_words([c.words])} {'is' if one_word([c.words]) else 'are'} in the source word for word"
         note += f" (¶{c.paragraph})" if c.paragraph is not None else ""
         if c.speaker and c.quote_kind == "direct":
             note += f", as words of {named(c.speaker)}"
@@ -91,5 +101,5 @@ def check_note(checks: list[WordsCheck], named: Callable[[str], str] = str) -> s
             note += f", in a sentence reporting what {named(c.speaker)} says"
         return note
 
-    return "; ".join(found(c) if c.found else f"the source does not have the words “{c.words}” as written"
+    return "; ".join(found(c) if c.found else f"the source does not have {the_words([c.words])} as written"
                      for c in checks)
