@@ -493,8 +493,9 @@ class Assistant:
             closest = self._pipeline(question, query_vector, k)[3]
             return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
                           closest=closest,
-                          reason=f"the source does not mention “{asked}”: it never uses "
-                                 + ("that word" if len(wanted) == 1 else "those words together in a sentence"))
+                          reason=f"the source does not mention “{asked}”: it never uses that word" if len(wanted) == 1
+                          else f"no sentence of the source has all the words of “{asked}”; the passages nearest in "
+                               "meaning are listed, and may say it in other words")
         rows.sort(key=lambda r: (docs.index(self.retriever.sentences[r][0]), self.retriever.sentences[r][1].start))
         own = Candidates(rows=np.array(rows), passage_ids=table.home_passage[rows],
                          features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
