@@ -50,7 +50,8 @@ STALE_WARNING = (
 
 INTRO = (
     "Answers are **verbatim quotes from the source article only**, each with its citation. "
-    "Nothing is written or paraphrased, and when the article does not answer, the chat says so."
+    "Nothing is written or paraphrased, and when the article does not answer, the chat says so. "
+    "To check a quote, put its words in quote marks: the reply says whether the article has them word for word."
 )
 EXAMPLES = [
     "Who rules Chechnya?",
@@ -59,6 +60,7 @@ EXAMPLES = [
     "What did Sokirianskaia say?",
     "Who is quoted in the article?",
     "Who said 'All it would take is a phone call from Putin'?",
+    "Did Sokirianskaia say “it is a total disaster”?",
     "What is the weather in Paris tomorrow?",
 ]
 NOT_AN_ANSWER = "not an answer"
