@@ -611,6 +611,8 @@ def test_asks_who_is_quoted(question, expected):
     ("What is Sokirianskaia's opinion on the Kremlin?", "Sokirianskaia", "the Kremlin"),
     ("What is the network's position?", "the network", None),
     ("Milashina quotes", "Milashina", None),
+    ("I need a quote from the Chechen side.", "the Chechen side", None),
+    ("I'd like quotes from Milashina", "Milashina", None),
     ("Sokirianskaia's quotes on Putin", "Sokirianskaia", "Putin"),
 ])
 def test_more_ways_to_ask_what_someone_said(question, target, topic):
@@ -664,3 +666,11 @@ def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
 ])
 def test_not_a_question_about_one_speakers_words(question):
     assert parse_speaker_question(question) is None
+
+
+def test_a_side_is_the_speakers_its_word_names(article_ledger):
+    """"I need a quote from the Chechen side" got Sokirianskaia's sentence about the Chechen government."""
+    chechen = {e.speaker for e in quotes_by(article_ledger, "the Chechen side")}
+    assert chechen == {"Chechen Minister for Information"}
+    assert quotes_by(article_ledger, "the Chechen authorities") == quotes_by(article_ledger, "the Chechen side")
+    assert quotes_by(article_ledger, "the Russian side") == []  # "Russian" is not "Russia"

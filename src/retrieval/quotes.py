@@ -1085,10 +1085,25 @@ def quotes_by(
              if name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)]
     if not found:  # by name first: "the Crisis Group" is the group, not its director
         found = [e for e in spoken if role_matches(name, e.speaker_roles) or _by_title(name, e.speaker)]
+    if not found:  # "the Chechen side": whoever the source names as Chechen
+        found = [e for e in spoken if _on_the_side(name, e)]
     if about:
         topic = {t for t in normalize_text(about).split() if t not in _STOP}
         found.sort(key=lambda e: -len(topic & set(normalize_text(e.quote).split())))
     return found
+
+
+SIDE_WORDS = frozenset("side camp authorities officials government leadership administration".split())
+
+
+def _on_the_side(query: str, entry: LedgerEntry) -> bool:
+    """Does `query` ("the Chechen side", "the Chechen authorities") name a side the speaker belongs to by
+    the words of their name or description ("Chechen Minister for Information")?"""
+    words = [w for w in normalize_text(query).split() if w not in _ROLE_STOP]
+    if len(words) < 2 or words[-1] not in SIDE_WORDS:
+        return False
+    known = set(normalize_text(" ".join((entry.speaker or "", *entry.speaker_forms, *entry.speaker_roles))).split())
+    return all(w in known for w in words[:-1])  # "Russian" is not "Russia": the side a word names
 
 
 _TITLE_FORMS = {"prof": "professor", "dr": "doctor"}
@@ -1178,8 +1193,9 @@ _BY_PATTERNS = [
                r"\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
-    re.compile(r"^(?:(?:show|list|give)(?:\s+me)?\s+)?(?:all\s+|any\s+)?(?:the\s+|a\s+|some\s+)?quotes?\s+"
-               r"(?:from|by|of)\s+" + _NAME + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+    re.compile(r"^(?:(?:show|list|give|find)(?:\s+me)?\s+|i(?:\s+(?:need|want|would\s+like)|['’]d\s+like)\s+)?(?:all\s+"
+               r"|any\s+)?(?:the\s+|a\s+|some\s+)?quotes?\s+(?:from|by|of)\s+" + _NAME
+               + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     re.compile(r"^quote\s+" + _NAME + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Did Kadyrov comment?", "Has the Kremlin responded to the reports?"
     re.compile(r"^(?:did|has|have|does|do)\s+" + _NAME + r"\s+(?:comment|commented|respond|responded|reply|replied"
