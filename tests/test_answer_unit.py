@@ -824,3 +824,16 @@ def test_mention_request(question, asked):
     from retrieval.extract import mention_request
 
     assert mention_request(question) == asked
+
+
+@pytest.mark.parametrize("question, person", [
+    ("How is Sokirianskaia's name spelt?", "Sokirianskaia"), ("What is Milashina's job?", "Milashina"),
+    ("What is Kadyrov's title?", "Kadyrov"), ("How do you spell Sokirianskaia?", "Sokirianskaia"),
+    ("What does Milashina do?", "Milashina"),
+    ("Which newspaper does Milashina write for?", None),  # one fact: the ranker finds it better
+    ("What is the minister's title?", None), ("What is the role of the ICC?", None),
+])
+def test_profile_request(question, person):
+    from retrieval.extract import profile_request
+
+    assert profile_request(question) == person

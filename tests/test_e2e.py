@@ -162,6 +162,19 @@ def test_whether_the_source_mentions_something(assistant):
     assert trump.reason == "the source does not mention “Trump”: it never uses that word"
 
 
+@pytest.mark.parametrize("question, first, description", [
+    ("How is Sokirianskaia's name spelt?", "Ekaterina Sokirianskaia, Russia Project Director",
+     "“Russia Project Director with the International Crisis Group”"),
+    ("What is Milashina's job?", "Federal Russian prosecutors announced",  # "the journalist behind …"
+     "“the journalist behind the initial newspaper report”; “who writes for Novaya Gazeta”"),
+])
+def test_how_the_source_describes_someone(assistant, question, first, description):
+    """"How is Sokirianskaia's name spelt?" and "What is Milashina's job?" were declined (0.21, 0.32)."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].quote.startswith(first)
+    assert description in answer.reason and "(the source spells the name “" in answer.reason
+
+
 def test_two_speakers_asked_together_are_each_quoted_in_turn(assistant):
     """"What did Sokirianskaia and Milashina say?" got "the source quotes no one named Sokirianskaia and
     Milashina"."""

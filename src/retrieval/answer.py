@@ -19,7 +19,7 @@ from .errors import ConfigError, QuestionError
 from .extract import (
     SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
     outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
-    mention_request, sentence_table, vague_question,
+    mention_request, profile_request, sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -264,6 +264,9 @@ class Assistant:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=reason)
         if self.method == "pipeline" and asks_who_is_quoted(question):
             return self._everyone_quoted(question, query_vector, k)
+        person = profile_request(question) if self.method == "pipeline" else None
+        if person and (answer := self._profile(question, person, query_vector, k)) is not None:
+            return answer
         mentioned = mention_request(question) if self.method == "pipeline" else None
         if mentioned and (answer := self._mentions(question, mentioned, query_vector, k)) is not None:
             return answer
@@ -477,6 +480,40 @@ class Assistant:
         person = next((e.speaker for e in (self._ledger(doc_id) if doc_id else ())
                        if e.speaker and e.speaker_kind == "person"), None)
         return f" (“What did {person} say?”)" if person else ""
+
+    def _profile(self, question: str, name: str, query_vector: np.ndarray, k: int) -> Answer | None:
+        """"What is Milashina's job?", "How is Sokirianskaia's name spelt?": the sentences that name the
+        person, those with the source's description of them first. None when no sentence names them."""
+        wanted = set(tokenize(name))
+        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+        docs = list(dict.fromkeys(self.retriever.passages[int(i)].doc_id for i in ids))
+        table = sentence_table(self.retriever)
+        rows = [r for d in docs for r in range(table.doc_rows[d].start, table.doc_rows[d].stop)
+                if wanted and wanted <= table.tokens[r]]
+        if not rows:
+            return None
+        entries = [e for e in self._ledger_in_scope(docs) if e.speaker and name_matches(name, e.speaker)]
+        full = entries[0].speaker if entries else name
+        roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
+        texts = {r: normalize_text(table.text_around(self.retriever.sentences[r][0], *self._span(r))) for r in rows}
+        described = [r for r in rows if any(normalize_text(role) in texts[r] for role in roles)]
+        first_name = [r for r in rows if set(tokenize(full)) <= table.tokens[r]]  # the full name, as spelt
+        order = list(dict.fromkeys(described + first_name + rows))
+        own = Candidates(rows=np.array(order), passage_ids=table.home_passage[order],
+                         features=np.zeros((len(order), len(SENTENCE_FEATURES))))
+        # as for a part of the page: never below the pipeline's own confidence, nor below the bar
+        confidence = max(self._pipeline(question, query_vector, k)[2], self.scorer.threshold)
+        citations = [c.model_copy(update={"score": round(confidence, 4)})
+                     for c in self._citations(own, range(len(order)), np.zeros(len(order)), limit=k)]
+        how = (f"how the source describes {full}: " + "; ".join(f"“{r}”" for r in roles[:3])) if roles \
+            else f"the sentences that name {full}"
+        spelt = f" (the source spells the name “{full}”)" if entries else ""
+        return Answer(question=question, abstained=False, confidence=confidence, threshold=self.scorer.threshold,
+                      citations=citations, reason=how + spelt)
+
+    def _span(self, row: int) -> tuple[int, int]:
+        span = self.retriever.sentences[row][1]
+        return span.start, span.end
 
     def _mentions(self, question: str, asked: str, query_vector: np.ndarray, k: int) -> Answer | None:
         """"Does the article mention the UN?": the sentences that hold every content word of "the UN",

@@ -257,6 +257,25 @@ _MENTION_REQUEST = [re.compile(p + r"\s*[?.!]*$", re.IGNORECASE) for p in (
 )]
 
 
+# "What is Milashina's job?", "How is Sokirianskaia's name spelt?": how the source describes someone, for an
+# attribution ("Which paper does Milashina write for?" asks for one fact, which the ranker finds better)
+_WHO_NAME = r"(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})"
+_PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
+    r"^(?:[Ww]hat\s+is|[Ww]hat['’]s|[Ww]hat\s+was)\s+" + _WHO_NAME + r"['’]s?\s+(?:full\s+|exact\s+|official\s+)?"
+    r"(?:job(?:\s+title)?|title|role|position|occupation|profession|employer|affiliation|name)",
+    r"^[Ww]hat\s+(?:does|did)\s+" + _WHO_NAME + r"\s+do(?:\s+for\s+a\s+living)?",
+    r"^[Hh]ow\s+(?:is|do\s+you\s+spell|does\s+the\s+(?:article|story|source)\s+spell)\s+" + _WHO_NAME
+    + r"(?:['’]s?\s+name)?(?:\s+(?:spelt|spelled|written))?",
+)]
+
+
+def profile_request(question: str) -> str | None:
+    """The person the question asks the source's description of ("Milashina" in "What is Milashina's
+    job?"), else None."""
+    q = " ".join(question.split())
+    return next((m.group("name") for p in _PROFILE_REQUEST if (m := p.match(q))), None)
+
+
 # the words around what is asked about: "the number 50", "the city of Moscow", "the name Ramzan Kadyrov"
 _MENTION_FRAME = re.compile(
     r"^(?:the|a|an)\s+(?:word|words|term|phrase|expression|name|names|number|figure|city|town|country|village"
