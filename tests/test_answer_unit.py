@@ -247,6 +247,15 @@ def test_negation_mismatch_marks_a_negated_question_against_a_plain_sentence(
     assert column == dict(zip(sentences, mismatch))
 
 
+def test_a_denial_is_a_negation(tmp_path, fake_embedder):
+    """"Who claims gay people don't exist in Chechnya?" got 0.05: "Spokespeople … have denied that gay
+    people exist" held no "not", so the question's "don't" counted against it."""
+    sentences = ("Spokespeople have denied that the camps exist.", "The camps exist, the group says.")
+    column = _feature_by_sentence(tmp_path, fake_embedder, sentences, "Who says the camps don't exist?",
+                                  "negation_mismatch")
+    assert column == dict(zip(sentences, (0.0, 1.0)))
+
+
 def _feature_by_sentence(tmp_path, embedder, sentences, question, feature) -> dict[str, float]:
     """One ranking feature of each candidate sentence of a one-document index of `sentences`."""
     from retrieval import Retriever, build_index

@@ -150,7 +150,7 @@ def answer_kind(question: str) -> str | None:
     return next((kind for kind, (asked, _) in ANSWER_KINDS.items() if asked.search(question)), None)
 
 
-_NEGATION = re.compile(r"\b(not|never|no|nor|none|without|cannot)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|nor|none|without|cannot|den(y|ies|ied|ying)|denial)\b|n['’]t\b", re.IGNORECASE)
 # phrases by which a question points at a part of a news page (see `models.SECTION_LABELS`); each is
 # specific, since a named section's sentences are added as candidates and weigh heavily: "the reporter
 # who broke the story" or "her job title" name no part of the page
