@@ -125,8 +125,8 @@ class Assistant:
         index of at most `max_sentences` sentences, every sentence's token vectors (each is otherwise
         encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
-        if self.method == "pipeline":  # the sources' names and words, and the dictionary's word list
-            _ = self.speller, self.word_finder
+        if self.method == "pipeline":  # the sources' names, and the dictionary's word list
+            _ = self.speller
             english_words()
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
@@ -203,10 +203,7 @@ class Assistant:
             if held:
                 citations = held[:1] + [c for c in citations if c is not held[0]]
             elif row is not None:
-                own = Candidates(rows=np.array([row]), passage_ids=table.home_passage[[row]],
-                                 features=np.zeros((1, len(SENTENCE_FEATURES))))
-                first = self._citations(own, [0], np.zeros(1), limit=1)[0]
-                citations = [first.model_copy(update={"score": citations[0].score})] + citations[:-1]
+                citations = self._cite_rows([row], citations[0].score, limit=1) + citations[:-1]
         return answer.model_copy(update={"words_checked": checks, "citations": citations,
                                          "reason": note + (f"; {answer.reason}" if answer.reason else "")})
 
@@ -372,10 +369,7 @@ class Assistant:
                           confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
                           reason=f"the text of “{title}” has no {label}")
         confidence = max(confidence, self.scorer.threshold)
-        own = Candidates(rows=np.array(rows), passage_ids=table.home_passage[rows],
-                         features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
-        citations = [c.model_copy(update={"score": round(confidence, 4)})
-                     for c in self._citations(own, range(len(rows)), np.zeros(len(rows)), limit=k)]
+        citations = self._cite_rows(rows, confidence, limit=k)
         # for "gist" nothing is generated: the page's own summary and the report's opening
         lead_in = "no summary is written, but the source's own words: " if part == "gist" else ""
         return Answer(question=question, abstained=False, reason=f"{lead_in}the {label} on the page of “{title}”",
@@ -452,8 +446,7 @@ class Assistant:
     def _everyone_quoted(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
         """"Who is quoted in the article?": every speaker of the document the search ranks first, each
         with their first quotation in the report (often where the source introduces them), in text order."""
-        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
-        doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else next(iter(self.documents), None)
+        doc_id = next(iter(self._documents_found(question, query_vector)), None)
         entries = [e for e in (self._ledger(doc_id) if doc_id else ())  # speech only (`speech_only`)
                    if e.speaker and e.kind in ("direct", "reported")]
         first: dict[str, LedgerEntry] = {}
@@ -475,8 +468,7 @@ class Assistant:
 
     def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
         """" (“What did Elena Milashina say?”)" with a person the source quotes, else ""."""
-        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
-        doc_id = self.retriever.passages[int(ids[0])].doc_id if len(ids) else None
+        doc_id = next(iter(self._documents_found(question, query_vector)), None)
         person = next((e.speaker for e in (self._ledger(doc_id) if doc_id else ())
                        if e.speaker and e.speaker_kind == "person"), None)
         return f" (“What did {person} say?”)" if person else ""
@@ -484,36 +476,26 @@ class Assistant:
     def _profile(self, question: str, name: str, query_vector: np.ndarray, k: int) -> Answer | None:
         """"What is Milashina's job?", "How is Sokirianskaia's name spelt?": the sentences that name the
         person, those with the source's description of them first. None when no sentence names them."""
-        wanted = set(tokenize(name))
-        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
-        docs = list(dict.fromkeys(self.retriever.passages[int(i)].doc_id for i in ids))
+        candidates, _, confidence, _ = self._pipeline(question, query_vector, k)
+        docs = list(candidates.documents)
         table = sentence_table(self.retriever)
-        rows = [r for d in docs for r in range(table.doc_rows[d].start, table.doc_rows[d].stop)
-                if wanted and wanted <= table.tokens[r]]
+        rows = table.rows_holding(docs, set(tokenize(name)))
         if not rows:
             return None
         entries = [e for e in self._ledger_in_scope(docs) if e.speaker and name_matches(name, e.speaker)]
         full = entries[0].speaker if entries else name
         roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
-        texts = {r: normalize_text(table.text_around(self.retriever.sentences[r][0], *self._span(r))) for r in rows}
-        described = [r for r in rows if any(normalize_text(role) in texts[r] for role in roles)]
+        described = [r for r in rows if any(normalize_text(role) in normalize_text(table.text(r)) for role in roles)]
         first_name = [r for r in rows if set(tokenize(full)) <= table.tokens[r]]  # the full name, as spelt
         order = list(dict.fromkeys(described + first_name + rows))
-        own = Candidates(rows=np.array(order), passage_ids=table.home_passage[order],
-                         features=np.zeros((len(order), len(SENTENCE_FEATURES))))
         # as for a part of the page: never below the pipeline's own confidence, nor below the bar
-        confidence = max(self._pipeline(question, query_vector, k)[2], self.scorer.threshold)
-        citations = [c.model_copy(update={"score": round(confidence, 4)})
-                     for c in self._citations(own, range(len(order)), np.zeros(len(order)), limit=k)]
+        confidence = max(confidence, self.scorer.threshold)
+        citations = self._cite_rows(order, confidence, limit=k)
         how = (f"how the source describes {full}: " + "; ".join(f"“{r}”" for r in roles[:3])) if roles \
             else f"the sentences that name {full}"
         spelt = f" (the source spells the name “{full}”)" if entries else ""
         return Answer(question=question, abstained=False, confidence=confidence, threshold=self.scorer.threshold,
                       citations=citations, reason=how + spelt)
-
-    def _span(self, row: int) -> tuple[int, int]:
-        span = self.retriever.sentences[row][1]
-        return span.start, span.end
 
     def _mentions(self, question: str, asked: str, query_vector: np.ndarray, k: int) -> Answer | None:
         """"Does the article mention the UN?": the sentences that hold every content word of "the UN",
@@ -521,11 +503,7 @@ class Assistant:
         wanted = set(tokenize(asked))
         if not wanted:
             return None
-        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
-        docs = list(dict.fromkeys(self.retriever.passages[int(i)].doc_id for i in ids)) or list(self.documents)
-        table = sentence_table(self.retriever)
-        rows = [r for d in docs for r in range(table.doc_rows[d].start, table.doc_rows[d].stop)
-                if wanted <= table.tokens[r]] if docs else []
+        rows = sentence_table(self.retriever).rows_holding(self._documents_found(question, query_vector), wanted)
         if not rows:  # the words are absent; what comes closest in meaning is listed, as not an answer
             closest = self._pipeline(question, query_vector, k)[3]
             return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
@@ -533,11 +511,7 @@ class Assistant:
                           reason=f"the source does not mention “{asked}”: it never uses that word" if len(wanted) == 1
                           else f"no sentence of the source has all the words of “{asked}”; the passages nearest in "
                                "meaning are listed, and may say it in other words")
-        rows.sort(key=lambda r: (docs.index(self.retriever.sentences[r][0]), self.retriever.sentences[r][1].start))
-        own = Candidates(rows=np.array(rows), passage_ids=table.home_passage[rows],
-                         features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
-        citations = [c.model_copy(update={"score": 1.0})
-                     for c in self._citations(own, range(len(rows)), np.zeros(len(rows)), limit=k)]
+        citations = self._cite_rows(rows, 1.0, limit=k)
         n = len(rows)
         return Answer(question=question, abstained=False, confidence=1.0, threshold=self.scorer.threshold,
                       citations=citations,
@@ -748,6 +722,20 @@ class Assistant:
         scores = self.scorer.sentence.decision(f)
         top = self.retriever.passages[int(candidates.passage_ids[int(np.argmax(scores))])].doc_id
         return scores, self.scorer.answerability(candidates, plain=self.plain(top))
+
+    def _documents_found(self, question: str, query_vector: np.ndarray) -> list[str]:
+        """The documents the passage search finds for the question, best first."""
+        ids, _, _ = self.retriever.candidate_scores(question, query_vector)
+        return list(dict.fromkeys(self.retriever.passages[int(i)].doc_id for i in ids))
+
+    def _cite_rows(self, rows: Sequence[int], score: float, limit: int) -> list[Citation]:
+        """Citations of the sentences `rows`, in that order, each with `score`: quotes a rule picked, not
+        the ranker."""
+        table = sentence_table(self.retriever)
+        own = Candidates(rows=np.array(rows, dtype=np.int64), passage_ids=table.home_passage[list(rows)],
+                         features=np.zeros((len(rows), len(SENTENCE_FEATURES))))
+        return [c.model_copy(update={"score": round(score, 4)})
+                for c in self._citations(own, range(len(rows)), np.zeros(len(rows)), limit=limit)]
 
     def _citations(self, candidates: Candidates, order, scores, limit: int) -> list[Citation]:
         retriever = self.retriever

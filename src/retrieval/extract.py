@@ -23,7 +23,7 @@ import threading
 import warnings
 import weakref
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -283,12 +283,6 @@ _MENTION_FRAME = re.compile(
     re.IGNORECASE)
 
 
-def _quoted_spans(text: str):
-    from .quotes import find_quotes  # quotes imports this module
-
-    return [q for q in find_quotes(text, 0, len(text)) if q.depth == 0 and q.close is not None]
-
-
 def mention_request(question: str) -> str | None:
     """What the question asks whether the source mentions ("the UN" in "Does the article mention the
     UN?"), else None; not a clause ("Does the article mention that …?", "… say anything about why …")."""
@@ -298,7 +292,9 @@ def mention_request(question: str) -> str | None:
         if not m or re.match(r"(?:that|whether|if|how|why|what|who|when|where|it|this|anything|any|some|other|more)\b",
                              m.group("x"), re.IGNORECASE):
             continue  # a claim, or a kind of thing ("any dates"): for the ranker
-        quoted = [m.group("x")[x.start:x.end] for x in _quoted_spans(m.group("x"))]
+        from .verify import quoted_words  # verify reads quotes, which imports this module
+
+        quoted = quoted_words(m.group("x"))
         if quoted:  # "Is the word 'taboo' mentioned?"
             return quoted[0]
         return _MENTION_FRAME.sub("", m.group("x")).strip(" ,.\"'“”‘’")
@@ -594,6 +590,16 @@ class SentenceTable:
             return None
         row = run.start + int(np.searchsorted(self._starts[run], offset, side="right")) - 1
         return row if run.start <= row and offset < self._ends[row] else None
+
+    def text(self, row: int) -> str:
+        """The text of sentence `row`."""
+        return self._texts[row]
+
+    def rows_holding(self, doc_ids: Iterable[str], tokens: set[str]) -> list[int]:
+        """The sentences of `doc_ids` (in that order, each in text order) that hold every one of `tokens`
+        (stemmed, as `tokenize`); none for no tokens."""
+        return [r for d in doc_ids for r in range(self.doc_rows[d].start, self.doc_rows[d].stop)
+                if tokens and tokens <= self.tokens[r]]
 
     def text_around(self, doc_id: str, start: int, end: int) -> str:
         """The sentences of `doc_id` that overlap `[start, end)`, joined; "" where none is indexed."""
