@@ -314,7 +314,11 @@ def test_sentences_of_a_named_section_are_candidates(assistant):
     assert "byline" not in sections(other, retriever.encode([other])[0])
 
 
-@pytest.mark.parametrize("question", ["Who wrote the SBS report?", "Who is the author of this article?"])
+@pytest.mark.parametrize("question", [
+    "Who wrote the SBS report?", "Who is the author of this article?",
+    # read as "Who said 'the report'?", it got Sokirianskaia's "relatives don't report it" at 1.0
+    "Who wrote the report?", "who wrote this story",
+])
 def test_who_wrote_the_source_is_answered_by_its_byline(assistant, question):
     answer = assistant.ask(question)
     assert not answer.abstained

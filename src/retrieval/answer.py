@@ -268,6 +268,8 @@ class Assistant:
         if mentioned and (answer := self._mentions(question, mentioned, query_vector, k)) is not None:
             return answer
         asked = parse_speaker_question(question) if self.method == "pipeline" else None
+        if asked is not None and asked.kind == "who" and self._asks_author(question):
+            asked = None  # "Who wrote the report?" asks for the byline, not who said "the report"
         if asked is not None:
             answer = self._speaker_answer(question, query_vector, k, asked)
             if answer is not None:
@@ -392,6 +394,9 @@ class Assistant:
         return Answer(question=question, abstained=False, confidence=confidence, threshold=self.scorer.threshold,
                       citations=[entry.citation.model_copy(update={"score": round(confidence, 4)})],
                       reason=f"the {which} quotation in the report of “{title}”{by}")
+
+    def _asks_author(self, question: str) -> bool:
+        return any(author_asked(question, d.title) for d in self.retriever.documents.values())
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:
