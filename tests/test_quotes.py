@@ -16,7 +16,7 @@ from retrieval import (
 from retrieval.chunking import make_passages
 from retrieval.ingest import load_document, make_document
 from retrieval.quotes import (
-    appositives, matching_role, name_matches, normalize_text, role_matches, title_before,
+    appositives, matching_role, name_matches, narration, normalize_text, role_matches, title_before, writers_clause,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -674,3 +674,25 @@ def test_a_side_is_the_speakers_its_word_names(article_ledger):
     assert chechen == {"Chechen Minister for Information"}
     assert quotes_by(article_ledger, "the Chechen authorities") == quotes_by(article_ledger, "the Chechen side")
     assert quotes_by(article_ledger, "the Russian side") == []  # "Russian" is not "Russia"
+
+
+def test_a_writers_clause_after_reported_speech_is_split_off_and_not_attributed():
+    text = ("Ms Doe says the council will appeal the ruling, although it is unclear who would pay for it.\n\n"
+            "Mr Roe says the plan is sound but expensive.")
+    doc, ledger = ledger_of(text)
+    doe, roe = (e for e in ledger if e.kind == "reported")
+    assert writers_clause(doe) == ("Ms Doe says the council will appeal the ruling", "although",
+                                   "it is unclear who would pay for it.")
+    assert writers_clause(roe) is None  # "but" without a comma joins two words of his
+    clause = text.index("it is unclear")
+    assert attribute_span(ledger, clause, clause + 20) is None
+    assert attribute_span(ledger, 0, text.index(",")) == ("Ms Doe", "reported")
+
+
+def test_narration_is_a_sentence_without_its_quotations():
+    text = "“We will appeal,” she wrote on Facebook, a site the council also uses, “and we will win.”"
+    doc, ledger = ledger_of("Ms Doe spoke.\n\n" + text)
+    start = doc.text.index("“We")
+    direct = [e for e in ledger if e.kind == "direct"]
+    assert len(direct) == 2
+    assert narration(text, start, direct) == "she wrote on Facebook, a site the council also uses,"

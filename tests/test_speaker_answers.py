@@ -72,6 +72,45 @@ def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
     assert answer.reason.endswith("where “he” is the Chechen Minister for Information")
 
 
+def test_a_description_resolved_is_named_whole(assistant):
+    answer = assistant.ask("Who said the network intends to refer the matter to the International Criminal Court?")
+    assert answer.citations[0].paragraph == 35
+    assert answer.reason.endswith("“The network says”, where “The network” is Russia LGBT Network")  # not "“The”"
+
+
+@pytest.mark.parametrize("question, paragraph, word, speaker", [
+    ('Who said "without a UN Security Council referral"?', 35, "although", "Russia LGBT Network"),
+    ("Who said the court is unlikely to have jurisdiction?", 35, "although", "Russia LGBT Network"),
+    ("Who said hopes for accountability are dim?", 38, "but", SOKIRIANSKAIA),
+])
+def test_a_clause_the_writer_adds_after_reported_speech_is_not_the_speakers(assistant, question, paragraph, word,
+                                                                            speaker):
+    """"The network says it intends to refer the matter to the court, although without a UN Security
+    Council referral it's unlikely …": "Who said …" was told the network said the part after "although"."""
+    answer = assistant.ask(question)
+    first = answer.citations[0]
+    assert not answer.abstained and first.paragraph == paragraph and exact(assistant, first)
+    assert f"(¶{paragraph}), after “{word}” in a sentence that reports what {speaker}" in answer.reason
+    assert answer.reason.endswith(f"it does not say they are {speaker}'s words: they may be the writer's own")
+    assert "attributes" not in answer.reason
+
+
+def test_the_words_a_writer_sets_around_a_quotation_are_no_ones(assistant):
+    """"… he wrote on Instagram, a popular platform for Kadyrov himself": the minister's words are the
+    question before "he wrote"; the rest is the report's."""
+    answer = assistant.ask("Who said Instagram is a popular platform for Kadyrov?")
+    assert not answer.abstained and answer.citations[0].paragraph == 22 and exact(assistant, answer.citations[0])
+    assert answer.reason == ("the source has these words (¶22) in its own narration, around its quotation of the "
+                             "Chechen Minister for Information: it does not attribute them to anyone")
+    checked = assistant.ask('Did the Chechen Minister for Information say "a popular platform for Kadyrov himself"?')
+    assert checked.reason.startswith("the words “a popular platform for Kadyrov himself” are in the source word for "
+                                     "word (¶22), not as anyone's words")
+    # the quotation itself is still his, and "she says" around a quotation is an attribution, not narration
+    assert "attributes them to the Chechen Minister" in assistant.ask(
+        "Who said 'What reaction did you expect from militant mountain men'?").reason
+    assert "narration" not in assistant.ask("Who said it is a real disaster?").reason
+
+
 def test_who_said_resolves_a_pronoun(assistant):
     answer = assistant.ask("Who said “It is a real disaster”?")
     first = answer.citations[0]

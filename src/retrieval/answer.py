@@ -23,8 +23,8 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, normalize_text,
-    parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said,
+    SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, narration,
+    normalize_text, parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, Retriever
 from .sparse import tokenize
@@ -39,6 +39,7 @@ WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who sai
 # quote answers) must be at least this. It was the ranker's logit 0 until the ranker became listwise,
 # whose logits have no level across questions: 0.27 as a score with the logistic ranker.
 NARRATION_MIN_SCORE = 0.25
+NARRATION_MIN_WORDS = 4  # fewer words around a quotation ("she says") are its attribution, not narration
 SHORT_QUOTE_WORDS = 5  # a shorter quote inside a reported sentence is shown through that sentence
 UNATTRIBUTED = "the source does not attribute these words to anyone"
 FOR_THE_SOURCE = ("this asks something of the assistant, not of the source: it can only find and quote what the "
@@ -536,7 +537,7 @@ class Assistant:
     def _who_said(self, question: str, words: str, k: int, ledger: Sequence[LedgerEntry]) -> Answer | None:
         hits = _distinct(who_said(ledger, words, min_overlap=WHO_MIN_OVERLAP))
         if not hits:
-            return None
+            return self._said_in_narration(question, words, k, ledger)
         citations = []
         for e in hits[:k]:
             similarity = max(quote_similarity(words, e.quote), WHO_MIN_OVERLAP)
@@ -565,9 +566,50 @@ class Assistant:
         if top.speaker is not None:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
             reason = f"{said} {_named(top)}{described}" + self._evidence_note(top)
+            split = writers_clause(top)
+            if not missing and split and quote_similarity(words, split[2]) > quote_similarity(words, split[0]):
+                # "…, although without a referral it's unlikely …": not reported as the speaker's
+                lead = (f"the source has {named} word for word{where}" if checks
+                        else f"the source has these words (¶{top.citation.paragraph})")
+                reason = (f"{lead}, after “{split[1]}” in a sentence that reports what {_named(top)}{described} "
+                          f"says{self._evidence_note(top)}; it does not say they are {_named(top)}'s words: "
+                          "they may be the writer's own")
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations, words_checked=checks)
+
+    def _said_in_narration(self, question: str, words: str, k: int, ledger: Sequence[LedgerEntry]) -> Answer | None:
+        """"Who said Instagram is a popular platform for Kadyrov?": words the writer sets around someone's
+        quotation ("… he wrote on Instagram, a popular platform for Kadyrov himself") are no one's."""
+        table = sentence_table(self.retriever)
+        in_sentence: dict[int, list[LedgerEntry]] = {}
+        for e in ledger:
+            row = table.row_at(e.citation.doc_id, e.start)
+            if row is not None:
+                in_sentence.setdefault(row, []).append(e)
+        best: tuple[float, int, LedgerEntry] | None = None
+        for row, entries in in_sentence.items():
+            speaker = next((e for e in entries if e.kind == "direct" and e.speaker), None)
+            if speaker is None or any(e.kind == "reported" for e in entries):
+                continue  # a sentence of reported speech is the speaker's, not the writer's
+            own = narration(table.text(row), self.retriever.sentences[row][1].start, entries)
+            similarity = quote_similarity(words, own) if len(own.split()) >= NARRATION_MIN_WORDS else 0.0
+            if similarity >= WHO_MIN_OVERLAP and (best is None or similarity > best[0]):
+                best = (similarity, row, speaker)
+        if best is None:
+            return None
+        similarity, row, speaker = best
+        citations = self._cite_rows([row], similarity, k)
+        checks = self._checked(quoted_words(question))
+        if any(not c.found for c in checks):
+            return None  # the words as asked are not there: the ordinary pipeline says so
+        where = f" (¶{citations[0].paragraph})" if citations and citations[0].paragraph is not None else ""
+        lead = (f"the source has {the_words([c.words for c in checks])} word for word" if checks
+                else "the source has these words")
+        return Answer(question=question, abstained=False, confidence=round(similarity, 4),
+                      threshold=self.scorer.threshold, citations=citations, words_checked=checks,
+                      reason=f"{lead}{where} in its own narration, around its quotation of "
+                             f"{_named(speaker)}: it does not attribute them to anyone")
 
     def _evidence_note(self, entry: LedgerEntry) -> str:
         if entry.evidence is None:
@@ -576,8 +618,10 @@ class Assistant:
         paragraph = self._paragraph_of(entry.citation.doc_id, entry.evidence.start)
         if paragraph is not None and paragraph != entry.citation.paragraph:
             note += f" (¶{paragraph})"
-        if entry.antecedent is not None:
-            note += f", where “{entry.evidence.text.split()[0]}” is {_named(entry)}"
+        if entry.antecedent is not None:  # "she says", "The network says": the words before the verb
+            words = entry.evidence.text.split()
+            verb = next((i for i, w in enumerate(words) if i and w.lower() in SPEECH_VERBS), len(words))
+            note += f", where “{' '.join(words[:verb])}” is {_named(entry)}"
         return note
 
     def _paragraph_of(self, doc_id: str, offset: int) -> int | None:

@@ -39,8 +39,8 @@ from .sparse import tokenize
 
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "ledger_metrics", "matching_role", "name_matches",
-    "normalize_text", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads",
-    "speaker_question", "title_before", "who_said",
+    "narration", "normalize_text", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads",
+    "speaker_question", "title_before", "who_said", "writers_clause",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -1161,6 +1161,41 @@ def _quoted_by_document(ledger: Sequence[LedgerEntry]) -> dict[str, tuple[list[L
     return out
 
 
+# A clause the writer adds after reported speech: "The network says it intends to refer the matter to
+# the court, although without a referral it's unlikely the court will have jurisdiction". What follows
+# "although" is not reported as the network's words; the source leaves open whose they are.
+_WRITERS_CLAUSE = re.compile(
+    r"[,;]\s+(?P<word>although|though|even\s+though|but|however|whereas|while|yet)\b", re.IGNORECASE)
+
+
+def writers_clause(entry: LedgerEntry) -> tuple[str, str, str] | None:
+    """A reported sentence split at a contrastive clause after its attribution: (the words before it,
+    the connective, the clause), else None."""
+    if entry.kind != "reported" or entry.evidence is None:
+        return None
+    m = _WRITERS_CLAUSE.search(entry.quote, max(0, entry.evidence.end - entry.start))
+    if m is None:
+        return None
+    return entry.quote[:m.start()], m.group("word").lower(), entry.quote[m.end():].strip()
+
+
+def _in_writers_clause(entry: LedgerEntry, start: int) -> bool:
+    split = writers_clause(entry)
+    return split is not None and start >= entry.start + len(split[0])
+
+
+def narration(sentence: str, sentence_start: int, quoted: Sequence[LedgerEntry]) -> str:
+    """The words of `sentence` (at offset `sentence_start`) outside the quotations `quoted`: around a
+    direct quotation, the writer's own ("… he wrote on Instagram, a popular platform for Kadyrov
+    himself")."""
+    text = sentence
+    for e in sorted(quoted, key=lambda e: -e.start):
+        a, b = e.start - sentence_start, e.end - sentence_start
+        if 0 <= a <= b <= len(text):
+            text = text[:a] + " " + text[b:]
+    return " ".join(text.replace("“", " ").replace("”", " ").replace('"', " ").split())
+
+
 _KIND_ORDER = {"direct": 0, "reported": 1, "scare": 2}
 
 
@@ -1323,7 +1358,8 @@ def attribute_span(
 
     "direct" when quoted words cover at least half of the span (the speaker may be None when the
     source does not attribute the quote); "reported" when the span is mostly a sentence of reported
-    speech ("Ms Doe says it appears ..."); None for narration and for scare quotes.
+    speech ("Ms Doe says it appears ..."), unless it starts in a clause the writer adds after it
+    (`writers_clause`); None for narration and for scare quotes.
     Pass the document, or its ledger (with `doc_id` when the ledger holds several documents).
     """
     if isinstance(source, Document):
@@ -1342,7 +1378,8 @@ def attribute_span(
     if direct and covered >= 0.5 * length:
         best = max(direct, key=overlap)
         return best.speaker, "direct"
-    reported = [e for e in entries if e.kind == "reported" and overlap(e) >= 0.5 * length]
+    reported = [e for e in entries if e.kind == "reported" and overlap(e) >= 0.5 * length
+                and not _in_writers_clause(e, start)]
     if reported:
         best = max(reported, key=overlap)
         return best.speaker, "reported"

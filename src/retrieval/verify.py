@@ -99,6 +99,8 @@ def check_note(checks: list[WordsCheck], named: Callable[[str], str] = str) -> s
             note += f", as words of {named(c.speaker)}"
         elif c.speaker and c.quote_kind == "reported":
             note += f", in a sentence reporting what {named(c.speaker)} says"
+        elif not c.speaker:
+            note += ", not as anyone's words"
         return note
 
     return "; ".join(found(c) if c.found else f"the source does not have {the_words([c.words])} as written"
