@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import math
 import os
 import re
 import sys
@@ -34,10 +35,13 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
+INDEX_DIR = ROOT / "index"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 4  # retrieval is CPU-light: answer several users at once
 MAX_BODY_BYTES = 64 * 1024
+DEFAULT_K = 3  # quotes `POST /api/ask` gives unless asked for another number, as `Assistant.ask`
+MAX_API_K = 20
 QUEUE_MAX = 64  # a flood gets "queue full" instead of waiting without bound
 MAX_QUOTES = 10  # quotes asked for per question
 MIN_QUOTE_SCORE = 0.25  # further quotes are shown when at least this sure (the first always is)
@@ -478,7 +482,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 
 def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
-    """`POST /api/ask` with `{"question": "..."}`: the Answer as JSON, outside Gradio's queue.
+    """`POST /api/ask` with `{"question": "...", "k": 3}` (`k`, the most quotes to give, is optional): the
+    Answer as JSON, outside Gradio's queue.
 
     Plain HTTP clients (curl, httpx) get one request and one response, and leave no per-session
     state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question),
@@ -494,17 +499,21 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
         try:
-            question = json.loads(body).get("question")
+            request_json = json.loads(body)
+            question, k = request_json.get("question"), request_json.get("k", DEFAULT_K)
         except (ValueError, AttributeError):
-            question = None
+            question, k = None, DEFAULT_K
         if not isinstance(question, str):
-            return JSONResponse({"error": 'send JSON {"question": "..."}'}, status_code=400)
+            return JSONResponse({"error": 'send JSON {"question": "...", "k": 3}'}, status_code=400)
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_API_K:
+            return JSONResponse({"error": f'"k" must be a whole number from 1 to {MAX_API_K}, got {k!r}'},
+                                status_code=400)
         try:
             limiter.hit(client_key(request))
-            answer = await run_in_threadpool(assistant.ask, question)
+            answer = await run_in_threadpool(assistant.ask, question, k)
         except RateLimitError as exc:
             return JSONResponse({"error": str(exc)}, status_code=429,
-                                headers={"Retry-After": str(max(1, round(exc.retry_after)))})
+                                headers={"Retry-After": str(max(1, math.ceil(exc.retry_after)))})
         except RetrievalError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(answer_json(answer))
@@ -703,18 +712,19 @@ def resolve_address(
 
 
 def load_assistant(index_dir: str | Path | None = None, scorer: str | Path | None = None) -> Assistant:
-    """Load the index once; build it from `data/` first when it is missing."""
+    """Load the index once (default: the project's `index/`, whatever the current folder); build it
+    from the project's `data/` first when it is missing."""
     from retrieval.extract import Scorer
 
+    index_dir = Path(index_dir) if index_dir is not None else INDEX_DIR
     sources = [DATA_DIR] if DATA_DIR.exists() else None
-    return Assistant.load(index_dir if index_dir is not None else "index", sources=sources,
-                          scorer=Scorer.load(scorer) if scorer else None)
+    return Assistant.load(index_dir, sources=sources, scorer=Scorer.load(scorer) if scorer else None)
 
 
 def main(
     host: str | None = None,
     port: int | None = None,
-    index_dir: str | Path | None = "index",
+    index_dir: str | Path | None = None,
     share: bool = False,
     scorer: str | Path | None = None,
 ) -> int:
@@ -723,7 +733,8 @@ def main(
     Args:
         host: interface to bind; default `$GRADIO_SERVER_NAME` or 127.0.0.1.
         port: port; default `$GRADIO_SERVER_PORT` or 7860.
-        index_dir: the index folder, built from `data/` when missing.
+        index_dir: the index folder, built from the project's `data/` when missing; default the project's
+            `index/`.
         share: ask Gradio for a public share link (never by default).
         scorer: a scorer JSON to answer with; default the packaged scorer.
 
@@ -757,7 +768,7 @@ def _parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="The chat: cited quotes from the source, nothing else.")
     parser.add_argument("--host", default=None, help="default: $GRADIO_SERVER_NAME or 127.0.0.1")
     parser.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
-    parser.add_argument("--index-dir", default="index", type=Path, help="default: index")
+    parser.add_argument("--index-dir", default=None, type=Path, help="default: the project's index/")
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     parser.add_argument("--scorer", type=Path, default=None, help="scorer JSON (default: the packaged one)")
     return parser.parse_args(argv)

@@ -41,7 +41,7 @@ class AppServer:
 
 
 def start_app(index_dir: Path, log: Path, timeout: float = START_TIMEOUT) -> AppServer:
-    """`python -m retrieval serve --port N --index-dir D` from the project folder; wait until ready.
+    """`python -m retrieval serve --port N --index-dir D` from another folder; wait until ready.
 
     The host is left to its default (127.0.0.1) on purpose: tests check it.
     """
@@ -50,8 +50,13 @@ def start_app(index_dir: Path, log: Path, timeout: float = START_TIMEOUT) -> App
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     env.setdefault("RETRIEVAL_RATE_LIMIT", "off")  # tests here ask faster than a person; test_security checks the limit
     cmd = [sys.executable, "-m", "retrieval", "serve", "--port", str(port), "--index-dir", str(index_dir)]
+    # from a folder of the user's own, holding an app.py of its own: serve runs the project's chat
+    # (it had imported whatever app.py the current folder held, and only worked from the project folder)
+    cwd = log.parent / "elsewhere"
+    cwd.mkdir(exist_ok=True)
+    (cwd / "app.py").write_text("raise SystemExit('not the chat')\n", encoding="utf-8")
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = AppServer(proc=proc, url=f"http://127.0.0.1:{port}", port=port, log=log, index_dir=index_dir)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

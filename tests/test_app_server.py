@@ -124,6 +124,13 @@ def test_rest_api_one_request_one_answer(server, assistant):
     assert huge.status_code == 413
     misspelt = httpx.post(f"{server.url}/api/ask", json={"question": "Who is Kadirov?"}, timeout=60).json()
     assert misspelt["question"] == "Who is Kadirov?" and misspelt["read_as"] == "Who is Kadyrov?"
+    # `k` as in the Python API and the CLI (it had been ignored: 3 quotes whatever was asked)
+    many = httpx.post(f"{server.url}/api/ask", json={"question": "What did Sokirianskaia say?", "k": 6}, timeout=60)
+    assert many.status_code == 200 and len(many.json()["citations"]) == 6
+    assert same(many.json(), json.loads(assistant.ask("What did Sokirianskaia say?", k=6).model_dump_json()))
+    for bad in (0, "5", 2.5, True, 1000):
+        got = httpx.post(f"{server.url}/api/ask", json={"question": ANSWERABLE, "k": bad}, timeout=30)
+        assert got.status_code == 400 and '"k" must be a whole number' in got.json()["error"]
 
 
 def test_binds_localhost_and_no_share_link(server):

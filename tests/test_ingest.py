@@ -61,6 +61,15 @@ def test_folder_expands_to_text_and_markdown_only(tiny_corpus: Path):
     assert [p.name for p in expand_sources([tiny_corpus])] == ["cats.txt", "trains.md"]
 
 
+def test_a_folder_is_read_with_its_subfolders_hidden_ones_aside(tmp_path: Path):
+    """A folder of subfolders had been indexed as its top-level files alone, without a word."""
+    for rel in ("a/notes.txt", "b/notes.txt", "notes.md", "b/deeper/ferry.md", ".git/x.txt", "a/.draft.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"Text of {rel}.", encoding="utf-8")
+    found = [p.relative_to(tmp_path).as_posix() for p in expand_sources([tmp_path])]
+    assert found == ["a/notes.txt", "b/deeper/ferry.md", "b/notes.txt", "notes.md"]
+
+
 def test_empty_folder_is_an_error(tmp_path: Path):
     with pytest.raises(SourceError, match="no .txt or .md"):
         expand_sources([tmp_path])

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import (
-    IndexCorruptError, IndexMissingError, IndexStaleError, Retriever, build_index,
+    IndexCorruptError, IndexMissingError, IndexStaleError, Retriever, SourceError, build_index,
 )
 from retrieval.embedding import FakeEmbedder
 from retrieval.store import FORMAT_VERSION, MANIFEST, is_current, read_manifest
@@ -25,6 +25,21 @@ def test_manifest_records_settings_counts_and_hashes(tiny_index: Path, tiny_corp
 def test_missing_index_says_how_to_rebuild(tmp_path: Path):
     with pytest.raises(IndexMissingError, match="python -m retrieval index"):
         Retriever.load(tmp_path / "nowhere")
+
+
+def test_a_damaged_index_says_how_to_rebuild_it_from_its_own_sources(tiny_index: Path, tiny_corpus: Path):
+    """The hint had always said `index data`, whatever the index was built from."""
+    (_data_dir(tiny_index) / "passages.jsonl").write_text("{}", encoding="utf-8")
+    with pytest.raises(IndexCorruptError) as info:
+        Retriever.load(tiny_index)
+    sources = " ".join(sorted(s.path for s in read_manifest(tiny_index).sources))
+    assert f"`python -m retrieval index {sources} --index-dir {tiny_index}`" in str(info.value)
+
+
+def test_nothing_to_index_is_a_source_error(tmp_path: Path):
+    with pytest.raises(SourceError, match="no sources given"):
+        build_index([], tmp_path / "idx", embedder=FakeEmbedder())
+    assert not (tmp_path / "idx").exists()
 
 
 def _data_dir(index_dir: Path) -> Path:

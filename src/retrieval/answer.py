@@ -116,7 +116,7 @@ class Assistant:
 
         index_dir = Path(index_dir) if index_dir is not None else DEFAULT_INDEX_DIR
         if not (index_dir / MANIFEST).exists():
-            default_sources = [Path("data")] if index_dir == DEFAULT_INDEX_DIR else None
+            default_sources = [Path("data")] if index_dir == DEFAULT_INDEX_DIR and Path("data").exists() else None
             if sources or default_sources:
                 build_index(sources or default_sources, index_dir)
         return cls(Retriever.load(index_dir, **retriever_options), scorer=scorer, method=method)

@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
     p.add_argument("--host", default=None, help="default: $GRADIO_SERVER_NAME or 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
-    _add_index_dir(p)
+    p.add_argument("--index-dir", default=None, type=Path,
+                   help="index folder (default: the project's index/, built from its data/ when missing)")
     p.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     _add_scorer(p)
     return parser
@@ -138,13 +139,20 @@ def cmd_eval(args) -> int:
     return run_eval_command(args)
 
 
+APP = Path(__file__).resolve().parents[2] / "app.py"  # the chat, beside `src/` in the project's checkout
+
+
 def cmd_serve(args) -> int:
-    sys.path.insert(0, os.getcwd())
-    try:
-        import app
-    except ImportError:
-        print("error: app.py not found; run serve from the project folder", file=sys.stderr)
+    import importlib.util
+
+    if not APP.is_file():
+        print(f"error: the chat app is not at {APP}; serve runs the app.py of the project's checkout "
+              "(install with `pip install -e` from it, or run `python app.py` there)", file=sys.stderr)
         return EXIT_USAGE
+    # by path, not `import app`: the current folder may hold an app.py of its own
+    spec = importlib.util.spec_from_file_location("retrieval_chat_app", APP)
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
     return app.main(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share,
                     scorer=args.scorer) or 0
 

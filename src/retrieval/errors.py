@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+from collections.abc import Sequence
+
 
 class RetrievalError(Exception):
     """Base class of every error this library raises on purpose."""
@@ -35,5 +39,17 @@ class ConfigError(RetrievalError):
     """An unknown setting (model, fusion method, index type)."""
 
 
-def rebuild_hint(index_dir: object) -> str:
-    return f"rebuild it with `python -m retrieval index data --index-dir {index_dir}`"
+def rebuild_hint(index_dir: object, sources: Sequence[str] = (), verb: str = "rebuild") -> str:
+    """How to build `index_dir` again: from `sources`, the files it was built from, when they are known."""
+    return f"{verb} it with `python -m retrieval index {_sources_named(sources)} --index-dir {index_dir}`"
+
+
+def _sources_named(sources: Sequence[str]) -> str:
+    if not sources:
+        return "FILES_OR_FOLDERS"
+    if len(sources) <= 3:
+        return " ".join(shlex.quote(s) for s in sources)
+    try:  # an archive's thousands of files: the folder that holds them all
+        return shlex.quote(os.path.commonpath(sources) or ".")
+    except ValueError:  # absolute and relative paths mixed
+        return "FILES_OR_FOLDERS"

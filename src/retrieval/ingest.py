@@ -44,18 +44,21 @@ def iso_date(text: str) -> str | None:
 
 
 def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus the text and Markdown files directly inside named folders, sorted."""
+    """Files named, plus the text and Markdown files inside named folders and their subfolders
+    (hidden ones aside), sorted by path."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 raise SourceError(
-                    f"{path} is a directory with no .txt or .md files in it; name the files to index."
+                    f"{path} is a directory with no .txt or .md files in it or in its subfolders; "
+                    "name the files to index."
                 )
             files.extend(found)
         else:

@@ -99,22 +99,23 @@ class Retriever:
         cls, index_dir: Path, manifest: Manifest, embedder: Embedder | None, allow_stale: bool
     ) -> "Retriever":
         data = verify_files(index_dir, manifest)
+        sources = [source.path for source in manifest.sources]
         if embedder is not None and embedder.name != manifest.model:
             raise IndexStaleError(
                 f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "
-                f"{embedder.name!r}; use the manifest's model or {rebuild_hint(index_dir)} --model "
+                f"{embedder.name!r}; use the manifest's model or {rebuild_hint(index_dir, sources)} --model "
                 f"{embedder.name}."
             )
         if manifest.encoder and manifest.encoder != encoder_version(manifest.model):
             raise IndexStaleError(
                 f"{index_dir} was built with another version of the encoder {manifest.model!r} (its "
-                f"adapter changed since); {rebuild_hint(index_dir)}."
+                f"adapter changed since); {rebuild_hint(index_dir, sources)}."
             )
         stale = frozenset(changed_sources(manifest))
         if stale and not allow_stale:
             raise IndexStaleError(
                 f"sources changed since {index_dir} was built ({', '.join(sorted(stale))}); "
-                f"{rebuild_hint(index_dir)}."
+                f"{rebuild_hint(index_dir, sources)}."
             )
         try:
             documents = _read_jsonl(data / "documents.jsonl", Document)
@@ -127,25 +128,25 @@ class Retriever:
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
             raise IndexCorruptError(
                 f"{data} cannot be loaded ({exc.__class__.__name__}: {str(exc)[:200]}); "
-                f"{rebuild_hint(index_dir)}."
+                f"{rebuild_hint(index_dir, sources)}."
             ) from None
         if faiss_index.ntotal != len(passages) or len(passage_vectors) != len(passages):
             raise IndexCorruptError(
                 f"{data} holds {faiss_index.ntotal} vectors for {len(passages)} passages; "
-                f"{rebuild_hint(index_dir)}."
+                f"{rebuild_hint(index_dir, sources)}."
             )
         embedder = embedder or get_embedder(manifest.model)
         stored = {int(faiss_index.d), *(v.shape[-1] for v in (passage_vectors, sentence_vectors))}
         if passage_vectors.ndim != 2 or sentence_vectors.ndim != 2 or stored != {manifest.dimension}:
             raise IndexCorruptError(
                 f"{data} holds vectors of {sorted(stored)} dimensions, its manifest says "
-                f"{manifest.dimension}; {rebuild_hint(index_dir)}."
+                f"{manifest.dimension}; {rebuild_hint(index_dir, sources)}."
             )
         if embedder.dimension != manifest.dimension:
             raise IndexStaleError(
                 f"{index_dir} holds {manifest.dimension}-dimensional vectors, but model "
                 f"{embedder.name!r} makes {embedder.dimension}-dimensional ones, so it is not the model "
-                f"the index was built with; {rebuild_hint(index_dir)} --model {embedder.name}."
+                f"the index was built with; {rebuild_hint(index_dir, sources)} --model {embedder.name}."
             )
         return cls(
             index_dir, manifest, documents, passages, passage_vectors, faiss_index,

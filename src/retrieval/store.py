@@ -30,7 +30,7 @@ from . import dense
 from .chunking import ChunkSettings, chunker_id, make_passages
 from .embedding import DEFAULT_MODEL, Embedder, encoder_version, get_embedder
 from .errors import (
-    IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, rebuild_hint,
+    IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, SourceError, rebuild_hint,
 )
 from .ingest import expand_sources, load_document
 from .models import Document, Passage, Span
@@ -184,8 +184,10 @@ def build_index_from_documents(
 ) -> Manifest:
     """Index documents already in memory (see `build_index`)."""
     index_dir = Path(index_dir)
-    embedder = embedder or get_embedder(model)
     documents = dedupe_documents(documents)
+    if not documents:
+        raise SourceError("no sources given; name the text or Markdown files (or folders of them) to index.")
+    embedder = embedder or get_embedder(model)
     passages = [p for doc in documents for p in make_passages(doc, chunking)]
     texts_by_doc = {doc.doc_id: doc.text for doc in documents}
     sentences = unique_sentences(passages)
@@ -270,7 +272,8 @@ def read_manifest(index_dir: str | Path) -> Manifest:
     index_dir = Path(index_dir)
     path = index_dir / MANIFEST
     if not path.is_file():
-        raise IndexMissingError(f"no index at {index_dir} (no {MANIFEST}); {rebuild_hint(index_dir)}.")
+        raise IndexMissingError(
+            f"no index at {index_dir} (no {MANIFEST}); {rebuild_hint(index_dir, verb='build')}.")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
@@ -295,34 +298,39 @@ def read_manifest(index_dir: str | Path) -> Manifest:
 def verify_files(index_dir: Path, manifest: Manifest) -> Path:
     """The data folder, after checking every file against the manifest's sha256."""
     data = index_dir / manifest.data_dir
+    hint = rebuild_hint(index_dir, _source_paths(manifest))
     if not _DATA_NAME.fullmatch(manifest.data_dir):  # never follow a manifest out of its folder
         raise IndexCorruptError(
             f"{index_dir / MANIFEST} names data folder {manifest.data_dir!r}, not one of its own; "
-            f"{rebuild_hint(index_dir)}."
+            f"{hint}."
         )
     unlisted = [name for name in REQUIRED_FILES if name not in manifest.files]
     if unlisted:  # a file the manifest does not hash would be loaded unchecked
         raise IndexCorruptError(
-            f"{index_dir / MANIFEST} has no checksum for {', '.join(unlisted)}; {rebuild_hint(index_dir)}."
+            f"{index_dir / MANIFEST} has no checksum for {', '.join(unlisted)}; {hint}."
         )
     for rel, expected in manifest.files.items():
         path = data / rel
         if Path(rel).is_absolute() or ".." in Path(rel).parts:
             raise IndexCorruptError(
-                f"{index_dir / MANIFEST} lists file {rel!r} outside its data folder; {rebuild_hint(index_dir)}."
+                f"{index_dir / MANIFEST} lists file {rel!r} outside its data folder; {hint}."
             )
         try:
             actual = sha256_file(path) if path.is_file() else None
         except OSError:  # removed between the check and the read, or unreadable
             actual = None
         if actual is None:
-            raise IndexCorruptError(f"{path} is missing from the index; {rebuild_hint(index_dir)}.")
+            raise IndexCorruptError(f"{path} is missing from the index; {hint}.")
         if actual != expected:
             raise IndexCorruptError(
                 f"{path} was changed or damaged after the build (sha256 differs from the manifest); "
-                f"{rebuild_hint(index_dir)}."
+                f"{hint}."
             )
     return data
+
+
+def _source_paths(manifest: Manifest) -> list[str]:
+    return [source.path for source in manifest.sources]
 
 
 def changed_sources(manifest: Manifest) -> list[str]:
