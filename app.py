@@ -55,7 +55,8 @@ STALE_WARNING = (
 INTRO = (
     "Answers are **verbatim quotes from the source article only**, each with its citation. "
     "Nothing is written or paraphrased, and when the article does not answer, the chat says so. "
-    "To check a quote, put its words in quote marks: the reply says whether the article has them word for word."
+    "To check a quote, put its words in quote marks: the reply says whether the article has them word for word. "
+    "¶N counts every paragraph of the page from the top, the photo caption, summary, byline and dateline included."
 )
 EXAMPLES = [
     "Who rules Chechnya?",
@@ -200,7 +201,9 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
 
     - a direct quote with a known speaker: `“quote” — Speaker, quoted in title, date, ¶N`;
     - reported speech: `“quote” — title, date, ¶N (reported speech of Speaker)`;
-    - anything else: `“quote” — title, date, ¶N`.
+    - anything else: `“quote” — title, date, ¶N`;
+    - outside the report's body, the part of the page after ¶N: `¶41 (another story's teaser)`, so
+      that a teaser or a caption is never pasted as if the report said it.
 
     Args:
         citation: the quote.
@@ -210,7 +213,7 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
     when = format_date(document.date) if document is not None else None
     if when:
         parts.append(when)
-    parts.append(f"¶{citation.paragraph}")
+    parts.append(f"¶{citation.paragraph}" + (f" ({citation.section_label})" if citation.section != "body" else ""))
     place = ", ".join(parts)
     if citation.speaker and citation.quote_kind == "direct":
         return f"{quoted(citation.quote)} — {citation.speaker}, quoted in {place}"
@@ -225,7 +228,13 @@ def _details(citation: Citation, document: Document | None) -> str:
     if document is not None and (document.byline or document.date):
         who = ", ".join(x for x in (document.byline, format_date(document.date)) if x)
         lines[-1] += f" ({escape_text(who)})"
-    lines.append(f"- **Place:** paragraph ¶{citation.paragraph}, {escape_text(citation.section_label)}")
+    place = f"paragraph ¶{citation.paragraph} of the page, {escape_text(citation.section_label)}"
+    if document is not None and citation.section == "body" and document.paragraphs:
+        # ¶ counts the caption, summary, byline and dateline too; a reader counting the report's own
+        # paragraphs gets this
+        nth = sum(p.section == "body" for p in document.paragraphs[:citation.paragraph])
+        place += f" (its {_ordinal(nth)} paragraph)"
+    lines.append(f"- **Place:** {place}")
     if citation.speaker:
         kind = {"direct": " (direct quote)", "reported": " (reported speech)"}.get(
             citation.quote_kind or "", "")
@@ -238,6 +247,11 @@ def _details(citation: Citation, document: Document | None) -> str:
     if citation.stale:
         lines.append(f"- **⚠ Stale:** {STALE_WARNING}.")
     return "\n".join(lines)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _quote_lines(n: int, citation: Citation, *, answer: bool) -> str:
@@ -266,8 +280,14 @@ def shown_answer(answer: Answer) -> Answer:
     speaker); for an abstention, the `SHOWN_CLOSEST` closest passages."""
     if answer.abstained:
         return answer.model_copy(update={"closest": list(answer.closest[:SHOWN_CLOSEST])})
-    kept = [c for n, c in enumerate(answer.citations) if n == 0 or c.score >= MIN_QUOTE_SCORE]
-    return answer.model_copy(update={"citations": kept[:MAX_QUOTES]})
+    kept = [c for n, c in enumerate(answer.citations) if n == 0 or c.score >= MIN_QUOTE_SCORE][:MAX_QUOTES]
+    reason = answer.reason
+    if reason and len(kept) < len(answer.citations):  # "14 quotations …; the first 10 are listed", 9 shown
+        reason = _LISTED.sub(f"; {len(kept)} of them are listed", reason)
+    return answer.model_copy(update={"citations": kept, "reason": reason})
+
+
+_LISTED = re.compile(r"; the first \d+ are listed")
 
 
 def user_message(question: str) -> dict[str, Any]:
@@ -642,7 +662,9 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                         chat = gr.Chatbot(
                             label="Chat", elem_id="chat", height=560, layout="bubble",
                             sanitize_html=True, allow_tags=False, latex_delimiters=[],
-                            feedback_options=None, buttons=["copy"],
+                            # no per-message copy button: it copies the reply's Markdown source
+                            # (`**[1]**`, escapes); the copy-ready box holds clean text
+                            feedback_options=None, buttons=[],
                             placeholder="Ask a question about the article. Replies quote it word "
                                         "for word.",
                         )
@@ -664,17 +686,18 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                     choices=[], label="Citations: choose one to see it in the source",
                     elem_id="citations", visible=False,
                 )
-                initial = source_view(assistant, None)
-                source = gr.HighlightedText(
-                    value=initial["value"], label=initial["label"], elem_id="source",
-                    color_map=COLOR_MAP, show_legend=False, show_inline_category=True,
-                    combine_adjacent=False,
-                )
+                # before the source: on a phone the columns stack, and the article is long
                 copy = gr.Textbox(
                     label="Copy-ready quotes (“quote” — speaker, quoted in title, date, ¶N)",
                     elem_id="copy",
                     lines=3, interactive=False, buttons=["copy"],
                     placeholder="The quotes of the last answer, ready to paste. Empty when it abstains.",
+                )
+                initial = source_view(assistant, None)
+                source = gr.HighlightedText(
+                    value=initial["value"], label=initial["label"], elem_id="source",
+                    color_map=COLOR_MAP, show_legend=False, show_inline_category=True,
+                    combine_adjacent=False,
                 )
 
         outputs = [chat, source, picker, copy, last_answer, question, quote_list]

@@ -337,6 +337,15 @@ SAID = DISASTER.model_copy(update={"speaker": "Ekaterina Sokirianskaia", "quote_
 REPORTED = RULED.model_copy(update={"speaker": "Russia LGBT Network", "quote_kind": "reported"})
 
 
+def test_copy_ready_says_when_a_quote_is_not_the_reports_own():
+    """A teaser for another story pasted as "— SBS News: …, ¶41" reads as a claim of the report."""
+    teaser = RULED.model_copy(update={"section": "teaser", "section_label": SECTION_LABELS["teaser"]})
+    assert app.copy_ready(teaser, DOC) == (
+        "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, 19 April 2017, ¶2 (another story's teaser)")
+    assert app.copy_ready(CAPTION).endswith("— SBS News: a story, ¶4 (photo caption)")
+    assert app.copy_ready(RULED).endswith("¶2")  # the body needs no label
+
+
 def test_copy_ready_names_the_speaker():
     assert app.copy_ready(SAID, DOC) == (
         "“It is a real disaster,” she says. — Ekaterina Sokirianskaia, quoted in SBS News: a story, "
@@ -382,6 +391,11 @@ def test_chat_shows_every_quote_above_the_floor():
     assert app.shown_answer(weak_first).citations == [low]  # the best quote is always shown
     several = ABSTAIN.model_copy(update={"closest": [CAPTION, DISASTER, RULED, low]})
     assert app.shown_answer(several).closest == [CAPTION, DISASTER, RULED]
+    # the count a speaker's listing gives follows what is shown ("the first 10 are listed" over 9 quotes)
+    listed = many.model_copy(update={"reason": "14 quotations attributed to Jane Doe in the source; the first 4 "
+                                               "are listed"})
+    assert app.shown_answer(listed).reason == "14 quotations attributed to Jane Doe in the source; 2 of them are listed"
+    assert app.shown_answer(listed.model_copy(update={"citations": many.citations[:2]})).reason == listed.reason
 
 
 def test_stale_citations_carry_a_visible_warning():
@@ -450,6 +464,18 @@ def test_real_speaker_question_shows_all_her_quotes(assistant):
     answer = app.shown_answer(assistant.ask("What did Sokirianskaia say?", k=app.MAX_QUOTES))
     assert len(answer.citations) == app.MAX_QUOTES
     assert all(c.speaker == "Ekaterina Sokirianskaia" for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_a_quotes_place_gives_its_paragraph_of_the_report_too(assistant):
+    """¶9 counts the caption, summary, byline and dateline: a reader counting the report's own
+    paragraphs finds "It is a real disaster" in the 5th."""
+    quote = assistant.ask("Who said it is a real disaster?").citations[0]
+    details = app._details(quote, assistant.documents[quote.doc_id])
+    assert "- **Place:** paragraph ¶9 of the page, body of the report (its 5th paragraph)" in details
+    caption = next(c for c in assistant.ask("What does the photo show?").citations if c.section == "caption")
+    assert "- **Place:** paragraph ¶1 of the page, photo caption\n" in app._details(
+        caption, assistant.documents[caption.doc_id])
 
 
 def test_app_loads_the_scorer_it_is_given(article_index, tmp_path):

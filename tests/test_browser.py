@@ -129,6 +129,9 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
                        "(reported speech of Russia LGBT Network)")
     assert len(copy) == len(citations)
 
+    # No per-message copy button: it copied the reply's Markdown source (`**[1]**`, escapes).
+    expect(page.locator("#chat button[aria-label='Copy message']")).to_have_count(0)
+
     # A citation's collapsible block opens on a click and shows its details.
     details = reply.get_by_text(f"Characters: {citations[0]['start']}–{citations[0]['end']}")
     expect(details).to_be_hidden()  # closed until opened
