@@ -233,6 +233,18 @@ def test_question_type(question, flags):
     assert tuple(question_type(question)) == flags
 
 
+@pytest.mark.parametrize("sentence, number", [
+    ("He has been accused of abuses during his decade-long reign.", True),  # answers "How long …?"
+    ("The abuses went on for decades.", True),
+    ("It says it has received “around 50” requests.", True),
+    ("The regime has functioned with impunity.", False),
+])
+def test_a_sentence_holds_a_number(sentence, number):
+    from retrieval.extract import _HAS_NUMBER
+
+    assert bool(_HAS_NUMBER.search(sentence)) == number
+
+
 @pytest.mark.parametrize("question, mismatch", [
     # SQuAD 2.0's impossible questions often add a "not" the source lacks; a news question's
     # negation usually repeats the source's, and then it is no sign of an unanswerable question

@@ -70,6 +70,7 @@ QUESTION_FEATURES = (
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
     "hundred hundreds thousand thousands million millions billion billions dozen dozens half percent "
+    "decade decades "
     "several few"
 )
 _HAS_NUMBER = re.compile(r"\d|\b(" + "|".join(_NUMBER_WORDS.split()) + r")\b", re.IGNORECASE)
