@@ -1,3 +1,5 @@
+import pytest
+
 from retrieval.chunking import ChunkSettings, make_passages, pack_sentences, sentence_spans, split_paragraphs
 from retrieval.ingest import load_document, make_document
 from retrieval.models import Span
@@ -112,3 +114,20 @@ def test_a_page_opening_with_its_headline():
     # with no byline or dateline after it, the sentence under the headline is the report's first
     plain = "Council approves new bridge\n\nThe council voted on Tuesday to build a bridge.\n\nThe mayor welcomed it.\n"
     assert [p.section for p in split_paragraphs(plain)] == ["headline", "body", "body"]
+
+
+@pytest.mark.parametrize("dateline, iso", [
+    ("RIVERTON, 3 March 2024", "2024-03-03"),
+    ("NEW YORK, March 3, 2024", "2024-03-03"),
+    ("March 3, 2024", "2024-03-03"),
+    ("Posted 3 March 2024", "2024-03-03"),
+    ("Posted: March 3, 2024 at 9:15 am", "2024-03-03"),
+    ("Tuesday, 3 March 2024 10:02 AEDT", "2024-03-03"),
+])
+def test_datelines_of_other_shapes_at_the_top(dateline, iso):
+    """"RIVERTON, 3 March 2024" had been read as a headline: the page had no date, and the line was
+    quoted (0.75) for "What is the population of Riverton?"."""
+    page = (f"Council approves new cycle lanes\n\nBy Jane Porter\n\n{dateline}\n\n"
+            "The council voted 7 to 4 on Tuesday night.\n\nMarch 3, 2024 was a long night for the mayor.\n")
+    assert [p.section for p in split_paragraphs(page)] == ["headline", "byline", "dateline", "body", "body"]
+    assert make_document(page, doc_id="lanes").date == iso

@@ -20,6 +20,15 @@ _TERMINAL = tuple(".!?:;\"'”’»)…")
 _DATELINE = re.compile(
     r"^\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}\b.*$|^\s*(Published|Updated|UPDATED)\b", re.IGNORECASE
 )
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# Datelines at the top of a page in other shapes than "19 Apr 2017 - 12:38 PM": "RIVERTON, 3 March
+# 2024", "March 3, 2024", "Posted 3 March 2024"; the whole line is the place, the date and a time
+_DATELINE_TOP = re.compile(
+    r"^\s*(?:(?:Posted|Last\s+updated|Updated)\s*:?\s*(?:on\s+)?|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s+)?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
+    r"(?:\d{1,2}\s+" + _MONTH + r"|" + _MONTH + r"\s+\d{1,2},?)\s+\d{4}"
+    r"(?:\s*(?:[-–—|,]|at)?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)?\s*$", re.IGNORECASE)
 _CAPTION = re.compile(r"^\s*[•·▪]|\b(PHOTO|Photo:|Image:|Source: ?[A-Z])|\((AAP|AFP|AP|Reuters|Getty)\b")
 # credit lines that only a caption carries, so a caption anywhere on the page, not only above the
 # report: "Photograph: Jane Doe/AP", "Image caption, ...", "Image source, Getty Images", "(AP Photo/...)"
@@ -47,7 +56,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 6
+CHUNKER_VERSION = 7
 
 
 @lru_cache(maxsize=1)
@@ -195,6 +204,8 @@ def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
     if _CAPTION_ANYWHERE.search(stripped) or (_CAPTION.search(stripped) and not seen_body):
         return "caption"
     if _DATELINE.match(stripped) and len(stripped) < 120:
+        return "dateline"
+    if not seen_body and index < 8 and _DATELINE_TOP.match(stripped):
         return "dateline"
     if not seen_body and _BYLINE.match(stripped) and len(stripped) < 60 and index < 8:
         return "byline"

@@ -22,6 +22,7 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _DATE = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
+_US_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b")  # "March 3, 2024"
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -35,8 +36,10 @@ def slugify(name: str) -> str:
 
 
 def iso_date(text: str) -> str | None:
-    """First date written like "19 Apr 2017" in `text`, as "2017-04-19"."""
-    for day, month, year in _DATE.findall(text):
+    """First date written like "19 Apr 2017" (or "April 19, 2017") in `text`, as "2017-04-19"."""
+    found = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in _DATE.finditer(text)]
+    found += [(m.start(), m.group(2), m.group(1), m.group(3)) for m in _US_DATE.finditer(text)]
+    for _, day, month, year in sorted(found):
         number = _MONTHS.get(month[:3].lower())
         if number and 1 <= int(day) <= 31:
             return f"{int(year):04d}-{number:02d}-{int(day):02d}"
