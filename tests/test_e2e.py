@@ -290,9 +290,12 @@ def test_quote_offsets_hold_for_every_seed_question(assistant):
 
 
 def test_retriever_search_alone(article_index: Path):
-    from retrieval import Retriever
+    from retrieval import QuestionError, Retriever
 
-    hits = Retriever.load(article_index).search("Who rules the territory?", k=3)
+    retriever = Retriever.load(article_index)
+    with pytest.raises(QuestionError, match="empty"):  # as `ask` does; it had searched for nothing
+        retriever.search("  ")
+    hits = retriever.search("Who rules the territory?", k=3)
     assert hits[0].passage.paragraph == 12
     assert "Kadyrov" in hits[0].passage.text
 

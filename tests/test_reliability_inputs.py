@@ -210,13 +210,14 @@ def test_the_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
         ingest.read_text(path)
 
 
-def test_folder_skips_subfolders_fifos_and_device_links(tiny_corpus, tmp_path):
-    (tiny_corpus / "sub.txt").mkdir()
-    (tiny_corpus / "sub.txt" / "inner.txt").write_text("Hidden inside.", encoding="utf-8")
+def test_folder_reads_subfolders_but_skips_fifos_device_links_and_link_loops(tiny_corpus, tmp_path):
+    (tiny_corpus / "sub.txt").mkdir()  # a folder named like a file is read as a folder
+    (tiny_corpus / "sub.txt" / "inner.txt").write_text("Found inside.", encoding="utf-8")
     os.mkfifo(tiny_corpus / "pipe.txt")
     (tiny_corpus / "zero.txt").symlink_to("/dev/zero")
+    (tiny_corpus / "sub.txt" / "back").symlink_to(tiny_corpus)  # a loop is not followed
     manifest = build_index([tiny_corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    assert sorted(s.doc_id for s in manifest.sources) == ["cats", "trains"]
+    assert sorted(s.doc_id for s in manifest.sources) == ["cats", "inner", "trains"]
 
 
 def test_one_long_line_without_punctuation_is_split_and_fast(tmp_path):

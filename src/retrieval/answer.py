@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError, QuestionError
+from .errors import ConfigError
 from .extract import (
     SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
     outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
@@ -26,13 +26,12 @@ from .quotes import (
     SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, narration,
     normalize_text, parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said, writers_clause,
 )
-from .retriever import DEFAULT_INDEX_DIR, Retriever
+from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
 from .spelling import Speller, english_words
 from .verify import WordFinder, check_note, one_word, quoted_words, the_words
 
 
-MAX_QUESTION_CHARS = 2000
 METHODS = ("pipeline", "bm25", "dense")
 WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who said '…'?"
 # "What did X say?" with X quoted nowhere: the narration's quote score (calibrated: how often such a
@@ -63,20 +62,6 @@ _PLAIN_BY = re.compile(r"^\s*(what|show|list|give|find|i|quote|quotes|any|all|a|
                        r"|.*\b(quotes|quotations)\s*[?.]?\s*$", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
                        "st th".split())
-
-
-def check_question(question: str) -> str:
-    """The question stripped, or `QuestionError` when empty, blank or too long."""
-    if not isinstance(question, str):
-        raise QuestionError(f"the question must be text, got {type(question).__name__}.")
-    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
-    if not cleaned:
-        raise QuestionError("the question is empty; ask something about the source.")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}. Shorten it."
-        )
-    return cleaned
 
 
 class Assistant:

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import dense
 from .embedding import Embedder, TokenVectors, encode_with_tokens, encoder_version, get_embedder
-from .errors import ConfigError, IndexCorruptError, IndexStaleError, rebuild_hint
+from .errors import ConfigError, IndexCorruptError, IndexStaleError, QuestionError, rebuild_hint
 from .fusion import fuse, top_k
 from .models import Document, Passage, PassageHit, Span
 from .sparse import SparseIndex, document_frequencies
@@ -27,6 +27,23 @@ def _read_jsonl(path: Path, model):
             return [model.model_validate_json(line) for line in fh if line.strip()]
     except ValueError as exc:
         raise IndexCorruptError(f"{path} cannot be read ({exc.__class__.__name__}).") from None
+
+
+MAX_QUESTION_CHARS = 2000
+
+
+def check_question(question: str) -> str:
+    """The question stripped, or `QuestionError` when empty, blank or too long."""
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, got {type(question).__name__}.")
+    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    if not cleaned:
+        raise QuestionError("the question is empty; ask something about the source.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}. Shorten it."
+        )
+    return cleaned
 
 
 class Retriever:
@@ -195,6 +212,7 @@ class Retriever:
         """The `k` best passages for `query`, best first."""
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}.")
+        query = check_question(query)
         if not self.passages:
             return []
         if query_vector is None:
