@@ -141,6 +141,24 @@ def test_judge_uses_spans_then_text_and_closest_when_abstaining(tmp_path):
                  {"p2": p2}, k=10, doc_id="Cats").hits == (False,)
 
 
+def test_a_quote_overlapping_the_gold_span_hits_though_it_does_not_hold_the_answer(tmp_path):
+    """DESIGN.md: a first quote hits when it overlaps the gold span's offsets, not only when it holds it."""
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    question = {q.qid: q for q in dataset.groups[0].questions}["c1"]
+    assert question.spans == ((11, 24), (11, 30))  # "sixteen hours", "sixteen hours a day"
+    p1 = Passage(passage_id="p1", doc_id="Cats", paragraph=1, section="body", start=0, end=31,
+                 text=dataset.groups[0].text[:31], sentences=())
+
+    def first_hit(quote: str, start: int) -> bool:
+        answer = Answer(question=question.question, abstained=False, citations=[_citation(quote, start, "p1")])
+        return judge(answer, question, {"p1": p1}, k=10, doc_id="Cats").first_hit
+
+    assert first_hit("Cats sleep sixteen", 0)  # 0..18 overlaps 11..24; its text holds no gold answer
+    assert first_hit("hours a day.", 19)  # 19..31 overlaps the end of the span
+    assert not first_hit("Cats sleep ", 0)  # 0..11 only touches the span
+    assert not first_hit("Cats", 0)
+
+
 def test_squad_articles_are_plain_text_judged_against_the_plain_threshold(tmp_path, fake_embedder):
     from retrieval.evaluation.runner import evaluate
     from retrieval.extract import Scorer

@@ -10,7 +10,7 @@ from retrieval.evaluation.metrics import (
     QuestionResult, aurc, auroc, bootstrap_ci, bootstrap_intervals, compute_metrics, contains_answer,
     exact_match, hit_at_k, hit_curve, macro_average, ndcg_at_k, normalize_answer, pick_outside_threshold,
     pick_threshold,
-    reciprocal_rank, rethreshold, risk_coverage, span_contains, token_f1,
+    reciprocal_rank, rethreshold, risk_coverage, span_overlaps, token_f1,
 )
 from retrieval.evaluation.report import compare
 
@@ -39,9 +39,14 @@ def test_contains_answer_matches_whole_tokens_only():
     assert not contains_answer("anything", "the")  # a gold that normalises to nothing never hits
 
 
-def test_span_contains_needs_the_whole_gold_span():
-    assert span_contains(10, 20, 10, 20) and span_contains(0, 30, 12, 15)
-    assert not span_contains(10, 20, 15, 25)
+def test_a_span_hits_when_it_overlaps_the_gold_span():
+    """DESIGN.md "Metrics": a quote hits when it overlaps the gold span's offsets."""
+    assert span_overlaps(10, 20, 10, 20) and span_overlaps(0, 30, 12, 15)
+    assert span_overlaps(10, 20, 15, 25) and span_overlaps(15, 25, 10, 20)  # either side
+    assert span_overlaps(12, 15, 0, 30)  # a quote inside a long gold span
+    assert span_overlaps(10, 20, 19, 40)  # one character in common
+    assert not span_overlaps(10, 20, 20, 30) and not span_overlaps(20, 30, 10, 20)  # touching only
+    assert not span_overlaps(0, 5, 10, 20)
 
 
 def test_exact_match_and_token_f1_by_hand():

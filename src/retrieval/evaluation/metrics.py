@@ -50,9 +50,10 @@ def contains_answer(text: str, gold: str) -> bool:
     return bool(needle) and f" {needle} " in f" {normalize_answer(text)} "
 
 
-def span_contains(start: int, end: int, gold_start: int, gold_end: int) -> bool:
-    """True when `[start, end)` contains the gold span `[gold_start, gold_end)`."""
-    return start <= gold_start and gold_end <= end
+def span_overlaps(start: int, end: int, gold_start: int, gold_end: int) -> bool:
+    """True when `[start, end)` overlaps the gold span `[gold_start, gold_end)` (DESIGN.md "Metrics":
+    a quote hits when it overlaps the gold span's offsets); spans that only touch do not overlap."""
+    return start < gold_end and gold_start < end
 
 
 def exact_match(prediction: str, golds: Sequence[str]) -> float:
