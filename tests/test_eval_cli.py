@@ -93,6 +93,20 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
     assert metrics["scorer"] == "packaged (scorer-base.json)"
     assert metrics["calibration/false_abstain_rate"] <= 0.5
     assert "dense/hit@1" in metrics  # baselines are on by default with --report
+    from retrieval import Retriever
+
+    texts = {doc_id: doc.text for doc_id, doc in Retriever.load(tiny_index).documents.items()}
+    rows = [json.loads(line) for line in (report / "predictions.jsonl").read_text().splitlines()]
+    assert len(rows) == 3 * len(QUESTIONS)
+    for row in rows:  # where the first quote sits, its own score, the reason and the bar applied
+        where = row["first_citation"]
+        assert texts[where["doc_id"]][where["start"]:where["end"]] == row["first_quote"]
+        assert isinstance(where["paragraph"], int) and where["section"] and isinstance(where["score"], float)
+        assert "reason" in row and isinstance(row["threshold"], float)
+    pipeline = [row for row in rows if row["method"] == "pipeline"]
+    assert all(row["threshold"] >= metrics["threshold"] for row in pipeline)
+    assert [row["abstained"] for row in pipeline] == [row["confidence"] < row["threshold"] for row in pipeline]
+    assert all(row["reason"] for row in pipeline if row["abstained"])
 
     code = main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index),
                  "--scorer", str(scorer_path), "--compare", str(report), "--no-baselines"])

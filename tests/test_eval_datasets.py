@@ -159,6 +159,34 @@ def test_a_quote_overlapping_the_gold_span_hits_though_it_does_not_hold_the_answ
     assert not first_hit("Cats", 0)
 
 
+def test_judge_keeps_where_the_first_quote_sits_the_reason_and_the_bar_it_was_held_to(tmp_path):
+    from retrieval.evaluation.report import prediction_row
+
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    question = {q.qid: q for q in dataset.groups[0].questions}["c2"]
+    p2 = Passage(passage_id="p2", doc_id="Cats", paragraph=2, section="body", start=33,
+                 end=len(dataset.groups[0].text), text=dataset.groups[0].text[33:], sentences=())
+    first = _citation("They hunt at dawn.", 33, "p2").model_copy(update={"paragraph": 2, "score": 0.75})
+    # confident above the common bar (0.5), but its first quote had to clear a higher one (0.8)
+    answer = Answer(question=question.question, abstained=True, confidence=0.6, threshold=0.8,
+                    reason="outside the report", closest=[first])
+    result = judge(answer, question, {"p2": p2}, k=10, doc_id="Cats", threshold=0.5)
+    assert result.own_threshold == 0.8 and result.threshold == 0.8 and result.reason == "outside the report"
+    row = prediction_row("pipeline", "Cats", question.question, result)
+    assert row["first_citation"] == {"doc_id": "Cats", "paragraph": 2, "section": "body", "start": 33,
+                                     "end": 51, "score": 0.75}
+    assert (row["threshold"], row["reason"], row["confidence"], row["abstained"]) == (
+        0.8, "outside the report", 0.6, True)
+    assert dataset.groups[0].text[33:51] == row["first_quote"]
+    # the fields other code reads are unchanged
+    assert {"method", "group", "id", "question", "answerable", "abstained", "confidence", "first_hit",
+            "hit_rank", "first_quote", "gold"} <= set(row)
+    nothing = judge(Answer(question="q", abstained=True, threshold=0.5, reason="the index holds no text"),
+                    question, {}, k=10, doc_id="Cats", threshold=0.5)
+    row = prediction_row("pipeline", "Cats", "q", nothing)
+    assert row["first_citation"] is None and row["first_quote"] is None and row["threshold"] == 0.5
+
+
 def test_squad_articles_are_plain_text_judged_against_the_plain_threshold(tmp_path, fake_embedder):
     from retrieval.evaluation.runner import evaluate
     from retrieval.extract import Scorer

@@ -238,6 +238,18 @@ def pick_outside_threshold(
 # --- one question, many questions -----------------------------------------------------------------
 
 @dataclass(frozen=True)
+class QuoteSource:
+    """Where a ranked quote sits in its document, and the score the method gave that quote."""
+
+    doc_id: str
+    paragraph: int
+    section: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     """One question, judged: what a method ranked and whether it abstained."""
 
@@ -252,6 +264,9 @@ class QuestionResult:
     # the higher threshold the answer had to clear besides the common one, if any (a first quote
     # outside the report: `Scorer.outside_threshold`); `rethreshold` keeps it
     own_threshold: float | None = None
+    first_source: QuoteSource | None = None  # where the first ranked quote sits; None with no quote
+    reason: str | None = None             # the answer's own explanation (why it abstained, or how it answered)
+    threshold: float | None = None        # the bar the answer's confidence was held to (its own when higher)
 
     @property
     def first_hit(self) -> bool:

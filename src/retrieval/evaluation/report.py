@@ -215,18 +215,38 @@ def write_report(
     return folder / "report.md"
 
 
+def prediction_row(method: str, group: str, question: str, r: QuestionResult) -> dict:
+    """One line of predictions.jsonl: a judged question, its first quote and where that quote sits.
+
+    `first_citation` describes the first ranked quote (the first citation, or the closest passage's
+    quote when it abstained; None when nothing was ranked) with the score the method gave it;
+    `threshold` is the bar the answer's confidence was held to (a first quote outside the report has a
+    higher one) and `reason` the answer's own explanation, so an answer above the run's threshold that
+    still abstained says why.
+    """
+    src = r.first_source
+    return {
+        "method": method, "group": group, "id": r.qid, "question": question,
+        "answerable": r.answerable, "abstained": r.abstained,
+        "confidence": round(r.confidence, 6), "first_hit": r.first_hit,
+        "hit_rank": next((i + 1 for i, h in enumerate(r.hits) if h), None),
+        "first_quote": r.first_quote, "gold": list(r.gold),
+        "first_citation": None if src is None else {
+            "doc_id": src.doc_id, "paragraph": src.paragraph, "section": src.section,
+            "start": src.start, "end": src.end, "score": round(src.score, 6),
+        },
+        "reason": r.reason,
+        "threshold": None if r.threshold is None else round(r.threshold, 6),
+    }
+
+
 def _write_predictions(path: Path, run: EvalRun) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for method in run.methods:
             for group, judged in zip(run.dataset.groups, run.results[method]):
                 for question, r in zip(group.questions, judged):
-                    fh.write(json.dumps({
-                        "method": method, "group": group.name, "id": r.qid, "question": question.question,
-                        "answerable": r.answerable, "abstained": r.abstained,
-                        "confidence": round(r.confidence, 6), "first_hit": r.first_hit,
-                        "hit_rank": next((i + 1 for i, h in enumerate(r.hits) if h), None),
-                        "first_quote": r.first_quote, "gold": list(r.gold),
-                    }, ensure_ascii=False) + "\n")
+                    fh.write(json.dumps(prediction_row(method, group.name, question.question, r),
+                                        ensure_ascii=False) + "\n")
 
 
 def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = None) -> dict[str, str]:
@@ -365,6 +385,9 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
         "an answered question is wrong when it is unanswerable or its first quote misses; "
         "`mean_quote_chars`: mean length of the first quote; `exact_match`/`f1`: SQuAD EM and token F1 of "
         "the first quote against the gold answers (low by design: quotes are whole sentences). "
-        "`predictions.jsonl` lists every question with its first quote."
+        "`predictions.jsonl` lists every question with its first quote, where that quote sits "
+        "(`first_citation`: document, paragraph, section, offsets and the quote's own score; the closest "
+        "passage's quote when it abstained), the answer's `reason` and the `threshold` its confidence was "
+        "held to (higher for a first quote outside the report)."
     )
     return "\n\n".join(parts) + "\n"

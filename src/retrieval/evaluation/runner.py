@@ -24,7 +24,7 @@ from ..ingest import make_document
 from ..models import Answer, Passage
 from ..retriever import Retriever
 from .datasets import EvalDataset, EvalGroup, EvalQuestion
-from .metrics import QuestionResult, contains_answer, span_overlaps
+from .metrics import QuestionResult, QuoteSource, contains_answer, span_overlaps
 
 BATCH = 64
 
@@ -103,12 +103,16 @@ def judge(
     passage_hits = tuple(
         hits(p.text, p.start, p.end, p.doc_id) for p in (passages[pid] for pid in passage_ids)
     )
+    first = ranked[0] if ranked else None
     return QuestionResult(
         qid=question.qid, answerable=question.answerable, abstained=answer.abstained,
         confidence=float(answer.confidence), hits=quote_hits, passage_hits=passage_hits,
-        first_quote=ranked[0].quote if ranked else None, gold=question.answers,
+        first_quote=first.quote if first else None, gold=question.answers,
         own_threshold=answer.threshold if threshold is not None and answer.threshold is not None
         and answer.threshold > threshold else None,
+        first_source=QuoteSource(first.doc_id, first.paragraph, first.section, first.start, first.end,
+                                 float(first.score)) if first else None,
+        reason=answer.reason, threshold=None if answer.threshold is None else float(answer.threshold),
     )
 
 
