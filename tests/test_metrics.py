@@ -217,3 +217,45 @@ def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_
     outside = np.array([False, False, True, True])
     assert declined(conf, outside, 0.3, 0.6).tolist() == [True, False, True, False]
     assert declined(conf, outside, 0.3, 0.3).tolist() == [True, False, False, False]
+
+
+def _run_of(results, threshold: float, kind: str = "jsonl"):
+    from retrieval.evaluation.datasets import EvalDataset, EvalGroup, EvalQuestion
+    from retrieval.evaluation.runner import EvalRun
+
+    questions = tuple(EvalQuestion(r.qid, r.qid, r.gold) for r in results)
+    return EvalRun(dataset=EvalDataset(kind, "x.jsonl", (EvalGroup("x", questions),)), methods=("pipeline",),
+                   k=3, threshold=threshold, scorer_note="", results={"pipeline": [list(results)]})
+
+
+def test_the_risk_coverage_point_is_the_pipelines_own_decisions():
+    """A question above the common threshold that was held to its own higher bar (a first quote outside
+    the report) and abstained is not answered on the plot: the point is metrics' coverage and risk."""
+    from dataclasses import replace
+
+    from retrieval.evaluation.report import operating_points
+
+    # q5 (unanswerable, 0.7) is above the common 0.45 but abstained under its own bar of 0.8
+    cases = [replace(r, abstained=r.confidence < 0.45) for r in CASES]
+    cases[4] = replace(cases[4], abstained=True, own_threshold=0.8)
+    metrics = compute_metrics(cases)
+    point = operating_points(_run_of(cases, 0.45))[0]
+    assert (point["coverage"], point["risk"]) == pytest.approx((metrics["coverage"], metrics["risk"]))
+    assert (point["coverage"], point["risk"]) == pytest.approx((2 / 5, 1 / 2))  # q1 right, q2 wrong
+    # the calibrated point re-decides at its threshold, keeping q5's own bar: q1 and q2 answered at 0.5
+    calibrated = operating_points(_run_of(cases, 0.45), 0.5)[1]
+    assert (calibrated["coverage"], calibrated["risk"]) == pytest.approx((2 / 5, 1 / 2))
+    assert operating_points(_run_of(cases, 0.45), 0.65)[1]["risk"] == 0.0  # q1 alone
+
+
+def test_the_report_defines_coverage_risk_and_aurc_and_says_how_plots_average(tmp_path):
+    from retrieval.evaluation.report import summarise, write_report
+
+    run = _run_of(CASES, 0.45)
+    metrics = summarise(run, n_resamples=10)
+    text = write_report(tmp_path, run, metrics).read_text()
+    definitions = text.split("## Definitions", 1)[1]
+    for name in ("`coverage`", "`risk`", "`aurc`", "overlaps a gold span"):
+        assert name in definitions, name
+    assert "pooled" in text.split("## Plots", 1)[1].split("## Definitions")[0]
+    assert f"coverage {metrics['coverage']:.3f}, risk {metrics['risk']:.3f}" in text

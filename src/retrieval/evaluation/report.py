@@ -14,14 +14,14 @@ from pathlib import Path
 
 from .metrics import (
     LOWER_IS_BETTER, QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve,
-    macro_average, risk_coverage,
+    macro_average, rethreshold, risk_coverage,
 )
 from .runner import EvalRun
 
 PRIMARY_METRIC = "hit@1"
 SUMMARY_KEYS = (
     "hit@1", "hit@3", "mrr", "passage_hit@1", "passage_hit@5", "ndcg@10", "abstain_recall",
-    "false_abstain_rate", "abstain_auroc", "aurc", "mean_quote_chars", "exact_match", "f1",
+    "false_abstain_rate", "coverage", "risk", "abstain_auroc", "aurc", "mean_quote_chars", "exact_match", "f1",
 )
 
 
@@ -210,7 +210,8 @@ def write_report(
     _write_predictions(folder / "predictions.jsonl", run)
     plots = plot_all(folder, run, calibrated_threshold)
     (folder / "report.md").write_text(
-        _markdown(run, metrics, plots, comparison, compared_with, command), encoding="utf-8"
+        _markdown(run, metrics, plots, comparison, compared_with, command, calibrated_threshold),
+        encoding="utf-8",
     )
     return folder / "report.md"
 
@@ -249,6 +250,37 @@ def _write_predictions(path: Path, run: EvalRun) -> None:
                                         ensure_ascii=False) + "\n")
 
 
+def operating_points(run: EvalRun, calibrated_threshold: float | None = None) -> list[dict]:
+    """Where the pipeline's decisions put it on the risk-coverage plane, pooled over all questions.
+
+    The run's point comes from the decisions it made (`abstained`), so a question held to its own
+    higher bar (a first quote outside the report) or declined for another reason counts as abstained,
+    and the point equals `coverage` and `risk` of the pooled metrics (`micro/` for SQuAD). The
+    calibrated point re-decides every question at the calibrated threshold, each keeping its own
+    higher bar (`rethreshold`).
+    """
+    pooled = [r for g in run.results.get("pipeline", []) for r in g]
+    if not pooled:
+        return []
+    decisions = [("pipeline's decisions", run.threshold, pooled)]
+    if calibrated_threshold is not None:
+        decisions.append(("calibrated threshold", calibrated_threshold, rethreshold(pooled, calibrated_threshold)))
+    points = []
+    for name, threshold, results in decisions:
+        answered = [r for r in results if not r.abstained]
+        points.append({
+            "name": name, "threshold": threshold, "coverage": len(answered) / len(results),
+            "risk": sum(not r.correct for r in answered) / len(answered) if answered else None,
+        })
+    return points
+
+
+def _averaging(run: EvalRun) -> str:
+    """How a per-group curve is averaged: macro over articles (SQuAD), or over the one question file."""
+    n = len(run.group_names)
+    return f"macro over {n} article{'' if n == 1 else 's'}" if run.dataset.kind == "squad" and n > 1 else "pooled"
+
+
 def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = None) -> dict[str, str]:
     """hit@k curves, risk-coverage curves and confidence histograms as PNG files."""
     import matplotlib
@@ -263,7 +295,8 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
     for method in run.methods:
         curve = hit_curve(run.results[method], run.k)
         ax.plot(ks, [np.nan if v is None else v for v in curve], marker="o", label=method)
-    ax.set(xlabel="k (quotes)", ylabel="hit@k (answerable questions)", title="hit@k", ylim=(0, 1))
+    ax.set(xlabel="k (quotes)", ylabel="hit@k (answerable questions)", title=f"hit@k ({_averaging(run)})",
+           ylim=(0, 1))
     ax.set_xticks(ks)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -274,17 +307,14 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
         pooled = [r for g in run.results[method] for r in g]
         coverage, risk = risk_coverage([r.confidence for r in pooled], [r.correct for r in pooled])
         ax.plot(coverage, risk, label=method)
-    pooled = [r for g in run.results["pipeline"] for r in g]
-    for threshold, style, name in ((run.threshold, "o", "pipeline threshold"),
-                                   (calibrated_threshold, "s", "calibrated threshold")):
-        if threshold is None or not pooled:
-            continue
-        answered = [r for r in pooled if r.confidence >= threshold]
-        if answered:
-            ax.plot(len(answered) / len(pooled), sum(not r.correct for r in answered) / len(answered),
-                    style, color="black", label=f"{name} {threshold:.3f}")
+    for point, style in zip(operating_points(run, calibrated_threshold), ("o", "s")):
+        if point["risk"] is not None:
+            ax.plot(point["coverage"], point["risk"], style, color="black",
+                    label=f"{point['name']} ({point['threshold']:.3f}): coverage {point['coverage']:.3f}, "
+                          f"risk {point['risk']:.3f}")
     ax.set(xlabel="coverage (share answered, most confident first)",
-           ylabel="risk (error rate of answered)", title="risk-coverage", xlim=(0, 1), ylim=(0, 1))
+           ylabel="risk (error rate of answered)", title="risk-coverage (pooled over all questions)",
+           xlim=(0, 1), ylim=(0, 1))
     ax.grid(alpha=0.3)
     ax.legend()
     files["risk-coverage"] = _save(fig, folder / "risk_coverage.png")
@@ -301,7 +331,7 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
             ax.axvline(run.threshold, color="black", linestyle="--", label="threshold")
             if calibrated_threshold is not None:
                 ax.axvline(calibrated_threshold, color="red", linestyle=":", label="calibrated")
-        ax.set(title=f"{method} confidence", xlabel="confidence", ylabel="questions")
+        ax.set(title=f"{method} confidence (pooled)", xlabel="confidence", ylabel="questions")
         ax.legend(fontsize=8)
     files["confidence"] = _save(fig, folder / "confidence_hist.png")
     return files
@@ -316,7 +346,8 @@ def _save(fig, path: Path) -> str:
     return path.name
 
 
-def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, compared_with, command) -> str:
+def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, compared_with, command,
+              calibrated_threshold: float | None = None) -> str:
     squad = run.dataset.kind == "squad"
     methods = list(run.methods)
     header = [
@@ -369,8 +400,13 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
             for r in comparison
         ))
     parts.append("## Plots")
-    parts.append(f"![hit@k]({plots['hit@k']})\n\n![risk-coverage]({plots['risk-coverage']})\n\n"
-                 f"![confidence]({plots['confidence']})")
+    points = "; ".join(
+        f"{p['name']} (threshold {p['threshold']:.4f}): coverage {_fmt(p['coverage'])}, risk {_fmt(p['risk'])}"
+        for p in operating_points(run, calibrated_threshold))
+    parts.append(f"![hit@k]({plots['hit@k']})\n\n"
+                 f"hit@k is {_averaging(run)}; the risk-coverage curves and the histograms pool all questions. "
+                 f"Marked on the risk-coverage plot (pooled): {points or 'nothing'}.\n\n"
+                 f"![risk-coverage]({plots['risk-coverage']})\n\n![confidence]({plots['confidence']})")
     parts.append(
         "\n## Definitions\n"
         "Text is normalised as SQuAD does (lowercase; ASCII punctuation, the articles a/an/the and extra "
@@ -381,8 +417,11 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
         "pipeline abstained (the closest quotes when it did). `abstain_recall`: share of unanswerable "
         "questions abstained on; `false_abstain_rate`: share of answerable questions abstained on; "
         "`abstain_auroc`: how well the confidence ranks answerable "
-        "above unanswerable questions; `aurc`: area under the risk-coverage curve (lower is better), where "
-        "an answered question is wrong when it is unanswerable or its first quote misses; "
+        "above unanswerable questions; `coverage`: share of all questions answered (not abstained on), "
+        "by the pipeline's own decisions; `risk`: share of the answered questions answered wrongly, where "
+        "an answered question is wrong when it is unanswerable or its first quote misses; `aurc`: area "
+        "under the risk-coverage curve (the mean risk when answering only the n most confident questions, "
+        "n = 1..N; lower is better); "
         "`mean_quote_chars`: mean length of the first quote; `exact_match`/`f1`: SQuAD EM and token F1 of "
         "the first quote against the gold answers (low by design: quotes are whole sentences). "
         "`predictions.jsonl` lists every question with its first quote, where that quote sits "
