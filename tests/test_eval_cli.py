@@ -51,6 +51,12 @@ def test_eval_json_prints_one_metrics_object(tiny_index, tiny_questions, tmp_pat
     assert "bm25/abstain_recall" not in metrics  # baselines' abstention is not calibrated
     assert 0 <= metrics["hit@1"] <= 1 and metrics["hit@3"] >= metrics["hit@1"]
     assert "change since" in done.stderr and "hit@1" in done.stderr
+    # the comparison is in the JSON object too, not only on stderr
+    comparison = metrics["comparison"]
+    assert {r["metric"] for r in comparison["rows"]} == {"hit@1", "mrr"}
+    assert comparison["old"].endswith("old_metrics.json") and comparison["flips"] is None
+    assert any("does not name its dataset" in w for w in comparison["warnings"])
+    assert "WARNING: OLD does not name its dataset" in done.stderr
 
 
 def _old_metrics(tmp_path: Path) -> Path:
@@ -113,6 +119,50 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
     assert code == 0
     out = capsys.readouterr().out
     assert "change since" in out and "threshold" in out
+
+
+def test_compare_warns_lists_flipped_questions_and_keeps_the_table_short(tiny_index, tiny_questions, tmp_path,
+                                                                          capsys):
+    from retrieval.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    base = ["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--bootstrap", "20"]
+    assert main([*base, "--report", str(old)]) == 0
+    capsys.readouterr()
+    # pretend the old run's first quote for q1 went the other way, and that it abstained on q2 the other way
+    rows = [json.loads(line) for line in (old / "predictions.jsonl").read_text().splitlines()]
+    pipeline = {r["id"]: r for r in rows if r["method"] == "pipeline"}
+    was_hit, was_abstained = not pipeline["q1"]["first_hit"], not pipeline["q2"]["abstained"]
+    pipeline["q1"]["first_hit"], pipeline["q2"]["abstained"] = was_hit, was_abstained
+    (old / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    metrics = json.loads((old / "metrics.json").read_text())
+    metrics["seconds"] += 100  # slower is context, not a regression
+    (old / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+
+    assert main([*base, "--compare", str(old), "--report", str(new)]) == 0
+    out = capsys.readouterr()
+    assert "WARNING" not in out.err + out.out  # the same dataset and questions
+    assert "WORSE" not in out.out and "context, not judged:" in out.out and "seconds" in out.out
+    hit_line = "first quote hit -> miss (1): q1" if was_hit else "first quote miss -> hit (1): q1"
+    abstain_line = "answered -> abstains (1): q2" if not was_abstained else "abstained -> answers (1): q2"
+    assert hit_line in out.out and abstain_line in out.out
+    report = (new / "report.md").read_text()
+    section = report.split("## Change since", 1)[1].split("## Plots", 1)[0]
+    assert hit_line in section and abstain_line in section
+    table = section.split("<details>", 1)[0]
+    assert "| hit@1 |" in table and "| bm25/" not in table and "| dense/" not in table  # baselines folded away
+    assert "| bm25/hit@1 |" in section.split("<details>", 1)[1]
+
+    # another number of questions: a warning on stderr, in the JSON and at the top of report.md
+    assert main([*base, "--limit", "3", "--compare", str(old), "--report", str(new), "--json",
+                 "--no-baselines"]) == 0
+    out = capsys.readouterr()
+    data = json.loads(out.out)
+    assert any("4 questions" in w and "on 3" in w for w in data["comparison"]["warnings"])
+    assert "WARNING: OLD was run on 4 questions, this run on 3" in out.err
+    assert data["comparison"]["flips"]["only_old"] == 1
+    head = (new / "report.md").read_text().split("## Headline", 1)[0]
+    assert "**Warning**" in head and "4 questions" in head
 
 
 def test_bad_flags_fail_before_loading(tmp_path, tiny_questions, capsys):

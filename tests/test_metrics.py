@@ -208,6 +208,67 @@ def test_compare_marks_regressions_by_direction():
     assert rows["n_questions"]["verdict"] == "" and rows["bm25/hit@1"]["verdict"] == ""
 
 
+def test_compare_never_judges_context_and_ignores_tiny_changes():
+    old = {"hit@1": 0.5, "mrr": 0.6, "seconds": 100.0, "k": 10, "threshold": 0.2, "n_answerable": 10,
+           "calibration/false_abstain_budget": 0.1, "calibration/threshold": 0.3, "coverage": 0.8,
+           "calibration/correct_decisions": 50, "bm25/micro/hit@3": 0.7, "mean_quote_chars": 120.0,
+           "aurc": 0.3, "dense/abstain_auroc": 0.6}
+    new = {"hit@1": 0.5004, "mrr": 0.6006, "seconds": 300.0, "k": 5, "threshold": 0.25, "n_answerable": 12,
+           "calibration/false_abstain_budget": 0.2, "calibration/threshold": 0.1, "coverage": 0.5,
+           "calibration/correct_decisions": 40, "bm25/micro/hit@3": 0.69, "mean_quote_chars": 120.05,
+           "aurc": 0.25, "dense/abstain_auroc": 0.59}
+    rows = {r["metric"]: r for r in compare(old, new)}
+    for key in ("seconds", "k", "threshold", "n_answerable", "calibration/false_abstain_budget",
+                "calibration/threshold", "coverage", "calibration/correct_decisions"):
+        assert rows[key]["verdict"] == "" and rows[key]["kind"] == "context", key
+    assert rows["hit@1"]["verdict"] == ""  # +0.0004: under the tolerance
+    assert rows["mrr"]["verdict"] == "better"  # +0.0006
+    assert rows["mean_quote_chars"]["verdict"] == ""  # 0.05 of 120 characters: relative, under it
+    assert rows["bm25/micro/hit@3"]["verdict"] == "worse" and rows["dense/abstain_auroc"]["verdict"] == "worse"
+    assert rows["aurc"]["verdict"] == "better"
+
+
+def test_comparison_warns_of_another_dataset_or_question_count():
+    from retrieval.evaluation.report import comparison_warnings
+
+    new = {"dataset": "eval/seed_qa.jsonl", "kind": "jsonl", "n_questions": 83}
+    assert comparison_warnings(dict(new), new) == []
+    assert any("different dataset" in w and "dev_qa" in w
+               for w in comparison_warnings({**new, "dataset": "eval/dev_qa.jsonl"}, new))
+    assert any("50 questions" in w and "83" in w for w in comparison_warnings({**new, "n_questions": 50}, new))
+    # the same contents under another path is the same dataset; other contents under one path are not
+    assert comparison_warnings({**new, "dataset": "/x/seed_qa.jsonl", "dataset_sha256": "ab"},
+                               {**new, "dataset_sha256": "ab"}) == []
+    assert comparison_warnings({**new, "dataset_sha256": "ab"}, {**new, "dataset_sha256": "cd"})
+    assert any("does not name" in w for w in comparison_warnings({"hit@1": 0.5}, new))
+
+
+def test_a_comparison_names_another_model_or_scorer_as_context():
+    from retrieval.evaluation.report import format_comparison, make_comparison
+
+    old = {"dataset": "d", "n_questions": 3, "model": "a", "scorer": "s", "hit@1": 0.5, "seconds": 1.0}
+    c = make_comparison(old, {**old, "model": "b", "seconds": 9.0}, "OLD")
+    assert c.notes == ["model a → b"] and c.warnings == [] and c.worse == []
+    text = format_comparison(c)
+    assert "seconds 1 -> 9, model a -> b" in text and "WORSE" not in text
+
+
+def test_prediction_flips_by_id():
+    from retrieval.evaluation.report import prediction_flips
+
+    def row(qid, hit, abstained, answerable=True, method="pipeline"):
+        return {"method": method, "id": qid, "first_hit": hit, "abstained": abstained, "answerable": answerable}
+
+    old = [row("a", True, False), row("b", False, False), row("c", False, True, False), row("d", True, False),
+           row("gone", True, False), row("a", False, False, method="bm25")]
+    new = [row("a", False, False), row("b", True, True), row("c", False, False, False), row("d", True, False),
+           row("new", False, False), row("a", True, False, method="bm25")]
+    flips = prediction_flips(old, new)
+    assert flips["hit_to_miss"] == ["a"] and flips["miss_to_hit"] == ["b"]
+    assert flips["now_abstains"] == ["b"] and flips["now_answers"] == ["c"]
+    assert (flips["n_matched"], flips["only_old"], flips["only_new"]) == (4, 1, 1)
+
+
 def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_its_bar():
     import numpy as np
 

@@ -66,7 +66,10 @@ def run_eval_command(args) -> int:
     """Run `eval` with parsed arguments; the exit code."""
     from .datasets import load_dataset
     from .metrics import pick_threshold, rethreshold
-    from .report import compare, format_comparison, format_summary, load_metrics, summarise, write_report
+    from .report import (
+        format_comparison, format_summary, load_metrics, make_comparison, prediction_rows, read_predictions,
+        summarise, write_report,
+    )
     from .runner import evaluate
 
     check_arguments(args)
@@ -104,22 +107,29 @@ def run_eval_command(args) -> int:
         args.save_scorer.write_text(tuned.model_dump_json(indent=1) + "\n", encoding="utf-8")
         metrics["calibration/scorer"] = str(args.save_scorer)
 
-    rows = compare(old, metrics) if old is not None else None
+    comparison = None
+    if old is not None:
+        old_rows = read_predictions(args.compare)  # read before --report may write over the same folder
+        comparison = make_comparison(old, metrics, str(args.compare), old_rows,
+                                     prediction_rows(run, ["pipeline"]) if old_rows else None)
+        if not args.json:  # with --json the whole comparison, warnings first, goes to stderr below
+            for warning in comparison.warnings:
+                print(f"WARNING: {warning}", file=sys.stderr)
     if args.report:
         command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
             if sys.argv[1:2] == ["eval"] else ""
-        path = write_report(args.report, run, metrics, comparison=rows, compared_with=str(args.compare),
+        path = write_report(args.report, run, metrics, comparison=comparison,
                             calibrated_threshold=choice.threshold if choice else None, command=command)
         print(f"wrote {path}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(metrics))
-        if rows is not None:
-            print(format_comparison(rows, str(args.compare)), file=sys.stderr)
+    if args.json:  # stdout holds the one JSON object; the comparison is in it, and readable on stderr
+        print(json.dumps(metrics if comparison is None else {**metrics, "comparison": comparison.to_json()}))
+        if comparison is not None:
+            print(format_comparison(comparison), file=sys.stderr)
     else:
         print(format_summary(metrics))
-        if rows is not None:
+        if comparison is not None:
             print()
-            print(format_comparison(rows, str(args.compare)))
+            print(format_comparison(comparison))
     if args.save_scorer:
         print(f"wrote {args.save_scorer} (threshold {choice.threshold:.4f})", file=sys.stderr)
     return 0
