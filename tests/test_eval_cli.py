@@ -202,6 +202,28 @@ def test_eval_scores_a_quote_ledger_gold_file(tmp_path):
     assert metrics["quote_recall"] == pytest.approx(2 / 3, abs=1e-4)  # rounded to 4 places
     assert metrics["attributed_accuracy"] == 1.0  # both found quotes go to Jane Roe
 
+    # --report writes metrics.json and a short report.md; the terminal gets a table like other datasets'
+    report = tmp_path / "speakers-report"
+    done = run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--report", str(report),
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "| quote_recall | 0.6667 |" in done.stdout and "| metric | ledger |" in done.stdout
+    assert "q3: missed" in done.stdout
+    written = json.loads((report / "metrics.json").read_text())
+    assert written["quote_recall"] == metrics["quote_recall"] and written["kind"] == "speakers"
+    text = (report / "report.md").read_text()
+    assert "| quote_recall | 0.6667 |" in text and "q3: missed" in text and "## Definitions" in text
+
+    # and a later run compares with it
+    done = run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--compare", str(report),
+                   "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    comparison = json.loads(done.stdout)["comparison"]
+    assert comparison["warnings"] == [] and comparison["worse"] == []
+    assert "quote_recall" in {r["metric"] for r in comparison["rows"]}
+    assert run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--limit", "1",
+                   cwd=tmp_path).returncode == 2
+
 
 def test_the_evaluation_cache_keeps_token_vectors_and_reuses_them():
     """The evaluation wraps its embedder in a cache; the ranker's late-interaction features need the

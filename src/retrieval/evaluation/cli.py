@@ -73,14 +73,13 @@ def run_eval_command(args) -> int:
     from .runner import evaluate
 
     check_arguments(args)
-    from .speakers import evaluate_speakers, is_speakers_gold
+    from .speakers import is_speakers_gold
 
-    if is_speakers_gold(args.dataset):
-        metrics = evaluate_speakers(args.dataset, args.index_dir)
-        print(json.dumps(metrics, ensure_ascii=False) if args.json else
-              "\n".join(f"{k}: {v}" for k, v in metrics.items() if k != "errors"))
-        return 0
+    command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
+        if sys.argv[1:2] == ["eval"] else ""
     old = load_metrics(args.compare) if args.compare else None
+    if is_speakers_gold(args.dataset):
+        return _speakers_command(args, old, command)
     dataset = load_dataset(args.dataset).limited(args.limit)
     from ..extract import Scorer, scorer_file_for
 
@@ -116,8 +115,6 @@ def run_eval_command(args) -> int:
             for warning in comparison.warnings:
                 print(f"WARNING: {warning}", file=sys.stderr)
     if args.report:
-        command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
-            if sys.argv[1:2] == ["eval"] else ""
         path = write_report(args.report, run, metrics, comparison=comparison,
                             calibrated_threshold=choice.threshold if choice else None, command=command)
         print(f"wrote {path}", file=sys.stderr)
@@ -132,4 +129,33 @@ def run_eval_command(args) -> int:
             print(format_comparison(comparison))
     if args.save_scorer:
         print(f"wrote {args.save_scorer} (threshold {choice.threshold:.4f})", file=sys.stderr)
+    return 0
+
+
+def _speakers_command(args, old: dict | None, command: str) -> int:
+    """`eval` on a quote-ledger gold file: scores, optionally a report folder and a comparison."""
+    from .report import format_comparison, make_comparison
+    from .speakers import evaluate_speakers, format_speakers, write_speakers_report
+
+    if args.calibrate or args.limit is not None:
+        raise ConfigError(f"{args.dataset} is a quote-ledger gold file: it scores every quotation of the index "
+                          "at once, so --calibrate and --limit do not apply; drop them.")
+    metrics = evaluate_speakers(args.dataset, args.index_dir)
+    comparison = make_comparison(old, metrics, str(args.compare)) if old is not None else None
+    if comparison is not None and not args.json:
+        for warning in comparison.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr)
+    if args.report:
+        path = write_speakers_report(args.report, metrics, comparison=comparison, command=command)
+        print(f"wrote {path}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(metrics if comparison is None else {**metrics, "comparison": comparison.to_json()},
+                         ensure_ascii=False))
+        if comparison is not None:
+            print(format_comparison(comparison), file=sys.stderr)
+    else:
+        print(format_speakers(metrics))
+        if comparison is not None:
+            print()
+            print(format_comparison(comparison))
     return 0

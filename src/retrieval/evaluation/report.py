@@ -472,12 +472,13 @@ def _save(fig, path: Path) -> str:
     return path.name
 
 
-def _comparison_markdown(c: Comparison) -> list[str]:
-    """The change since the old run: the pipeline's headline metrics in a short table, the rest
-    (baselines, micro/, calibration/) collapsed, the context, and the questions that flipped."""
+def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bool = True) -> list[str]:
+    """The change since the old run: the headline metrics (the pipeline's, by default) in a short
+    table, the rest (baselines, micro/, calibration/) collapsed, the context, and the questions that
+    flipped."""
     metrics = [r for r in c.rows if r["kind"] == "metric"]
     k_key = next((r["metric"] for r in metrics if r["metric"].startswith("ndcg@")), "ndcg@10")
-    shown = [k_key if key == "ndcg@10" else key for key in SUMMARY_KEYS]
+    shown = [k_key if key == "ndcg@10" else key for key in headline_keys]
     headline = sorted((r for r in metrics if r["metric"] in shown), key=lambda r: shown.index(r["metric"]))
     rest = [r for r in metrics if r not in headline]
 
@@ -511,7 +512,7 @@ def _comparison_markdown(c: Comparison) -> list[str]:
             counts = ", ".join(f"{label} {len(c.flips[key])}" for key, label in FLIP_LABELS)
             items = f"{counts}.\n\n<details><summary>the {n_ids} ids</summary>\n\n{items}\n\n</details>"
         parts.append(lines[0][0].upper() + lines[0][1:] + "\n\n" + items)
-    else:
+    elif questions:
         parts.append("Questions that changed: not listed (the old run's folder has no predictions.jsonl).")
     return parts
 
@@ -567,7 +568,7 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
         parts.append("\n".join(rows))
     if comparison is not None:
-        parts.extend(_comparison_markdown(comparison))
+        parts.extend(comparison_markdown(comparison))
     parts.append("## Plots")
     points = "; ".join(
         f"{p['name']} (threshold {p['threshold']:.4f}): coverage {_fmt(p['coverage'])}, risk {_fmt(p['risk'])}"
