@@ -104,6 +104,25 @@ def test_malformed_jsonl_says_what_to_fix(tmp_path, text, fragment):
         load_dataset(write(tmp_path, "bad.jsonl", text))
 
 
+@pytest.mark.parametrize("text", [
+    '{"version": "v2.0", "articles": []}',
+    '{\n  "title": "Cats",\n  "paragraphs": []\n}\n',
+    "{}",
+])
+def test_a_json_object_that_is_not_squad_says_so_and_names_the_formats(tmp_path, text):
+    with pytest.raises(SourceError) as caught:
+        load_dataset(write(tmp_path, "other.json", text))
+    message = str(caught.value)
+    assert "not a SQuAD 2.0 file" in message and '"data" list of articles' in message
+    assert "JSONL" in message and '"question"' in message  # the formats it takes
+    assert "line 1" not in message
+
+
+def test_a_one_line_jsonl_file_is_still_a_question_file(tmp_path):
+    dataset = load_dataset(write(tmp_path, "one.jsonl", '{"id": "a", "question": "Q?", "answers": []}\n'))
+    assert dataset.kind == "jsonl" and dataset.n_questions == 1
+
+
 def test_missing_dataset_and_bad_squad_span(tmp_path):
     with pytest.raises(SourceError, match="no such file"):
         load_dataset(tmp_path / "nope.jsonl")
