@@ -99,6 +99,22 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
     assert metrics["scorer"] == "packaged (scorer-base.json)"
     assert metrics["calibration/false_abstain_rate"] <= 0.5
     assert "dense/hit@1" in metrics  # baselines are on by default with --report
+    # provenance: the code's commit, the scorer file, the dataset and the index it was asked of
+    import hashlib
+    import subprocess
+
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT / "src", capture_output=True, text=True)
+    assert metrics["git_commit"] == (head.stdout.strip() if head.returncode == 0 else None)
+    assert metrics["scorer_sha256"] == sha(ROOT / "src/retrieval/scorer-base.json")
+    assert metrics["dataset_sha256"] == sha(tiny_questions)
+    assert metrics["index_manifest_sha256"] == sha(tiny_index / "manifest.json")
+    assert metrics["index_built_at"] == read_manifest(tiny_index).built_at
+    assert metrics["index_data_dir"] == read_manifest(tiny_index).data_dir
+    assert (metrics["bootstrap_resamples"], metrics["bootstrap_seed"]) == (50, 0)
+    assert "- provenance: code " in (report / "report.md").read_text()
     from retrieval import Retriever
 
     texts = {doc_id: doc.text for doc_id, doc in Retriever.load(tiny_index).documents.items()}
@@ -115,10 +131,30 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
     assert all(row["reason"] for row in pipeline if row["abstained"])
 
     code = main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index),
-                 "--scorer", str(scorer_path), "--compare", str(report), "--no-baselines"])
+                 "--scorer", str(scorer_path), "--compare", str(report), "--no-baselines", "--json"])
     assert code == 0
-    out = capsys.readouterr().out
-    assert "change since" in out and "threshold" in out
+    out = capsys.readouterr()
+    assert "change since" in out.err and "threshold" in out.err
+    again = json.loads(out.out)
+    assert again["scorer_sha256"] == sha(scorer_path) != metrics["scorer_sha256"]  # the scorer given
+    assert any(note.startswith("scorer_sha256 ") for note in again["comparison"]["notes"])
+
+
+def test_provenance_never_fails(tmp_path, monkeypatch):
+    import subprocess
+
+    from retrieval.evaluation import provenance
+
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(subprocess, "run", no_git)
+    assert provenance.git_commit() == (None, None)
+    found = provenance.provenance(dataset=tmp_path / "gone.jsonl", index_dir=tmp_path / "no-index",
+                                  scorer_path=tmp_path / "no-scorer.json")
+    assert found == {"git_commit": None, "git_dirty": None, "dataset_sha256": None, "scorer_sha256": None,
+                     "index_dir": str(tmp_path / "no-index"), "index_built_at": None, "index_data_dir": None,
+                     "index_manifest_sha256": None}
 
 
 def test_compare_warns_lists_flipped_questions_and_keeps_the_table_short(tiny_index, tiny_questions, tmp_path,

@@ -70,6 +70,7 @@ def run_eval_command(args) -> int:
         format_comparison, format_summary, load_metrics, make_comparison, prediction_rows, read_predictions,
         summarise, write_report,
     )
+    from .provenance import provenance
     from .runner import evaluate
 
     check_arguments(args)
@@ -99,6 +100,8 @@ def run_eval_command(args) -> int:
     metrics = summarise(run, n_resamples=args.bootstrap, seed=args.seed, calibration=choice,
                         calibrated_results=calibrated)
     metrics["scorer"] = str(args.scorer) if args.scorer else f"packaged ({scorer_file_for(run.model)})"
+    metrics.update(provenance(dataset=args.dataset, scorer_path=args.scorer, model=run.model,
+                              index_dir=args.index_dir if dataset.kind == "jsonl" else None))
     if choice is not None and args.save_scorer:
         args.save_scorer.parent.mkdir(parents=True, exist_ok=True)
         # a run over plain text calibrates the plain-text threshold (`Scorer.plain_threshold`)
@@ -140,7 +143,10 @@ def _speakers_command(args, old: dict | None, command: str) -> int:
     if args.calibrate or args.limit is not None:
         raise ConfigError(f"{args.dataset} is a quote-ledger gold file: it scores every quotation of the index "
                           "at once, so --calibrate and --limit do not apply; drop them.")
+    from .provenance import provenance
+
     metrics = evaluate_speakers(args.dataset, args.index_dir)
+    metrics.update(provenance(dataset=args.dataset, index_dir=args.index_dir, with_scorer=False))
     comparison = make_comparison(old, metrics, str(args.compare)) if old is not None else None
     if comparison is not None and not args.json:
         for warning in comparison.warnings:

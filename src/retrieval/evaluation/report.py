@@ -41,7 +41,7 @@ def summarise(
         "methods": list(run.methods), "k": run.k, "threshold": run.threshold,
         "averaging": f"macro over {len(run.group_names)} article{'' if len(run.group_names) == 1 else 's'}" if squad else "micro",
         "primary_metric": PRIMARY_METRIC, "n_groups": len(run.group_names),
-        "seconds": round(run.seconds, 1),
+        "seconds": round(run.seconds, 1), "bootstrap_resamples": n_resamples, "bootstrap_seed": seed,
     }
     micro_part: dict = {}
     per_article: dict[str, dict] = {name: {} for name in run.group_names} if squad else {}
@@ -99,7 +99,7 @@ def numeric_items(metrics: Mapping) -> dict[str, float]:
 COMPARE_TOLERANCE = 0.0005  # a change smaller than this (times the old value when above 1) is no change
 # what a comparison names besides the metrics, when both runs have it: shown, never judged
 CONTEXT_KEYS = ("n_questions", "n_answerable", "n_unanswerable", "k", "threshold", "coverage", "seconds")
-NOTE_KEYS = ("model", "scorer", "scorer_sha256", "git_commit")  # named when they differ
+NOTE_KEYS = ("model", "scorer", "scorer_sha256", "git_commit", "index_manifest_sha256")  # named when they differ
 
 
 def compare(old: Mapping, new: Mapping, tolerance: float = COMPARE_TOLERANCE) -> list[dict]:
@@ -472,6 +472,21 @@ def _save(fig, path: Path) -> str:
     return path.name
 
 
+def provenance_line(metrics: Mapping) -> str:
+    """report.md's line on what produced the run (code commit, scorer, dataset, index)."""
+    commit = metrics.get("git_commit")
+    code = "unknown (no git)" if not commit else f"`{commit[:12]}`" + (
+        " with uncommitted changes" if metrics.get("git_dirty") else "")
+    parts = [f"code {code}"]
+    for key, name in (("scorer_sha256", "scorer"), ("dataset_sha256", "dataset")):
+        if metrics.get(key):
+            parts.append(f"{name} sha256 `{metrics[key][:12]}`")
+    if metrics.get("index_manifest_sha256"):
+        parts.append(f"index built {metrics.get('index_built_at')} (`{metrics.get('index_data_dir')}`, manifest "
+                     f"sha256 `{metrics['index_manifest_sha256'][:12]}`)")
+    return "- provenance: " + "; ".join(parts)
+
+
 def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bool = True) -> list[str]:
     """The change since the old run: the headline metrics (the pipeline's, by default) in a short
     table, the rest (baselines, micro/, calibration/) collapsed, the context, and the questions that
@@ -538,6 +553,7 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
     ]
     if command:
         header.append(f"- command: `{command}`")
+    header.append(provenance_line(metrics))
     parts = [f"# Evaluation: {Path(run.dataset.path).name}", "\n".join(header)]
     if comparison is not None and comparison.warnings:
         parts.append("\n".join(f"> **Warning** (comparison with `{comparison.old_name}`): {w}."

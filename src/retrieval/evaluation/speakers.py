@@ -84,7 +84,7 @@ def write_speakers_report(folder: Path, metrics: dict, *, comparison=None, comma
     """metrics.json and a short report.md for a ledger evaluation."""
     import json
 
-    from .report import comparison_markdown
+    from .report import comparison_markdown, provenance_line
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,6 +94,7 @@ def write_speakers_report(folder: Path, metrics: dict, *, comparison=None, comma
               f"- index: `{metrics['index_dir']}`"]
     if command:
         header.append(f"- command: `{command}`")
+    header.append(provenance_line(metrics))
     parts = [f"# Evaluation: {Path(metrics['dataset']).name}", "\n".join(header)]
     if comparison is not None and comparison.warnings:
         parts.append("\n".join(f"> **Warning** (comparison with `{comparison.old_name}`): {w}."
