@@ -320,3 +320,28 @@ def test_the_report_defines_coverage_risk_and_aurc_and_says_how_plots_average(tm
         assert name in definitions, name
     assert "pooled" in text.split("## Plots", 1)[1].split("## Definitions")[0]
     assert f"coverage {metrics['coverage']:.3f}, risk {metrics['risk']:.3f}" in text
+
+
+def test_baseline_histograms_are_labelled_as_raw_top_scores(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from retrieval.evaluation import report
+
+    run = _run_of(CASES, 0.45)
+    run = replace(run, methods=("pipeline", "bm25", "dense"),
+                  results={m: run.results["pipeline"] for m in ("pipeline", "bm25", "dense")})
+    labels = {}
+    save = report._save
+
+    def spy(fig, path):
+        labels[path.name] = [(ax.get_title(), ax.get_xlabel()) for ax in fig.axes]
+        return save(fig, path)
+
+    monkeypatch.setattr(report, "_save", spy)
+    report.plot_all(tmp_path, run)
+    pipeline, bm25, dense = labels["confidence_hist.png"]
+    assert "confidence" in pipeline[0] and "pooled" in pipeline[0]
+    for title, xlabel in (bm25, dense):
+        assert "confidence" not in title and "raw top score" in title and "uncalibrated" in xlabel
+    assert "BM25" in bm25[1] and "cosine" in dense[1]
+    assert "pooled" in labels["risk_coverage.png"][0][0]

@@ -407,6 +407,15 @@ def _averaging(run: EvalRun) -> str:
     return f"macro over {n} article{'' if n == 1 else 's'}" if run.dataset.kind == "squad" and n > 1 else "pooled"
 
 
+# What each method's `confidence` is (`Assistant.score`): the pipeline's answerability, calibrated, and
+# the baselines' raw top score, which is not a probability
+HISTOGRAM_LABELS = {
+    "pipeline": ("pipeline confidence (pooled)", "confidence (answerability)"),
+    "bm25": ("bm25: raw top score (pooled)", "1 − exp(−top sentence BM25 score), uncalibrated"),
+    "dense": ("dense: raw top score (pooled)", "top sentence cosine similarity, uncalibrated"),
+}
+
+
 def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = None) -> dict[str, str]:
     """hit@k curves, risk-coverage curves and confidence histograms as PNG files."""
     import matplotlib
@@ -457,7 +466,8 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
             ax.axvline(run.threshold, color="black", linestyle="--", label="threshold")
             if calibrated_threshold is not None:
                 ax.axvline(calibrated_threshold, color="red", linestyle=":", label="calibrated")
-        ax.set(title=f"{method} confidence (pooled)", xlabel="confidence", ylabel="questions")
+        title, xlabel = HISTOGRAM_LABELS.get(method, (f"{method}: raw top score (pooled)", "raw top score"))
+        ax.set(title=title, xlabel=xlabel, ylabel="questions")
         ax.legend(fontsize=8)
     files["confidence"] = _save(fig, folder / "confidence_hist.png")
     return files
@@ -609,7 +619,10 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
         "under the risk-coverage curve (the mean risk when answering only the n most confident questions, "
         "n = 1..N; lower is better); "
         "`mean_quote_chars`: mean length of the first quote; `exact_match`/`f1`: SQuAD EM and token F1 of "
-        "the first quote against the gold answers (low by design: quotes are whole sentences). "
+        "the first quote against the gold answers (low by design: quotes are whole sentences). For the "
+        "`bm25` and `dense` baselines, `confidence` (in `predictions.jsonl`, the histograms, their "
+        "`abstain_auroc` and `aurc`) is a raw top score, not a calibrated probability: 1 − exp(−s) of the top "
+        "sentence's BM25 score s, and the top sentence's cosine similarity. "
         "`predictions.jsonl` lists every question with its first quote, where that quote sits "
         "(`first_citation`: document, paragraph, section, offsets and the quote's own score; the closest "
         "passage's quote when it abstained), the answer's `reason` and the `threshold` its confidence was "
