@@ -66,11 +66,10 @@ def run_eval_command(args) -> int:
     """Run `eval` with parsed arguments; the exit code."""
     from .datasets import load_dataset
     from .metrics import pick_threshold, rethreshold
-    from .report import (
-        format_comparison, format_summary, load_metrics, make_comparison, prediction_rows, read_predictions,
-        summarise, write_report,
-    )
     from .provenance import provenance
+    from .report import (
+        format_summary, load_metrics, make_comparison, prediction_rows, read_predictions, summarise, write_report,
+    )
     from .runner import evaluate
 
     check_arguments(args)
@@ -114,22 +113,11 @@ def run_eval_command(args) -> int:
         old_rows = read_predictions(args.compare)  # read before --report may write over the same folder
         comparison = make_comparison(old, metrics, str(args.compare), old_rows,
                                      prediction_rows(run, ["pipeline"]) if old_rows else None)
-        if not args.json:  # with --json the whole comparison, warnings first, goes to stderr below
-            for warning in comparison.warnings:
-                print(f"WARNING: {warning}", file=sys.stderr)
     if args.report:
         path = write_report(args.report, run, metrics, comparison=comparison,
                             calibrated_threshold=choice.threshold if choice else None, command=command)
         print(f"wrote {path}", file=sys.stderr)
-    if args.json:  # stdout holds the one JSON object; the comparison is in it, and readable on stderr
-        print(json.dumps(metrics if comparison is None else {**metrics, "comparison": comparison.to_json()}))
-        if comparison is not None:
-            print(format_comparison(comparison), file=sys.stderr)
-    else:
-        print(format_summary(metrics))
-        if comparison is not None:
-            print()
-            print(format_comparison(comparison))
+    _print_result(args, metrics, comparison, format_summary)
     if args.save_scorer:
         print(f"wrote {args.save_scorer} (threshold {choice.threshold:.4f})", file=sys.stderr)
     return 0
@@ -137,31 +125,39 @@ def run_eval_command(args) -> int:
 
 def _speakers_command(args, old: dict | None, command: str) -> int:
     """`eval` on a quote-ledger gold file: scores, optionally a report folder and a comparison."""
-    from .report import format_comparison, make_comparison
+    from .provenance import provenance
+    from .report import make_comparison
     from .speakers import evaluate_speakers, format_speakers, write_speakers_report
 
     if args.calibrate or args.limit is not None:
         raise ConfigError(f"{args.dataset} is a quote-ledger gold file: it scores every quotation of the index "
                           "at once, so --calibrate and --limit do not apply; drop them.")
-    from .provenance import provenance
 
     metrics = evaluate_speakers(args.dataset, args.index_dir)
     metrics.update(provenance(dataset=args.dataset, index_dir=args.index_dir, with_scorer=False))
     comparison = make_comparison(old, metrics, str(args.compare)) if old is not None else None
-    if comparison is not None and not args.json:
-        for warning in comparison.warnings:
-            print(f"WARNING: {warning}", file=sys.stderr)
     if args.report:
         path = write_speakers_report(args.report, metrics, comparison=comparison, command=command)
         print(f"wrote {path}", file=sys.stderr)
+    _print_result(args, metrics, comparison, format_speakers)
+    return 0
+
+
+def _print_result(args, metrics: dict, comparison, summary) -> None:
+    """With --json, stdout holds one JSON object, the comparison in it ("comparison") and readable on
+    stderr; else the `summary` table and the comparison. Comparison warnings always reach stderr."""
+    from .report import format_comparison
+
     if args.json:
         print(json.dumps(metrics if comparison is None else {**metrics, "comparison": comparison.to_json()},
                          ensure_ascii=False))
         if comparison is not None:
-            print(format_comparison(comparison), file=sys.stderr)
-    else:
-        print(format_speakers(metrics))
-        if comparison is not None:
-            print()
-            print(format_comparison(comparison))
-    return 0
+            print(format_comparison(comparison), file=sys.stderr)  # its warnings first
+        return
+    if comparison is not None:
+        for warning in comparison.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr)
+    print(summary(metrics))
+    if comparison is not None:
+        print()
+        print(format_comparison(comparison))
