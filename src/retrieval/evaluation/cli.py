@@ -66,13 +66,14 @@ def run_eval_command(args) -> int:
     """Run `eval` with parsed arguments; the exit code."""
     from .datasets import load_dataset
     from .metrics import pick_threshold, rethreshold
-    from .provenance import provenance
+    from .provenance import git_commit, provenance
     from .report import (
         format_summary, load_metrics, make_comparison, prediction_rows, read_predictions, summarise, write_report,
     )
     from .runner import evaluate
 
     check_arguments(args)
+    code = git_commit()  # the code this run imported, before it may be committed
     from .speakers import is_speakers_gold
 
     command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
@@ -99,7 +100,7 @@ def run_eval_command(args) -> int:
     metrics = summarise(run, n_resamples=args.bootstrap, seed=args.seed, calibration=choice,
                         calibrated_results=calibrated)
     metrics["scorer"] = str(args.scorer) if args.scorer else f"packaged ({scorer_file_for(run.model)})"
-    metrics.update(provenance(dataset=args.dataset, scorer_path=args.scorer, model=run.model,
+    metrics.update(provenance(dataset=args.dataset, scorer_path=args.scorer, model=run.model, code=code,
                               index_dir=args.index_dir if dataset.kind == "jsonl" else None))
     if choice is not None and args.save_scorer:
         args.save_scorer.parent.mkdir(parents=True, exist_ok=True)

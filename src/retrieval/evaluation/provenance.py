@@ -74,10 +74,12 @@ def index_provenance(index_dir: str | Path) -> dict:
 
 
 def provenance(*, dataset: str | Path, index_dir: str | Path | None = None, scorer_path: str | Path | None = None,
-               model: str | None = None, with_scorer: bool = True) -> dict:
+               model: str | None = None, with_scorer: bool = True,
+               code: tuple[str | None, bool | None] | None = None) -> dict:
     """Flat provenance keys for metrics.json: git_commit, git_dirty, dataset_sha256, scorer_sha256 (with
-    `with_scorer`), and the index's (`index_provenance`) when `index_dir` is given."""
-    commit, dirty = git_commit()
+    `with_scorer`), and the index's (`index_provenance`) when `index_dir` is given. `code`: `git_commit()`
+    taken when the run started (the code may be committed while it runs); taken now when None."""
+    commit, dirty = git_commit() if code is None else code
     out: dict = {"git_commit": commit, "git_dirty": dirty, "dataset_sha256": sha256_file(dataset)}
     if with_scorer:
         out["scorer_sha256"] = scorer_sha256(scorer_path, model)
