@@ -53,7 +53,7 @@ from retrieval import Assistant, Retriever, build_index
 from retrieval.embedding import DEFAULT_MODEL, get_embedder, is_base_model
 from retrieval.evaluation.datasets import EvalQuestion, load_dataset
 from retrieval.evaluation.metrics import (
-    contains_answer, declined, pick_outside_threshold, pick_threshold, span_contains,
+    contains_answer, declined, pick_outside_threshold, pick_threshold, span_overlaps,
 )
 from retrieval.extract import (
     QUESTION_FEATURES, SENTENCE_FEATURES, LinearModel, Scorer, evidence_scores, outside_report,
@@ -133,14 +133,14 @@ DEV_FOLDS = 5
 
 
 def candidate_labels(retriever: Retriever, cands, spans, answers) -> np.ndarray:
-    """1 where the candidate's quote holds a gold span or a gold answer (the metric's hit)."""
+    """1 where the candidate's quote overlaps a gold span or holds a gold answer (the metric's hit)."""
     out = []
     for row, pid in zip(cands.rows, cands.passage_ids):
         passage = retriever.passages[int(pid)]
         text = retriever.documents[passage.doc_id].text
         j = passage.sentences.index(retriever.sentences[int(row)][1])
         start, end = quote_span(text, passage.sentences, j)
-        out.append(any(span_contains(start, end, gs, ge) for gs, ge in spans)
+        out.append(any(span_overlaps(start, end, gs, ge) for gs, ge in spans)
                    or any(contains_answer(text[start:end], a) for a in answers))
     return np.array(out, dtype=int)
 

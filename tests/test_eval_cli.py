@@ -51,6 +51,12 @@ def test_eval_json_prints_one_metrics_object(tiny_index, tiny_questions, tmp_pat
     assert "bm25/abstain_recall" not in metrics  # baselines' abstention is not calibrated
     assert 0 <= metrics["hit@1"] <= 1 and metrics["hit@3"] >= metrics["hit@1"]
     assert "change since" in done.stderr and "hit@1" in done.stderr
+    # the comparison is in the JSON object too, not only on stderr
+    comparison = metrics["comparison"]
+    assert {r["metric"] for r in comparison["rows"]} == {"hit@1", "mrr"}
+    assert comparison["old"].endswith("old_metrics.json") and comparison["flips"] is None
+    assert any("does not name its dataset" in w for w in comparison["warnings"])
+    assert "WARNING: OLD does not name its dataset" in done.stderr
 
 
 def _old_metrics(tmp_path: Path) -> Path:
@@ -93,12 +99,106 @@ def test_calibrate_report_and_compare_in_process(tiny_index, tiny_questions, tmp
     assert metrics["scorer"] == "packaged (scorer-base.json)"
     assert metrics["calibration/false_abstain_rate"] <= 0.5
     assert "dense/hit@1" in metrics  # baselines are on by default with --report
+    # provenance: the code's commit, the scorer file, the dataset and the index it was asked of
+    import hashlib
+    import subprocess
+
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT / "src", capture_output=True, text=True)
+    assert metrics["git_commit"] == (head.stdout.strip() if head.returncode == 0 else None)
+    assert metrics["scorer_sha256"] == sha(ROOT / "src/retrieval/scorer-base.json")
+    assert metrics["dataset_sha256"] == sha(tiny_questions)
+    assert metrics["index_manifest_sha256"] == sha(tiny_index / "manifest.json")
+    assert metrics["index_built_at"] == read_manifest(tiny_index).built_at
+    assert metrics["index_data_dir"] == read_manifest(tiny_index).data_dir
+    assert (metrics["bootstrap_resamples"], metrics["bootstrap_seed"]) == (50, 0)
+    assert "- provenance: code " in (report / "report.md").read_text()
+    from retrieval import Retriever
+
+    texts = {doc_id: doc.text for doc_id, doc in Retriever.load(tiny_index).documents.items()}
+    rows = [json.loads(line) for line in (report / "predictions.jsonl").read_text().splitlines()]
+    assert len(rows) == 3 * len(QUESTIONS)
+    for row in rows:  # where the first quote sits, its own score, the reason and the bar applied
+        where = row["first_citation"]
+        assert texts[where["doc_id"]][where["start"]:where["end"]] == row["first_quote"]
+        assert isinstance(where["paragraph"], int) and where["section"] and isinstance(where["score"], float)
+        assert "reason" in row and isinstance(row["threshold"], float)
+    pipeline = [row for row in rows if row["method"] == "pipeline"]
+    assert all(row["threshold"] >= metrics["threshold"] for row in pipeline)
+    assert [row["abstained"] for row in pipeline] == [row["confidence"] < row["threshold"] for row in pipeline]
+    assert all(row["reason"] for row in pipeline if row["abstained"])
 
     code = main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index),
-                 "--scorer", str(scorer_path), "--compare", str(report), "--no-baselines"])
+                 "--scorer", str(scorer_path), "--compare", str(report), "--no-baselines", "--json"])
     assert code == 0
-    out = capsys.readouterr().out
-    assert "change since" in out and "threshold" in out
+    out = capsys.readouterr()
+    assert "change since" in out.err and "threshold" in out.err
+    again = json.loads(out.out)
+    assert again["scorer_sha256"] == sha(scorer_path) != metrics["scorer_sha256"]  # the scorer given
+    assert any(note.startswith("scorer_sha256 ") for note in again["comparison"]["notes"])
+
+
+def test_provenance_never_fails(tmp_path, monkeypatch):
+    import subprocess
+
+    from retrieval.evaluation import provenance
+
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(subprocess, "run", no_git)
+    assert provenance.git_commit() == (None, None)
+    found = provenance.provenance(dataset=tmp_path / "gone.jsonl", index_dir=tmp_path / "no-index",
+                                  scorer_path=tmp_path / "no-scorer.json")
+    assert found == {"git_commit": None, "git_dirty": None, "dataset_sha256": None, "scorer_sha256": None,
+                     "index_dir": str(tmp_path / "no-index"), "index_built_at": None, "index_data_dir": None,
+                     "index_manifest_sha256": None}
+
+
+def test_compare_warns_lists_flipped_questions_and_keeps_the_table_short(tiny_index, tiny_questions, tmp_path,
+                                                                          capsys):
+    from retrieval.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    base = ["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--bootstrap", "20"]
+    assert main([*base, "--report", str(old)]) == 0
+    capsys.readouterr()
+    # pretend the old run's first quote for q1 went the other way, and that it abstained on q2 the other way
+    rows = [json.loads(line) for line in (old / "predictions.jsonl").read_text().splitlines()]
+    pipeline = {r["id"]: r for r in rows if r["method"] == "pipeline"}
+    was_hit, was_abstained = not pipeline["q1"]["first_hit"], not pipeline["q2"]["abstained"]
+    pipeline["q1"]["first_hit"], pipeline["q2"]["abstained"] = was_hit, was_abstained
+    (old / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    metrics = json.loads((old / "metrics.json").read_text())
+    metrics["seconds"] += 100  # slower is context, not a regression
+    (old / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+
+    assert main([*base, "--compare", str(old), "--report", str(new)]) == 0
+    out = capsys.readouterr()
+    assert "WARNING" not in out.err + out.out  # the same dataset and questions
+    assert "WORSE" not in out.out and "context, not judged:" in out.out and "seconds" in out.out
+    hit_line = "first quote hit -> miss (1): q1" if was_hit else "first quote miss -> hit (1): q1"
+    abstain_line = "answered -> abstains (1): q2" if not was_abstained else "abstained -> answers (1): q2"
+    assert hit_line in out.out and abstain_line in out.out
+    report = (new / "report.md").read_text()
+    section = report.split("## Change since", 1)[1].split("## Plots", 1)[0]
+    assert hit_line in section and abstain_line in section
+    table = section.split("<details>", 1)[0]
+    assert "| hit@1 |" in table and "| bm25/" not in table and "| dense/" not in table  # baselines folded away
+    assert "| bm25/hit@1 |" in section.split("<details>", 1)[1]
+
+    # another number of questions: a warning on stderr, in the JSON and at the top of report.md
+    assert main([*base, "--limit", "3", "--compare", str(old), "--report", str(new), "--json",
+                 "--no-baselines"]) == 0
+    out = capsys.readouterr()
+    data = json.loads(out.out)
+    assert any("4 questions" in w and "on 3" in w for w in data["comparison"]["warnings"])
+    assert "WARNING: OLD was run on 4 questions, this run on 3" in out.err
+    assert data["comparison"]["flips"]["only_old"] == 1
+    head = (new / "report.md").read_text().split("## Headline", 1)[0]
+    assert "**Warning**" in head and "4 questions" in head
 
 
 def test_bad_flags_fail_before_loading(tmp_path, tiny_questions, capsys):
@@ -137,6 +237,28 @@ def test_eval_scores_a_quote_ledger_gold_file(tmp_path):
     assert metrics["quote_precision"] == 1.0
     assert metrics["quote_recall"] == pytest.approx(2 / 3, abs=1e-4)  # rounded to 4 places
     assert metrics["attributed_accuracy"] == 1.0  # both found quotes go to Jane Roe
+
+    # --report writes metrics.json and a short report.md; the terminal gets a table like other datasets'
+    report = tmp_path / "speakers-report"
+    done = run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--report", str(report),
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "| quote_recall | 0.6667 |" in done.stdout and "| metric | ledger |" in done.stdout
+    assert "q3: missed" in done.stdout
+    written = json.loads((report / "metrics.json").read_text())
+    assert written["quote_recall"] == metrics["quote_recall"] and written["kind"] == "speakers"
+    text = (report / "report.md").read_text()
+    assert "| quote_recall | 0.6667 |" in text and "q3: missed" in text and "## Definitions" in text
+
+    # and a later run compares with it
+    done = run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--compare", str(report),
+                   "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    comparison = json.loads(done.stdout)["comparison"]
+    assert comparison["warnings"] == [] and comparison["worse"] == []
+    assert "quote_recall" in {r["metric"] for r in comparison["rows"]}
+    assert run_cli("--dataset", str(gold), "--index-dir", str(tmp_path / "idx"), "--limit", "1",
+                   cwd=tmp_path).returncode == 2
 
 
 def test_the_evaluation_cache_keeps_token_vectors_and_reuses_them():

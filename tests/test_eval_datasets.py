@@ -104,6 +104,25 @@ def test_malformed_jsonl_says_what_to_fix(tmp_path, text, fragment):
         load_dataset(write(tmp_path, "bad.jsonl", text))
 
 
+@pytest.mark.parametrize("text", [
+    '{"version": "v2.0", "articles": []}',
+    '{\n  "title": "Cats",\n  "paragraphs": []\n}\n',
+    "{}",
+])
+def test_a_json_object_that_is_not_squad_says_so_and_names_the_formats(tmp_path, text):
+    with pytest.raises(SourceError) as caught:
+        load_dataset(write(tmp_path, "other.json", text))
+    message = str(caught.value)
+    assert "not a SQuAD 2.0 file" in message and '"data" list of articles' in message
+    assert "JSONL" in message and '"question"' in message  # the formats it takes
+    assert "line 1" not in message
+
+
+def test_a_one_line_jsonl_file_is_still_a_question_file(tmp_path):
+    dataset = load_dataset(write(tmp_path, "one.jsonl", '{"id": "a", "question": "Q?", "answers": []}\n'))
+    assert dataset.kind == "jsonl" and dataset.n_questions == 1
+
+
 def test_missing_dataset_and_bad_squad_span(tmp_path):
     with pytest.raises(SourceError, match="no such file"):
         load_dataset(tmp_path / "nope.jsonl")
@@ -139,6 +158,52 @@ def test_judge_uses_spans_then_text_and_closest_when_abstaining(tmp_path):
     other = _citation("Whiskers sense air.", 33, "p2", doc_id="Dogs")
     assert judge(Answer(question="q", abstained=False, citations=[other]), question,
                  {"p2": p2}, k=10, doc_id="Cats").hits == (False,)
+
+
+def test_a_quote_overlapping_the_gold_span_hits_though_it_does_not_hold_the_answer(tmp_path):
+    """DESIGN.md: a first quote hits when it overlaps the gold span's offsets, not only when it holds it."""
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    question = {q.qid: q for q in dataset.groups[0].questions}["c1"]
+    assert question.spans == ((11, 24), (11, 30))  # "sixteen hours", "sixteen hours a day"
+    p1 = Passage(passage_id="p1", doc_id="Cats", paragraph=1, section="body", start=0, end=31,
+                 text=dataset.groups[0].text[:31], sentences=())
+
+    def first_hit(quote: str, start: int) -> bool:
+        answer = Answer(question=question.question, abstained=False, citations=[_citation(quote, start, "p1")])
+        return judge(answer, question, {"p1": p1}, k=10, doc_id="Cats").first_hit
+
+    assert first_hit("Cats sleep sixteen", 0)  # 0..18 overlaps 11..24; its text holds no gold answer
+    assert first_hit("hours a day.", 19)  # 19..31 overlaps the end of the span
+    assert not first_hit("Cats sleep ", 0)  # 0..11 only touches the span
+    assert not first_hit("Cats", 0)
+
+
+def test_judge_keeps_where_the_first_quote_sits_the_reason_and_the_bar_it_was_held_to(tmp_path):
+    from retrieval.evaluation.report import prediction_row
+
+    dataset = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    question = {q.qid: q for q in dataset.groups[0].questions}["c2"]
+    p2 = Passage(passage_id="p2", doc_id="Cats", paragraph=2, section="body", start=33,
+                 end=len(dataset.groups[0].text), text=dataset.groups[0].text[33:], sentences=())
+    first = _citation("They hunt at dawn.", 33, "p2").model_copy(update={"paragraph": 2, "score": 0.75})
+    # confident above the common bar (0.5), but its first quote had to clear a higher one (0.8)
+    answer = Answer(question=question.question, abstained=True, confidence=0.6, threshold=0.8,
+                    reason="outside the report", closest=[first])
+    result = judge(answer, question, {"p2": p2}, k=10, doc_id="Cats", threshold=0.5)
+    assert result.own_threshold == 0.8 and result.threshold == 0.8 and result.reason == "outside the report"
+    row = prediction_row("pipeline", "Cats", question.question, result)
+    assert row["first_citation"] == {"doc_id": "Cats", "paragraph": 2, "section": "body", "start": 33,
+                                     "end": 51, "score": 0.75}
+    assert (row["threshold"], row["reason"], row["confidence"], row["abstained"]) == (
+        0.8, "outside the report", 0.6, True)
+    assert dataset.groups[0].text[33:51] == row["first_quote"]
+    # the fields other code reads are unchanged
+    assert {"method", "group", "id", "question", "answerable", "abstained", "confidence", "first_hit",
+            "hit_rank", "first_quote", "gold"} <= set(row)
+    nothing = judge(Answer(question="q", abstained=True, threshold=0.5, reason="the index holds no text"),
+                    question, {}, k=10, doc_id="Cats", threshold=0.5)
+    row = prediction_row("pipeline", "Cats", "q", nothing)
+    assert row["first_citation"] is None and row["first_quote"] is None and row["threshold"] == 0.5
 
 
 def test_squad_articles_are_plain_text_judged_against_the_plain_threshold(tmp_path, fake_embedder):

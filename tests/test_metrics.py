@@ -10,7 +10,7 @@ from retrieval.evaluation.metrics import (
     QuestionResult, aurc, auroc, bootstrap_ci, bootstrap_intervals, compute_metrics, contains_answer,
     exact_match, hit_at_k, hit_curve, macro_average, ndcg_at_k, normalize_answer, pick_outside_threshold,
     pick_threshold,
-    reciprocal_rank, rethreshold, risk_coverage, span_contains, token_f1,
+    reciprocal_rank, rethreshold, risk_coverage, span_overlaps, token_f1,
 )
 from retrieval.evaluation.report import compare
 
@@ -39,9 +39,14 @@ def test_contains_answer_matches_whole_tokens_only():
     assert not contains_answer("anything", "the")  # a gold that normalises to nothing never hits
 
 
-def test_span_contains_needs_the_whole_gold_span():
-    assert span_contains(10, 20, 10, 20) and span_contains(0, 30, 12, 15)
-    assert not span_contains(10, 20, 15, 25)
+def test_a_span_hits_when_it_overlaps_the_gold_span():
+    """DESIGN.md "Metrics": a quote hits when it overlaps the gold span's offsets."""
+    assert span_overlaps(10, 20, 10, 20) and span_overlaps(0, 30, 12, 15)
+    assert span_overlaps(10, 20, 15, 25) and span_overlaps(15, 25, 10, 20)  # either side
+    assert span_overlaps(12, 15, 0, 30)  # a quote inside a long gold span
+    assert span_overlaps(10, 20, 19, 40)  # one character in common
+    assert not span_overlaps(10, 20, 20, 30) and not span_overlaps(20, 30, 10, 20)  # touching only
+    assert not span_overlaps(0, 5, 10, 20)
 
 
 def test_exact_match_and_token_f1_by_hand():
@@ -203,6 +208,67 @@ def test_compare_marks_regressions_by_direction():
     assert rows["n_questions"]["verdict"] == "" and rows["bm25/hit@1"]["verdict"] == ""
 
 
+def test_compare_never_judges_context_and_ignores_tiny_changes():
+    old = {"hit@1": 0.5, "mrr": 0.6, "seconds": 100.0, "k": 10, "threshold": 0.2, "n_answerable": 10,
+           "calibration/false_abstain_budget": 0.1, "calibration/threshold": 0.3, "coverage": 0.8,
+           "calibration/correct_decisions": 50, "bm25/micro/hit@3": 0.7, "mean_quote_chars": 120.0,
+           "aurc": 0.3, "dense/abstain_auroc": 0.6}
+    new = {"hit@1": 0.5004, "mrr": 0.6006, "seconds": 300.0, "k": 5, "threshold": 0.25, "n_answerable": 12,
+           "calibration/false_abstain_budget": 0.2, "calibration/threshold": 0.1, "coverage": 0.5,
+           "calibration/correct_decisions": 40, "bm25/micro/hit@3": 0.69, "mean_quote_chars": 120.05,
+           "aurc": 0.25, "dense/abstain_auroc": 0.59}
+    rows = {r["metric"]: r for r in compare(old, new)}
+    for key in ("seconds", "k", "threshold", "n_answerable", "calibration/false_abstain_budget",
+                "calibration/threshold", "coverage", "calibration/correct_decisions"):
+        assert rows[key]["verdict"] == "" and rows[key]["kind"] == "context", key
+    assert rows["hit@1"]["verdict"] == ""  # +0.0004: under the tolerance
+    assert rows["mrr"]["verdict"] == "better"  # +0.0006
+    assert rows["mean_quote_chars"]["verdict"] == ""  # 0.05 of 120 characters: relative, under it
+    assert rows["bm25/micro/hit@3"]["verdict"] == "worse" and rows["dense/abstain_auroc"]["verdict"] == "worse"
+    assert rows["aurc"]["verdict"] == "better"
+
+
+def test_comparison_warns_of_another_dataset_or_question_count():
+    from retrieval.evaluation.report import comparison_warnings
+
+    new = {"dataset": "eval/seed_qa.jsonl", "kind": "jsonl", "n_questions": 83}
+    assert comparison_warnings(dict(new), new) == []
+    assert any("different dataset" in w and "dev_qa" in w
+               for w in comparison_warnings({**new, "dataset": "eval/dev_qa.jsonl"}, new))
+    assert any("50 questions" in w and "83" in w for w in comparison_warnings({**new, "n_questions": 50}, new))
+    # the same contents under another path is the same dataset; other contents under one path are not
+    assert comparison_warnings({**new, "dataset": "/x/seed_qa.jsonl", "dataset_sha256": "ab"},
+                               {**new, "dataset_sha256": "ab"}) == []
+    assert comparison_warnings({**new, "dataset_sha256": "ab"}, {**new, "dataset_sha256": "cd"})
+    assert any("does not name" in w for w in comparison_warnings({"hit@1": 0.5}, new))
+
+
+def test_a_comparison_names_another_model_or_scorer_as_context():
+    from retrieval.evaluation.report import format_comparison, make_comparison
+
+    old = {"dataset": "d", "n_questions": 3, "model": "a", "scorer": "s", "hit@1": 0.5, "seconds": 1.0}
+    c = make_comparison(old, {**old, "model": "b", "seconds": 9.0}, "OLD")
+    assert c.notes == ["model a → b"] and c.warnings == [] and c.worse == []
+    text = format_comparison(c)
+    assert "seconds 1 -> 9, model a -> b" in text and "WORSE" not in text
+
+
+def test_prediction_flips_by_id():
+    from retrieval.evaluation.report import prediction_flips
+
+    def row(qid, hit, abstained, answerable=True, method="pipeline"):
+        return {"method": method, "id": qid, "first_hit": hit, "abstained": abstained, "answerable": answerable}
+
+    old = [row("a", True, False), row("b", False, False), row("c", False, True, False), row("d", True, False),
+           row("gone", True, False), row("a", False, False, method="bm25")]
+    new = [row("a", False, False), row("b", True, True), row("c", False, False, False), row("d", True, False),
+           row("new", False, False), row("a", True, False, method="bm25")]
+    flips = prediction_flips(old, new)
+    assert flips["hit_to_miss"] == ["a"] and flips["miss_to_hit"] == ["b"]
+    assert flips["now_abstains"] == ["b"] and flips["now_answers"] == ["c"]
+    assert (flips["n_matched"], flips["only_old"], flips["only_new"]) == (4, 1, 1)
+
+
 def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_its_bar():
     import numpy as np
 
@@ -212,3 +278,70 @@ def test_a_question_is_declined_under_the_threshold_or_outside_the_report_under_
     outside = np.array([False, False, True, True])
     assert declined(conf, outside, 0.3, 0.6).tolist() == [True, False, True, False]
     assert declined(conf, outside, 0.3, 0.3).tolist() == [True, False, False, False]
+
+
+def _run_of(results, threshold: float, kind: str = "jsonl"):
+    from retrieval.evaluation.datasets import EvalDataset, EvalGroup, EvalQuestion
+    from retrieval.evaluation.runner import EvalRun
+
+    questions = tuple(EvalQuestion(r.qid, r.qid, r.gold) for r in results)
+    return EvalRun(dataset=EvalDataset(kind, "x.jsonl", (EvalGroup("x", questions),)), methods=("pipeline",),
+                   k=3, threshold=threshold, scorer_note="", results={"pipeline": [list(results)]})
+
+
+def test_the_risk_coverage_point_is_the_pipelines_own_decisions():
+    """A question above the common threshold that was held to its own higher bar (a first quote outside
+    the report) and abstained is not answered on the plot: the point is metrics' coverage and risk."""
+    from dataclasses import replace
+
+    from retrieval.evaluation.report import operating_points
+
+    # q5 (unanswerable, 0.7) is above the common 0.45 but abstained under its own bar of 0.8
+    cases = [replace(r, abstained=r.confidence < 0.45) for r in CASES]
+    cases[4] = replace(cases[4], abstained=True, own_threshold=0.8)
+    metrics = compute_metrics(cases)
+    point = operating_points(_run_of(cases, 0.45))[0]
+    assert (point["coverage"], point["risk"]) == pytest.approx((metrics["coverage"], metrics["risk"]))
+    assert (point["coverage"], point["risk"]) == pytest.approx((2 / 5, 1 / 2))  # q1 right, q2 wrong
+    # the calibrated point re-decides at its threshold, keeping q5's own bar: q1 and q2 answered at 0.5
+    calibrated = operating_points(_run_of(cases, 0.45), 0.5)[1]
+    assert (calibrated["coverage"], calibrated["risk"]) == pytest.approx((2 / 5, 1 / 2))
+    assert operating_points(_run_of(cases, 0.45), 0.65)[1]["risk"] == 0.0  # q1 alone
+
+
+def test_the_report_defines_coverage_risk_and_aurc_and_says_how_plots_average(tmp_path):
+    from retrieval.evaluation.report import summarise, write_report
+
+    run = _run_of(CASES, 0.45)
+    metrics = summarise(run, n_resamples=10)
+    text = write_report(tmp_path, run, metrics).read_text()
+    definitions = text.split("## Definitions", 1)[1]
+    for name in ("`coverage`", "`risk`", "`aurc`", "overlaps a gold span"):
+        assert name in definitions, name
+    assert "pooled" in text.split("## Plots", 1)[1].split("## Definitions")[0]
+    assert f"coverage {metrics['coverage']:.3f}, risk {metrics['risk']:.3f}" in text
+
+
+def test_baseline_histograms_are_labelled_as_raw_top_scores(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from retrieval.evaluation import report
+
+    run = _run_of(CASES, 0.45)
+    run = replace(run, methods=("pipeline", "bm25", "dense"),
+                  results={m: run.results["pipeline"] for m in ("pipeline", "bm25", "dense")})
+    labels = {}
+    save = report._save
+
+    def spy(fig, path):
+        labels[path.name] = [(ax.get_title(), ax.get_xlabel()) for ax in fig.axes]
+        return save(fig, path)
+
+    monkeypatch.setattr(report, "_save", spy)
+    report.plot_all(tmp_path, run)
+    pipeline, bm25, dense = labels["confidence_hist.png"]
+    assert "confidence" in pipeline[0] and "pooled" in pipeline[0]
+    for title, xlabel in (bm25, dense):
+        assert "confidence" not in title and "raw top score" in title and "uncalibrated" in xlabel
+    assert "BM25" in bm25[1] and "cosine" in dense[1]
+    assert "pooled" in labels["risk_coverage.png"][0][0]

@@ -66,18 +66,21 @@ def run_eval_command(args) -> int:
     """Run `eval` with parsed arguments; the exit code."""
     from .datasets import load_dataset
     from .metrics import pick_threshold, rethreshold
-    from .report import compare, format_comparison, format_summary, load_metrics, summarise, write_report
+    from .provenance import git_commit, provenance
+    from .report import (
+        format_summary, load_metrics, make_comparison, prediction_rows, read_predictions, summarise, write_report,
+    )
     from .runner import evaluate
 
     check_arguments(args)
-    from .speakers import evaluate_speakers, is_speakers_gold
+    code = git_commit()  # the code this run imported, before it may be committed
+    from .speakers import is_speakers_gold
 
-    if is_speakers_gold(args.dataset):
-        metrics = evaluate_speakers(args.dataset, args.index_dir)
-        print(json.dumps(metrics, ensure_ascii=False) if args.json else
-              "\n".join(f"{k}: {v}" for k, v in metrics.items() if k != "errors"))
-        return 0
+    command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
+        if sys.argv[1:2] == ["eval"] else ""
     old = load_metrics(args.compare) if args.compare else None
+    if is_speakers_gold(args.dataset):
+        return _speakers_command(args, old, command)
     dataset = load_dataset(args.dataset).limited(args.limit)
     from ..extract import Scorer, scorer_file_for
 
@@ -97,6 +100,8 @@ def run_eval_command(args) -> int:
     metrics = summarise(run, n_resamples=args.bootstrap, seed=args.seed, calibration=choice,
                         calibrated_results=calibrated)
     metrics["scorer"] = str(args.scorer) if args.scorer else f"packaged ({scorer_file_for(run.model)})"
+    metrics.update(provenance(dataset=args.dataset, scorer_path=args.scorer, model=run.model, code=code,
+                              index_dir=args.index_dir if dataset.kind == "jsonl" else None))
     if choice is not None and args.save_scorer:
         args.save_scorer.parent.mkdir(parents=True, exist_ok=True)
         # a run over plain text calibrates the plain-text threshold (`Scorer.plain_threshold`)
@@ -104,22 +109,56 @@ def run_eval_command(args) -> int:
         args.save_scorer.write_text(tuned.model_dump_json(indent=1) + "\n", encoding="utf-8")
         metrics["calibration/scorer"] = str(args.save_scorer)
 
-    rows = compare(old, metrics) if old is not None else None
+    comparison = None
+    if old is not None:
+        old_rows = read_predictions(args.compare)  # read before --report may write over the same folder
+        comparison = make_comparison(old, metrics, str(args.compare), old_rows,
+                                     prediction_rows(run, ["pipeline"]) if old_rows else None)
     if args.report:
-        command = "python -m retrieval eval " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
-            if sys.argv[1:2] == ["eval"] else ""
-        path = write_report(args.report, run, metrics, comparison=rows, compared_with=str(args.compare),
+        path = write_report(args.report, run, metrics, comparison=comparison,
                             calibrated_threshold=choice.threshold if choice else None, command=command)
         print(f"wrote {path}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(metrics))
-        if rows is not None:
-            print(format_comparison(rows, str(args.compare)), file=sys.stderr)
-    else:
-        print(format_summary(metrics))
-        if rows is not None:
-            print()
-            print(format_comparison(rows, str(args.compare)))
+    _print_result(args, metrics, comparison, format_summary)
     if args.save_scorer:
         print(f"wrote {args.save_scorer} (threshold {choice.threshold:.4f})", file=sys.stderr)
     return 0
+
+
+def _speakers_command(args, old: dict | None, command: str) -> int:
+    """`eval` on a quote-ledger gold file: scores, optionally a report folder and a comparison."""
+    from .provenance import provenance
+    from .report import make_comparison
+    from .speakers import evaluate_speakers, format_speakers, write_speakers_report
+
+    if args.calibrate or args.limit is not None:
+        raise ConfigError(f"{args.dataset} is a quote-ledger gold file: it scores every quotation of the index "
+                          "at once, so --calibrate and --limit do not apply; drop them.")
+
+    metrics = evaluate_speakers(args.dataset, args.index_dir)
+    metrics.update(provenance(dataset=args.dataset, index_dir=args.index_dir, with_scorer=False))
+    comparison = make_comparison(old, metrics, str(args.compare)) if old is not None else None
+    if args.report:
+        path = write_speakers_report(args.report, metrics, comparison=comparison, command=command)
+        print(f"wrote {path}", file=sys.stderr)
+    _print_result(args, metrics, comparison, format_speakers)
+    return 0
+
+
+def _print_result(args, metrics: dict, comparison, summary) -> None:
+    """With --json, stdout holds one JSON object, the comparison in it ("comparison") and readable on
+    stderr; else the `summary` table and the comparison. Comparison warnings always reach stderr."""
+    from .report import format_comparison
+
+    if args.json:
+        print(json.dumps(metrics if comparison is None else {**metrics, "comparison": comparison.to_json()},
+                         ensure_ascii=False))
+        if comparison is not None:
+            print(format_comparison(comparison), file=sys.stderr)  # its warnings first
+        return
+    if comparison is not None:
+        for warning in comparison.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr)
+    print(summary(metrics))
+    if comparison is not None:
+        print()
+        print(format_comparison(comparison))

@@ -18,6 +18,7 @@ from ..errors import SourceError
 
 PARAGRAPH_JOIN = "\n\n"
 JSONL_EXAMPLE = '{"id": "q1", "question": "Who ...?", "answers": ["gold text"]}'
+SQUAD_SHAPE = '{"data": [{"title": ..., "paragraphs": [{"context": ..., "qas": [...]}]}]}'
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,13 @@ def load_dataset(path: str | Path) -> EvalDataset:
         whole = None
     if isinstance(whole, dict) and "data" in whole:
         return parse_squad(whole, str(path))
+    if isinstance(whole, dict) and "question" not in whole:  # one JSON object, but neither SQuAD nor a question
+        keys = ", ".join(f'"{k}"' for k in list(whole)[:6]) or "no keys"
+        raise SourceError(
+            f"dataset {path} is a JSON object ({keys}) but not a SQuAD 2.0 file: it has no \"data\" list of "
+            f"articles. Give a SQuAD 2.0 JSON file ({SQUAD_SHAPE}) or a JSONL question file (one "
+            f"{JSONL_EXAMPLE} per line)."
+        )
     if isinstance(whole, list):
         raise SourceError(
             f"dataset {path} is a JSON array; write one question object per line (JSONL), e.g. {JSONL_EXAMPLE}."
@@ -148,7 +156,7 @@ def parse_squad(raw: dict, path: str = "<memory>") -> EvalDataset:
     """Articles from parsed SQuAD 2.0 JSON, gold spans shifted into each article's joined text."""
     articles = raw.get("data")
     if not isinstance(articles, list) or not articles:
-        raise SourceError(f"{path}: \"data\" must be a non-empty list of SQuAD articles.")
+        raise SourceError(f"{path}: \"data\" must be a non-empty list of SQuAD articles, as in {SQUAD_SHAPE}.")
     groups = []
     for a_number, article in enumerate(articles):
         try:

@@ -18,8 +18,35 @@ import numpy as np
 RANK_CUTOFFS = (1, 3, 5, 10)
 PASSAGE_CUTOFFS = (1, 3, 5)
 BOOTSTRAP_METRICS = ("hit@1", "abstain_recall", "false_abstain_rate")
-# Metrics where a smaller number is better (used to mark regressions in comparisons).
-LOWER_IS_BETTER = frozenset({"false_abstain_rate", "aurc", "risk", "mean_quote_chars", "seconds"})
+# The direction of each metric, by its last name part (`bm25/micro/hit@1` -> `hit@1`), used to mark
+# regressions in comparisons. Anything else (counts, k, thresholds, seconds, coverage, budgets) is
+# context: shown, never better or worse.
+LOWER_IS_BETTER = frozenset({
+    "false_abstain_rate", "macro_false_abstain_rate", "aurc", "risk", "mean_quote_chars",
+})
+HIGHER_IS_BETTER = frozenset({
+    "mrr", "exact_match", "f1", "abstain_recall", "macro_abstain_recall", "abstain_auroc",
+    # a quote ledger against speakers gold (`retrieval.quotes.ledger_metrics`)
+    "quote_precision", "quote_recall", "kind_accuracy", "speech_precision", "speech_recall",
+    "attribution_accuracy", "attributed_accuracy", "evidence_accuracy",
+})
+_RANKED = re.compile(r"(passage_)?hit@\d+|ndcg@\d+")
+
+
+def metric_direction(key: str) -> int | None:
+    """+1 when a larger value of metric `key` is better, -1 when a smaller one is, None when it is
+    not a quality metric (counts, k, thresholds, seconds, coverage, bootstrap settings...).
+
+    Example:
+        >>> metric_direction("bm25/micro/hit@3"), metric_direction("aurc"), metric_direction("seconds")
+        (1, -1, None)
+    """
+    base = key.rsplit("/", 1)[-1]
+    if base in LOWER_IS_BETTER:
+        return -1
+    if base in HIGHER_IS_BETTER or _RANKED.fullmatch(base):
+        return 1
+    return None
 
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
@@ -50,9 +77,10 @@ def contains_answer(text: str, gold: str) -> bool:
     return bool(needle) and f" {needle} " in f" {normalize_answer(text)} "
 
 
-def span_contains(start: int, end: int, gold_start: int, gold_end: int) -> bool:
-    """True when `[start, end)` contains the gold span `[gold_start, gold_end)`."""
-    return start <= gold_start and gold_end <= end
+def span_overlaps(start: int, end: int, gold_start: int, gold_end: int) -> bool:
+    """True when `[start, end)` overlaps the gold span `[gold_start, gold_end)` (DESIGN.md "Metrics":
+    a quote hits when it overlaps the gold span's offsets); spans that only touch do not overlap."""
+    return start < gold_end and gold_start < end
 
 
 def exact_match(prediction: str, golds: Sequence[str]) -> float:
@@ -237,6 +265,18 @@ def pick_outside_threshold(
 # --- one question, many questions -----------------------------------------------------------------
 
 @dataclass(frozen=True)
+class QuoteSource:
+    """Where a ranked quote sits in its document, and the score the method gave that quote."""
+
+    doc_id: str
+    paragraph: int
+    section: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     """One question, judged: what a method ranked and whether it abstained."""
 
@@ -251,6 +291,9 @@ class QuestionResult:
     # the higher threshold the answer had to clear besides the common one, if any (a first quote
     # outside the report: `Scorer.outside_threshold`); `rethreshold` keeps it
     own_threshold: float | None = None
+    first_source: QuoteSource | None = None  # where the first ranked quote sits; None with no quote
+    reason: str | None = None             # the answer's own explanation (why it abstained, or how it answered)
+    threshold: float | None = None        # the bar the answer's confidence was held to (its own when higher)
 
     @property
     def first_hit(self) -> bool:

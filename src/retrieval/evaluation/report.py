@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .metrics import (
-    LOWER_IS_BETTER, QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve,
-    macro_average, risk_coverage,
+    QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve, macro_average,
+    metric_direction, rethreshold, risk_coverage,
 )
 from .runner import EvalRun
 
 PRIMARY_METRIC = "hit@1"
 SUMMARY_KEYS = (
     "hit@1", "hit@3", "mrr", "passage_hit@1", "passage_hit@5", "ndcg@10", "abstain_recall",
-    "false_abstain_rate", "abstain_auroc", "aurc", "mean_quote_chars", "exact_match", "f1",
+    "false_abstain_rate", "coverage", "risk", "abstain_auroc", "aurc", "mean_quote_chars", "exact_match", "f1",
 )
 
 
@@ -40,7 +41,7 @@ def summarise(
         "methods": list(run.methods), "k": run.k, "threshold": run.threshold,
         "averaging": f"macro over {len(run.group_names)} article{'' if len(run.group_names) == 1 else 's'}" if squad else "micro",
         "primary_metric": PRIMARY_METRIC, "n_groups": len(run.group_names),
-        "seconds": round(run.seconds, 1),
+        "seconds": round(run.seconds, 1), "bootstrap_resamples": n_resamples, "bootstrap_seed": seed,
     }
     micro_part: dict = {}
     per_article: dict[str, dict] = {name: {} for name in run.group_names} if squad else {}
@@ -95,21 +96,114 @@ def numeric_items(metrics: Mapping) -> dict[str, float]:
     }
 
 
-def compare(old: Mapping, new: Mapping) -> list[dict]:
-    """One row per numeric metric present in both: old, new, delta and whether it got better."""
+COMPARE_TOLERANCE = 0.0005  # a change smaller than this (times the old value when above 1) is no change
+# what a comparison names besides the metrics, when both runs have it: shown, never judged
+CONTEXT_KEYS = ("n_questions", "n_answerable", "n_unanswerable", "k", "threshold", "coverage", "seconds")
+NOTE_KEYS = ("model", "scorer", "scorer_sha256", "git_commit", "index_manifest_sha256")  # named when they differ
+
+
+def compare(old: Mapping, new: Mapping, tolerance: float = COMPARE_TOLERANCE) -> list[dict]:
+    """One row per numeric key present in both: old, new, delta, and a verdict.
+
+    Only quality metrics (`metrics.metric_direction`) get a verdict, "better" or "worse", and only when
+    they moved by at least `tolerance` (relative above 1, as for mean_quote_chars); other keys (counts,
+    k, thresholds, seconds, budgets) are rows of kind "context" with no verdict.
+    """
     old_n, new_n = numeric_items(old), numeric_items(new)
     rows = []
     for key in new_n:
         if key not in old_n:
             continue
         delta = new_n[key] - old_n[key]
-        base = key.rsplit("/", 1)[-1]
-        lower_better = base in LOWER_IS_BETTER
-        neutral = base.startswith("n_") or base in ("k", "threshold", "n_groups") or base.endswith("threshold")
-        verdict = "" if neutral or abs(delta) < 1e-9 else (
-            "better" if (delta < 0) == lower_better else "worse")
-        rows.append({"metric": key, "old": old_n[key], "new": new_n[key], "delta": delta, "verdict": verdict})
+        direction = metric_direction(key)
+        verdict = ""
+        if direction is not None and abs(delta) >= tolerance * max(1.0, abs(old_n[key])):
+            verdict = "better" if delta * direction > 0 else "worse"
+        rows.append({"metric": key, "old": old_n[key], "new": new_n[key], "delta": delta, "verdict": verdict,
+                     "kind": "metric" if direction is not None else "context"})
     return rows
+
+
+def comparison_warnings(old: Mapping, new: Mapping) -> list[str]:
+    """Why the old run's numbers may not be comparable: another dataset, or another number of questions."""
+    warnings = []
+    old_sha, new_sha = old.get("dataset_sha256"), new.get("dataset_sha256")
+    if old_sha and new_sha:
+        if old_sha != new_sha:
+            warnings.append(f"OLD was run on a different dataset: {old.get('dataset')} (sha256 {old_sha[:12]}) "
+                            f"against {new.get('dataset')} (sha256 {new_sha[:12]}) now")
+    elif old.get("dataset") is None:
+        warnings.append("OLD does not name its dataset; it may not be the same as this run's")
+    elif old.get("dataset") != new.get("dataset") or old.get("kind", new.get("kind")) != new.get("kind"):
+        warnings.append(f"OLD was run on a different dataset: {old.get('dataset')} against {new.get('dataset')} now")
+    if old.get("n_questions") is not None and old.get("n_questions") != new.get("n_questions"):
+        warnings.append(f"OLD was run on {old.get('n_questions')} questions, this run on {new.get('n_questions')}")
+    return warnings
+
+
+def prediction_flips(old_rows: list[dict], new_rows: list[dict], method: str = "pipeline") -> dict:
+    """Questions (by id) whose first quote went from hit to miss or back, or whose abstention changed,
+    between two runs' predictions.jsonl rows of `method`."""
+    old = {r["id"]: r for r in old_rows if r.get("method") == method}
+    new = {r["id"]: r for r in new_rows if r.get("method") == method}
+    both = [qid for qid in new if qid in old]
+    answerable = [qid for qid in both if new[qid].get("answerable")]
+    return {
+        "method": method, "n_matched": len(both),
+        "only_old": sum(qid not in new for qid in old), "only_new": sum(qid not in old for qid in new),
+        "hit_to_miss": [q for q in answerable if old[q].get("first_hit") and not new[q].get("first_hit")],
+        "miss_to_hit": [q for q in answerable if not old[q].get("first_hit") and new[q].get("first_hit")],
+        "now_abstains": [q for q in both if not old[q].get("abstained") and new[q].get("abstained")],
+        "now_answers": [q for q in both if old[q].get("abstained") and not new[q].get("abstained")],
+    }
+
+
+FLIP_LABELS = (("hit_to_miss", "first quote hit -> miss"), ("miss_to_hit", "first quote miss -> hit"),
+               ("now_abstains", "answered -> abstains"), ("now_answers", "abstained -> answers"))
+
+
+def read_predictions(compared: str | Path) -> list[dict] | None:
+    """The predictions.jsonl beside an old metrics.json (`compared` is the file or its folder); None
+    when there is none or it cannot be read."""
+    compared = Path(compared)
+    path = (compared if compared.is_dir() else compared.parent) / "predictions.jsonl"
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return [r for r in rows if isinstance(r, dict) and "id" in r] or None
+
+
+@dataclass
+class Comparison:
+    """A new run against an old metrics.json (and its predictions, when it has them)."""
+
+    old_name: str
+    rows: list[dict]
+    warnings: list[str] = field(default_factory=list)
+    flips: dict | None = None
+    tolerance: float = COMPARE_TOLERANCE
+    notes: list[str] = field(default_factory=list)  # what else differs: model, scorer, code version
+
+    @property
+    def worse(self) -> list[str]:
+        return [r["metric"] for r in self.rows if r["verdict"] == "worse"]
+
+    @property
+    def better(self) -> list[str]:
+        return [r["metric"] for r in self.rows if r["verdict"] == "better"]
+
+    def to_json(self) -> dict:
+        return {"old": self.old_name, "tolerance": self.tolerance, "warnings": self.warnings, "notes": self.notes,
+                "worse": self.worse, "better": self.better, "rows": self.rows, "flips": self.flips}
+
+
+def make_comparison(old: Mapping, new: Mapping, old_name: str, old_predictions: list[dict] | None = None,
+                    new_predictions: list[dict] | None = None) -> Comparison:
+    flips = prediction_flips(old_predictions, new_predictions) if old_predictions and new_predictions else None
+    notes = [f"{key} {old[key]} → {new[key]}" for key in NOTE_KEYS
+             if isinstance(old.get(key), str) and isinstance(new.get(key), str) and old[key] != new[key]]
+    return Comparison(old_name, compare(old, new), comparison_warnings(old, new), flips, notes=notes)
 
 
 def load_metrics(path: str | Path) -> dict:
@@ -129,17 +223,43 @@ def load_metrics(path: str | Path) -> dict:
     return data
 
 
-def format_comparison(rows: list[dict], old_name: str) -> str:
-    if not rows:
-        return f"no metric in common with {old_name}"
-    width = max(len(r["metric"]) for r in rows)
-    lines = [f"change since {old_name} (old -> new, delta):"]
-    for r in rows:
-        mark = {"better": "  better", "worse": "  WORSE"}.get(r["verdict"], "")
-        lines.append(f"  {r['metric']:<{width}}  {_fmt(r['old'])} -> {_fmt(r['new'])}  ({r['delta']:+.4g}){mark}")
-    worse = sum(r["verdict"] == "worse" for r in rows)
-    lines.append(f"  {worse} metric(s) worse, {sum(r['verdict'] == 'better' for r in rows)} better")
+def format_comparison(comparison: Comparison, max_ids: int = 30) -> str:
+    """Plain-text comparison: warnings, every metric old -> new, context, and the questions that flipped."""
+    c = comparison
+    lines = [f"WARNING: {w}" for w in c.warnings]
+    metrics = [r for r in c.rows if r["kind"] == "metric"]
+    if not metrics:
+        lines.append(f"no metric in common with {c.old_name}")
+    else:
+        width = max(len(r["metric"]) for r in metrics)
+        lines.append(f"change since {c.old_name} (old -> new, delta; a change under {c.tolerance:g} is none):")
+        for r in metrics:
+            mark = {"better": "  better", "worse": "  WORSE"}.get(r["verdict"], "")
+            lines.append(f"  {r['metric']:<{width}}  {_fmt(r['old'])} -> {_fmt(r['new'])}  ({r['delta']:+.4g}){mark}")
+    context = [f"{r['metric']} {_fmt(r['old'])} -> {_fmt(r['new'])}"
+               for r in c.rows if r["kind"] == "context" and r["metric"] in CONTEXT_KEYS]
+    if context or c.notes:
+        lines.append("  context, not judged: " + ", ".join(context + [n.replace(" → ", " -> ") for n in c.notes]))
+    if metrics:
+        lines.append(f"  {len(c.worse)} metric(s) worse, {len(c.better)} better, "
+                     f"{len(metrics) - len(c.worse) - len(c.better)} unchanged"
+                     + (" (not comparable: see the warning above)" if c.warnings else ""))
+    lines.extend(_flip_lines(c.flips, max_ids))
     return "\n".join(lines)
+
+
+def _flip_lines(flips: dict | None, max_ids: int | None) -> list[str]:
+    if flips is None:
+        return []
+    lines = [f"questions that changed ({flips['method']}; {flips['n_matched']} ids in both runs"
+             + (f", {flips['only_old']} only in OLD" if flips["only_old"] else "")
+             + (f", {flips['only_new']} only in this run" if flips["only_new"] else "") + "):"]
+    for key, label in FLIP_LABELS:
+        ids = flips[key]
+        shown = ids if max_ids is None else ids[:max_ids]
+        more = f" … and {len(ids) - len(shown)} more (see --json or report.md)" if len(ids) > len(shown) else ""
+        lines.append(f"  {label} ({len(ids)}): " + (", ".join(shown) + more if ids else "none"))
+    return lines
 
 
 def _fmt(value) -> str:
@@ -200,8 +320,8 @@ def _calibration_text(metrics: Mapping) -> str:
 # --- report folder --------------------------------------------------------------------------------
 
 def write_report(
-    folder: str | Path, run: EvalRun, metrics: dict, *, comparison: list[dict] | None = None,
-    compared_with: str | None = None, calibrated_threshold: float | None = None, command: str = "",
+    folder: str | Path, run: EvalRun, metrics: dict, *, comparison: Comparison | None = None,
+    calibrated_threshold: float | None = None, command: str = "",
 ) -> Path:
     """Write report.md, metrics.json, predictions.jsonl and PNG plots into `folder`."""
     folder = Path(folder)
@@ -210,23 +330,90 @@ def write_report(
     _write_predictions(folder / "predictions.jsonl", run)
     plots = plot_all(folder, run, calibrated_threshold)
     (folder / "report.md").write_text(
-        _markdown(run, metrics, plots, comparison, compared_with, command), encoding="utf-8"
+        _markdown(run, metrics, plots, comparison, command, calibrated_threshold), encoding="utf-8",
     )
     return folder / "report.md"
 
 
+def prediction_row(method: str, group: str, question: str, r: QuestionResult) -> dict:
+    """One line of predictions.jsonl: a judged question, its first quote and where that quote sits.
+
+    `first_citation` describes the first ranked quote (the first citation, or the closest passage's
+    quote when it abstained; None when nothing was ranked) with the score the method gave it;
+    `threshold` is the bar the answer's confidence was held to (a first quote outside the report has a
+    higher one) and `reason` the answer's own explanation, so an answer above the run's threshold that
+    still abstained says why.
+    """
+    src = r.first_source
+    return {
+        "method": method, "group": group, "id": r.qid, "question": question,
+        "answerable": r.answerable, "abstained": r.abstained,
+        "confidence": round(r.confidence, 6), "first_hit": r.first_hit,
+        "hit_rank": next((i + 1 for i, h in enumerate(r.hits) if h), None),
+        "first_quote": r.first_quote, "gold": list(r.gold),
+        "first_citation": None if src is None else {
+            "doc_id": src.doc_id, "paragraph": src.paragraph, "section": src.section,
+            "start": src.start, "end": src.end, "score": round(src.score, 6),
+        },
+        "reason": r.reason,
+        "threshold": None if r.threshold is None else round(r.threshold, 6),
+    }
+
+
+def prediction_rows(run: EvalRun, methods: list[str] | None = None) -> list[dict]:
+    """predictions.jsonl's rows of `methods` (all the run's by default), method by method."""
+    return [
+        prediction_row(method, group.name, question.question, r)
+        for method in (methods or run.methods)
+        for group, judged in zip(run.dataset.groups, run.results[method])
+        for question, r in zip(group.questions, judged)
+    ]
+
+
 def _write_predictions(path: Path, run: EvalRun) -> None:
     with path.open("w", encoding="utf-8") as fh:
-        for method in run.methods:
-            for group, judged in zip(run.dataset.groups, run.results[method]):
-                for question, r in zip(group.questions, judged):
-                    fh.write(json.dumps({
-                        "method": method, "group": group.name, "id": r.qid, "question": question.question,
-                        "answerable": r.answerable, "abstained": r.abstained,
-                        "confidence": round(r.confidence, 6), "first_hit": r.first_hit,
-                        "hit_rank": next((i + 1 for i, h in enumerate(r.hits) if h), None),
-                        "first_quote": r.first_quote, "gold": list(r.gold),
-                    }, ensure_ascii=False) + "\n")
+        for row in prediction_rows(run):
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def operating_points(run: EvalRun, calibrated_threshold: float | None = None) -> list[dict]:
+    """Where the pipeline's decisions put it on the risk-coverage plane, pooled over all questions.
+
+    The run's point comes from the decisions it made (`abstained`), so a question held to its own
+    higher bar (a first quote outside the report) or declined for another reason counts as abstained,
+    and the point equals `coverage` and `risk` of the pooled metrics (`micro/` for SQuAD). The
+    calibrated point re-decides every question at the calibrated threshold, each keeping its own
+    higher bar (`rethreshold`).
+    """
+    pooled = [r for g in run.results.get("pipeline", []) for r in g]
+    if not pooled:
+        return []
+    decisions = [("pipeline's decisions", run.threshold, pooled)]
+    if calibrated_threshold is not None:
+        decisions.append(("calibrated threshold", calibrated_threshold, rethreshold(pooled, calibrated_threshold)))
+    points = []
+    for name, threshold, results in decisions:
+        answered = [r for r in results if not r.abstained]
+        points.append({
+            "name": name, "threshold": threshold, "coverage": len(answered) / len(results),
+            "risk": sum(not r.correct for r in answered) / len(answered) if answered else None,
+        })
+    return points
+
+
+def _averaging(run: EvalRun) -> str:
+    """How a per-group curve is averaged: macro over articles (SQuAD), or over the one question file."""
+    n = len(run.group_names)
+    return f"macro over {n} article{'' if n == 1 else 's'}" if run.dataset.kind == "squad" and n > 1 else "pooled"
+
+
+# What each method's `confidence` is (`Assistant.score`): the pipeline's answerability, calibrated, and
+# the baselines' raw top score, which is not a probability
+HISTOGRAM_LABELS = {
+    "pipeline": ("pipeline confidence (pooled)", "confidence (answerability)"),
+    "bm25": ("bm25: raw top score (pooled)", "1 − exp(−top sentence BM25 score), uncalibrated"),
+    "dense": ("dense: raw top score (pooled)", "top sentence cosine similarity, uncalibrated"),
+}
 
 
 def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = None) -> dict[str, str]:
@@ -243,7 +430,8 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
     for method in run.methods:
         curve = hit_curve(run.results[method], run.k)
         ax.plot(ks, [np.nan if v is None else v for v in curve], marker="o", label=method)
-    ax.set(xlabel="k (quotes)", ylabel="hit@k (answerable questions)", title="hit@k", ylim=(0, 1))
+    ax.set(xlabel="k (quotes)", ylabel="hit@k (answerable questions)", title=f"hit@k ({_averaging(run)})",
+           ylim=(0, 1))
     ax.set_xticks(ks)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -254,17 +442,14 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
         pooled = [r for g in run.results[method] for r in g]
         coverage, risk = risk_coverage([r.confidence for r in pooled], [r.correct for r in pooled])
         ax.plot(coverage, risk, label=method)
-    pooled = [r for g in run.results["pipeline"] for r in g]
-    for threshold, style, name in ((run.threshold, "o", "pipeline threshold"),
-                                   (calibrated_threshold, "s", "calibrated threshold")):
-        if threshold is None or not pooled:
-            continue
-        answered = [r for r in pooled if r.confidence >= threshold]
-        if answered:
-            ax.plot(len(answered) / len(pooled), sum(not r.correct for r in answered) / len(answered),
-                    style, color="black", label=f"{name} {threshold:.3f}")
+    for point, style in zip(operating_points(run, calibrated_threshold), ("o", "s")):
+        if point["risk"] is not None:
+            ax.plot(point["coverage"], point["risk"], style, color="black",
+                    label=f"{point['name']} ({point['threshold']:.3f}): coverage {point['coverage']:.3f}, "
+                          f"risk {point['risk']:.3f}")
     ax.set(xlabel="coverage (share answered, most confident first)",
-           ylabel="risk (error rate of answered)", title="risk-coverage", xlim=(0, 1), ylim=(0, 1))
+           ylabel="risk (error rate of answered)", title="risk-coverage (pooled over all questions)",
+           xlim=(0, 1), ylim=(0, 1))
     ax.grid(alpha=0.3)
     ax.legend()
     files["risk-coverage"] = _save(fig, folder / "risk_coverage.png")
@@ -281,7 +466,8 @@ def plot_all(folder: Path, run: EvalRun, calibrated_threshold: float | None = No
             ax.axvline(run.threshold, color="black", linestyle="--", label="threshold")
             if calibrated_threshold is not None:
                 ax.axvline(calibrated_threshold, color="red", linestyle=":", label="calibrated")
-        ax.set(title=f"{method} confidence", xlabel="confidence", ylabel="questions")
+        title, xlabel = HISTOGRAM_LABELS.get(method, (f"{method}: raw top score (pooled)", "raw top score"))
+        ax.set(title=title, xlabel=xlabel, ylabel="questions")
         ax.legend(fontsize=8)
     files["confidence"] = _save(fig, folder / "confidence_hist.png")
     return files
@@ -296,7 +482,68 @@ def _save(fig, path: Path) -> str:
     return path.name
 
 
-def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, compared_with, command) -> str:
+def provenance_line(metrics: Mapping) -> str:
+    """report.md's line on what produced the run (code commit, scorer, dataset, index)."""
+    commit = metrics.get("git_commit")
+    code = "unknown (no git)" if not commit else f"`{commit[:12]}`" + (
+        " with uncommitted changes" if metrics.get("git_dirty") else "")
+    parts = [f"code {code}"]
+    for key, name in (("scorer_sha256", "scorer"), ("dataset_sha256", "dataset")):
+        if metrics.get(key):
+            parts.append(f"{name} sha256 `{metrics[key][:12]}`")
+    if metrics.get("index_manifest_sha256"):
+        parts.append(f"index built {metrics.get('index_built_at')} (`{metrics.get('index_data_dir')}`, manifest "
+                     f"sha256 `{metrics['index_manifest_sha256'][:12]}`)")
+    return "- provenance: " + "; ".join(parts)
+
+
+def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bool = True) -> list[str]:
+    """The change since the old run: the headline metrics (the pipeline's, by default) in a short
+    table, the rest (baselines, micro/, calibration/) collapsed, the context, and the questions that
+    flipped."""
+    metrics = [r for r in c.rows if r["kind"] == "metric"]
+    k_key = next((r["metric"] for r in metrics if r["metric"].startswith("ndcg@")), "ndcg@10")
+    shown = [k_key if key == "ndcg@10" else key for key in headline_keys]
+    headline = sorted((r for r in metrics if r["metric"] in shown), key=lambda r: shown.index(r["metric"]))
+    rest = [r for r in metrics if r not in headline]
+
+    def table(rows):
+        return "| metric | old | new | delta | |\n|---|---|---|---|---|\n" + "\n".join(
+            f"| {r['metric']} | {_fmt(r['old'])} | {_fmt(r['new'])} | {r['delta']:+.4g} | "
+            f"{'**worse**' if r['verdict'] == 'worse' else r['verdict']} |" for r in rows)
+
+    parts = [f"## Change since `{c.old_name}`"]
+    parts.extend(f"**Warning**: {w}; the changes below may not be comparable." for w in c.warnings)
+    parts.append(f"{len(c.worse)} metric(s) worse, {len(c.better)} better, "
+                 f"{len(metrics) - len(c.worse) - len(c.better)} unchanged (a change under {c.tolerance:g}, "
+                 "relative above 1, is none); counts, k, thresholds and seconds are context, never judged.")
+    parts.append(table(headline) if headline else "No headline metric in common.")
+    if rest:
+        worse_rest = [f"`{r['metric']}`" for r in rest if r["verdict"] == "worse"]
+        named = ", ".join(worse_rest[:8]) + (f" and {len(worse_rest) - 8} more" if len(worse_rest) > 8 else "")
+        parts.append(
+            f"{len(rest)} more rows (the pipeline's other cut-offs, baselines, `micro/` pooled, `calibration/`) "
+            "are folded below" + (f"; worse among them: {named}." if worse_rest else "; none of them is worse.")
+            + f"\n\n<details><summary>all {len(rest)} other metrics</summary>\n\n{table(rest)}\n\n</details>")
+    context = [f"{r['metric']} {_fmt(r['old'])} → {_fmt(r['new'])}"
+               for r in c.rows if r["kind"] == "context" and r["metric"] in CONTEXT_KEYS]
+    if context or c.notes:
+        parts.append("Context (not judged): " + ", ".join(context + c.notes) + ".")
+    if c.flips is not None:
+        lines = _flip_lines(c.flips, None)
+        items = "\n".join("- " + line.strip() for line in lines[1:])
+        n_ids = sum(len(c.flips[key]) for key, _ in FLIP_LABELS)
+        if n_ids > 40:  # a long list of ids, folded
+            counts = ", ".join(f"{label} {len(c.flips[key])}" for key, label in FLIP_LABELS)
+            items = f"{counts}.\n\n<details><summary>the {n_ids} ids</summary>\n\n{items}\n\n</details>"
+        parts.append(lines[0][0].upper() + lines[0][1:] + "\n\n" + items)
+    elif questions:
+        parts.append("Questions that changed: not listed (the old run's folder has no predictions.jsonl).")
+    return parts
+
+
+def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Comparison | None, command: str,
+              calibrated_threshold: float | None = None) -> str:
     squad = run.dataset.kind == "squad"
     methods = list(run.methods)
     header = [
@@ -316,7 +563,11 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
     ]
     if command:
         header.append(f"- command: `{command}`")
+    header.append(provenance_line(metrics))
     parts = [f"# Evaluation: {Path(run.dataset.path).name}", "\n".join(header)]
+    if comparison is not None and comparison.warnings:
+        parts.append("\n".join(f"> **Warning** (comparison with `{comparison.old_name}`): {w}."
+                                for w in comparison.warnings))
     parts.append("## Headline" + (" (macro average over articles)" if squad else ""))
     parts.append(summary_table(metrics, methods))
     parts.append(
@@ -343,27 +594,38 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison, co
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
         parts.append("\n".join(rows))
     if comparison is not None:
-        parts.append(f"## Change since `{compared_with}`")
-        parts.append("| metric | old | new | delta | |\n|---|---|---|---|---|\n" + "\n".join(
-            f"| {r['metric']} | {_fmt(r['old'])} | {_fmt(r['new'])} | {r['delta']:+.4g} | {r['verdict']} |"
-            for r in comparison
-        ))
+        parts.extend(comparison_markdown(comparison))
     parts.append("## Plots")
-    parts.append(f"![hit@k]({plots['hit@k']})\n\n![risk-coverage]({plots['risk-coverage']})\n\n"
-                 f"![confidence]({plots['confidence']})")
+    points = "; ".join(
+        f"{p['name']} (threshold {p['threshold']:.4f}): coverage {_fmt(p['coverage'])}, risk {_fmt(p['risk'])}"
+        for p in operating_points(run, calibrated_threshold))
+    parts.append(f"![hit@k]({plots['hit@k']})\n\n"
+                 f"hit@k is {_averaging(run)}; the risk-coverage curves and the histograms pool all questions. "
+                 f"Marked on the risk-coverage plot (pooled): {points or 'nothing'}.\n\n"
+                 f"![risk-coverage]({plots['risk-coverage']})\n\n![confidence]({plots['confidence']})")
     parts.append(
         "\n## Definitions\n"
         "Text is normalised as SQuAD does (lowercase; ASCII punctuation, the articles a/an/the and extra "
         "whitespace removed; curly quotes and apostrophes folded first). A quote **hits** when its "
-        "`[start, end)` contains a gold span (SQuAD) or its normalised text contains a normalised gold "
-        "answer as whole tokens. Ranking metrics (hit@k, mrr, passage_hit@k, ndcg) use the answerable "
-        "questions and the ranked quotes whether or not the pipeline abstained (the closest quotes when it "
-        "did). `abstain_recall`: share of unanswerable questions abstained on; `false_abstain_rate`: share "
-        "of answerable questions abstained on; `abstain_auroc`: how well the confidence ranks answerable "
-        "above unanswerable questions; `aurc`: area under the risk-coverage curve (lower is better), where "
-        "an answered question is wrong when it is unanswerable or its first quote misses; "
+        "`[start, end)` overlaps a gold span's offsets (SQuAD; touching is not overlapping) or its "
+        "normalised text contains a normalised gold answer as whole tokens. Ranking metrics (hit@k, mrr, "
+        "passage_hit@k, ndcg) use the answerable questions and the ranked quotes whether or not the "
+        "pipeline abstained (the closest quotes when it did). `abstain_recall`: share of unanswerable "
+        "questions abstained on; `false_abstain_rate`: share of answerable questions abstained on; "
+        "`abstain_auroc`: how well the confidence ranks answerable "
+        "above unanswerable questions; `coverage`: share of all questions answered (not abstained on), "
+        "by the pipeline's own decisions; `risk`: share of the answered questions answered wrongly, where "
+        "an answered question is wrong when it is unanswerable or its first quote misses; `aurc`: area "
+        "under the risk-coverage curve (the mean risk when answering only the n most confident questions, "
+        "n = 1..N; lower is better); "
         "`mean_quote_chars`: mean length of the first quote; `exact_match`/`f1`: SQuAD EM and token F1 of "
-        "the first quote against the gold answers (low by design: quotes are whole sentences). "
-        "`predictions.jsonl` lists every question with its first quote."
+        "the first quote against the gold answers (low by design: quotes are whole sentences). For the "
+        "`bm25` and `dense` baselines, `confidence` (in `predictions.jsonl`, the histograms, their "
+        "`abstain_auroc` and `aurc`) is a raw top score, not a calibrated probability: 1 − exp(−s) of the top "
+        "sentence's BM25 score s, and the top sentence's cosine similarity. "
+        "`predictions.jsonl` lists every question with its first quote, where that quote sits "
+        "(`first_citation`: document, paragraph, section, offsets and the quote's own score; the closest "
+        "passage's quote when it abstained), the answer's `reason` and the `threshold` its confidence was "
+        "held to (higher for a first quote outside the report)."
     )
     return "\n\n".join(parts) + "\n"

@@ -24,7 +24,7 @@ from ..ingest import make_document
 from ..models import Answer, Passage
 from ..retriever import Retriever
 from .datasets import EvalDataset, EvalGroup, EvalQuestion
-from .metrics import QuestionResult, contains_answer, span_contains
+from .metrics import QuestionResult, QuoteSource, contains_answer, span_overlaps
 
 BATCH = 64
 
@@ -86,7 +86,7 @@ def judge(
     """Score one answer: which ranked quotes and passages hold a gold answer.
 
     The ranked quotes are the citations, or the closest passages when it abstained, so ranking is
-    measured apart from abstention. A quote hits when its `[start, end)` contains a gold span of the
+    measured apart from abstention. A quote hits when its `[start, end)` overlaps a gold span of the
     same document, or its normalised text contains a normalised gold answer. `threshold`: the
     assistant's common threshold, so that an answer judged against a higher one keeps it.
     """
@@ -94,7 +94,7 @@ def judge(
 
     def hits(text: str, start: int, end: int, in_doc: str) -> bool:
         if doc_id is None or in_doc == doc_id:
-            if any(span_contains(start, end, gs, ge) for gs, ge in question.spans):
+            if any(span_overlaps(start, end, gs, ge) for gs, ge in question.spans):
                 return True
         return any(contains_answer(text, gold) for gold in question.answers)
 
@@ -103,12 +103,16 @@ def judge(
     passage_hits = tuple(
         hits(p.text, p.start, p.end, p.doc_id) for p in (passages[pid] for pid in passage_ids)
     )
+    first = ranked[0] if ranked else None
     return QuestionResult(
         qid=question.qid, answerable=question.answerable, abstained=answer.abstained,
         confidence=float(answer.confidence), hits=quote_hits, passage_hits=passage_hits,
-        first_quote=ranked[0].quote if ranked else None, gold=question.answers,
+        first_quote=first.quote if first else None, gold=question.answers,
         own_threshold=answer.threshold if threshold is not None and answer.threshold is not None
         and answer.threshold > threshold else None,
+        first_source=QuoteSource(first.doc_id, first.paragraph, first.section, first.start, first.end,
+                                 float(first.score)) if first else None,
+        reason=answer.reason, threshold=None if answer.threshold is None else float(answer.threshold),
     )
 
 
