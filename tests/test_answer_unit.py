@@ -858,3 +858,20 @@ def test_profile_request(question, person):
     from retrieval.extract import profile_request
 
     assert profile_request(question) == person
+
+
+def test_a_part_of_the_page_comes_from_the_best_ranked_source_that_has_it(tmp_path, fake_embedder):
+    """"What is the headline?" over a news page and a plain note answered "the text of “Notes” has no
+    headline" when the note ranked first."""
+    from retrieval import build_index
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "notes.txt").write_text("What is the headline of the ferry timetable? It changes.",
+                                              encoding="utf-8")
+    (tmp_path / "c" / "lanes.txt").write_text(
+        "Council approves new cycle lanes\n\nBy Jane Porter\n\nRIVERTON, 3 March 2024\n\n"
+        "The council voted 7 to 4 on Tuesday night.\n", encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "i", embedder=fake_embedder)
+    answer = Assistant.load(tmp_path / "i", embedder=fake_embedder).ask("What is the headline?")
+    assert not answer.abstained
+    assert (answer.citations[0].section, answer.citations[0].quote) == ("headline", "Council approves new cycle lanes")

@@ -339,15 +339,23 @@ class Assistant:
     def _page_part_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                           closest: list[Citation], k: int) -> Answer | None:
         """"What does the caption say?": that part of the page, whole and in page order, from the
-        document the search ranks first; the ranker alone may put a sentence that says "say" first."""
+        document the search ranks first that has it; the ranker alone may put a sentence that says "say"
+        first."""
         part = page_part_request(question)
         if part is None or not len(candidates.rows):
             return None
         table = sentence_table(self.retriever)
-        doc_id = self.retriever.passages[int(candidates.passage_ids[int(np.argmax(scores))])].doc_id
+        ranked = list(dict.fromkeys(self.retriever.passages[int(candidates.passage_ids[i])].doc_id
+                                    for i in np.argsort(-scores, kind="stable")))
         if part in ("first_quote", "last_quote"):
-            return self._quote_at_end(question, doc_id, part == "last_quote", confidence, closest)
-        parts = [s for s in ("standfirst", "lead") if (doc_id, s) in table.section_rows] if part == "gist" else [part]
+            return self._quote_at_end(question, ranked[0], part == "last_quote", confidence, closest)
+
+        def parts_of(d: str) -> list[str]:
+            return [s for s in ("standfirst", "lead") if (d, s) in table.section_rows] if part == "gist" else [part]
+
+        # "What is the headline?" of several sources: the best-ranked one with a headline
+        doc_id = next((d for d in ranked if any((d, s) in table.section_rows for s in parts_of(d))), ranked[0])
+        parts = parts_of(doc_id)
         rows = sorted({r for s in parts for r in table.section_rows.get((doc_id, s), ())},
                       key=lambda r: self.retriever.sentences[r][1].start)
         title = self.retriever.documents[doc_id].title
