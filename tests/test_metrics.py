@@ -309,6 +309,26 @@ def test_the_risk_coverage_point_is_the_pipelines_own_decisions():
     assert operating_points(_run_of(cases, 0.45), 0.65)[1]["risk"] == 0.0  # q1 alone
 
 
+def test_calibration_figures_keep_each_questions_own_bar():
+    """`--calibrate` printed what `pick_threshold` finds from confidences alone: q5 (unanswerable, 0.7)
+    counted as answered at 0.5, though its own bar of 0.8 declines it."""
+    from dataclasses import replace
+
+    from retrieval.evaluation.metrics import pick_threshold, rethreshold
+    from retrieval.evaluation.report import summarise
+
+    cases = [replace(r, abstained=r.confidence < 0.45) for r in CASES]
+    cases[4] = replace(cases[4], abstained=True, own_threshold=0.8)
+    choice = pick_threshold([r.confidence for r in cases], [r.answerable for r in cases],
+                            [r.first_hit for r in cases], 0.0)  # answers all: 0.2
+    metrics = summarise(_run_of(cases, 0.45), n_resamples=10, calibration=choice,
+                        calibrated_results=[rethreshold(cases, choice.threshold)])
+    decided = compute_metrics(rethreshold(cases, choice.threshold))
+    assert metrics["calibration/abstain_recall"] == pytest.approx(decided["abstain_recall"])
+    assert metrics["calibration/coverage"] == pytest.approx(decided["coverage"])
+    assert metrics["calibration/coverage"] != pytest.approx(choice.coverage)  # q5 is not answered
+
+
 def test_the_report_defines_coverage_risk_and_aurc_and_says_how_plots_average(tmp_path):
     from retrieval.evaluation.report import summarise, write_report
 

@@ -71,6 +71,18 @@ def summarise(
             "calibration/false_abstain_rate": _round(calibration.false_abstain_rate),
             "calibration/abstain_recall": _round(calibration.abstain_recall),
         })
+        if calibrated_results is not None:
+            # the decisions the threshold makes with each question's own higher bar kept (a first
+            # quote outside the report), which `pick_threshold`, reading confidences alone, leaves out
+            pooled = [r for g in calibrated_results for r in g]
+            decided = compute_metrics(pooled, run.k)
+            out.update({
+                "calibration/correct_decisions": sum(
+                    (r.correct and not r.abstained) or (not r.answerable and r.abstained) for r in pooled),
+                "calibration/coverage": _round(decided["coverage"]),
+                "calibration/false_abstain_rate": _round(decided["false_abstain_rate"]),
+                "calibration/abstain_recall": _round(decided["abstain_recall"]),
+            })
         if calibrated_results is not None and squad:
             macro = macro_average([compute_metrics(g, run.k) for g in calibrated_results])
             out["calibration/macro_false_abstain_rate"] = _round(macro["false_abstain_rate"])
