@@ -696,3 +696,18 @@ def test_narration_is_a_sentence_without_its_quotations():
     direct = [e for e in ledger if e.kind == "direct"]
     assert len(direct) == 2
     assert narration(text, start, direct) == "she wrote on Facebook, a site the council also uses,"
+
+
+@pytest.mark.parametrize("question, parsed", [
+    ("Did Sokirianskaia say that the federal government will intervene?",
+     ("Sokirianskaia", "the federal government will intervene")),
+    ("Did the network tell SBS it had 50 requests?", ("the network", "it had 50 requests")),
+    ("Did Milashina say anything about Putin?", None),  # a speaker question
+    ("Did Sokirianskaia say “it is a total disaster”?", None),  # words in quote marks: checked word for word
+    ("Did she say so?", None),
+    ("What did Milashina say?", None),
+])
+def test_parse_claim_check(question, parsed):
+    from retrieval.quotes import parse_claim_check
+
+    assert parse_claim_check(question) == parsed

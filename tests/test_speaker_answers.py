@@ -111,6 +111,26 @@ def test_the_words_a_writer_sets_around_a_quotation_are_no_ones(assistant):
     assert "narration" not in assistant.ask("Who said it is a real disaster?").reason
 
 
+@pytest.mark.parametrize("question, speaker, paragraph", [
+    ("Did Milashina say the federal government may intervene?", "Elena Milashina", 16),
+    ("Did the minister say the editors are hysterical?", "Chechen Minister for Information", 21),
+    # her own words that come closest, not the first of hers the ranker liked ("outrageous", ¶18)
+    ("Did Sokirianskaia say that the federal government will intervene?", SOKIRIANSKAIA, 10),
+])
+def test_did_x_say_y_quotes_the_words_closest_to_y_that_the_source_gives_x(assistant, question, speaker, paragraph):
+    answer = assistant.ask(question)
+    first = answer.citations[0]
+    assert not answer.abstained and (first.speaker, first.paragraph) == (speaker, paragraph) and exact(assistant, first)
+    assert answer.reason.startswith("the source gives ") and answer.reason.endswith("compare them before quoting")
+
+
+def test_did_x_say_y_says_so_when_the_source_gives_the_words_to_someone_else(assistant):
+    answer = assistant.ask("Did Milashina say the situation is a real disaster?")
+    assert answer.citations[0].speaker == SOKIRIANSKAIA and "real disaster" in answer.citations[0].quote
+    assert answer.reason.startswith("the source gives Elena Milashina no words close to these; it gives the closest "
+                                    f"to {SOKIRIANSKAIA} (¶9)")
+
+
 def test_who_said_resolves_a_pronoun(assistant):
     answer = assistant.ask("Who said “It is a real disaster”?")
     first = answer.citations[0]

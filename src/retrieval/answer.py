@@ -24,7 +24,8 @@ from .extract import (
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
     SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, narration,
-    normalize_text, parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said, writers_clause,
+    normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said,
+    writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -262,7 +263,9 @@ class Assistant:
                 return answer
         found = self._pipeline(question, query_vector, k)
         if self.method == "pipeline":
-            answer = (self._page_part_answer(question, *found, k) or self._author_answer(question, *found[:3], k)
+            claim = parse_claim_check(question)
+            answer = ((claim and self._claim_answer(question, *claim, *found, k))
+                      or self._page_part_answer(question, *found, k) or self._author_answer(question, *found[:3], k)
                       or self._unnamed_answer(question, *found))
             if answer is not None:
                 return answer
@@ -388,6 +391,34 @@ class Assistant:
         return Answer(question=question, abstained=False, confidence=confidence, threshold=self.scorer.threshold,
                       citations=[entry.citation.model_copy(update={"score": round(confidence, 4)})],
                       reason=f"the {which} quotation in the report of “{title}”{by}")
+
+    def _claim_answer(self, question: str, name: str, claim: str, candidates: Candidates, scores,
+                      confidence: float, closest: list[Citation], k: int) -> Answer | None:
+        """"Did Sokirianskaia say the federal government will intervene?": the words closest to the claim
+        that the source gives that speaker, first; or, when it gives such words only to someone else, that
+        other speaker's, saying so. None when the source quotes no one by that name, or no one close."""
+        ledger = self._ledger_in_scope(candidates.documents)
+        theirs = quotes_by(ledger, name)
+        if not theirs:
+            return None
+        close = [e for e in who_said(ledger, claim, min_overlap=WHO_MIN_OVERLAP) if e.speaker]
+        own = [e for e in close if e in theirs]
+        first = own[0] if own else (close[0] if close else None)
+        if first is None or confidence < self._common_bar(closest):
+            return None  # nothing close enough, or no answer at all: the ordinary pipeline decides
+        rest = self._citations(candidates, np.argsort(-scores, kind="stable"), scores, limit=k)
+        cited = first.citation.model_copy(update={"score": round(max(confidence, first.confidence), 4)})
+        citations = [cited] + [c for c in rest if not (c.doc_id == cited.doc_id and c.start < cited.end
+                                                         and cited.start < c.end)][:k - 1]
+        where = f"¶{cited.paragraph}"
+        if own:
+            reason = (f"the source gives {_named(first)} words close to these ({where}){self._evidence_note(first)}; "
+                      "compare them before quoting")
+        else:
+            reason = (f"the source gives {theirs[0].speaker and _named(theirs[0])} no words close to these; it "
+                      f"gives the closest to {_named(first)} ({where}){self._evidence_note(first)}")
+        return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
+                      threshold=self.scorer.threshold, citations=citations)
 
     def _asks_author(self, question: str) -> bool:
         return any(author_asked(question, d.title) for d in self.retriever.documents.values())

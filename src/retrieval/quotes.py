@@ -39,8 +39,8 @@ from .sparse import tokenize
 
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "ledger_metrics", "matching_role", "name_matches",
-    "narration", "normalize_text", "parse_speaker_question", "quotes_by", "role_matches", "speaker_heads",
-    "speaker_question", "title_before", "who_said", "writers_clause",
+    "narration", "normalize_text", "parse_claim_check", "parse_speaker_question", "quotes_by", "role_matches",
+    "speaker_heads", "speaker_question", "title_before", "who_said", "writers_clause",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -1257,6 +1257,25 @@ _WHO = re.compile(
     r"^who\s+(?:said|says|wrote|writes|told\s+\w+|tells\s+\w+|claimed|claims|stated|warned|argued|"
     r"called|described|is\s+quoted\s+(?:as\s+)?saying|was\s+quoted\s+(?:as\s+)?saying)"
     r"(?:\s+that)?\s*[:,]?\s*(?P<text>.+?)\s*\??$", re.I)
+
+
+# "Did Sokirianskaia say (that) the federal government will intervene?": whether the source gives these
+# words, or words close to them, to that speaker
+_CLAIM = re.compile(
+    r"^(?:did|does|has|have|had)\s+" + _NAME + r"\s+(?:say|said|tell\s+\w+|told\s+\w+|claim|claimed|state|stated"
+    r"|warn|warned|argue|argued|write|wrote|suggest|suggested)\s+(?:that\s+)?(?P<claim>.+?)\s*\??$", re.I)
+
+
+def parse_claim_check(question: str) -> tuple[str, str] | None:
+    """(speaker, claim) of "Did X say (that) Y?", else None; not "Did X say anything?" nor words set
+    in quote marks, which are looked up word for word (`verify`)."""
+    m = _CLAIM.match(" ".join(question.strip().split()))
+    if m is None or any(ch in m.group("claim") for ch in "\"“”‘'"):
+        return None
+    claim = m.group("claim")
+    if len(normalize_text(claim).split()) < 3 or re.match(r"(?:anything|something)\b", claim, re.I):
+        return None
+    return m.group("name").strip(), claim
 
 
 def parse_speaker_question(question: str) -> SpeakerQuestion | None:
