@@ -317,11 +317,14 @@ def format_reply(
         text = "**The article does not answer this question.**"
         if answer.reason and answer.reason != NO_ANSWER:  # e.g. the source quotes no one named X
             text += f" {_misquote_mark(answer)}Why: {escape_text(answer.reason)}."
-        if answer.citations or answer.closest or answer.confidence:
+        if (answer.citations or answer.closest or answer.confidence) and answer.confidence < answer.threshold:
             text += (
                 f" Confidence that it does: {percent(answer.confidence)}, below the "
                 f"{percent(answer.threshold)} needed to quote an answer."
             )
+        elif answer.citations or answer.closest:  # declined by a rule, not for want of confidence
+            text += (f" The closest passages scored {percent(answer.confidence)}, over the "
+                     f"{percent(answer.threshold)} bar, but cannot answer it for the reason given.")
         text += read_as + _stale_notice(answer.closest)
         messages = [{"role": "assistant", "content": text}]
         if answer.closest:

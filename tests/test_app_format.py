@@ -98,6 +98,9 @@ def test_abstention_says_so_plainly_and_labels_closest_as_not_an_answer():
     assert head.startswith("**The article does not answer this question.**")
     assert "12%" in head and "50%" in head
     assert CAPTION.quote[:10] not in head  # no quote in the reply itself
+    ruled = app.format_reply(ABSTAIN.model_copy(update={"confidence": 0.76, "reason": "the byline cannot say"}))
+    assert "Confidence that it does: 76%, below" not in ruled[0]["content"]  # a rule declined it above the bar
+    assert "scored 76%, over the 50% bar, but cannot answer it for the reason given" in ruled[0]["content"]
     assert len(messages) == 2
     block = messages[1]
     assert block["metadata"]["title"] == "Closest passages (not an answer)"

@@ -86,6 +86,11 @@ def test_readable_answer_names_speakers_and_gives_the_reason():
     assert lines[:3] == ["The source does not answer this question (confidence 0.12 below 0.24).",
                          "Why: the source describes no one it quotes as “the expert”.",
                          "Closest passages (NOT an answer):"]
+    # a rule declined it above the bar (a byline that cannot say what is asked): not "0.76 below 0.54"
+    ruled = declined.model_copy(update={"confidence": 0.76, "threshold": 0.54})
+    assert format_answer(ruled).splitlines()[0] == (
+        "The source does not answer this question (confidence 0.76 over the bar of 0.54, declined for the reason "
+        "below).")
     plain = declined.model_copy(update={"reason": NO_ANSWER})  # the first line says it already
     assert format_answer(plain).splitlines()[1] == "Closest passages (NOT an answer):"
     spoken = answer.model_copy(update={"citations": [_citation("“We will stay,” she said.")], "reason": None})

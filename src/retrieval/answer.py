@@ -19,7 +19,7 @@ from .errors import ConfigError
 from .extract import (
     SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
     outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
-    mention_request, profile_request, sentence_table, vague_question,
+    mention_request, named_sections, profile_request, sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -323,9 +323,12 @@ class Assistant:
             if self.method == "pipeline" else None
         if self.method == "pipeline" and not page_line_answers(question, first.section, source_words):
             asks = "when the page was published" if first.section == "dateline" else "who wrote it"
+            reason = f"the closest quote is the page's {first.section_label}, which says only {asks}"
+            if first.section == "byline" and "byline" in named_sections(question):  # "Who wrote the SBS report?"
+                reason = (f"the question asks who wrote a text the source does not name; the byline is that of "
+                          f"“{first.doc_title}”")
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
-                          reason=f"the closest quote is the page's {first.section_label}, which says only {asks}",
-                          closest=citations)
+                          reason=reason, closest=citations)
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=threshold, citations=citations)
 

@@ -102,8 +102,11 @@ def format_answer(answer) -> str:
     lines = [f"Read as: {answer.read_as}"] if answer.read_as else []
     mark = "⚠ " if any(not c.found for c in answer.words_checked) else ""  # a misquote in the question
     if answer.abstained:
+        # a rule may decline above the threshold (a byline that cannot say what is asked): then say so
+        relation = ("below" if answer.confidence < answer.threshold else "over the bar of")
+        ruled = "" if relation == "below" else ", declined for the reason below"
         lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} "
-                     f"below {answer.threshold:.2f}).")
+                     f"{relation} {answer.threshold:.2f}{ruled}).")
         if answer.reason and answer.reason != NO_ANSWER:
             lines.append(f"{mark}Why: {answer.reason}.")
         if answer.closest:
