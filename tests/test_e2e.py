@@ -476,3 +476,14 @@ def test_an_acronym_the_article_spells_out_is_read_as_its_name(assistant):
     answer = assistant.ask("What is the ICC unlikely to have without a UN referral?")
     assert answer.read_as == "What is the International Criminal Court unlikely to have without a UN referral?"
     assert not answer.abstained and "jurisdiction" in answer.citations[0].quote
+
+
+def test_two_questions_in_one_are_not_read_as_one_speaker(assistant):
+    """"What did the spokespeople deny and what did the information minister say?" got the reason "the
+    source quotes no words of the spokespeople deny and what did the information minister"."""
+    answer = assistant.ask("What did the spokespeople deny and what did the information minister say?")
+    assert not answer.abstained and "what did" not in (answer.reason or "")
+    assert {c.paragraph for c in answer.citations[:2]} == {19, 21}
+    aids = assistant.ask("Does the report itself say anything about AIDS?")
+    assert aids.reason == "the source mentions “AIDS” in 2 sentences"
+    assert {c.section for c in aids.citations} == {"teaser"}

@@ -711,3 +711,16 @@ def test_parse_claim_check(question, parsed):
     from retrieval.quotes import parse_claim_check
 
     assert parse_claim_check(question) == parsed
+
+
+@pytest.mark.parametrize("question, target", [
+    # two questions in one had been read as a speaker named "the spokespeople deny and what did the …"
+    ("What did the spokespeople deny and what did the information minister say?", None),
+    ("What did the US say and what did Sokirianskaia say about Putin?", None),
+    ("Does the report itself say anything about AIDS?", None),  # the source, not a speaker "the report itself"
+    ("What did Kadyrov himself say?", "Kadyrov"),
+    ("What did the network tell SBS?", "the network"),
+])
+def test_what_a_speaker_question_names(question, target):
+    asked = parse_speaker_question(question)
+    assert (asked.target if asked else None) == target

@@ -247,7 +247,7 @@ def page_part_request(question: str) -> str | None:
     return "gist" if _GIST_REQUEST.match(q) else None
 
 
-_THE_TEXT = r"(?:the|this)\s+(?:article|story|report|piece|source|text|page)"
+_THE_TEXT = r"(?:the|this)\s+(?:article|story|report|piece|source|text|page)(?:\s+itself)?"
 # "Does the article mention the UN?", "Is Trump mentioned?": whether the source names something at all
 _MENTION_REQUEST = [re.compile(p + r"\s*[?.!]*$", re.IGNORECASE) for p in (
     r"^(?:does|did)\s+" + _THE_TEXT + r"\s+(?:ever\s+)?(?:mention|name|refer\s+to|talk\s+about|discuss"

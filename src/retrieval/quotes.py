@@ -1278,13 +1278,19 @@ def parse_claim_check(question: str) -> tuple[str, str] | None:
     return m.group("name").strip(), claim
 
 
+# a question word or a speech verb inside what was read as a name: two questions in one, not a speaker
+_NOT_A_NAME = re.compile(r"\b(?:what|who|whom|when|where|why|how|which|say|said|says|tell|told)\b", re.I)
+
+
 def parse_speaker_question(question: str) -> SpeakerQuestion | None:
     """A question about what someone said or about who said something, else None."""
     q = " ".join(question.strip().split())
     for pattern in _BY_PATTERNS:
         m = pattern.match(q)
         if m:
-            name = m.group("name").strip(" ,.")
+            name = re.sub(r"\s+(?:itself|himself|herself|themselves)$", "", m.group("name").strip(" ,."), flags=re.I)
+            if _NOT_A_NAME.search(name):  # "What did the spokespeople deny and what did the minister say?"
+                return None
             words = name.lower().split()
             # the words before a preposition name what speaks: "the teaser about AIDS" is a teaser
             head = re.split(r"\babout\b|" + _ROLE_HEAD_END.pattern, name.lower(), maxsplit=1)[0].split()
