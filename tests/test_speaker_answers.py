@@ -218,6 +218,16 @@ def test_mentioned_but_never_quoted_abstains_without_other_speakers_words(assist
     assert answer.abstained and f"mentions {name} but quotes no words" in answer.reason
 
 
+def test_another_storys_teaser_reports_only_those_it_names(assistant):
+    """"What did the US State Department spokesman say?" had been answered with the teaser "US ‘disturbed’
+    over …" as narration reporting them; a teaser that names whom it reports still does."""
+    spokesman = assistant.ask("What did the US State Department spokesman say about Chechnya?")
+    assert spokesman.abstained and not spokesman.citations
+    denialists = assistant.ask("What do AIDS denialists claim about the evidence of HIV's existence?")
+    assert not denialists.abstained and denialists.citations[0].section == "teaser"
+    assert denialists.reason == "the source quotes no words of AIDS denialists; these passages report them"
+
+
 def test_narration_reporting_a_group_still_answers(assistant):
     answer = assistant.ask("What did Chechen spokespeople say about gay people?")
     assert not answer.abstained

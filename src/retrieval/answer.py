@@ -672,7 +672,11 @@ class Assistant:
                 return None  # "What did X call Y?" may be answered by narration
             # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
             # leader have denied that …") may still answer, but other speakers' words never do.
-            narration = [c for c in closest if c.speaker is None]
+            # the report's narration; a line outside it (another story's teaser, "US ‘disturbed’ by …") only
+            # when it names them: it had stood for "the US State Department spokesman" and "Amnesty"
+            named = set(tokenize(name))
+            narration = [c for c in closest if c.speaker is None and (
+                c.section in ("body", "standfirst") or (named and named <= set(tokenize(c.quote))))]
             if confidence >= threshold and narration and narration[0].score >= NARRATION_MIN_SCORE:
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
