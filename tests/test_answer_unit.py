@@ -875,3 +875,14 @@ def test_a_part_of_the_page_comes_from_the_best_ranked_source_that_has_it(tmp_pa
     answer = Assistant.load(tmp_path / "i", embedder=fake_embedder).ask("What is the headline?")
     assert not answer.abstained
     assert (answer.citations[0].section, answer.citations[0].quote) == ("headline", "Council approves new cycle lanes")
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("How many women have asked for help?", "women"), ("How much money was raised?", "money"),
+    ("How many of the requests came from Moscow?", "requests"), ("How much is a ticket?", None),
+    ("Who rules Chechnya?", None),
+])
+def test_what_a_how_many_question_counts(question, counted):
+    from retrieval.answer import _counted_word
+
+    assert _counted_word(question) == counted

@@ -487,3 +487,13 @@ def test_two_questions_in_one_are_not_read_as_one_speaker(assistant):
     aids = assistant.ask("Does the report itself say anything about AIDS?")
     assert aids.reason == "the source mentions “AIDS” in 2 sentences"
     assert {c.section for c in aids.citations} == {"teaser"}
+
+
+def test_a_count_of_something_the_source_never_names_is_flagged(assistant):
+    """"How many women have asked the network for help?" got the one figure the source gives ("around 50"
+    requests, from people in the region) with nothing said: a wrong number for copy."""
+    women = assistant.ask("How many women have asked the network for help?")
+    assert not women.abstained and "around 50" in women.citations[0].quote
+    assert women.reason == "the source never uses the word “women”: the figure quoted may count something else"
+    requests = assistant.ask("How many requests for help has the network received?")
+    assert not requests.abstained and requests.reason is None and "around 50" in requests.citations[0].quote

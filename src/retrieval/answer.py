@@ -329,6 +329,12 @@ class Assistant:
                           f"“{first.doc_title}”")
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
+        counted = _counted_word(question)
+        if self.method == "pipeline" and counted and not set(tokenize(counted)) & (source_words or set()):
+            # "How many women have asked for help?" and the one figure the source gives, of requests
+            return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
+                          citations=citations, reason=f"the source never uses the word “{counted}”: the figure "
+                                                      "quoted may count something else")
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=threshold, citations=citations)
 
@@ -852,6 +858,20 @@ class Assistant:
             cached = {} if found is None else {"speaker": found[0], "quote_kind": found[1]}
             self._attributions[key] = cached
         return cached
+
+
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
+
+
+def _counted_word(question: str) -> str | None:
+    """What "How many X …?" counts (X), if it is a word of its own ("How much money", not "How much is")."""
+    m = _HOW_MANY.search(question)
+    if m is None or m.group("what").lower() in _NOT_COUNTED:
+        return None
+    return m.group("what")
+
+
+_NOT_COUNTED = frozenset("is are was were do does did has have had will would can could of the a an".split())
 
 
 def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
