@@ -424,7 +424,7 @@ class Assistant:
             reason = (f"the source gives {_named(first)} words close to these ({where}){self._evidence_note(first)}; "
                       "compare them before quoting")
         else:
-            reason = (f"the source gives {theirs[0].speaker and _named(theirs[0])} no words close to these; it "
+            reason = (f"the source gives {_named(theirs[0])} no words close to these; it "
                       f"gives the closest to {_named(first)} ({where}){self._evidence_note(first)}")
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations)
@@ -614,6 +614,9 @@ class Assistant:
     def _said_in_narration(self, question: str, words: str, k: int, ledger: Sequence[LedgerEntry]) -> Answer | None:
         """"Who said Instagram is a popular platform for Kadyrov?": words the writer sets around someone's
         quotation ("… he wrote on Instagram, a popular platform for Kadyrov himself") are no one's."""
+        checks = self._checked(quoted_words(question))
+        if any(not c.found for c in checks):
+            return None  # the words as asked are not there: the ordinary pipeline says so
         table = sentence_table(self.retriever)
         in_sentence: dict[int, list[LedgerEntry]] = {}
         for e in ledger:
@@ -633,9 +636,6 @@ class Assistant:
             return None
         similarity, row, speaker = best
         citations = self._cite_rows([row], similarity, k)
-        checks = self._checked(quoted_words(question))
-        if any(not c.found for c in checks):
-            return None  # the words as asked are not there: the ordinary pipeline says so
         where = f" (¶{citations[0].paragraph})" if citations and citations[0].paragraph is not None else ""
         lead = (f"the source has {the_words([c.words for c in checks])} word for word" if checks
                 else "the source has these words")
@@ -681,12 +681,12 @@ class Assistant:
             # the report's narration; a line outside it (another story's teaser, "US ‘disturbed’ by …") only
             # when it names them: it had stood for "the US State Department spokesman" and "Amnesty"
             named = set(tokenize(name))
-            narration = [c for c in closest if c.speaker is None and (
+            reporting = [c for c in closest if c.speaker is None and (
                 c.section in ("body", "standfirst") or (named and named <= set(tokenize(c.quote))))]
-            if confidence >= threshold and narration and narration[0].score >= NARRATION_MIN_SCORE:
+            if confidence >= threshold and reporting and reporting[0].score >= NARRATION_MIN_SCORE:
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
-                    citations=narration,
+                    citations=reporting,
                     reason=f"the source quotes no words of {name}; these passages report them",
                 )
             mentioned = self._mentioned(name, candidates)

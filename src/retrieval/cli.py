@@ -103,10 +103,9 @@ def format_answer(answer) -> str:
     mark = "⚠ " if any(not c.found for c in answer.words_checked) else ""  # a misquote in the question
     if answer.abstained:
         # a rule may decline above the threshold (a byline that cannot say what is asked): then say so
-        relation = ("below" if answer.confidence < answer.threshold else "over the bar of")
-        ruled = "" if relation == "below" else ", declined for the reason below"
-        lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} "
-                     f"{relation} {answer.threshold:.2f}{ruled}).")
+        bar = (f"below {answer.threshold:.2f}" if answer.confidence < answer.threshold
+               else f"over the bar of {answer.threshold:.2f}, declined for the reason below")
+        lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} {bar}).")
         if answer.reason and answer.reason != NO_ANSWER:
             lines.append(f"{mark}Why: {answer.reason}.")
         if answer.closest:

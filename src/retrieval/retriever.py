@@ -116,7 +116,7 @@ class Retriever:
         cls, index_dir: Path, manifest: Manifest, embedder: Embedder | None, allow_stale: bool
     ) -> "Retriever":
         data = verify_files(index_dir, manifest)
-        sources = [source.path for source in manifest.sources]
+        sources = manifest.source_paths
         if embedder is not None and embedder.name != manifest.model:
             raise IndexStaleError(
                 f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "

@@ -71,6 +71,11 @@ class Manifest(BaseModel):
     files: dict[str, str] = Field(description="sha256 of each stored file, by relative path")
     built_at: str
 
+    @property
+    def source_paths(self) -> list[str]:
+        """The source files the index was built from, as given to the build."""
+        return [source.path for source in self.sources]
+
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
@@ -298,7 +303,7 @@ def read_manifest(index_dir: str | Path) -> Manifest:
 def verify_files(index_dir: Path, manifest: Manifest) -> Path:
     """The data folder, after checking every file against the manifest's sha256."""
     data = index_dir / manifest.data_dir
-    hint = rebuild_hint(index_dir, _source_paths(manifest))
+    hint = rebuild_hint(index_dir, manifest.source_paths)
     if not _DATA_NAME.fullmatch(manifest.data_dir):  # never follow a manifest out of its folder
         raise IndexCorruptError(
             f"{index_dir / MANIFEST} names data folder {manifest.data_dir!r}, not one of its own; "
@@ -327,10 +332,6 @@ def verify_files(index_dir: Path, manifest: Manifest) -> Path:
                 f"{hint}."
             )
     return data
-
-
-def _source_paths(manifest: Manifest) -> list[str]:
-    return [source.path for source in manifest.sources]
 
 
 def changed_sources(manifest: Manifest) -> list[str]:

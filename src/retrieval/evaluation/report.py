@@ -494,6 +494,18 @@ def _save(fig, path: Path) -> str:
     return path.name
 
 
+def report_head(title: str, header: list[str], metrics: Mapping, command: str,
+                comparison: Comparison | None) -> list[str]:
+    """report.md's title, its header lines with the command and the provenance, and the comparison's
+    warnings (another dataset, another number of questions)."""
+    lines = header + ([f"- command: `{command}`"] if command else []) + [provenance_line(metrics)]
+    parts = [f"# Evaluation: {title}", "\n".join(lines)]
+    if comparison is not None and comparison.warnings:
+        parts.append("\n".join(f"> **Warning** (comparison with `{comparison.old_name}`): {w}."
+                                for w in comparison.warnings))
+    return parts
+
+
 def provenance_line(metrics: Mapping) -> str:
     """report.md's line on what produced the run (code commit, scorer, dataset, index)."""
     commit = metrics.get("git_commit")
@@ -573,13 +585,7 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
         + (" within each article" if squad else "") + ", fixed seed",
         f"- wall time of the evaluation: {metrics['seconds']:.1f} s",
     ]
-    if command:
-        header.append(f"- command: `{command}`")
-    header.append(provenance_line(metrics))
-    parts = [f"# Evaluation: {Path(run.dataset.path).name}", "\n".join(header)]
-    if comparison is not None and comparison.warnings:
-        parts.append("\n".join(f"> **Warning** (comparison with `{comparison.old_name}`): {w}."
-                                for w in comparison.warnings))
+    parts = report_head(Path(run.dataset.path).name, header, metrics, command, comparison)
     parts.append("## Headline" + (" (macro average over articles)" if squad else ""))
     parts.append(summary_table(metrics, methods))
     parts.append(

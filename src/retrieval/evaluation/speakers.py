@@ -84,7 +84,7 @@ def write_speakers_report(folder: Path, metrics: dict, *, comparison=None, comma
     """metrics.json and a short report.md for a ledger evaluation."""
     import json
 
-    from .report import comparison_markdown, provenance_line
+    from .report import comparison_markdown, report_head
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -92,13 +92,7 @@ def write_speakers_report(folder: Path, metrics: dict, *, comparison=None, comma
                                          encoding="utf-8")
     header = [f"- dataset: `{metrics['dataset']}` (quote-ledger gold; {metrics.get('n_gold')} quotations)",
               f"- index: `{metrics['index_dir']}`"]
-    if command:
-        header.append(f"- command: `{command}`")
-    header.append(provenance_line(metrics))
-    parts = [f"# Evaluation: {Path(metrics['dataset']).name}", "\n".join(header)]
-    if comparison is not None and comparison.warnings:
-        parts.append("\n".join(f"> **Warning** (comparison with `{comparison.old_name}`): {w}."
-                                for w in comparison.warnings))
+    parts = report_head(Path(metrics["dataset"]).name, header, metrics, command, comparison)
     parts += ["## Scores", speakers_table(metrics)]
     errors = metrics.get("errors") or []
     parts.append("## Errors")
