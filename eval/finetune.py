@@ -40,7 +40,8 @@ from retrieval.sparse import SparseIndex  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def article_triples(text: str, questions, negatives: str, model=None, plausible: bool = False):
+def article_triples(text: str, questions, negatives: str, model=None, plausible: bool = False,
+                    contrast: bool = False):
     """(question, positive sentence, hard negative) for the questions of one article.
 
     The positive is the sentence that holds the gold span; with `plausible`, an impossible question
@@ -77,7 +78,29 @@ def article_triples(text: str, questions, negatives: str, model=None, plausible:
                     negative = sentences[int(i)]
                     break
         out.append((question, sentences[gold_rows[0]], negative))
+    if contrast:
+        out += contrast_triples(spans, sentences, questions)
     return out, missed
+
+
+def contrast_triples(spans, sentences, questions):
+    """(sentence, a question it answers, an impossible question written from it): the sentence should
+    sit closer to the question it answers than to the edited one it only seems to answer."""
+    def row(gold):
+        return next((i for i, (a, b) in enumerate(spans) if any(a <= gs and ge <= b for gs, ge in gold)), None)
+
+    answered: dict[int, list[str]] = {}
+    for q in questions:
+        if q.answerable and q.spans and (r := row(q.spans)) is not None:
+            answered.setdefault(r, []).append(q.question)
+    out, used = [], {}
+    for q in questions:
+        if q.answerable or not q.plausible_spans or (r := row(q.plausible_spans)) not in answered:
+            continue
+        n = used.get(r, 0)
+        used[r] = n + 1
+        out.append((sentences[r], answered[r][n % len(answered[r])], q.question))
+    return out
 
 
 def lora_config(rank: int):
@@ -97,6 +120,9 @@ def main() -> int:
     parser.add_argument("--negatives", choices=("bm25", "dense", "none"), default="bm25")
     parser.add_argument("--plausible", action=argparse.BooleanOptionalAction, default=True,
                         help="impossible questions train too, toward their plausible answer's sentence")
+    parser.add_argument("--contrast", action="store_true",
+                        help="also train each sentence toward a question it answers and away from an impossible "
+                             "question written from it")
     parser.add_argument("--lora-rank", type=int, default=16,
                         help="LoRA rank (default 16); 0 fine-tunes every weight (a 91 MB folder)")
     parser.add_argument("--epochs", type=int, default=4)
@@ -142,7 +168,8 @@ def main() -> int:
     if args.exclude is not None:
         groups = [g for n, g in enumerate(groups) if n != args.exclude]
     for group in groups:
-        got, miss = article_triples(group.text, group.questions, args.negatives, model, args.plausible)
+        got, miss = article_triples(group.text, group.questions, args.negatives, model, args.plausible,
+                                    args.contrast)
         triples += got
         missed += miss
     with_neg = sum(t[2] is not None for t in triples)

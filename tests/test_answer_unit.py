@@ -808,6 +808,9 @@ def test_asks_the_assistant(question, asks):
     ("What happened in 2008?", None),  # a year is something to look for
     ("Who is Kadyrov?", None), ("What did Milashina say?", None), ("What is the article about?", None),
     ("How many?", None),  # "many" asks for a number; the pipeline judges it
+    # a journalist's review: "What did he write?" had been answered with the minister's words at the bar
+    ("What did he write?", "he"), ("What did she say next?", "she"), ("Can you give me more from her?", "her"),
+    ("Who wrote this?", None),  # the byline
 ])
 def test_vague_question(question, vague):
     from retrieval.extract import vague_question
@@ -851,6 +854,7 @@ def test_mention_request(question, asked):
     ("How is Sokirianskaia's name spelt?", "Sokirianskaia"), ("What is Milashina's job?", "Milashina"),
     ("What is Kadyrov's title?", "Kadyrov"), ("How do you spell Sokirianskaia?", "Sokirianskaia"),
     ("What does Milashina do?", "Milashina"),
+    ("Where does Milashina work?", "Milashina"), ("Who does Elena Milashina work for?", "Elena Milashina"),
     ("Which newspaper does Milashina write for?", None),  # one fact: the ranker finds it better
     ("What is the minister's title?", None), ("What is the role of the ICC?", None),
 ])

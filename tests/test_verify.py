@@ -21,6 +21,15 @@ SOKIRIANSKAIA = "Ekaterina Sokirianskaia"
     ("What's the network's view?", []),  # apostrophes are not quote marks
     ('Who said "a"?', []),  # too short to check
     ('Who said "it is a real', []),  # never closed
+    # a request to check a quote needs no quote marks (a journalist's review: "Check this quote: It is a real
+    # catastrophe…" had been answered with the real sentence and no word of the change)
+    ("Check this quote: It is a real catastrophe, it's getting out of control.",
+     ["It is a real catastrophe, it's getting out of control"]),
+    ("Is this quote accurate? It is a real disaster", ["It is a real disaster"]),
+    ("Please verify: the regime in Grozny", ["the regime in Grozny"]),
+    ("Check this quote: “outrageous”", ["outrageous"]),  # quote marks still win
+    ("Check the article for Putin", []),  # no colon: not a quote
+    ("Is this quote accurate?", []),
 ])
 def test_quoted_words(question, words):
     assert quoted_words(question) == words

@@ -23,9 +23,9 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches, narration,
-    normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only, who_said,
-    writers_clause,
+    SPEECH_VERBS, TOPIC_PRONOUNS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
+    narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only,
+    who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -54,7 +54,8 @@ WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vec
 # answered by narration too, so it falls back to the ordinary pipeline when X is quoted nowhere.
 _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
-    r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken)\b", re.I)
+    r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken|write|wrote|writes|post|posted|"
+    r"tweet|tweeted)\b", re.I)
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
 _PART_LABELS = {"lead": "first sentence of the report", "end": "last paragraph of the report",
                 "teaser": "other stories' teasers",
@@ -680,9 +681,12 @@ class Assistant:
             # leader have denied that …") may still answer, but other speakers' words never do.
             # the report's narration; a line outside it (another story's teaser, "US ‘disturbed’ by …") only
             # when it names them: it had stood for "the US State Department spokesman" and "Amnesty"
+            # and the report's own sentences only when they hold half the words that name them ("What did
+            # Kadyrov say about the editors?" had been given "Editors … have accused Chechen authorities …")
             named = set(tokenize(name))
-            reporting = [c for c in closest if c.speaker is None and (
-                c.section in ("body", "standfirst") or (named and named <= set(tokenize(c.quote))))]
+            reporting = [c for c in closest if c.speaker is None and named and (
+                named <= set(tokenize(c.quote))
+                or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))]
             if confidence >= threshold and reporting and reporting[0].score >= NARRATION_MIN_SCORE:
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
@@ -698,6 +702,7 @@ class Assistant:
                     if e.speaker and e.kind in ("direct", "reported")))
                 reason = f"the source describes no one it quotes as “{name}”" + (
                     f"; it quotes {_listed(quoted)}" if quoted else "")
+            reason += self._whose_instead(asked.topic, name, candidates.documents)
             return Answer(question=question, abstained=True, reason=reason,
                           confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
                           closest=closest)
@@ -705,10 +710,11 @@ class Assistant:
         if asked.topic and not any(mentions_topic(self._said_in(table, e), asked.topic, name) for e in found):
             # "What did Ms Milashina say about Putin?": her words, but none about him
             speaker = _named(found[0]) if found[0].speaker else name
+            others = self._whose_instead(asked.topic, name, candidates.documents)
             return Answer(question=question, abstained=True, threshold=threshold,
                           confidence=round(min(confidence, threshold) * 0.5, 4),
                           closest=[e.citation for e in found[:k]],
-                          reason=f"the source quotes {speaker}, but none of their words is about {asked.topic}")
+                          reason=f"the source quotes {speaker}, but none of their words is about {asked.topic}{others}")
         plain = asked.topic is None and _PLAIN_BY.match(question) is not None
         if plain:  # everything the speaker said: direct quotes first, each kind in text order
             ranked = sorted(found, key=lambda e: (e.kind != "direct",))
@@ -731,6 +737,22 @@ class Assistant:
                    + (_described_as(name, found) or " in the source")
                    + ("" if len(found) <= k else f"; the first {k} are listed"),
         )
+
+    def _whose_instead(self, topic: str | None, name: str, documents: Iterable[str]) -> str:
+        """"; it quotes the Chechen Minister for Information on that (¶22)" when someone other than `name`
+        is quoted on `topic` ("What did Kadyrov write on Instagram?"): the one whose words hold most of the
+        topic's, at least half; else ""."""
+        wanted = set(tokenize(topic or "")) - set(tokenize(name)) - TOPIC_PRONOUNS
+        if not wanted:
+            return ""
+        table = sentence_table(self.retriever)
+        best, share = None, 0.5
+        for e in self._ledger_in_scope(documents):
+            if e.speaker and e.kind in ("direct", "reported") and not name_matches(name, e.speaker):
+                held = len(wanted & set(tokenize(self._said_in(table, e)))) / len(wanted)
+                if held > share or (best is None and held == share):
+                    best, share = e, held
+        return "" if best is None else f"; it quotes {_named(best)} on that (¶{best.citation.paragraph})"
 
     def _restatements_after(self, scored: list[tuple[LedgerEntry, float]], keep_scores: bool = False):
         """`scored` (in the order to list) with a quotation in the report's body moved ahead of a

@@ -265,6 +265,7 @@ _PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
     r"^(?:[Ww]hat\s+is|[Ww]hat['’]s|[Ww]hat\s+was)\s+" + _WHO_NAME + r"['’]s?\s+(?:full\s+|exact\s+|official\s+)?"
     r"(?:job(?:\s+title)?|title|role|position|occupation|profession|employer|affiliation|name)",
     r"^[Ww]hat\s+(?:does|did)\s+" + _WHO_NAME + r"\s+do(?:\s+for\s+a\s+living)?",
+    r"^(?:[Ww]here|[Ww]ho)\s+(?:does|did)\s+" + _WHO_NAME + r"\s+work(?:\s+for|\s+at)?",
     r"^[Hh]ow\s+(?:is|do\s+you\s+spell|does\s+the\s+(?:article|story|source)\s+spell)\s+" + _WHO_NAME
     + r"(?:['’]s?\s+name)?(?:\s+(?:spelt|spelled|written))?",
 )]
@@ -1016,15 +1017,19 @@ say says said tell told mean means meant happen happens happened explain elabora
 yes no not please thanks thank sure right well just now exactly
 """.split())
 _PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
+# vague beside a pronoun ("What did he write?", "What did she say next?"), not alone ("Who wrote this?" asks
+# for the byline)
+_VAGUE_WITH_PRONOUN = frozenset("write writes wrote written give get next after before later first last".split())
 
 
 def vague_question(question: str) -> str | None:
     """None when the question names something to look for; else the pronoun it leans on ("he" in "What
     did he say?": each question is answered on its own, so "he" is no one), or "" when it names nothing."""
     words = re.findall(r"\w+", question.lower().replace("’", "'").replace("'s", ""))
-    if any(w not in _VAGUE_WORDS for w in words):
+    pronoun = next((w for w in words if w in _PRONOUNS), "")
+    if any(w not in _VAGUE_WORDS and not (pronoun and w in _VAGUE_WITH_PRONOUN) for w in words):
         return None
-    return next((w for w in words if w in _PRONOUNS), "")
+    return pronoun
 
 
 # The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither

@@ -1224,7 +1224,7 @@ _BY_PATTERNS = [
     re.compile(r"^(?:what|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
                r"(?:\s+(?:himself|herself|themselves|itself))?"
                r"\s+(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
-               r"(?:\s+\w+)??(?:\s+(?:about|on|regarding|of|concerning|in\s+(?:response|reply|answer)\s+to)"
+               r"(?:\s+\w+)??(?:\s+(?:about|on|regarding|of|concerning|via|through|in\s+(?:response|reply|answer)\s+to)"
                r"\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
@@ -1352,10 +1352,13 @@ def speech_only(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
     return out
 
 
+TOPIC_PRONOUNS = frozenset(tokenize("he she they it we you i him her them his hers their its our your my me us"))
+
+
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
     """Whether `quote` shares a content word (stemmed) with `topic`, the speaker's own name aside; True
     for a topic of no content words."""
-    wanted = set(tokenize(topic)) - set(tokenize(speaker))
+    wanted = set(tokenize(topic)) - set(tokenize(speaker)) - TOPIC_PRONOUNS
     return not wanted or bool(wanted & set(tokenize(quote)))
 
 

@@ -19,10 +19,23 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 MIN_CHARS = 3  # shorter quoted strings ("'s'", "“a”") are not words to check
 
 
+# "Check this quote: …", "Is this quote accurate? …": the words after it are a quote to check, with or
+# without quote marks
+_CHECK_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can\s+you\s+)?(?:check|verify|confirm|fact[- ]?check)(?:\s+(?:this|the|that|my|a))?"
+    r"(?:\s+(?:quote|quotation|wording|line|sentence|words))?"
+    r"|(?:is|are)\s+(?:this|the|that|my|these|those)\s+(?:quote|quotation|wording|line|sentence|words)\s+"
+    r"(?:accurate|correct|right|verbatim|exact|real|genuine))"
+    r"\s*(?:[:\-–—]|\?)\s*(?P<words>.+?)\s*[?.!]?\s*$", re.IGNORECASE)
+
+
 def quoted_words(question: str) -> list[str]:
-    """The strings the question sets in quote marks, outermost first, in order."""
-    found = (question[q.start:q.end].strip(" .,;:!?") for q in find_quotes(question, 0, len(question))
-             if q.depth == 0 and q.close is not None)
+    """The strings the question sets in quote marks, outermost first, in order; or, for "Check this
+    quote: …" without quote marks, the words after the request."""
+    found = [question[q.start:q.end].strip(" .,;:!?") for q in find_quotes(question, 0, len(question))
+             if q.depth == 0 and q.close is not None]
+    if not found and (m := _CHECK_REQUEST.match(question)):
+        found = [m.group("words").strip(" .,;:!?")]
     return [words for words in found if len(words) >= MIN_CHARS]
 
 
