@@ -29,6 +29,7 @@ from .quotes import (
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
+from . import language
 from .spelling import Speller, english_words
 from .verify import WordFinder, check_note, one_word, quoted_words, the_words
 
@@ -48,6 +49,7 @@ NOTHING_ASKED = ("the question names nothing to look for in the source: ask abou
                  "or a claim in it")
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
              "but are not an answer")
+LANGUAGE_SAMPLE = 50  # documents whose language is the sources'
 ASK_BATCH = 64  # questions encoded at once by `Assistant.ask_batch`
 WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vectors up to this many
 # "What did X say/tell/claim…?" asks for speech; "What did X call/describe/think…?" may be
@@ -87,6 +89,7 @@ class Assistant:
         self._ledger_lock = threading.Lock()
         self._speller: Speller | None = None
         self._word_finder: WordFinder | None = None
+        self._language: tuple[str, str | None] | None = None
 
     @classmethod
     def load(
@@ -113,9 +116,11 @@ class Assistant:
         index of at most `max_sentences` sentences, every sentence's token vectors (each is otherwise
         encoded the first time it is a candidate) and every document's speakers (its quote ledger)."""
         self.retriever.encode(["warm-up"])
-        if self.method == "pipeline":  # the sources' names, and the dictionary's word list
+        if self.method == "pipeline":  # the sources' names, the dictionary's word list, their language
             _ = self.speller
             english_words()
+            _ = self.language
+            language.warm_up()
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
             table = sentence_table(retriever)
@@ -207,6 +212,21 @@ class Assistant:
             self._speller = Speller(d.text for d in self.documents.values())
         return self._speller
 
+    @property
+    def language(self) -> tuple[str, str | None]:
+        """The sources' language code and main script ("en", "LATIN"), from the first documents."""
+        if self._language is None:
+            texts = [d.text for d in list(self.documents.values())[:LANGUAGE_SAMPLE]]
+            self._language = (language.source_language(texts), language.main_script(" ".join(t[:4000] for t in texts)))
+        return self._language
+
+    def _other_language(self, question: str) -> str | None:
+        """The language or script the question is asked in, when it is not the sources'."""
+        code, script = self.language
+        words = self.speller.words
+        return language.other_language(question, code, script,
+                                       known=lambda w: w in words or w in english_words())
+
     def _read_as(self, question: str) -> str:
         """The question with the source's names for those it misspells or abbreviates."""
         return self.speller.correct(question)[0] if self.method == "pipeline" else question
@@ -240,6 +260,12 @@ class Assistant:
     def _answer(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
         if self.method == "pipeline" and asks_the_assistant(question):
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=FOR_THE_SOURCE)
+        other = self._other_language(question) if self.method == "pipeline" else None
+        if other is not None:
+            own = language.LANGUAGES.get(self.language[0], self.language[0])
+            return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
+                          reason=f"the question seems to be in {other}, and the source is in {own}: ask in {own}, "
+                                 "as the search matches the source's own words and meaning")
         pronoun = vague_question(question) if self.method == "pipeline" and not page_part_request(question) else None
         if pronoun is not None:
             is_ = "are" if pronoun in ("they", "them", "their") else "is"
@@ -331,13 +357,21 @@ class Assistant:
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         counted = _counted_word(question)
-        if self.method == "pipeline" and counted and not set(tokenize(counted)) & (source_words or set()):
+        if self.method == "pipeline" and counted and not self._uses_word(counted, source_words or set()):
             # "How many women have asked for help?" and the one figure the source gives, of requests
             return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
                           citations=citations, reason=f"the source never uses the word “{counted}”: the figure "
                                                       "quoted may count something else")
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=threshold, citations=citations)
+
+    @staticmethod
+    def _uses_word(word: str, source_words: set[str]) -> bool:
+        """Whether the source uses `word`, or the word it misspells ("peple" for "people")."""
+        if set(tokenize(word)) & source_words:
+            return True
+        corrected = english_words().correction(word.lower())
+        return bool(corrected and set(tokenize(corrected)) & source_words)
 
     def _bar(self, question: str, first: Citation) -> tuple[float, bool]:
         """The threshold the answer must reach, and whether it is the one for a first quote outside

@@ -1,0 +1,96 @@
+"""The language a question is asked in, against the sources': the search matches words and meaning in
+the sources' language, so a question in another ("Combien de personnes ont demandé de l'aide ?") lands on
+whatever shares its names, and is better told to ask again (py3langid, offline).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+# the languages told apart: the model reads English; a guess among every language py3langid knows is
+# unsure of short questions ("What did Britain do in September 1971?" reads as Nigerian Pidgin)
+LANGUAGES = {
+    "en": "English", "fr": "French", "es": "Spanish", "de": "German", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "cs": "Czech", "ro": "Romanian",
+    "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "hu": "Hungarian", "tr": "Turkish",
+    "id": "Indonesian",
+}
+MIN_PROBABILITY = 0.7  # no English question of the evaluation sets or of SQuAD tune reaches it
+MIN_LETTERS = 8  # fewer letters say too little to guess from
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    """py3langid's model over `LANGUAGES` (about 0.9 s to load, once)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def warm_up() -> None:
+    _identifier()
+
+
+def without_names(question: str) -> str:
+    """The question without its capitalised words after the first: names ("Elena Milashina") belong to
+    no language and pull a short question toward whichever spells them alike."""
+    words = question.split()
+    return " ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper())
+
+
+def scripts(text: str) -> Counter:
+    """How many letters of `text` each script has ("LATIN", "CYRILLIC", "CJK", …)."""
+    import unicodedata
+
+    return Counter(unicodedata.name(ch, "UNKNOWN").split()[0] for ch in text if ch.isalpha())
+
+
+def main_script(text: str) -> str | None:
+    counts = scripts(text)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def guess(text: str) -> tuple[str, float]:
+    """(language code, probability) among `LANGUAGES`."""
+    code, probability = _identifier().classify(text)
+    return code, float(probability)
+
+
+def source_language(texts: Iterable[str], sample: int = 4000) -> str:
+    """The language most of the sources are written in (the first `sample` characters of each)."""
+    votes = Counter(guess(t[:sample])[0] for t in texts if sum(ch.isalpha() for ch in t[:sample]) >= MIN_LETTERS)
+    return votes.most_common(1)[0][0] if votes else "en"
+
+
+def other_language(question: str, language: str, script: str | None, known: Callable[[str], bool]) -> str | None:
+    """The name of the language (or script) the question is asked in when it is not the sources' own,
+    else None.
+
+    Args:
+        language: the sources' language code (`source_language`).
+        script: the sources' main script (`main_script`), e.g. "LATIN".
+        known: whether a lower-case word may be used without being in another language (the sources'
+            words, an English dictionary's): a question made only of them is never guessed at, so the
+            model loads only for questions that hold some other word.
+    """
+    asked = main_script(question)
+    if asked is not None and script is not None and asked != script:
+        letters = scripts(question)
+        if letters[asked] > letters.get(script, 0):
+            return f"{asked.title()} script"
+    words = [w.lower() for w in _WORD.findall(without_names(question))]
+    if all(known(w) for w in words):
+        return None
+    text = without_names(question)
+    if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+        return None
+    code, probability = guess(text)
+    if code != language and probability >= MIN_PROBABILITY:
+        return LANGUAGES.get(code, code)
+    return None

@@ -1,0 +1,59 @@
+"""Questions in another language than the sources' (`retrieval.language`)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.language import main_script, other_language, source_language, without_names
+from retrieval.spelling import english_words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _known(word: str) -> bool:
+    return word in english_words()
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Combien de personnes ont demandé de l'aide au réseau ?", "French"),
+    ("Qu'a dit Sokirianskaia à propos de Poutine ?", "French"),
+    ("¿Quién gobierna Chechenia?", "Spanish"),
+    ("Wie viele Menschen haben um Hilfe gebeten?", "German"),
+    ("Quantas pessoas pediram ajuda?", "Portuguese"),
+    ("Сколько человек обратились за помощью?", "Cyrillic script"),
+    ("Что сказал Кадыров?", "Cyrillic script"),
+    ("How many people asked the network for help?", None),
+    ("how many peple asked the netwrok for help", None),  # typos are not another language
+    ("Who is Ramzan Kadyrov?", None),
+    ("Grozny", None),
+])
+def test_other_language(question, language):
+    assert other_language(question, "en", "LATIN", known=_known) == language
+
+
+def test_no_english_question_of_the_evaluation_sets_is_taken_for_another_language():
+    questions = [json.loads(line)["question"] for name in ("dev_qa", "news_train", "offtopic_train", "seed_qa")
+                 for line in (ROOT / "eval" / f"{name}.jsonl").read_text().splitlines() if line.strip()]
+    flagged = [q for q in questions if other_language(q, "en", "LATIN", known=lambda w: False)]
+    assert len(questions) > 500 and flagged == []
+
+
+def test_a_question_in_the_sources_own_language_is_not_flagged():
+    french = "Le réseau dit avoir reçu une cinquantaine de demandes d'aide de personnes de la région."
+    assert source_language([french * 3]) == "fr"
+    assert other_language("Combien de personnes ont demandé de l'aide au réseau ?", "fr", "LATIN",
+                          known=_known) is None
+
+
+def test_names_are_left_out_of_the_guess():
+    assert without_names("Wer ist Elena Milashina?") == "Wer ist"
+    assert main_script("Что сказал Putin?") == "CYRILLIC"
+
+
+def test_a_question_in_another_language_is_declined_saying_so(assistant):
+    answer = assistant.ask("Combien de personnes ont demandé de l'aide au réseau ?")
+    assert answer.abstained and not answer.citations
+    assert answer.reason.startswith("the question seems to be in French, and the source is in English: ask in English")
+    russian = assistant.ask("Сколько человек обратились за помощью?")  # had got the photo caption at 0.74
+    assert russian.abstained and "Cyrillic script" in russian.reason
