@@ -72,6 +72,27 @@ def test_check_says_where_and_the_note_says_what():
                                       "reporting what Jane Doe says")
 
 
+@pytest.mark.parametrize("words, found", [
+    ("a phone call from Putin … the only one with leverage", True),
+    ("a phone call from Putin ... the only one with leverage", True),
+    ("a phone call from Putin [...] the only one", True),
+    ("the only one with leverage … a phone call from Putin", False),  # out of order
+    ("a phone call from Putin … the only one with power", False),  # a part not in the source
+    ("a phone call from Putin … Nothing more", False),  # the next paragraph
+])
+def test_words_with_an_ellipsis_are_found_part_by_part_in_one_paragraph(words, found):
+    """A journalist's review: a quote with a standard ellipsis had been reported "not as written"."""
+    index = _finder("“All it would take is a phone call from Putin,” she says, “he is the only one with leverage.”"
+                    "\n\nNothing more.")
+    check = index.check(words)
+    assert check.found is found and check.elided is found
+    if found:
+        assert check.start == 22 and index.documents["d0"].text[check.start:check.end].endswith("the only one" + (
+            " with leverage" if "leverage" in words else ""))
+        assert check_note([check]) == (f"the words “{words}” are in the source with words left out where the "
+                                       "ellipsis stands, not as anyone's words")
+
+
 def test_a_misquote_is_named_and_the_real_words_quoted(assistant):
     answer = assistant.ask('Did Sokirianskaia say "it is a total disaster"?')
     assert answer.reason.startswith("the source does not have the words “it is a total disaster” as written")
@@ -102,6 +123,14 @@ def test_who_said_tells_a_misquote_from_the_words_themselves(assistant, question
     assert answer.reason.startswith(reason)
     assert answer.citations[0].speaker == SOKIRIANSKAIA
     assert len(answer.words_checked) == 1
+
+
+def test_a_request_to_check_a_quote_needs_no_quote_marks(assistant):
+    """"Check this quote: It is a real catastrophe…" had been answered with the real sentence and nothing said."""
+    answer = assistant.ask("Check this quote: It is a real catastrophe, it's getting out of control.")
+    assert answer.reason == ("the source does not have the words “It is a real catastrophe, it's getting out of "
+                             "control” as written")
+    assert "It is a real disaster, it's getting out of control" in answer.citations[0].quote
 
 
 def test_a_question_without_quote_marks_is_not_checked(assistant):

@@ -123,6 +123,8 @@ class WordsCheck(_Frozen):
     paragraph: int | None = Field(default=None, description="1-based paragraph of `start`")
     speaker: str | None = Field(default=None, description="whose words they are, where the source says")
     quote_kind: QuoteKind | None = None
+    elided: bool = Field(default=False, description="the words stand in the source with words left out where the "
+                                                    "question has an ellipsis (… or ...): start:end spans them all")
 
 
 class Answer(_Frozen):

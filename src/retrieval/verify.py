@@ -17,6 +17,8 @@ from .quotes import find_quotes
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 MIN_CHARS = 3  # shorter quoted strings ("'s'", "“a”") are not words to check
+MAX_ELIDED = 300  # characters an ellipsis may stand for
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\])\s*")
 
 
 # "Check this quote: …", "Is this quote accurate? …": the words after it are a quote to check, with or
@@ -83,13 +85,31 @@ class WordFinder:
                     yield doc_id, m.start(), m.end()
 
     def check(self, words: str) -> WordsCheck:
-        """Where the sources have `words` word for word (the first place), or that they do not."""
-        hit = self.find(words)
+        """Where the sources have `words` word for word (the first place), or that they do not. Words
+        with an ellipsis ("a phone call from Putin … the only one") are found when each part is, in
+        order, in one paragraph, with no more than `MAX_ELIDED` characters left out between parts."""
+        parts = [p for p in _ELLIPSIS.split(words) if _WORD.search(p)]
+        hit = self.find(words) if len(parts) < 2 else self._find_parts(parts)
         if hit is None:
             return WordsCheck(words=words, found=False)
         doc_id, start, end = hit
-        return WordsCheck(words=words, found=True, doc_id=doc_id, start=start, end=end,
+        return WordsCheck(words=words, found=True, doc_id=doc_id, start=start, end=end, elided=len(parts) > 1,
                           paragraph=self.documents[doc_id].paragraph_at(start))
+
+    def _find_parts(self, parts: list[str]) -> tuple[str, int, int] | None:
+        patterns = [words_pattern(p) for p in parts]
+        for doc_id, start, end in self.places(parts[0]):
+            doc = self.documents[doc_id]
+            paragraph, at = doc.paragraph_at(start), end
+            for pattern in patterns[1:]:
+                m = pattern.search(doc.text, at, at + MAX_ELIDED + 1000)
+                if (m is None or m.start() - at > MAX_ELIDED or doc.paragraph_at(m.start()) != paragraph
+                        or "\n\n" in doc.text[at:m.start()]):
+                    break
+                at = m.end()
+            else:
+                return doc_id, start, at
+        return None
 
 
 def one_word(words: list[str]) -> bool:
@@ -106,7 +126,8 @@ def check_note(checks: list[WordsCheck], named: Callable[[str], str] = str) -> s
     """What the checks found, as the start of an answer's reason; `named` gives a speaker as a sentence
     names them ("the Chechen Minister for Information")."""
     def found(c: WordsCheck) -> str:
-        note = f"{the_words([c.words])} {'is' if one_word([c.words]) else 'are'} in the source word for word"
+        how = "with words left out where the ellipsis stands" if c.elided else "word for word"
+        note = f"{the_words([c.words])} {'is' if one_word([c.words]) else 'are'} in the source {how}"
         note += f" (¶{c.paragraph})" if c.paragraph is not None else ""
         if c.speaker and c.quote_kind == "direct":
             note += f", as words of {named(c.speaker)}"
