@@ -4,6 +4,8 @@ some words, reported speech, unattributed quotes, and citations of a source that
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -508,3 +510,33 @@ def test_another_pages_headline_byline_and_organisation_speaker(bridge):
     assert answer.citations[0].section == "byline" and answer.citations[0].quote == "Jane Citizen"
     council = bridge.ask("What did the council say?")
     assert council.reason.startswith("1 quotation attributed to the council")  # not "The council"
+
+
+def test_a_source_edited_while_loaded_is_stale_and_found_from_any_folder(tmp_path: Path, monkeypatch):
+    """A developer's review: `stale` was judged once, at load, and from source paths read against the
+    current folder, so an app run elsewhere, or a server whose sources were edited, never saw a change."""
+    from retrieval import Assistant, IndexStaleError, Retriever, build_index
+
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    shutil.copy(ARTICLE, project / "docs" / ARTICLE.name)
+    monkeypatch.chdir(project)
+    build_index([Path("docs")], Path("index"))  # relative paths, as a user types them
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    loaded = Assistant.load(project / "index")
+    question = "How many requests for help has the network received?"
+    assert not any(c.stale for c in loaded.ask(question).citations)
+
+    source = project / "docs" / ARTICLE.name
+    source.write_text("A correction was added at the top.\n\n" + ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert loaded.retriever.refresh_stale(min_interval=0.0) == {ARTICLE.stem}  # no reload needed
+    assert all(c.stale for c in loaded.ask(question).citations)
+    assert all(c.stale for c in loaded.ask("What did Sokirianskaia say?").citations)  # the ledger too
+    with pytest.raises(IndexStaleError, match=f"index {re.escape(os.path.relpath(project / 'docs'))}"):
+        Retriever.load(project / "index", allow_stale=False)  # from another folder, with a hint that works there
+
+    shutil.copy(ARTICLE, source)  # put back: no longer stale
+    assert loaded.retriever.refresh_stale(min_interval=0.0) == {ARTICLE.stem}
+    assert not any(c.stale for c in loaded.ask(question).citations)

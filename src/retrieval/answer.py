@@ -90,6 +90,7 @@ class Assistant:
         self._speller: Speller | None = None
         self._word_finder: WordFinder | None = None
         self._language: tuple[str, str | None] | None = None
+        self._stale_seen = retriever.stale_docs
 
     @classmethod
     def load(
@@ -160,6 +161,11 @@ class Assistant:
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}.")
         cleaned = [check_question(q) for q in questions]
+        self.retriever.refresh_stale()  # a source edited while the app runs
+        stale = self.retriever.stale_docs
+        for doc_id in stale ^ self._stale_seen:  # their ledgers' citations say `stale` as it was
+            self._ledgers.pop(doc_id, None)
+        self._stale_seen = stale
         read = [self._read_as(q) for q in cleaned]
         answers = []
         for start in range(0, len(cleaned), ASK_BATCH):  # the retriever keeps each batch's token vectors

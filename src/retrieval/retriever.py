@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -14,10 +15,13 @@ from .errors import ConfigError, IndexCorruptError, IndexStaleError, QuestionErr
 from .fusion import fuse, top_k
 from .models import Document, Passage, PassageHit, Span
 from .sparse import SparseIndex, document_frequencies
-from .store import Manifest, changed_sources, read_manifest, unique_sentences, verify_files
+from .store import (
+    Manifest, changed_sources, read_manifest, source_signatures, unique_sentences, verify_files,
+)
 
 DEFAULT_INDEX_DIR = Path("index")
 LOAD_ATTEMPTS = 3  # a load that overlaps a rebuild's swap reads the new manifest
+STALE_CHECK_INTERVAL = 1.0  # seconds between looks at the source files (`Retriever.refresh_stale`)
 QUERY_TOKENS_KEPT = 256  # see `Retriever.query_tokens`; `Assistant.ask_batch` encodes fewer at a time
 
 
@@ -85,6 +89,27 @@ class Retriever:
         self.sentence_row = {(d, s.start, s.end): i for i, (d, s) in enumerate(self.sentences)}
         self._query_tokens: dict[str, TokenVectors] = {}  # the last QUERY_TOKENS_KEPT queries encoded
         self._query_lock = threading.Lock()
+        self._signatures: dict[str, tuple[int, int] | None] = {}
+        self._stale_checked = time.monotonic()
+
+    def refresh_stale(self, min_interval: float = STALE_CHECK_INTERVAL) -> frozenset[str]:
+        """Look again, at most once per `min_interval` seconds, for source files changed since the index
+        was built (a file whose size and time are as at load is not read again); returns the doc_ids whose
+        staleness changed. A server keeps answering while its sources are edited."""
+        now = time.monotonic()
+        if now - self._stale_checked < min_interval or not self._signatures:
+            return frozenset()
+        self._stale_checked = now
+        signatures = source_signatures(self.manifest, self.index_dir)
+        moved = [d for d, sig in signatures.items() if sig != self._signatures.get(d)]
+        if not moved:
+            return frozenset()
+        self._signatures = signatures
+        changed = set(changed_sources(self.manifest, self.index_dir, only=moved))
+        stale = (self.stale_docs - set(moved)) | changed
+        flipped = frozenset(stale ^ self.stale_docs)
+        self.stale_docs = frozenset(stale)
+        return flipped
 
     @classmethod
     def load(
@@ -116,7 +141,7 @@ class Retriever:
         cls, index_dir: Path, manifest: Manifest, embedder: Embedder | None, allow_stale: bool
     ) -> "Retriever":
         data = verify_files(index_dir, manifest)
-        sources = manifest.source_paths
+        sources = manifest.source_hint_paths(index_dir)
         if embedder is not None and embedder.name != manifest.model:
             raise IndexStaleError(
                 f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "
@@ -128,7 +153,8 @@ class Retriever:
                 f"{index_dir} was built with another version of the encoder {manifest.model!r} (its "
                 f"adapter changed since); {rebuild_hint(index_dir, sources)}."
             )
-        stale = frozenset(changed_sources(manifest))
+        signatures = source_signatures(manifest, index_dir)
+        stale = frozenset(changed_sources(manifest, index_dir))
         if stale and not allow_stale:
             raise IndexStaleError(
                 f"sources changed since {index_dir} was built ({', '.join(sorted(stale))}); "
@@ -165,10 +191,12 @@ class Retriever:
                 f"{embedder.name!r} makes {embedder.dimension}-dimensional ones, so it is not the model "
                 f"the index was built with; {rebuild_hint(index_dir, sources)} --model {embedder.name}."
             )
-        return cls(
+        retriever = cls(
             index_dir, manifest, documents, passages, passage_vectors, faiss_index,
             sentence_vectors, bm25_passages, bm25_sentences, embedder, stale,
         )
+        retriever._signatures = signatures
+        return retriever
 
     @cached_property
     def sentence_df(self) -> dict[str, int]:

@@ -70,11 +70,38 @@ class Manifest(BaseModel):
     data_dir: str
     files: dict[str, str] = Field(description="sha256 of each stored file, by relative path")
     built_at: str
+    built_in: str = Field(default="", description="the folder the build ran in, relative to the index folder: "
+                                                  "relative source paths are read from there, wherever the index is "
+                                                  "loaded from")
 
     @property
     def source_paths(self) -> list[str]:
         """The source files the index was built from, as given to the build."""
         return [source.path for source in self.sources]
+
+    def source_file(self, index_dir: Path, path: str) -> Path:
+        """Where the source `path` is now: relative to the folder the build ran in (an index of old records
+        it as "", read as the index folder's parent), else to the current folder."""
+        given = Path(path)
+        if given.is_absolute():
+            return given
+        base = Path(index_dir) / (self.built_in or "..")
+        there = base / given
+        return there if there.exists() or not given.exists() else given
+
+    def source_hint_paths(self, index_dir: Path) -> list[str]:
+        """The sources as a command run in the current folder names them."""
+        out = []
+        for source in self.sources:
+            found = self.source_file(index_dir, source.path)
+            if Path(source.path).is_absolute():
+                out.append(source.path)
+                continue
+            try:
+                out.append(os.path.relpath(found) if found.exists() else source.path)
+            except ValueError:  # another drive
+                out.append(str(found))
+        return out
 
 
 def sha256_file(path: Path) -> str:
@@ -208,7 +235,8 @@ def build_index_from_documents(
         tmp.mkdir()
         try:
             manifest = _write_data(tmp, data_name, documents, passages, passage_vectors,
-                                   sentence_vectors, sentence_texts, embedder, chunking, index_type)
+                                   sentence_vectors, sentence_texts, embedder, chunking, index_type,
+                                   built_in=_relative_to(Path.cwd(), index_dir))
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -225,7 +253,7 @@ def build_index_from_documents(
 
 
 def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_vectors,
-                sentence_texts, embedder, chunking, index_type) -> Manifest:
+                sentence_texts, embedder, chunking, index_type, built_in: str = "") -> Manifest:
     _write_jsonl(tmp / "documents.jsonl", documents)
     _write_jsonl(tmp / "passages.jsonl", passages)
     np.save(tmp / "passage_vectors.npy", passage_vectors, allow_pickle=False)
@@ -256,6 +284,7 @@ def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_v
             for d in documents
         ],
         data_dir=data_name,
+        built_in=built_in,
         files=files,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )
@@ -303,7 +332,7 @@ def read_manifest(index_dir: str | Path) -> Manifest:
 def verify_files(index_dir: Path, manifest: Manifest) -> Path:
     """The data folder, after checking every file against the manifest's sha256."""
     data = index_dir / manifest.data_dir
-    hint = rebuild_hint(index_dir, manifest.source_paths)
+    hint = rebuild_hint(index_dir, manifest.source_hint_paths(index_dir))
     if not _DATA_NAME.fullmatch(manifest.data_dir):  # never follow a manifest out of its folder
         raise IndexCorruptError(
             f"{index_dir / MANIFEST} names data folder {manifest.data_dir!r}, not one of its own; "
@@ -334,11 +363,35 @@ def verify_files(index_dir: Path, manifest: Manifest) -> Path:
     return data
 
 
-def changed_sources(manifest: Manifest) -> list[str]:
-    """doc_ids whose source file now differs from what was indexed (missing files are not changes)."""
-    changed = []
+def _relative_to(folder: Path, index_dir: Path) -> str:
+    try:
+        return os.path.relpath(folder.resolve(), Path(index_dir).resolve())
+    except ValueError:  # another drive: only the absolute folder will do
+        return str(folder.resolve())
+
+
+def source_signatures(manifest: Manifest, index_dir: Path) -> dict[str, tuple[int, int] | None]:
+    """(mtime_ns, size) of each source file by doc_id, None when it is gone: a cheap test of change."""
+    out: dict[str, tuple[int, int] | None] = {}
     for source in manifest.sources:
-        path = Path(source.path)
+        try:
+            st = manifest.source_file(index_dir, source.path).stat()
+            out[source.doc_id] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            out[source.doc_id] = None
+    return out
+
+
+def changed_sources(manifest: Manifest, index_dir: Path = Path("index"),
+                    only: Iterable[str] | None = None) -> list[str]:
+    """doc_ids whose source file now differs from what was indexed (missing files are not changes); with
+    `only`, just those doc_ids are read."""
+    changed = []
+    wanted = None if only is None else set(only)
+    for source in manifest.sources:
+        if wanted is not None and source.doc_id not in wanted:
+            continue
+        path = manifest.source_file(index_dir, source.path)
         if path.is_file():
             try:
                 text = path.read_bytes().decode("utf-8")
