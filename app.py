@@ -738,12 +738,14 @@ def resolve_address(
 
 
 def load_assistant(index_dir: str | Path | None = None, scorer: str | Path | None = None) -> Assistant:
-    """Load the index once (default: the project's `index/`, whatever the current folder); build it
-    from the project's `data/` first when it is missing."""
+    """Load the index once (default: the project's `index/`, whatever the current folder, built from the
+    project's `data/` first when it is missing; another folder must hold an index)."""
     from retrieval.extract import Scorer
 
+    # only the project's own index is built when missing: a mistyped --index-dir is an error, not a new
+    # index of the project's article
+    sources = [DATA_DIR] if index_dir is None and DATA_DIR.exists() else None
     index_dir = Path(index_dir) if index_dir is not None else INDEX_DIR
-    sources = [DATA_DIR] if DATA_DIR.exists() else None
     return Assistant.load(index_dir, sources=sources, scorer=Scorer.load(scorer) if scorer else None)
 
 
@@ -759,8 +761,7 @@ def main(
     Args:
         host: interface to bind; default `$GRADIO_SERVER_NAME` or 127.0.0.1.
         port: port; default `$GRADIO_SERVER_PORT` or 7860.
-        index_dir: the index folder, built from the project's `data/` when missing; default the project's
-            `index/`.
+        index_dir: the index folder; default the project's `index/`, built from its `data/` when missing.
         share: ask Gradio for a public share link (never by default).
         scorer: a scorer JSON to answer with; default the packaged scorer.
 

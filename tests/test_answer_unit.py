@@ -46,6 +46,13 @@ def test_long_question_is_refused():
         check_question("why " * 600)
 
 
+@pytest.mark.parametrize("k", [0, -1, "3", None, 2.5, True])
+def test_k_must_be_a_whole_number_of_at_least_one(tiny_index, k):
+    """`ask(q, k="3")` had raised a TypeError, not the library's own error."""
+    with pytest.raises(ConfigError, match="k must be a whole number of at least 1"):
+        Assistant.load(tiny_index).ask("What is here?", k=k)
+
+
 def test_unknown_method_lists_choices(tiny_index):
     with pytest.raises(ConfigError, match="pipeline, bm25, dense"):
         Assistant.load(tiny_index, method="magic")

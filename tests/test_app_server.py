@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import ARTICLE
 from conftest_app import AppServer, start_app, stop_app
 
 pytestmark = pytest.mark.slow
@@ -19,10 +20,10 @@ UNANSWERABLE = "What is the boiling point of water on Mars?"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> AppServer:
-    """The app on an index folder that does not exist yet: it must build it from data/ at start."""
+def server(tmp_path_factory, article_index: Path) -> AppServer:
+    """The app on an index of the article."""
     folder = tmp_path_factory.mktemp("app")
-    running = start_app(folder / "fresh-index", folder / "server.log")
+    running = start_app(article_index, folder / "server.log")
     yield running
     stop_app(running)
 
@@ -35,8 +36,19 @@ def assistant(server: AppServer):
     return Assistant.load(server.index_dir)
 
 
-def test_index_built_at_start_when_missing(server: AppServer):
-    assert (server.index_dir / "manifest.json").is_file()
+def test_the_projects_index_is_built_at_start_when_missing(tmp_path: Path, monkeypatch):
+    """The default index (the project's) is built from data/ when missing; a folder named with
+    --index-dir must hold an index (a developer's review: a mistyped one served the project's article)."""
+    import app
+    from retrieval import IndexMissingError
+
+    monkeypatch.setattr(app, "INDEX_DIR", tmp_path / "fresh-index")
+    assistant = app.load_assistant()
+    assert (tmp_path / "fresh-index" / "manifest.json").is_file()
+    assert [Path(d.path).name for d in assistant.retriever.manifest.sources] == [ARTICLE.name]
+    with pytest.raises(IndexMissingError, match="no index at"):
+        app.load_assistant(tmp_path / "typo-index")
+    assert not (tmp_path / "typo-index" / "manifest.json").exists()
 
 
 @pytest.fixture(scope="module")

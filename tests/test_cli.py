@@ -138,3 +138,34 @@ def test_ask_with_a_bad_scorer_exit_2(article_index: Path, tmp_path, content):
     result = run("ask", "Who rules?", "--index-dir", str(article_index), "--scorer", str(path))
     assert result.returncode == 2 and result.stdout == ""
     assert str(path) in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["index", "data", "--max-chars", "20"], ["index", "data", "--overlap", "-1"], ["ask", "Who?", "-k", "0"],
+    ["serve", "--port", "99999"], ["ask", "Who?", "-k", "three"],
+])
+def test_bad_option_values_are_one_line_and_exit_2(argv, capsys):
+    """A developer's review: these had ended in a traceback and exit code 1."""
+    from retrieval.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error:" in err
+
+
+def test_an_index_folder_that_is_a_file_is_a_config_error(tmp_path, capsys):
+    from retrieval.cli import main
+
+    (tmp_path / "a.txt").write_text("One sentence here. Another one there.", encoding="utf-8")
+    assert main(["index", str(tmp_path / "a.txt"), "--index-dir", str(tmp_path / "a.txt")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_serve_with_a_missing_index_folder_is_an_error_not_the_projects_article(tmp_path, capsys):
+    """`serve --index-dir nowhere` had built `nowhere` from the project's data/ and served it."""
+    from retrieval.cli import main
+
+    assert main(["serve", "--index-dir", str(tmp_path / "nowhere"), "--port", "7899"]) == 2
+    assert "error:" in capsys.readouterr().err and not (tmp_path / "nowhere" / "manifest.json").exists()

@@ -158,8 +158,8 @@ class Assistant:
 
     def ask_batch(self, questions: Sequence[str], k: int = 3) -> list[Answer]:
         """Answer many questions; their encodings are batched."""
-        if k < 1:
-            raise ConfigError(f"k must be at least 1, got {k}.")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ConfigError(f"k must be a whole number of at least 1, got {k!r}.")
         cleaned = [check_question(q) for q in questions]
         self.retriever.refresh_stale()  # a source edited while the app runs
         stale = self.retriever.stale_docs

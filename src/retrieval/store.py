@@ -30,7 +30,7 @@ from . import dense
 from .chunking import ChunkSettings, chunker_id, make_passages
 from .embedding import DEFAULT_MODEL, Embedder, encoder_version, get_embedder
 from .errors import (
-    IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, SourceError, rebuild_hint,
+    ConfigError, IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, SourceError, rebuild_hint,
 )
 from .ingest import expand_sources, load_document
 from .models import Document, Passage, Span
@@ -216,6 +216,8 @@ def build_index_from_documents(
 ) -> Manifest:
     """Index documents already in memory (see `build_index`)."""
     index_dir = Path(index_dir)
+    if index_dir.exists() and not index_dir.is_dir():
+        raise ConfigError(f"{index_dir} is a file, not a folder; name a folder for the index (--index-dir).")
     documents = dedupe_documents(documents)
     if not documents:
         raise SourceError("no sources given; name the text or Markdown files (or folders of them) to index.")
