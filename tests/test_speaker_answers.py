@@ -540,3 +540,33 @@ def test_a_source_edited_while_loaded_is_stale_and_found_from_any_folder(tmp_pat
     shutil.copy(ARTICLE, source)  # put back: no longer stale
     assert loaded.retriever.refresh_stale(min_interval=0.0) == {ARTICLE.stem}
     assert not any(c.stale for c in loaded.ask(question).citations)
+
+
+HARBOUR = (
+    "Harbour bridge to close for repairs\n\n"
+    "“We cannot keep the bridge open safely until the cables are replaced,” said Mayor Thomas Green, who chairs "
+    "the council's works committee. He said the repairs would cost about $4.2 million.\n\n"
+    "Ferries will run every twenty minutes during the closure.\n\n"
+    "Mr Green said the council had considered keeping one lane open. “Safety comes first,” he said.\n"
+)
+
+
+def test_a_speaker_asked_for_by_title_and_surname_and_a_quote_sentence_with_its_attribution(tmp_path: Path,
+                                                                                           fake_embedder):
+    """A developer's review: "What did Mayor Green say?" got "the source quotes no words of Mayor Green", and
+    the sentence "“We cannot …,” said Mayor Thomas Green, who chairs …" was cited with no speaker (the quote
+    marks held 49.6% of it)."""
+    from retrieval import Assistant, build_index
+    from retrieval.quotes import attribute_span
+
+    (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    build_index([tmp_path / "harbour.txt"], tmp_path / "index", embedder=fake_embedder)
+    assistant = Assistant.load(tmp_path / "index", embedder=fake_embedder)
+    answer = assistant.ask("What did Mayor Green say?")
+    assert not answer.abstained and answer.reason.startswith("4 quotations attributed to Thomas Green")
+    start = HARBOUR.index("“We cannot")
+    end = HARBOUR.index("committee.") + len("committee.")
+    assert attribute_span(assistant.ledger(), start, end) == ("Thomas Green", "direct")
+    ferries = HARBOUR.index("Ferries")
+    assert attribute_span(assistant.ledger(), ferries, HARBOUR.index("closure.") + 8) is None
+    assert not assistant.ask("What did Mayor Smith say?").citations  # the title alone names no one

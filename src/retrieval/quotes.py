@@ -1082,7 +1082,8 @@ def quotes_by(
     kinds = set(kinds)
     spoken = [e for e in ledger if e.kind in kinds and e.speaker]
     found = [e for e in spoken
-             if name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)]
+             if name_matches(name, e.speaker) or any(name_matches(name, f) for f in e.speaker_forms)
+             or _titled_name(name, e)]
     if not found:  # by name first: "the Crisis Group" is the group, not its director
         found = [e for e in spoken if role_matches(name, e.speaker_roles) or _by_title(name, e.speaker)]
     if not found:  # "the Chechen side": whoever the source names as Chechen
@@ -1091,6 +1092,15 @@ def quotes_by(
         topic = {t for t in normalize_text(about).split() if t not in _STOP}
         found.sort(key=lambda e: -len(topic & set(normalize_text(e.quote).split())))
     return found
+
+
+def _titled_name(query: str, entry: LedgerEntry) -> bool:
+    """Does `query` ("Mayor Green") name the speaker by a title the source gives them ("said Mayor Thomas
+    Green") and a part of their name?"""
+    words = query.split()
+    roles = {normalize_text(r) for r in entry.speaker_roles}
+    return any(normalize_text(" ".join(words[:i])) in roles and name_matches(" ".join(words[i:]), entry.speaker)
+               for i in range(1, len(words)))
 
 
 SIDE_WORDS = frozenset("side camp authorities officials government leadership administration".split())
@@ -1402,7 +1412,11 @@ def attribute_span(
         return max(0, min(end, e.end) - max(start, e.start))
 
     direct = [e for e in entries if e.kind == "direct" and not e.nested and overlap(e) > 0]
-    covered = sum(overlap(e) for e in direct)
+    # the quote's own attribution counts with it: "“…,” said Mayor Thomas Green, who chairs …" is his
+    said = [e.evidence for e in direct if e.speaker and e.evidence is not None and start <= e.evidence.start
+            and e.evidence.end <= end]
+    attributions = {(v.start, v.end) for v in said}
+    covered = sum(overlap(e) for e in direct) + sum(b - a for a, b in attributions)
     if direct and covered >= 0.5 * length:
         best = max(direct, key=overlap)
         return best.speaker, "direct"
