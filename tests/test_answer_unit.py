@@ -691,7 +691,7 @@ def test_plain_text_is_judged_with_the_plain_model_and_threshold(tiny_index):
     assert common.ask("When did the first steam railway open?").threshold == scorer.threshold
 
 
-def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
+def test_a_scorer_declines_below_its_topic_floor():
     import numpy as np
 
     from retrieval.extract import SENTENCE_FEATURES, Candidates, best_similarity, default_scorer
@@ -704,7 +704,6 @@ def test_a_scorer_declines_below_its_topic_floor_on_news_pages_only():
     scorer = default_scorer()
     assert scorer.model_copy(update={"topic_floor": 0.25}).off_topic(candidates)
     assert not scorer.model_copy(update={"topic_floor": 0.15}).off_topic(candidates)
-    assert not scorer.model_copy(update={"topic_floor": 0.25}).off_topic(candidates, plain=True)
     assert not scorer.model_copy(update={"topic_floor": None}).off_topic(candidates)
 
 

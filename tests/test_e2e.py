@@ -500,3 +500,29 @@ def test_a_count_of_something_the_source_never_names_is_flagged(assistant):
     # a misspelt word the source does use is no cause for a warning (a journalist's review)
     typo = assistant.ask("how many peple asked the netwrok for help")
     assert not typo.abstained and typo.reason is None and "around 50" in typo.citations[0].quote
+
+
+GARDEN = """Cherry tomatoes do best in pots. Bush varieties need less staking than vine varieties.
+
+Use a pot of at least 20 litres per plant, filled with peat-free compost mixed with perlite.
+
+Water every morning in summer, and twice a day during heat waves.
+
+Start feeding with a high-potassium liquid fertiliser once the first flowers appear, every week.
+"""
+
+
+def test_plain_text_declines_a_question_no_sentence_comes_near(tmp_path):
+    """A developer's review: over a gardening guide (plain text, no news parts) "qwerty uiop" and "What is
+    photosynthesis?" were answered with the guide's headline; the topic floor held only for news pages."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "garden.txt").write_text(GARDEN, encoding="utf-8")
+    build_index([tmp_path / "garden.txt"], tmp_path / "index")
+    garden = Assistant.load(tmp_path / "index")
+    assert garden.plain("garden")
+    for question in ("qwerty uiop", "What is photosynthesis?"):
+        answer = garden.ask(question)
+        assert answer.abstained and answer.reason.startswith("no sentence of the source comes near the question")
+    fed = garden.ask("When should feeding start?")
+    assert not fed.abstained and "once the first flowers appear" in fed.citations[0].quote

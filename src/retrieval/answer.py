@@ -347,7 +347,7 @@ class Assistant:
                       "outside the report itself, where an answer needs more confidence") if outside else NO_ANSWER
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
-        if self.method == "pipeline" and scorer.off_topic(candidates, self.plain(first.doc_id)):
+        if self.method == "pipeline" and scorer.off_topic(candidates):
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason="no sentence of the source comes near the question: it asks about "
                                  "something the source does not treat", closest=citations)

@@ -418,10 +418,11 @@ class Scorer(BaseModel):
         evidence = evidence_scores(self.evidence or self.sentence, candidates.features)
         return sigmoid(float(model.decision(question_features(candidates, evidence)[None, :])[0]))
 
-    def off_topic(self, candidates: Candidates, plain: bool = False) -> bool:
-        """Whether the question is below `topic_floor`: no candidate sentence comes near it."""
-        return (self.topic_floor is not None and not plain
-                and best_similarity(candidates) < self.topic_floor)
+    def off_topic(self, candidates: Candidates) -> bool:
+        """Whether the question is below `topic_floor`: no candidate sentence comes near it. On plain text
+        too: no question of SQuAD tune falls below it, and "qwerty uiop" over a gardening guide had been
+        answered (a developer's review)."""
+        return self.topic_floor is not None and best_similarity(candidates) < self.topic_floor
 
     def threshold_for(self, plain: bool) -> float:
         """The abstention threshold for an answer from plain text or from a news page."""
