@@ -87,3 +87,25 @@ def test_iso_date():
     assert iso_date("19 Apr 2017 - 12:38 PM") == "2017-04-19"
     assert iso_date("no date here") is None
     assert make_document("Plain text.").date is None
+
+
+@pytest.mark.parametrize("name, text", [
+    ("notes.html", "<html><body><p>The budget was approved.</p></body></html>"),
+    ("page.txt", "<!DOCTYPE html>\n<html><p>The budget was approved.</p></html>"),
+])
+def test_html_is_refused_rather_than_quoted_with_its_tags(tmp_path, name, text):
+    """A developer's review: a page named directly was indexed raw, and answers quoted `<html><head>…`."""
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match="is HTML"):
+        load_document(tmp_path / name)
+
+
+def test_files_a_folder_skips_are_named(tmp_path, caplog):
+
+    (tmp_path / "story.txt").write_text("A story.", encoding="utf-8")
+    (tmp_path / "notes.html").write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "story.meta.json").write_text("{}", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert expand_sources([tmp_path]) == [tmp_path / "story.txt"]
+    assert "skipped 1 file(s) that are not .txt or .md: notes.html" in caplog.text

@@ -104,11 +104,13 @@ def cmd_index(args) -> int:
     if args.json:
         print(manifest.model_dump_json(indent=2))
     else:
-        print(
-            f"indexed {len(manifest.sources)} document(s), {manifest.passage_count} passages, "
-            f"{manifest.sentence_count} sentences into {args.index_dir}"
-        )
+        print(f"indexed {_count(len(manifest.sources), 'document')}, {_count(manifest.passage_count, 'passage')}, "
+              f"{_count(manifest.sentence_count, 'sentence')} into {args.index_dir}")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def format_answer(answer) -> str:
@@ -193,3 +195,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `ask --json | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +15,7 @@ from .models import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 META_SUFFIX = ".meta.json"
+log = logging.getLogger(__name__)
 # One source file is one document. Embedding runs at roughly 30-100 passages and sentences a second
 # on two CPU cores, about 2-8 minutes per MB of text, so one file is capped at 5 MB (about 800 news
 # articles): split a bigger file into one file per article and index the folder.
@@ -23,6 +25,8 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _DATE = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
 _US_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b")  # "March 3, 2024"
+_MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".xml")
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -53,11 +57,14 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            visible = [p for p in path.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            found = sorted(p for p in visible if p.suffix.lower() in TEXT_SUFFIXES)
+            skipped = sorted(p for p in visible if p.suffix.lower() not in TEXT_SUFFIXES
+                             and not p.name.endswith(META_SUFFIX))
+            if skipped:  # said, not silent: "notes.html" had been left out without a word
+                shown = ", ".join(str(p.relative_to(path)) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+                log.warning("%s: skipped %d file(s) that are not .txt or .md: %s", path, len(skipped), shown)
             if not found:
                 raise SourceError(
                     f"{path} is a directory with no .txt or .md files in it or in its subfolders; "
@@ -105,6 +112,9 @@ def read_text(path: Path) -> str:
         text = text[1:]
     if not text.strip():
         raise SourceError(f"{path} is empty; there is nothing to index.")
+    if path.suffix.lower() in _MARKUP_SUFFIXES or _HTML_START.match(text):
+        raise SourceError(f"{path} is HTML, whose tags would be quoted as text; save the page's text as a .txt "
+                          "file (e.g. `lynx -dump` or your browser's \"Save as text\") and index that.")
     return text
 
 

@@ -13,6 +13,7 @@ previous index whole. A file lock keeps two builds from interleaving.
 from __future__ import annotations
 
 import hashlib
+import logging
 import json
 import os
 import re
@@ -44,6 +45,8 @@ REQUIRED_FILES = (
     "documents.jsonl", "passages.jsonl", "passage_vectors.npy", "sentence_vectors.npy", "dense.faiss",
 )
 _DATA_NAME = re.compile(r"data-[0-9A-Za-z-]+")
+
+log = logging.getLogger(__name__)
 
 
 class SourceRecord(BaseModel):
@@ -140,6 +143,7 @@ def dedupe_documents(documents: Iterable[Document]) -> list[Document]:
     for doc in documents:
         key = content_key(doc.text)
         if key in hashes:
+            log.warning("%s holds the same text as a source already indexed; indexed once", doc.path)
             continue
         doc_id, n = doc.doc_id, 2
         while doc_id in ids:
