@@ -8,6 +8,9 @@ Pairs: each answerable tune question with its gold sentence, the pysbd sentence 
 `--plausible`, the default) each impossible question with the sentence that holds its plausible
 answer; plus one hard negative: the highest-BM25 (or, with `--negatives dense`, highest-dense under
 the packaged model) sentence of the same article that holds neither the span nor a gold answer.
+With `--contrast` (tried in the eighteenth session, not shipped), each sentence that answers a tune
+question and was edited into an impossible one also trains as (sentence, the question it answers, the
+impossible question), to pull answerability into the similarity itself.
 Loss: MultipleNegativesRankingLoss (in-batch negatives + the hard negative), batches without
 duplicate texts, trained with `SentenceTransformer.old_fit` (the Trainer needs `datasets`).
 

@@ -896,3 +896,18 @@ def test_what_a_how_many_question_counts(question, counted):
     from retrieval.answer import _counted_word
 
     assert _counted_word(question) == counted
+
+
+@pytest.mark.parametrize("question, judged", [
+    ("Is Kadyrov a dictator?", True), ("Do you think the minister is homophobic?", True),
+    ("Who is right, the minister or the activists?", True), ("Should Putin intervene?", True),
+    ("Is Sokirianskaia a reliable source?", True), ("Was the article biased?", True),
+    ("Who is the minister?", False), ("Is the crisis getting out of control?", False),
+    ("What did the minister say was wrong with the report?", False),
+])
+def test_asks_judgement(question, judged):
+    """A journalist's review: opinion questions were answered with quotes and no word that the source gives
+    no verdict of its own."""
+    from retrieval.extract import asks_judgement
+
+    assert asks_judgement(question) is judged

@@ -526,3 +526,11 @@ def test_plain_text_declines_a_question_no_sentence_comes_near(tmp_path):
         assert answer.abstained and answer.reason.startswith("no sentence of the source comes near the question")
     fed = garden.ask("When should feeding start?")
     assert not fed.abstained and "once the first flowers appear" in fed.citations[0].quote
+
+
+def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistant):
+    from retrieval.answer import JUDGEMENT
+
+    answer = assistant.ask("Do you think the minister is homophobic?")
+    assert not answer.abstained and answer.reason == JUDGEMENT
+    assert answer.citations[0].speaker == "Chechen Minister for Information"

@@ -17,9 +17,9 @@ import numpy as np
 
 from .errors import ConfigError
 from .extract import (
-    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_the_assistant, author_asked, cannot_answer, demote,
-    outside_report, page_line_answers, page_part_request, prefer_body, quote_span, sentence_candidates,
-    mention_request, named_sections, profile_request, sentence_table, vague_question,
+    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_judgement, asks_the_assistant, author_asked,
+    cannot_answer, demote, outside_report, page_line_answers, page_part_request, prefer_body, quote_span,
+    sentence_candidates, mention_request, named_sections, profile_request, sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -49,6 +49,8 @@ NOTHING_ASKED = ("the question names nothing to look for in the source: ask abou
                  "or a claim in it")
 NO_ANSWER = ("the source does not appear to answer this question; the closest passages are listed "
              "but are not an answer")
+JUDGEMENT = ("the question asks for a judgement, which the source does not give as its own: these are its "
+             "words nearest the question, to judge from")
 LANGUAGE_SAMPLE = 50  # documents whose language is the sources'
 ASK_BATCH = 64  # questions encoded at once by `Assistant.ask_batch`
 WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vectors up to this many
@@ -368,8 +370,9 @@ class Assistant:
             return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
                           citations=citations, reason=f"the source never uses the word “{counted}”: the figure "
                                                       "quoted may count something else")
+        judged = self.method == "pipeline" and asks_judgement(question)
         return Answer(question=question, abstained=False, confidence=confidence,
-                      threshold=threshold, citations=citations)
+                      threshold=threshold, citations=citations, reason=JUDGEMENT if judged else None)
 
     @staticmethod
     def _uses_word(word: str, source_words: set[str]) -> bool:

@@ -1002,6 +1002,22 @@ _ASKS_THE_ASSISTANT = re.compile(
     re.IGNORECASE)
 
 
+# a judgement asked of the reader or the assistant ("Do you think the minister is homophobic?", "Should Putin
+# intervene?", "Who is right, the minister or the activists?"): the source's words bear on it, they do not
+# settle it
+_ASKS_JUDGEMENT = re.compile(
+    r"^\s*(?:(?:do|does|would|did)\s+you\s+(?:think|believe|feel|reckon|agree)|in\s+your\s+(?:opinion|view)"
+    r"|should\b|ought\b|who\s+is\s+right\b|which\s+side\s+is\s+right\b"
+    r"|(?:is|was|are|were)\s+.{1,80}?\s+(?:biased|fair|unfair|reliable|unreliable|credible|trustworthy|"
+    r"right|wrong|justified|to\s+blame|guilty|good|bad|evil|a\s+dictator|homophobic|lying|telling\s+the\s+truth)"
+    r"(?:\s+(?:source|sources|witness|man|woman|person|leader|report|article|story))?\s*\??\s*$)", re.IGNORECASE)
+
+
+def asks_judgement(question: str) -> bool:
+    """Whether the question asks for a verdict the source can inform but not give."""
+    return bool(_ASKS_JUDGEMENT.search(" ".join(question.split())))
+
+
 def asks_the_assistant(question: str) -> bool:
     """Whether the question asks something of the assistant rather than of the source ("Who made you?",
     "remind me to call mum at 5", "help me write a cover letter")."""
