@@ -534,3 +534,17 @@ def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistan
     answer = assistant.ask("Do you think the minister is homophobic?")
     assert not answer.abstained and answer.reason == JUDGEMENT
     assert answer.citations[0].speaker == "Chechen Minister for Information"
+
+
+@pytest.mark.parametrize("question, note", [
+    # a journalist's review: the first was declined with nothing said of Monday
+    ("Is it accurate that prosecutors announced the investigation on Tuesday?",
+     "the closest sentence (¶15) does not have “Tuesday”: the source may not say this"),
+    ("Is it true that Kadyrov apologised?",
+     "the first quote (¶22) does not have “apologised”: the source may not say this"),
+    ("Is it true that the network has received around 50 requests for help?",  # "It says …" is the network
+     "the first quote (¶34) has every word of the claim: check it says what the claim does"),
+])
+def test_is_it_true_that_says_which_words_of_the_claim_the_nearest_sentence_lacks(assistant, question, note):
+    answer = assistant.ask(question)
+    assert answer.reason.startswith(note)

@@ -304,7 +304,29 @@ class Assistant:
                       or self._unnamed_answer(question, *found))
             if answer is not None:
                 return answer
+            truth = _TRUTH_CHECK.match(" ".join(question.split()))
+            if truth:
+                return self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
         return self._pipeline_answer(question, *found)
+
+    @staticmethod
+    def _truth_note(answer: Answer, claim: str) -> Answer:
+        """"Is it true that prosecutors announced the inquiry on Tuesday?": which of the claim's words the
+        nearest sentence lacks, so the reader sees where the source differs ("Tuesday"; it says Monday)."""
+        first = (answer.citations or answer.closest or [None])[0]
+        if first is None:
+            return answer
+        held = set(tokenize(first.quote)) | set(tokenize(first.speaker or ""))  # "It says …" is the network
+        lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
+                                     if (t := tokenize(w)) and not set(t) <= held))
+        where = f"¶{first.paragraph}" if first.paragraph is not None else "its place"
+        if lacking:
+            note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) does not have "
+                    + " or ".join(f"“{w}”" for w in lacking[:5]) + ": the source may not say this")
+        else:
+            note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) has every word of "
+                    "the claim: check it says what the claim does")
+        return answer.model_copy(update={"reason": note + (f"; {answer.reason}" if answer.reason else "")})
 
     def _pipeline(self, question: str, query_vector: np.ndarray, k: int):
         scorer = self.scorer
@@ -925,6 +947,9 @@ class Assistant:
         return cached
 
 
+# "Is it true that …?", "Is it accurate that …?": a claim to hold against the nearest sentence
+_TRUTH_CHECK = re.compile(r"^(?:is|was)\s+it\s+(?:true|accurate|correct|right|the\s+case)\s+(?:that\s+)?"
+                          r"(?P<claim>.+?)\s*\??$", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
 
 
