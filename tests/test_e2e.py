@@ -548,3 +548,9 @@ def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistan
 def test_is_it_true_that_says_which_words_of_the_claim_the_nearest_sentence_lacks(assistant, question, note):
     answer = assistant.ask(question)
     assert answer.reason.startswith(note)
+
+
+def test_is_it_true_that_with_quoted_words_is_left_to_the_word_for_word_check(assistant):
+    answer = assistant.ask('Is it accurate that Sokirianskaia said "they will save a lot of people"?')
+    assert answer.reason == ("the words “they will save a lot of people” are in the source word for word (¶17), "
+                             "as words of Elena Milashina")

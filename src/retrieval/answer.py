@@ -305,7 +305,7 @@ class Assistant:
             if answer is not None:
                 return answer
             truth = _TRUTH_CHECK.match(" ".join(question.split()))
-            if truth:
+            if truth and not quoted_words(question):  # quoted words are checked word for word instead
                 return self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
         return self._pipeline_answer(question, *found)
 
@@ -317,8 +317,8 @@ class Assistant:
         if first is None:
             return answer
         held = set(tokenize(first.quote)) | set(tokenize(first.speaker or ""))  # "It says …" is the network
-        lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
-                                     if (t := tokenize(w)) and not set(t) <= held))
+        lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim) if w.lower() not in SPEECH_VERBS
+                                     and (t := tokenize(w)) and not set(t) <= held))
         where = f"¶{first.paragraph}" if first.paragraph is not None else "its place"
         if lacking:
             note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) does not have "
