@@ -570,3 +570,20 @@ def test_a_speaker_asked_for_by_title_and_surname_and_a_quote_sentence_with_its_
     ferries = HARBOUR.index("Ferries")
     assert attribute_span(assistant.ledger(), ferries, HARBOUR.index("closure.") + 8) is None
     assert not assistant.ask("What did Mayor Smith say?").citations  # the title alone names no one
+
+
+def test_a_page_part_asked_of_several_sources_says_which_it_gives_and_that_others_have_one(tmp_path: Path,
+                                                                                         fake_embedder):
+    """A developer's review: "Summarize the article" over several sources picked one without a word."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "src" / "ferries.txt").write_text(
+        "Ferries return to the north shore\n\nFerries will run again from Monday, the operator said.\n",
+        encoding="utf-8")
+    build_index([tmp_path / "src"], tmp_path / "index", embedder=fake_embedder)
+    assistant = Assistant.load(tmp_path / "index", embedder=fake_embedder)
+    answer = assistant.ask("Summarize the article")
+    assert not answer.abstained
+    assert answer.reason.endswith("; 2 of the indexed sources have one: name the one you mean (its title or headline)")

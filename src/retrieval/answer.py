@@ -446,7 +446,8 @@ class Assistant:
         citations = self._cite_rows(rows, confidence, limit=k)
         # for "gist" nothing is generated: the page's own summary and the report's opening
         lead_in = "no summary is written, but the source's own words: " if part == "gist" else ""
-        return Answer(question=question, abstained=False, reason=f"{lead_in}the {label} on the page of “{title}”",
+        return Answer(question=question, abstained=False,
+                      reason=f"{lead_in}the {label} on the page of “{title}”{self._one_of(part)}",
                       confidence=confidence, threshold=self.scorer.threshold, citations=citations)
 
     def _quote_at_end(self, question: str, doc_id: str, last: bool, confidence: float,
@@ -495,6 +496,16 @@ class Assistant:
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations)
 
+    def _one_of(self, part: str = "byline") -> str:
+        """"; 3 of the indexed sources have a byline: name the one you mean" when the page part asked for
+        ("the article's byline") could be another source's too, else ""."""
+        table = sentence_table(self.retriever)
+        having = [d for d in self.retriever.documents if part in ("gist", "first_quote", "last_quote")
+                  or (d, part) in table.section_rows]
+        if len(having) < 2:
+            return ""
+        return f"; {len(having)} of the indexed sources have one: name the one you mean (its title or headline)"
+
     def _asks_author(self, question: str) -> bool:
         return any(author_asked(question, d.title) for d in self.retriever.documents.values())
 
@@ -511,7 +522,7 @@ class Assistant:
                 confidence = max(confidence, self.scorer.threshold)
                 # the byline is the answer, whatever the ranker thought of its words
                 citations[0] = citations[0].model_copy(update={"score": round(confidence, 4)})
-                return Answer(question=question, abstained=False, reason=f"the byline of “{title}”",
+                return Answer(question=question, abstained=False, reason=f"the byline of “{title}”{self._one_of()}",
                               confidence=confidence, threshold=self.scorer.threshold, citations=citations)
         return None
 
