@@ -525,9 +525,11 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
             request_json = json.loads(body)
             question, k = request_json.get("question"), request_json.get("k", DEFAULT_K)
         except (ValueError, AttributeError):
-            question, k = None, DEFAULT_K
+            return JSONResponse({"error": 'send a JSON object: {"question": "...", "k": 3}'}, status_code=400)
         if not isinstance(question, str):
-            return JSONResponse({"error": 'send JSON {"question": "...", "k": 3}'}, status_code=400)
+            got = "no \"question\"" if question is None else f"\"question\" as {type(question).__name__}"
+            return JSONResponse({"error": f'"question" must be text; got {got}: send {{"question": "...", "k": 3}}'},
+                                status_code=400)
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_API_K:
             return JSONResponse({"error": f'"k" must be a whole number from 1 to {MAX_API_K}, got {k!r}'},
                                 status_code=400)
