@@ -779,6 +779,11 @@ def main(
     except RetrievalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if assistant.retriever.stale_docs:  # served all the same, each citation marked
+        print(f"warning: sources changed since {assistant.retriever.index_dir} was built "
+              f"({', '.join(sorted(assistant.retriever.stale_docs))}); their citations are marked stale. "
+              f"Rebuild with `python -m retrieval index … --index-dir {assistant.retriever.index_dir}`.",
+              file=sys.stderr)
     assistant.warm_up()  # the first question then answers as fast as the others
     from retrieval.ratelimit import RateLimiter
 

@@ -173,6 +173,7 @@ def test_stale_source_is_flagged_by_the_api_and_the_chat(tmp_path: Path):
         got = Client(running.url, verbose=False).predict(ANSWERABLE, api_name="/ask")
     finally:
         stop_app(running)
+    assert f"warning: sources changed since {tmp_path / 'index'} was built" in running.log_text()
     assert got["citations"] and all(c["stale"] for c in got["citations"])
     first = got["citations"][0]
     assert source.read_text(encoding="utf-8")[first["start"]:first["end"]] != first["quote"]
