@@ -554,3 +554,18 @@ def test_is_it_true_that_with_quoted_words_is_left_to_the_word_for_word_check(as
     answer = assistant.ask('Is it accurate that Sokirianskaia said "they will save a lot of people"?')
     assert answer.reason == ("the words “they will save a lot of people” are in the source word for word (¶17), "
                              "as words of Elena Milashina")
+
+
+def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
+    """The README's "Python API" block, run as written in a folder holding the article under data/."""
+    import re
+    import shutil
+
+    block = re.search(r"## Python API\s+```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    assert block, "README has no Python API example"
+    (tmp_path / "data").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "data" / ARTICLE.name)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block.group(1), "README.md", "exec"), scope)  # noqa: S102 - the project's own README
+    assert scope["answer"].citations and scope["hits"] and (tmp_path / "index" / "manifest.json").is_file()
