@@ -37,11 +37,24 @@ def warm_up() -> None:
     _identifier()
 
 
+# the small words inside names ("Otto von Bismarck", "Leonardo da Vinci"), which belong to the name
+NAME_PARTICLES = frozenset("von van der den de da di del della du la le ter ten zu bin ibn al el".split())
+
+
 def without_names(question: str) -> str:
-    """The question without its capitalised words after the first: names ("Elena Milashina") belong to
-    no language and pull a short question toward whichever spells them alike."""
+    """The question without its capitalised words after the first, nor the particles inside names:
+    names ("Elena Milashina", "Otto von Bismarck") belong to no language and pull a short question
+    toward whichever spells them alike."""
     words = question.split()
-    return " ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper())
+
+    def in_name(i: int) -> bool:
+        w = words[i]
+        if i > 0 and w[:1].isupper():
+            return True
+        return (w.lower() in NAME_PARTICLES and 0 < i < len(words) - 1
+                and words[i - 1][:1].isupper() and words[i + 1][:1].isupper())
+
+    return " ".join(w for i, w in enumerate(words) if not in_name(i))
 
 
 def scripts(text: str) -> Counter:
