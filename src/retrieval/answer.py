@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +24,9 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    SPEECH_VERBS, TOPIC_PRONOUNS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
+    SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
     narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only,
-    who_said, writers_clause,
+    topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -91,7 +92,6 @@ class Assistant:
         self._ledger_lock = threading.Lock()
         self._speller: Speller | None = None
         self._word_finder: WordFinder | None = None
-        self._language: tuple[str, str | None] | None = None
         self._stale_seen = retriever.stale_docs
 
     @classmethod
@@ -122,8 +122,7 @@ class Assistant:
         if self.method == "pipeline":  # the sources' names, the dictionary's word list, their language
             _ = self.speller
             english_words()
-            _ = self.language
-            language.warm_up()
+            _ = self.language, self.script
         retriever, n = self.retriever, len(self.retriever.sentences)
         if 0 < n <= max_sentences:
             table = sentence_table(retriever)
@@ -220,19 +219,24 @@ class Assistant:
             self._speller = Speller(d.text for d in self.documents.values())
         return self._speller
 
-    @property
-    def language(self) -> tuple[str, str | None]:
-        """The sources' language code and main script ("en", "LATIN"), from the first documents."""
-        if self._language is None:
-            texts = [d.text for d in list(self.documents.values())[:LANGUAGE_SAMPLE]]
-            self._language = (language.source_language(texts), language.main_script(" ".join(t[:4000] for t in texts)))
-        return self._language
+    def _sample(self) -> list[str]:
+        return [d.text[:4000] for d in list(self.documents.values())[:LANGUAGE_SAMPLE]]
+
+    @cached_property
+    def language(self) -> str:
+        """The sources' language code ("en"), guessed from the first documents (loads py3langid)."""
+        return language.source_language(self._sample())
+
+    @cached_property
+    def script(self) -> str | None:
+        """The sources' main script ("LATIN")."""
+        return language.main_script(" ".join(self._sample()))
 
     def _other_language(self, question: str) -> str | None:
-        """The language or script the question is asked in, when it is not the sources'."""
-        code, script = self.language
+        """The language or script the question is asked in, when it is not the sources'; the sources'
+        language is guessed only when a question holds words of no known language."""
         words = self.speller.words
-        return language.other_language(question, code, script,
+        return language.other_language(question, lambda: self.language, self.script,
                                        known=lambda w: w in words or w in english_words())
 
     def _read_as(self, question: str) -> str:
@@ -270,7 +274,7 @@ class Assistant:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=FOR_THE_SOURCE)
         other = self._other_language(question) if self.method == "pipeline" else None
         if other is not None:
-            own = language.LANGUAGES.get(self.language[0], self.language[0])
+            own = language.LANGUAGES.get(self.language, self.language)
             return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
                           reason=f"the question seems to be in {other}, and the source is in {own}: ask in {own}, "
                                  "as the search matches the source's own words and meaning")
@@ -818,7 +822,7 @@ class Assistant:
         """"; it quotes the Chechen Minister for Information on that (¶22)" when someone other than `name`
         is quoted on `topic` ("What did Kadyrov write on Instagram?"): the one whose words hold most of the
         topic's, at least half; else ""."""
-        wanted = set(tokenize(topic or "")) - set(tokenize(name)) - TOPIC_PRONOUNS
+        wanted = topic_words(topic or "", name)
         if not wanted:
             return ""
         table = sentence_table(self.retriever)
@@ -864,15 +868,15 @@ class Assistant:
             (*self.retriever.sentences[int(row)], self.scorer.quote_score(float(s)))
             for row, s in zip(candidates.rows, scores)
         ]
-        topic_words = {w for w in normalize_text(topic or "").split() if w not in _NAME_STOP}
+        asked = {w for w in normalize_text(topic or "").split() if w not in _NAME_STOP}
         table = sentence_table(self.retriever)
         out = []
         for e in entries:
             best = max((p for d, span, p in sentences if d == e.citation.doc_id
                         and span.start < e.end and e.start < span.end), default=0.0)
-            if topic_words:
+            if asked:
                 words = set(normalize_text(self._said_in(table, e)).split())
-                best = max(best, len(topic_words & words) / len(topic_words))
+                best = max(best, len(asked & words) / len(asked))
             out.append(float(best))
         return out
 

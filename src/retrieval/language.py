@@ -6,6 +6,7 @@ whatever shares its names, and is better told to ask again (py3langid, offline).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -33,10 +34,6 @@ def _identifier():
     return identifier
 
 
-def warm_up() -> None:
-    _identifier()
-
-
 # the small words inside names ("Otto von Bismarck", "Leonardo da Vinci"), which belong to the name
 NAME_PARTICLES = frozenset("von van der den de da di del della du la le ter ten zu bin ibn al el".split())
 
@@ -59,8 +56,6 @@ def without_names(question: str) -> str:
 
 def scripts(text: str) -> Counter:
     """How many letters of `text` each script has ("LATIN", "CYRILLIC", "CJK", …)."""
-    import unicodedata
-
     return Counter(unicodedata.name(ch, "UNKNOWN").split()[0] for ch in text if ch.isalpha())
 
 
@@ -81,12 +76,14 @@ def source_language(texts: Iterable[str], sample: int = 4000) -> str:
     return votes.most_common(1)[0][0] if votes else "en"
 
 
-def other_language(question: str, language: str, script: str | None, known: Callable[[str], bool]) -> str | None:
+def other_language(question: str, language: str | Callable[[], str], script: str | None,
+                   known: Callable[[str], bool]) -> str | None:
     """The name of the language (or script) the question is asked in when it is not the sources' own,
     else None.
 
     Args:
-        language: the sources' language code (`source_language`).
+        language: the sources' language code (`source_language`), or what gives it when first needed
+            (guessing it loads the model).
         script: the sources' main script (`main_script`), e.g. "LATIN".
         known: whether a lower-case word may be used without being in another language (the sources'
             words, an English dictionary's): a question made only of them is never guessed at, so the
@@ -104,6 +101,6 @@ def other_language(question: str, language: str, script: str | None, known: Call
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
         return None
     code, probability = guess(text)
-    if code != language and probability >= MIN_PROBABILITY:
+    if probability >= MIN_PROBABILITY and code != (language() if callable(language) else language):
         return LANGUAGES.get(code, code)
     return None

@@ -1368,8 +1368,14 @@ TOPIC_PRONOUNS = frozenset(tokenize("he she they it we you i him her them his he
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
     """Whether `quote` shares a content word (stemmed) with `topic`, the speaker's own name aside; True
     for a topic of no content words."""
-    wanted = set(tokenize(topic)) - set(tokenize(speaker)) - TOPIC_PRONOUNS
+    wanted = topic_words(topic, speaker)
     return not wanted or bool(wanted & set(tokenize(quote)))
+
+
+def topic_words(topic: str, speaker: str = "") -> set[str]:
+    """The stemmed content words of a topic, leaving out the speaker's name and pronouns ("the death threats
+    she received": death, threat, receiv)."""
+    return set(tokenize(topic)) - set(tokenize(speaker)) - TOPIC_PRONOUNS
 
 
 def asks_who_is_quoted(question: str) -> bool:
