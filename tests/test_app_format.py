@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -240,9 +242,10 @@ def test_address_defaults_env_and_arguments():
 
 
 class FakeAssistant:
-    """Enough of `retrieval.Assistant` for the app: documents and ask."""
+    """Enough of `retrieval.Assistant` for the app: documents, ask, and a retriever with no stale source."""
 
     documents = DOCS
+    retriever = SimpleNamespace(stale_docs=frozenset(), index_dir=Path("index"))
 
     def __init__(self) -> None:
         self.asked: list[str] = []
