@@ -777,6 +777,20 @@ def test_lines_that_cannot_answer(question, expected):
     assert cannot_answer(question, sections, credit).tolist() == expected
 
 
+@pytest.mark.parametrize("question, off_topic", [
+    ("Who is the head of Chechnya?", True),             # the source's subject, not the link's
+    ("On which channel does Gaycation air?", False),    # "channel" and "air" are no words of the source
+    ("What is the related story about Chechnya?", False),  # names the links
+    ("Where is Gaycation heading?", False),
+])
+def test_a_link_answers_only_about_its_own_story(question, off_topic):
+    from retrieval.extract import link_off_topic
+    from retrieval.sparse import tokenize
+
+    link = set(tokenize("Related: Gaycation heads to the Ukraine - SBS Viceland"))
+    source = link | set(tokenize("The territory of Chechnya is ruled by Ramzan Kadyrov, who is accused of abuses."))
+    assert link_off_topic(question, link, source) is off_topic
+
 def test_demote_moves_entries_below_the_rest_in_order():
     import numpy as np
 

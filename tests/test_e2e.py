@@ -569,3 +569,11 @@ def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
     scope: dict = {}
     exec(compile(block.group(1), "README.md", "exec"), scope)  # noqa: S102 - the project's own README
     assert scope["answer"].citations and scope["hits"] and (tmp_path / "index" / "manifest.json").is_file()
+
+
+def test_a_link_to_another_story_does_not_answer_a_question_on_the_sources_subject(assistant):
+    # "head" is the link's only word in common with the question; Chechnya, the article's subject, is not in it
+    answer = assistant.ask("Who is the head of Chechnya?")
+    assert all(c.section != "related" for c in answer.citations)
+    asked = assistant.ask("Where is Gaycation heading, according to the related link?")
+    assert asked.citations and asked.citations[0].section == "related"

@@ -341,8 +341,11 @@ class Assistant:
         if self.method == "pipeline" and len(scores):
             scores = self._prefer_body(candidates, scores)
             sections = [self.retriever.passages[int(p)].section for p in candidates.passage_ids]
-            credit = sentence_table(self.retriever).credit[candidates.rows]
-            barred = cannot_answer(question, sections, credit)
+            table = sentence_table(self.retriever)
+            docs = {self.retriever.passages[int(p)].doc_id for p in candidates.passage_ids}
+            barred = cannot_answer(question, sections, table.credit[candidates.rows],
+                                   [table.tokens[int(r)] for r in candidates.rows],
+                                   set().union(*(table.doc_tokens.get(d, set()) for d in docs)))
             if barred[int(np.argmax(scores))] and not barred.all():
                 # the answerability of what may answer: judged without the lines that cannot
                 kept = ~barred

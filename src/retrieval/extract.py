@@ -1093,19 +1093,39 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
     return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
 
 
-def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray) -> np.ndarray:
+# words that ask or fill, held by any source: no sign of what a question is about
+_LINK_QUESTION_WORDS = frozenset(tokenize(" ".join(_VAGUE_WORDS))) | _PAGE_LINE_WORDS
+
+
+def link_off_topic(question: str, link_words: set[str], source_words: set[str]) -> bool:
+    """Whether a link to another story (its stemmed `link_words`) cannot answer `question`: the question
+    names something the source treats (a word of `source_words`) that the link does not hold. A link
+    speaks only of its own story: "Who is the head of Chechnya?" shares "head" with "Related: Gaycation
+    heads to the Ukraine", but Chechnya is the source's subject, not the link's."""
+    if named_sections(question) & {"related", "teaser"}:
+        return False
+    asked = set(tokenize(question)) - _LINK_QUESTION_WORDS
+    return bool((asked & source_words) - link_words)
+
+
+def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray,
+                  words: Sequence[set[str]] | None = None, source_words: set[str] | None = None) -> np.ndarray:
     """Which candidates (their `sections`, and whether each is a caption's photo `credit` line) cannot
     answer `question` whatever their words: a credit line unless the credit is asked for ("Where was
     the photo taken?" shares "photo" with it), and the byline or the dateline when the question names
     another part of the page but not them ("Who is shown in the picture?" is not asking for the writer),
-    and the dateline when the question asks about the future ("When will the report be published?")."""
+    and the dateline when the question asks about the future ("When will the report be published?").
+    Given each candidate's stemmed `words` and the source's, a link to another story that is off the
+    question's topic (`link_off_topic`)."""
     named = named_sections(question)
     lines = {"byline", "dateline"}
     other_part = bool(named - lines) and not named & lines
     credit_asked = asks_for_credit(question)
     future = asks_future(question)
+    links = [s == "related" and words is not None and source_words is not None
+             and link_off_topic(question, words[i], source_words) for i, s in enumerate(sections)]
     return np.array([(bool(c) and not credit_asked) or (other_part and s in lines) or (future and s == "dateline")
-                     for s, c in zip(sections, credit)], dtype=bool)
+                     or link for s, c, link in zip(sections, credit, links)], dtype=bool)
 
 
 def demote(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
