@@ -904,7 +904,9 @@ def test_a_part_of_the_page_comes_from_the_best_ranked_source_that_has_it(tmp_pa
 @pytest.mark.parametrize("question, counted", [
     ("How many women have asked for help?", "women"), ("How much money was raised?", "money"),
     ("How many of the requests came from Moscow?", "requests"), ("How much is a ticket?", None),
-    ("Who rules Chechnya?", None),
+    ("Who rules Chechnya?", None), ("What is the death toll so far?", "death toll"),
+    ("What is the number of arrests?", "arrests"), ("What is the total of the donations?", "donations"),
+    ("Is the toll rising?", None), ("How do they count the votes?", None),
 ])
 def test_what_a_how_many_question_counts(question, counted):
     from retrieval.answer import _counted_word

@@ -497,6 +497,10 @@ def test_a_count_of_something_the_source_never_names_is_flagged(assistant):
     assert women.reason == "the source never uses the word “women”: the figure quoted may count something else"
     requests = assistant.ask("How many requests for help has the network received?")
     assert not requests.abstained and requests.reason is None and "around 50" in requests.citations[0].quote
+    # a count named as such: the source speaks of "death threats", never of a toll
+    toll = assistant.ask("What is the death toll so far?")
+    assert toll.abstained or toll.reason == (
+        "the source never uses “death toll”: the figure quoted may count something else")
     # a misspelt word the source does use is no cause for a warning (a journalist's review)
     typo = assistant.ask("how many peple asked the netwrok for help")
     assert not typo.abstained and typo.reason is None and "around 50" in typo.citations[0].quote

@@ -397,19 +397,21 @@ class Assistant:
         if self.method == "pipeline" and counted and not self._uses_word(counted, source_words or set()):
             # "How many women have asked for help?" and the one figure the source gives, of requests
             return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
-                          citations=citations, reason=f"the source never uses the word “{counted}”: the figure "
+                          citations=citations, reason=f"the source never uses {_the_words(counted)}: the figure "
                                                       "quoted may count something else")
         judged = self.method == "pipeline" and asks_judgement(question)
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=threshold, citations=citations, reason=JUDGEMENT if judged else None)
 
     @staticmethod
-    def _uses_word(word: str, source_words: set[str]) -> bool:
-        """Whether the source uses `word`, or the word it misspells ("peple" for "people")."""
-        if set(tokenize(word)) & source_words:
-            return True
-        corrected = english_words().correction(word.lower())
-        return bool(corrected and set(tokenize(corrected)) & source_words)
+    def _uses_word(words: str, source_words: set[str]) -> bool:
+        """Whether the source uses each of `words`, or the word it misspells ("peple" for "people")."""
+        def used(word: str) -> bool:
+            if set(tokenize(word)) & source_words:
+                return True
+            corrected = english_words().correction(word.lower())
+            return bool(corrected and set(tokenize(corrected)) & source_words)
+        return all(used(w) for w in words.split())
 
     def _bar(self, question: str, first: Citation) -> tuple[float, bool]:
         """The threshold the answer must reach, and whether it is the one for a first quote outside
@@ -969,14 +971,24 @@ class Assistant:
 _TRUTH_CHECK = re.compile(r"^(?:is|was)\s+it\s+(?:true|accurate|correct|right|the\s+case)\s+(?:that\s+)?"
                           r"(?P<claim>.+?)\s*\??$", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
+# "What is the number of arrests?", "the total of …"; "the death toll", "the arrest tally": a count named as such
+_NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+)?(?P<what>[a-z][\w'-]*)",
+                        re.IGNORECASE)
+_TOLL = re.compile(r"\b(?:the|a|its|their)\s+(?P<what>[a-z][\w'-]*\s+(?:toll|tally|count))\b", re.IGNORECASE)
 
 
 def _counted_word(question: str) -> str | None:
-    """What "How many X …?" counts (X), if it is a word of its own ("How much money", not "How much is")."""
-    m = _HOW_MANY.search(question)
-    if m is None or m.group("what").lower() in _NOT_COUNTED:
-        return None
-    return m.group("what")
+    """What "How many X …?" counts (X), if it is a word of its own ("How much money", not "How much is");
+    likewise "the number of X" and "the X toll" ("death toll", every word of which the source must use)."""
+    for pattern in (_HOW_MANY, _NUMBER_OF, _TOLL):
+        m = pattern.search(question)
+        if m is not None and m.group("what").split()[0].lower() not in _NOT_COUNTED:
+            return m.group("what")
+    return None
+
+
+def _the_words(words: str) -> str:
+    return f"“{words}”" if " " in words else f"the word “{words}”"
 
 
 _NOT_COUNTED = frozenset("is are was were do does did has have had will would can could of the a an".split())
