@@ -581,3 +581,15 @@ def test_a_link_to_another_story_does_not_answer_a_question_on_the_sources_subje
     assert all(c.section != "related" for c in answer.citations)
     asked = assistant.ask("Where is Gaycation heading, according to the related link?")
     assert asked.citations and asked.citations[0].section == "related"
+
+
+@pytest.mark.parametrize("question", ["kadyrov reaction?", "What was Kadyrov's reaction?", "How did Kadyrov respond?"])
+def test_a_reaction_of_someone_never_quoted_is_not_answered_with_anothers_words(assistant, question):
+    # the Chechen information minister's Instagram post had come first, labelled as his but read as Kadyrov's
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason.startswith("the source mentions Kadyrov but quotes no words")
+
+
+def test_a_narrated_reaction_still_answers(assistant):
+    answer = assistant.ask("How did the US react to the reports?")
+    assert not answer.abstained and any("The US has voiced concern" in c.quote for c in answer.citations)

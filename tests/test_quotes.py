@@ -614,6 +614,11 @@ def test_asks_who_is_quoted(question, expected):
     ("I need a quote from the Chechen side.", "the Chechen side", None),
     ("I'd like quotes from Milashina", "Milashina", None),
     ("Sokirianskaia's quotes on Putin", "Sokirianskaia", "Putin"),
+    # a reaction is asked for like speech; narration that reports it still answers (`Assistant._quotes_by`)
+    ("How did the US react to the reports?", "the US", "the reports"),
+    ("How has Kadyrov responded?", "Kadyrov", None),
+    ("kadyrov reaction?", "kadyrov", None), ("Kremlin's line on the reports", "Kremlin", "the reports"),
+    ("Milashina response", "Milashina", None),
 ])
 def test_more_ways_to_ask_what_someone_said(question, target, topic):
     parsed = parse_speaker_question(question)
@@ -650,6 +655,16 @@ def test_a_part_of_the_page_with_a_topic_is_not_a_speaker(question):
     assert parse_speaker_question(question) is None
 
 
+def test_a_name_is_shown_as_the_source_writes_it():
+    from retrieval.quotes import spelt_as_in
+
+    texts = ["If the Kremlin gives a clear signal, Ms Sokirianskaia says.", "the kremlin-loyal press"]
+    assert spelt_as_in("the kremlin", texts) == "the Kremlin"
+    assert spelt_as_in("ms sokirianskaia", texts) == "Ms Sokirianskaia"
+    assert spelt_as_in("the press", texts) == "the press"  # written in lower case: left so
+    assert spelt_as_in("putin", texts) == "putin"  # not in the texts
+
+
 def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
     from retrieval.quotes import _by_title
 
@@ -661,8 +676,8 @@ def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
 
 @pytest.mark.parametrize("question", [
     "What are the main quotes?", "Where did the Chechen Minister for Information write his quotes?",
-    # a reaction is often narrated ("The US has voiced concern"): not a question about quotations only
-    "How did the US react to the reports?",
+    # the words before "reacted" are no name
+    "How did the think-tank expert characterise the way Grozny reacted to the reports?",
 ])
 def test_not_a_question_about_one_speakers_words(question):
     assert parse_speaker_question(question) is None

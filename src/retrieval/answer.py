@@ -26,7 +26,7 @@ from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuesti
 from .quotes import (
     SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
     narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only,
-    topic_words, who_said, writers_clause,
+    spelt_as_in, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -60,7 +60,8 @@ WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vec
 _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
     r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken|write|wrote|writes|post|posted|"
-    r"tweet|tweeted)\b", re.I)
+    r"tweet|tweeted|react|reacted|reaction|reactions|response|responses|view|views|opinion|opinions|position|stance"
+    r"|take|line|verdict|assessment|message)\b", re.I)
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
 _PART_LABELS = {"lead": "first sentence of the report", "end": "last paragraph of the report",
                 "teaser": "other stories' teasers",
@@ -749,8 +750,11 @@ class Assistant:
     def _quotes_by(
         self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
     ) -> Answer | None:
-        name = asked.target
         candidates, scores, confidence, closest = self._pipeline(question, query_vector, k)
+        texts = [self.retriever.passages[p].text for p in dict.fromkeys(candidates.passage_ids.tolist())]
+        name = spelt_as_in(asked.target, texts)  # "kremlin line?": as the source writes it, in the reasons
+        if asked.topic:
+            asked = asked.model_copy(update={"topic": spelt_as_in(asked.topic, texts)})
         ledger = self._ledger_in_scope(candidates.documents)
         found = quotes_by(ledger, name, about=asked.topic)
         if not found and len(names := re.split(r"\s+(?:and|&)\s+", name)) > 1:

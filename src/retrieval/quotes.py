@@ -1252,6 +1252,14 @@ _BY_PATTERNS = [
     re.compile(r"^what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+" + _NAME + r"['’]s?\s+(?:view|views|opinion|opinions"
                r"|position|stance|take|response|reaction|comment|comments|verdict|assessment|message)"
                r"(?:\s+(?:on|about|of|regarding|to)\s+(?P<topic>.+?))?\s*\??$", re.I),
+    # "How did Kadyrov respond?", "How has the Kremlin reacted to the reports?"
+    re.compile(r"^how\s+(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?:respond|responded|react|reacted|reply"
+               r"|replied)(?:\s+(?:to|on)\s+(?P<topic>.+?))?\s*\??$", re.I),
+    # "kadyrov reaction?", "Kremlin's line on the reports", "Milashina response": a journalist's shorthand
+    re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
+               r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME
+               + r"(?:['’]s)?\s+(?:reaction|reactions|response|responses|view|views|position|stance|take|line"
+               r"|comment|comments|verdict)(?:\s+(?:on|about|regarding|to)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Milashina quotes", "Sokirianskaia's quotes on Putin"
     re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
                r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME
@@ -1289,7 +1297,22 @@ def parse_claim_check(question: str) -> tuple[str, str] | None:
 
 
 # a question word or a speech verb inside what was read as a name: two questions in one, not a speaker
-_NOT_A_NAME = re.compile(r"\b(?:what|who|whom|when|where|why|how|which|say|said|says|tell|told)\b", re.I)
+def spelt_as_in(name: str, texts: Iterable[str]) -> str:
+    """`name` with each lower-case word capitalised as `texts` write it, when they write it only so
+    ("kremlin" → "Kremlin"; "the" stays)."""
+    seen: dict[str, set[str]] = {}
+    for text in texts:
+        for word in re.findall(r"[\w’'-]+", text):
+            seen.setdefault(word.lower(), set()).add(word)
+
+    def spelt(word: str) -> str:
+        forms = seen.get(word, set())
+        return next(iter(forms)) if word.islower() and len(forms) == 1 and not next(iter(forms)).islower() else word
+    return " ".join(spelt(w) for w in name.split())
+
+
+_NOT_A_NAME = re.compile(r"\b(?:what|who|whom|when|where|why|how|which|say|said|says|tell|told|the\s+way"
+                         r"|characteri[sz]e[ds]?|describe[ds]?|portray(?:s|ed)?|explain(?:s|ed)?)\b", re.I)
 
 
 def parse_speaker_question(question: str) -> SpeakerQuestion | None:
