@@ -593,3 +593,11 @@ def test_a_reaction_of_someone_never_quoted_is_not_answered_with_anothers_words(
 def test_a_narrated_reaction_still_answers(assistant):
     answer = assistant.ask("How did the US react to the reports?")
     assert not answer.abstained and any("The US has voiced concern" in c.quote for c in answer.citations)
+
+
+def test_a_quote_asked_for_with_an_adjective_is_the_speakers_first_direct_quote(assistant):
+    # "Strongest quote from the LGBT network" had been read as a search and given Sokirianskaia's words first
+    answer = assistant.ask("Strongest quote from the LGBT network")
+    first = answer.citations[0]
+    assert (first.speaker, first.quote_kind) == ("Russia LGBT Network", "direct")
+    assert all(c.speaker == "Russia LGBT Network" for c in answer.citations)

@@ -619,6 +619,8 @@ def test_asks_who_is_quoted(question, expected):
     ("How has Kadyrov responded?", "Kadyrov", None),
     ("kadyrov reaction?", "kadyrov", None), ("Kremlin's line on the reports", "Kremlin", "the reports"),
     ("Milashina response", "Milashina", None),
+    ("Strongest quote from the LGBT network", "the LGBT network", None),
+    ("Give me the best quote from Milashina", "Milashina", None),
 ])
 def test_more_ways_to_ask_what_someone_said(question, target, topic):
     parsed = parse_speaker_question(question)

@@ -1239,7 +1239,9 @@ _BY_PATTERNS = [
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:(?:show|list|give|find)(?:\s+me)?\s+|i(?:\s+(?:need|want|would\s+like)|['’]d\s+like)\s+)?(?:all\s+"
-               r"|any\s+)?(?:the\s+|a\s+|some\s+)?quotes?\s+(?:from|by|of)\s+" + _NAME
+               r"|any\s+)?(?:the\s+|a\s+|some\s+|one\s+|two\s+|three\s+)?(?:(?:best|strongest|strong|key|main|top|good"
+               r"|great|powerful|striking|memorable|punchy|short|direct|full|exact|money|killer|most\s+\w+)\s+)?"
+               r"quotes?\s+(?:from|by|of)\s+" + _NAME
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     re.compile(r"^quote\s+" + _NAME + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Did Kadyrov comment?", "Has the Kremlin responded to the reports?"
