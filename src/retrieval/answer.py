@@ -757,12 +757,20 @@ class Assistant:
             asked = asked.model_copy(update={"topic": spelt_as_in(asked.topic, texts)})
         ledger = self._ledger_in_scope(candidates.documents)
         found = quotes_by(ledger, name, about=asked.topic)
+        threshold = self._common_bar(closest)
         if not found and len(names := re.split(r"\s+(?:and|&)\s+", name)) > 1:
             # "What did Sokirianskaia and Milashina say …?": each one's quotes, if each one is quoted
             each = [quotes_by(ledger, n, about=asked.topic) for n in names]
             found = sorted((e for f in each for e in f), key=lambda e: e.citation.start) if all(each) else []
+            if any(each) and not all(each):  # never half an answer, nor "quotes no words of theirs"
+                quoted = list(dict.fromkeys(_named(f[0]) if f[0].speaker else n for n, f in zip(names, each) if f))
+                unquoted = [n for n, f in zip(names, each) if not f]
+                return Answer(question=question, abstained=True, threshold=threshold,
+                              confidence=round(min(confidence, threshold) * 0.5, 4),
+                              closest=[e.citation for f in each for e in f][:k],
+                              reason=f"the source quotes {_listed(quoted)} but no words of {_listed(unquoted)}: "
+                                     f"ask about {_listed(quoted)} alone")
         found = _distinct(_drop_short_inner(found))
-        threshold = self._common_bar(closest)
         if not found:
             if not _SPEECH_ASKED.search(question):
                 return None  # "What did X call Y?" may be answered by narration
