@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
 from retrieval.answer import NO_ANSWER
-from retrieval.models import LedgerEntry, in_quote_marks
+from retrieval.models import LedgerEntry, for_pasting, in_quote_marks
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -199,6 +199,8 @@ quoted = in_quote_marks  # `text` in curly quotes, unless it already opens with 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:
     """The quote ready to paste, with attribution.
 
+    - the quote as `for_pasting` gives it: the source's own quote marks inside turned single, the comma
+      before the attribution dropped;
     - a direct quote with a known speaker: `“quote” — Speaker, quoted in title, date, ¶N`;
     - reported speech: `“quote” — title, date, ¶N (reported speech of Speaker)`;
     - anything else: `“quote” — title, date, ¶N`;
@@ -216,10 +218,10 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
     parts.append(f"¶{citation.paragraph}" + (f" ({citation.section_label})" if citation.section != "body" else ""))
     place = ", ".join(parts)
     if citation.speaker and citation.quote_kind == "direct":
-        return f"{quoted(citation.quote)} — {citation.speaker}, quoted in {place}"
+        return f"{for_pasting(citation.quote)} — {citation.speaker}, quoted in {place}"
     if citation.speaker and citation.quote_kind == "reported":
-        return f"{quoted(citation.quote)} — {place} (reported speech of {citation.speaker})"
-    return f"{quoted(citation.quote)} — {place}"
+        return f"{for_pasting(citation.quote)} — {place} (reported speech of {citation.speaker})"
+    return f"{for_pasting(citation.quote)} — {place}"
 
 
 def _details(citation: Citation, document: Document | None) -> str:

@@ -196,6 +196,15 @@ def test_copy_ready_does_not_double_an_opening_quote_mark():
     assert app.quoted("plain") == "“plain”" and app.quoted("'single'") == "'single'"
 
 
+def test_copy_ready_turns_the_sources_quote_marks_single_and_drops_the_lead_in_comma():
+    reported = RULED.model_copy(update={"quote": "She says the response had been “outrageous”."})
+    assert app.copy_ready(reported).startswith("“She says the response had been ‘outrageous’.” — ")
+    direct = RULED.model_copy(update={"quote": "All it would take is a phone call from Putin,"})
+    assert app.copy_ready(direct).startswith("“All it would take is a phone call from Putin” — ")
+    assert app.copy_ready(RULED.model_copy(update={"quote": 'He called it "a sham", twice -'})).startswith(
+        "“He called it ‘a sham’, twice” — ")
+
+
 def test_copy_block_lists_answers_only():
     block = app.copy_block(ANSWER, DOCS)
     assert block.splitlines() == [
@@ -462,7 +471,7 @@ def test_real_quotes_tab_lists_sokirianskaia_first(assistant):
     assert all(doc.text[c.start:c.end] == c.quote for c in quotes)
     direct = next(c for c in quotes if c.quote_kind == "direct")
     assert app.copy_ready(direct, doc).startswith(
-        f"“{direct.quote}” — Ekaterina Sokirianskaia, quoted in SBS News")
+        f"“{direct.quote.rstrip(',')}” — Ekaterina Sokirianskaia, quoted in SBS News")
 
 
 @pytest.mark.slow

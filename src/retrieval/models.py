@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -87,6 +89,26 @@ class PassageHit(_Frozen):
 def in_quote_marks(text: str) -> str:
     """`text` in curly quotes, unless it already opens with a quotation mark (no doubled “““)."""
     return text if text[:1] in "“\"‘'" else f"“{text}”"
+
+
+_TRAILING_MARK = re.compile(r"\s*[,;:–—-]\s*$")
+
+
+def for_pasting(text: str) -> str:
+    """`text` as a quotation to paste into copy: in curly quotes, as `in_quote_marks`, with the source's
+    own quotation marks inside turned single (“had been “outrageous”.”  → “had been ‘outrageous’.”) and
+    the comma that led into the attribution dropped (“… from Putin,” → “… from Putin”); the words stay."""
+    if text[:1] in "“\"‘'":
+        return text
+    inner = text.replace("“", "‘").replace("”", "’")
+    opened = False
+    chars = []
+    for ch in inner:  # straight double quotes, in pairs
+        if ch == '"':
+            ch = "’" if opened else "‘"
+            opened = not opened
+        chars.append(ch)
+    return f"“{_TRAILING_MARK.sub('', ''.join(chars))}”"
 
 
 class Citation(_Frozen):
