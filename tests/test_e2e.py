@@ -605,3 +605,16 @@ def test_a_quote_asked_for_with_an_adjective_is_the_speakers_first_direct_quote(
     first = answer.citations[0]
     assert (first.speaker, first.quote_kind) == ("Russia LGBT Network", "direct")
     assert all(c.speaker == "Russia LGBT Network" for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, reason", [
+    # "International" (Crisis Group) had passed for the International Criminal Court
+    ("What did Sokirianskaia say about the ICC?", "the source quotes Ekaterina Sokirianskaia, but none of their words "
+     "is about the International Criminal Court; it quotes Russia LGBT Network on that (¶35)"),
+    # the Security Council is named in the writer's clause after the network's words, not in them
+    ("What did Sokirianskaia say about the UN Security Council?",
+     "the source quotes Ekaterina Sokirianskaia, but none of their words is about the UN Security Council"),
+])
+def test_a_topic_is_matched_by_whole_names_and_the_speakers_own_words(assistant, question, reason):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == reason

@@ -633,6 +633,11 @@ def test_more_ways_to_ask_what_someone_said(question, target, topic):
     ("He felt insulted by the mention of it.", "the men being insulted", "", True),  # stems: insulted ~ insult
     ("Ms Milashina says it is possible.", "Milashina's view", "Ms Milashina", False),  # the name is not the topic
     ("Anything at all.", "the", "", True),  # no content word to look for
+    # a name counts whole, and prepositions and "the reports" name nothing
+    ("The International Crisis Group supports investigations.", "the International Criminal Court", "", False),
+    ("It will refer the matter to the International Criminal Court.", "the International Criminal Court", "", True),
+    ("A crime against humanity.", "the death threats against Milashina", "", False),
+    ("Anything at all.", "the reports", "", True),
 ])
 def test_mentions_topic(quote, topic, speaker, mentions):
     from retrieval.quotes import mentions_topic

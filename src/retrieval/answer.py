@@ -26,7 +26,7 @@ from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuesti
 from .quotes import (
     SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
     narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only,
-    spelt_as_in, topic_words, who_said, writers_clause,
+    spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -839,14 +839,16 @@ class Assistant:
         """"; it quotes the Chechen Minister for Information on that (¶22)" when someone other than `name`
         is quoted on `topic` ("What did Kadyrov write on Instagram?"): the one whose words hold most of the
         topic's, at least half; else ""."""
-        wanted = topic_words(topic or "", name)
-        if not wanted:
+        if not topic_words(topic or "", name):
             return ""
         table = sentence_table(self.retriever)
         best, share = None, 0.5
         for e in self._ledger_in_scope(documents):
             if e.speaker and e.kind in ("direct", "reported") and not name_matches(name, e.speaker):
-                held = len(wanted & set(tokenize(self._said_in(table, e)))) / len(wanted)
+                # where it was said ("… he wrote on Instagram"), but not the writer's clause after it
+                split = writers_clause(e)
+                said = split[0] if split is not None else self._said_in(table, e)
+                held = topic_held(set(tokenize(said)), topic or "", name)
                 if held > share or (best is None and held == share):
                     best, share = e, held
         return "" if best is None else f"; it quotes {_named(best)} on that (¶{best.citation.paragraph})"

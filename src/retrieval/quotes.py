@@ -1390,17 +1390,38 @@ def speech_only(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
 TOPIC_PRONOUNS = frozenset(tokenize("he she they it we you i him her them his hers their its our your my me us"))
 
 
+# words of a topic that name nothing in particular: prepositions the tokenizer keeps, and what any quote of
+# a report is about ("What did the network say about the reports?")
+TOPIC_FILLER = frozenset(tokenize(
+    "against about over after before between during without within among into onto upon toward towards despite "
+    "across through via report reports allegation allegations claim claims news story stories situation issue "
+    "issues matter matters thing things"))
+# a name of several capitalised words ("International Criminal Court", "UN Security Council")
+_TOPIC_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w’'-]*)+")
+
+
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:
-    """Whether `quote` shares a content word (stemmed) with `topic`, the speaker's own name aside; True
-    for a topic of no content words."""
+    """Whether `quote` holds the topic (`topic_held`), the speaker's own name aside; True for a topic of
+    no content words."""
+    return topic_held(set(tokenize(quote)), topic, speaker) > 0 or not topic_words(topic, speaker)
+
+
+def topic_held(words: set[str], topic: str, speaker: str = "") -> float:
+    """The share of `topic`'s content words (`topic_words`) among the stemmed `words`, where a name of
+    several words counts only whole: "the International Criminal Court" is not held by "the International
+    Crisis Group". 0 for a topic of no content words."""
     wanted = topic_words(topic, speaker)
-    return not wanted or bool(wanted & set(tokenize(quote)))
+    if not wanted:
+        return 0.0
+    names = [n for m in _TOPIC_NAME.finditer(topic) if len(n := set(tokenize(m.group())) & wanted) > 1]
+    partial = set().union(*(n for n in names if not n <= words))
+    return len((wanted - partial) & words) / len(wanted)
 
 
 def topic_words(topic: str, speaker: str = "") -> set[str]:
-    """The stemmed content words of a topic, leaving out the speaker's name and pronouns ("the death threats
-    she received": death, threat, receiv)."""
-    return set(tokenize(topic)) - set(tokenize(speaker)) - TOPIC_PRONOUNS
+    """The stemmed content words of a topic, leaving out the speaker's name, pronouns and `TOPIC_FILLER`
+    ("the death threats she received": death, threat, receiv)."""
+    return set(tokenize(topic)) - set(tokenize(speaker)) - TOPIC_PRONOUNS - TOPIC_FILLER
 
 
 def asks_who_is_quoted(question: str) -> bool:
