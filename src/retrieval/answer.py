@@ -67,7 +67,8 @@ _PART_LABELS = {"lead": "first sentence of the report", "end": "last paragraph o
                 "teaser": "other stories' teasers",
                 "related": "links to other stories", "standfirst": "summary under the headline"}
 _PLAIN_BY = re.compile(r"^\s*(what|show|list|give|find|i|quote|quotes|any|all|a|some)\b"
-                       r"|.*\b(quotes|quotations)\s*[?.]?\s*$|.*\b(quote|quotes|quotation|quotations)\s+(from|by|of)\b", re.I)
+                       r"|.*\b(quotes|quotations)\s*[?.]?\s*$"
+                       r"|.*\b(quote|quotes|quotation|quotations)\s+(from|by|of)\b", re.I)
 _NAME_STOP = frozenset("a an the of for and in on to at by not no is are was were his her their its "
                        "st th".split())
 
