@@ -618,3 +618,10 @@ def test_a_quote_asked_for_with_an_adjective_is_the_speakers_first_direct_quote(
 def test_a_topic_is_matched_by_whole_names_and_the_speakers_own_words(assistant, question, reason):
     answer = assistant.ask(question)
     assert answer.abstained and answer.reason == reason
+
+
+def test_the_writer_asked_for_as_a_speaker_is_not_answered_with_the_byline(assistant):
+    # the byline "Ben Winsor" had been given at 0.96 as a passage that "reports" his words
+    answer = assistant.ask("What did Ben Winsor say?")
+    assert answer.abstained and not answer.citations
+    assert answer.reason.startswith("Ben Winsor wrote the source (its byline)")

@@ -782,7 +782,13 @@ class Assistant:
             # and the report's own sentences only when they hold half the words that name them ("What did
             # Kadyrov say about the editors?" had been given "Editors … have accused Chechen authorities …")
             named = set(tokenize(name))
-            reporting = [c for c in closest if c.speaker is None and named and (
+            if any(c.section == "byline" and named and named <= set(tokenize(c.quote)) for c in closest):
+                # "What did Ben Winsor say?": the byline names the writer, it reports nothing he said
+                return Answer(question=question, abstained=True, threshold=threshold,
+                              confidence=round(min(confidence, threshold) * 0.5, 4), closest=closest,
+                              reason=f"{name} wrote the source (its byline): it quotes no words of theirs, and the "
+                                     "report's own sentences are the writer's narration")
+            reporting = [c for c in closest if c.speaker is None and named and c.section != "dateline" and (
                 named <= set(tokenize(c.quote))
                 or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))]
             if confidence >= threshold and reporting and reporting[0].score >= NARRATION_MIN_SCORE:
