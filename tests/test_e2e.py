@@ -552,6 +552,9 @@ def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistan
      "the first quote (¶22) does not have “apologised”: the source may not say this"),
     ("Is it true that the network has received around 50 requests for help?",  # "It says …" is the network
      "the first quote (¶34) has every word of the claim: check it says what the claim does"),
+    # "were" had been named as lacking: a word that only joins is no word of the claim
+    ("Is it true the Crisis Group said the camps were exaggerated?",
+     "the first quote (¶24) has every word of the claim: check it says what the claim does"),
 ])
 def test_is_it_true_that_says_which_words_of_the_claim_the_nearest_sentence_lacks(assistant, question, note):
     answer = assistant.ask(question)

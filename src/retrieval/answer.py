@@ -18,9 +18,10 @@ import numpy as np
 
 from .errors import ConfigError
 from .extract import (
-    SENTENCE_FEATURES, SUMMARY_SECTIONS, Candidates, Scorer, asks_judgement, asks_the_assistant, author_asked,
-    cannot_answer, demote, outside_report, page_line_answers, page_part_request, prefer_body, quote_span,
-    sentence_candidates, mention_request, named_sections, profile_request, sentence_table, vague_question,
+    SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement, asks_the_assistant,
+    author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request, prefer_body,
+    quote_span, sentence_candidates, mention_request, named_sections, profile_request, sentence_table,
+    vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -323,7 +324,8 @@ class Assistant:
         if first is None:
             return answer
         held = set(tokenize(first.quote)) | set(tokenize(first.speaker or ""))  # "It says …" is the network
-        lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim) if w.lower() not in SPEECH_VERBS
+        lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
+                                     if w.lower() not in SPEECH_VERBS and w.lower() not in VAGUE_WORDS
                                      and (t := tokenize(w)) and not set(t) <= held))
         where = f"¶{first.paragraph}" if first.paragraph is not None else "its place"
         if lacking:

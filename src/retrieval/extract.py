@@ -1025,7 +1025,7 @@ def asks_the_assistant(question: str) -> bool:
 
 
 # words that ask, point or fill: a question of these alone ("Why?", "What did he say?") names nothing to look for
-_VAGUE_WORDS = frozenset("""
+VAGUE_WORDS = frozenset("""
 what who whom whose which why how when where is are was were be been being do does did done have has had
 can could would should will shall may might must the a an and or but so then else more again also too really
 about of to in on at for by with from into up out this that these those it its there here one ones thing things
@@ -1044,7 +1044,7 @@ def vague_question(question: str) -> str | None:
     did he say?": each question is answered on its own, so "he" is no one), or "" when it names nothing."""
     words = re.findall(r"\w+", question.lower().replace("’", "'").replace("'s", ""))
     pronoun = next((w for w in words if w in _PRONOUNS), "")
-    if any(w not in _VAGUE_WORDS and not (pronoun and w in _VAGUE_WITH_PRONOUN) for w in words):
+    if any(w not in VAGUE_WORDS and not (pronoun and w in _VAGUE_WITH_PRONOUN) for w in words):
         return None
     return pronoun
 
@@ -1094,7 +1094,7 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
 
 
 # words that ask or fill, held by any source: no sign of what a question is about
-_LINK_QUESTION_WORDS = frozenset(tokenize(" ".join(_VAGUE_WORDS))) | _PAGE_LINE_WORDS
+_LINK_QUESTION_WORDS = frozenset(tokenize(" ".join(VAGUE_WORDS))) | _PAGE_LINE_WORDS
 
 
 def link_off_topic(question: str, link_words: set[str], source_words: set[str]) -> bool:
