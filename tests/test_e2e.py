@@ -223,7 +223,8 @@ def test_most_held_out_off_topic_questions_are_declined(assistant):
 
 @pytest.mark.parametrize("question, section, reason", [
     ("sydney train timetable", "dateline", "the closest quote is the page's dateline, which says only when"),
-    ("Who wrote War and Peace?", "byline", "the closest quote is from the byline, outside the report itself"),
+    ("Who wrote War and Peace?", "byline", "the source does not appear to answer this question; the closest "
+     "quote is from the byline, outside the report itself"),
 ])
 def test_the_dateline_and_byline_do_not_answer_what_they_cannot(assistant, question, section, reason):
     answer = assistant.ask(question)

@@ -378,8 +378,9 @@ class Assistant:
         threshold, outside = self._bar(question, first)
         if confidence < threshold:
             label = first.section_label
-            reason = (f"the closest quote is from {label if label.startswith('another') else 'the ' + label}, "
-                      "outside the report itself, where an answer needs more confidence") if outside else NO_ANSWER
+            reason = ("the source does not appear to answer this question; the closest quote is from "
+                      f"{label if label.startswith('another') else 'the ' + label}, outside the report itself, "
+                      "where an answer needs more confidence") if outside else NO_ANSWER
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         if self.method == "pipeline" and scorer.off_topic(candidates):
