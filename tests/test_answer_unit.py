@@ -791,6 +791,16 @@ def test_a_link_answers_only_about_its_own_story(question, off_topic):
     source = link | set(tokenize("The territory of Chechnya is ruled by Ramzan Kadyrov, who is accused of abuses."))
     assert link_off_topic(question, link, source) is off_topic
 
+@pytest.mark.parametrize("question, pronoun", [
+    ("And what did she say about Putin?", "she"), ("What did he write on Instagram?", "he"),
+    ("So, what have they said about the camps?", "they"), ("What did Sokirianskaia say about Putin?", None),
+    ("What did the minister say he would do?", None), ("Where did she work?", None),
+])
+def test_the_pronoun_a_question_names_a_speaker_by(question, pronoun):
+    from retrieval.extract import pronoun_speaker
+
+    assert pronoun_speaker(question) == pronoun
+
 def test_demote_moves_entries_below_the_rest_in_order():
     import numpy as np
 

@@ -629,3 +629,10 @@ def test_the_writer_asked_for_as_a_speaker_is_not_answered_with_the_byline(assis
     answer = assistant.ask("What did Ben Winsor say?")
     assert answer.abstained and not answer.citations
     assert answer.reason.startswith("Ben Winsor wrote the source (its byline)")
+
+
+def test_a_speaker_named_by_a_pronoun_alone_is_answered_with_a_note(assistant):
+    # "And what did she say about Putin?" had been answered as if "she" were known
+    answer = assistant.ask("And what did she say about Putin?")
+    assert not answer.abstained and answer.reason.startswith("the question does not say who “she” is")
+    assert all(c.speaker for c in answer.citations[:1])

@@ -20,8 +20,8 @@ from .errors import ConfigError
 from .extract import (
     SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement, asks_the_assistant,
     author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request, prefer_body,
-    quote_span, sentence_candidates, mention_request, named_sections, profile_request, sentence_table,
-    vague_question,
+    pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections, profile_request,
+    sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -314,6 +314,15 @@ class Assistant:
             truth = _TRUTH_CHECK.match(" ".join(question.split()))
             if truth and not quoted_words(question):  # quoted words are checked word for word instead
                 return self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
+            if (pronoun := pronoun_speaker(question)) is not None:
+                answer = self._pipeline_answer(question, *found)
+                if answer.abstained:
+                    return answer
+                is_ = "are" if pronoun == "they" else "is"
+                note = (f"the question does not say who “{pronoun}” {is_}, and each question is answered on its "
+                        "own: these quotes are the nearest to it, each with its speaker; name the person to have "
+                        "their words alone")
+                return answer.model_copy(update={"reason": note + (f"; {answer.reason}" if answer.reason else "")})
         return self._pipeline_answer(question, *found)
 
     @staticmethod

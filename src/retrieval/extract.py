@@ -1039,6 +1039,20 @@ _PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
 _VAGUE_WITH_PRONOUN = frozenset("write writes wrote written give get next after before later first last".split())
 
 
+_PRONOUN_SPEAKER = re.compile(
+    r"^(?:(?:and|so|but|then|ok|okay|also)\b[\s,]*)*(?:what|how|why|when|where|whom?)\s+(?:else\s+)?(?:did|does|do|has"
+    r"|have|had|is|was|were|are)\s+(?P<pronoun>he|she|they)\s+(?:say|said|tell|told|claim|claimed|write|wrote|mean|"
+    r"meant|think|thought|describe|described|call|called|add|added|argue|argued|react|reacted|respond|responded"
+    r"|saying|talking|speaking)\b", re.IGNORECASE)
+
+
+def pronoun_speaker(question: str) -> str | None:
+    """The pronoun a question about someone's words names them by ("And what did she say about Putin?"),
+    else None: each question is answered on its own, so "she" is no one in particular."""
+    m = _PRONOUN_SPEAKER.match(" ".join(question.split()))
+    return m.group("pronoun").lower() if m else None
+
+
 def vague_question(question: str) -> str | None:
     """None when the question names something to look for; else the pronoun it leans on ("he" in "What
     did he say?": each question is answered on its own, so "he" is no one), or "" when it names nothing."""
