@@ -397,7 +397,9 @@ def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
         update={"threshold": level - 0.05, "outside_threshold": level + 0.05}))
     off_topic = strict.ask(question)
     assert off_topic.abstained
-    assert off_topic.reason.startswith("the closest quote is from another story's teaser, outside the report")
+    assert off_topic.reason.startswith(
+        "the source does not appear to answer this question; the closest quote is from another story's teaser, "
+        "outside the report")
     assert off_topic.closest[0].section == "teaser"
     # it passes the ordinary threshold: only the bar for quotes outside the report declines it
     assert level - 0.05 <= off_topic.confidence < level + 0.05 == off_topic.threshold
@@ -636,3 +638,16 @@ def test_a_speaker_named_by_a_pronoun_alone_is_answered_with_a_note(assistant):
     answer = assistant.ask("And what did she say about Putin?")
     assert not answer.abstained and answer.reason.startswith("the question does not say who “she” is")
     assert all(c.speaker for c in answer.citations[:1])
+
+
+@pytest.mark.parametrize("question, note", [
+    ("Did Milashina call the response outrageous?",
+     "the first quote is Ekaterina Sokirianskaia's words, not Milashina's"),
+    ("Did Sokirianskaia say she'd stay despite death threats?",
+     "the first quote is the writer's narration, not words the source gives Sokirianskaia"),
+])
+def test_a_first_quote_not_of_the_one_asked_about_says_so(assistant, question, note):
+    # had come with no reason at all: a skimming reader took Sokirianskaia's "outrageous" for Milashina's
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.reason.startswith(note)
+    assert assistant.ask("Did Sokirianskaia call the response outrageous?").reason is None

@@ -746,3 +746,16 @@ def test_parse_claim_check(question, parsed):
 def test_what_a_speaker_question_names(question, target):
     asked = parse_speaker_question(question)
     assert (asked.target if asked else None) == target
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("Did Milashina call the response outrageous?", "Milashina"),
+    ("Has the network denied the reports?", "the network"),
+    ("Did the US voice concern?", "the US"),
+    ("Did anyone deny it?", None), ("Did it say so?", None), ("Is Milashina a journalist?", None),
+    ("Did the men who fled say where they went?", None),
+])
+def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
+    from retrieval.quotes import asked_subject
+
+    assert asked_subject(question) == subject

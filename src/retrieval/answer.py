@@ -25,7 +25,7 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    SPEECH_VERBS, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
+    SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
     narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only,
     spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
@@ -314,16 +314,31 @@ class Assistant:
             truth = _TRUTH_CHECK.match(" ".join(question.split()))
             if truth and not quoted_words(question):  # quoted words are checked word for word instead
                 return self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
+            answer = self._pipeline_answer(question, *found)
+            if answer.abstained:
+                return answer
             if (pronoun := pronoun_speaker(question)) is not None:
-                answer = self._pipeline_answer(question, *found)
-                if answer.abstained:
-                    return answer
                 is_ = "are" if pronoun == "they" else "is"
-                note = (f"the question does not say who “{pronoun}” {is_}, and each question is answered on its "
-                        "own: these quotes are the nearest to it, each with its speaker; name the person to have "
-                        "their words alone")
-                return answer.model_copy(update={"reason": note + (f"; {answer.reason}" if answer.reason else "")})
+                return _noted(answer, f"the question does not say who “{pronoun}” {is_}, and each question is "
+                                      "answered on its own: these quotes are the nearest to it, each with its "
+                                      "speaker; name the person to have their words alone")
+            return self._not_theirs(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
+
+    def _not_theirs(self, answer: Answer, documents: Sequence[str]) -> Answer:
+        """"Did Milashina call the response outrageous?" answered with Sokirianskaia's words: a note that the
+        first quote is not the words of the one the question asks about (`asked_subject`), so that no reader
+        takes it for theirs."""
+        subject = asked_subject(answer.question)
+        first = answer.citations[0] if answer.citations else None
+        if subject is None or first is None:
+            return answer
+        theirs = {e.speaker for e in quotes_by(self._ledger_in_scope(documents), subject)}
+        if first.speaker in theirs:
+            return answer
+        if first.speaker:
+            return _noted(answer, f"the first quote is {first.speaker}'s words, not {subject}'s")
+        return _noted(answer, f"the first quote is the writer's narration, not words the source gives {subject}")
 
     @staticmethod
     def _truth_note(answer: Answer, claim: str) -> Answer:
@@ -1008,6 +1023,11 @@ _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<wha
 _NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+)?(?P<what>[a-z][\w'-]*)",
                         re.IGNORECASE)
 _TOLL = re.compile(r"\b(?:the|a|its|their)\s+(?P<what>[a-z][\w'-]*\s+(?:toll|tally|count))\b", re.IGNORECASE)
+
+
+def _noted(answer: Answer, note: str) -> Answer:
+    """`answer` with `note` before its reason."""
+    return answer.model_copy(update={"reason": note + (f"; {answer.reason}" if answer.reason else "")})
 
 
 def _counted_word(question: str) -> str | None:

@@ -1286,6 +1286,26 @@ _CLAIM = re.compile(
     r"|warn|warned|argue|argued|write|wrote|suggest|suggested)\s+(?:that\s+)?(?P<claim>.+?)\s*\??$", re.I)
 
 
+# "Did Milashina call the response outrageous?", "Has the network denied …?": a question whose subject is
+# the one whose words are asked about
+_SUBJECT = re.compile(
+    r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?:say|said|call|called|deny|denied|claim|claimed|describe"
+    r"|described|accuse|accused|admit|admitted|confirm|confirmed|tell|told|warn|warned|suggest|suggested|argue|argued"
+    r"|critici[sz]e|critici[sz]ed|condemn|condemned|blame|blamed|announce|announced|promise|promised|insist|insisted"
+    r"|write|wrote|state|stated|express|expressed|voice|voiced|refer|referred)\b", re.I)
+
+
+def asked_subject(question: str) -> str | None:
+    """Whose words a yes-or-no question asks about ("Did Milashina call the response outrageous?":
+    Milashina), else None."""
+    m = _SUBJECT.match(" ".join(question.strip().split()))
+    if m is None or _NOT_A_NAME.search(m.group("name")):
+        return None
+    name = m.group("name").strip(" ,.")
+    return None if name.lower() in {"it", "this", "that", "he", "she", "they", "you", "we", "i", "anyone",
+                                    "someone", "anybody", "somebody", "no one", "nobody"} else name
+
+
 def parse_claim_check(question: str) -> tuple[str, str] | None:
     """(speaker, claim) of "Did X say (that) Y?", else None; not "Did X say anything?" nor words set
     in quote marks, which are looked up word for word (`verify`)."""
