@@ -100,6 +100,19 @@ def test_a_misquote_is_named_and_the_real_words_quoted(assistant):
     assert not answer.abstained and "It is a real disaster" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize("question", [
+    'Did Milashina say "Chechnya is a black hole for human rights"?',
+    'Is this quote accurate? "We will not rest until every gay man is out of Chechnya" - Russia LGBT Network',
+])
+def test_invented_words_are_declined_whatever_the_searchs_confidence(assistant, question):
+    # the first had been "answered" with Milashina's quotes, the second declined: one verdict for both
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations and answer.closest
+    assert answer.reason.endswith("as written, nor words close to them; the passages nearest in meaning are listed, "
+                                  "not as an answer")
+    assert [c.found for c in answer.words_checked] == [False]
+
+
 def test_words_in_the_source_are_placed_and_attributed(assistant):
     answer = assistant.ask('Did Milashina say "it is a real disaster"?')
     check = answer.words_checked[0]

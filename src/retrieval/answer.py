@@ -38,6 +38,9 @@ from .verify import WordFinder, check_note, one_word, quoted_words, the_words
 
 METHODS = ("pipeline", "bm25", "dense")
 WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who said '…'?"
+# words quoted in a question that are not in the source are a misquote, answered with the nearest passage, when
+# that passage holds this share of them ("it is a total disaster": 0.5 of "It is a real disaster"); else invented
+MISQUOTE_MIN_OVERLAP = 0.5
 # "What did X say?" with X quoted nowhere: the narration's quote score (calibrated: how often such a
 # quote answers) must be at least this. It was the ranker's logit 0 until the ranker became listwise,
 # whose logits have no level across questions: 0.27 as a score with the logistic ranker.
@@ -196,6 +199,16 @@ class Assistant:
         named = {e.speaker: _named(e) for c in checks if c.found for e in self._ledger(c.doc_id) if e.speaker}
         note = check_note(checks, named=lambda speaker: named.get(speaker, speaker))
         citations = answer.citations
+        marked = quoted_words(question, marked_only=True)
+        if marked and not any(c.found for c in checks) and not any(
+                quote_similarity(w, c.quote) >= MISQUOTE_MIN_OVERLAP for w in marked for c in citations):
+            # words set in quote marks that no passage comes near ("Did Milashina say “Chechnya is a black
+            # hole for human rights”?"): the nearest passages are no answer, whatever the search's confidence
+            return answer.model_copy(update={
+                "words_checked": checks, "abstained": True, "citations": [],
+                "closest": citations or answer.closest,
+                "reason": note + ", nor words close to them; the passages nearest in meaning are listed, not as "
+                                 "an answer"})
         # the one sentence that has the words goes first: it is what was asked about ("Huguenot", found
         # in many, says nothing of which)
         found = next((c for c in checks if c.found and self.word_finder.unique(c.words)), None)

@@ -31,12 +31,12 @@ _CHECK_REQUEST = re.compile(
     r"\s*(?:[:\-–—]|\?)\s*(?P<words>.+?)\s*[?.!]?\s*$", re.IGNORECASE)
 
 
-def quoted_words(question: str) -> list[str]:
+def quoted_words(question: str, marked_only: bool = False) -> list[str]:
     """The strings the question sets in quote marks, outermost first, in order; or, for "Check this
-    quote: …" without quote marks, the words after the request."""
+    quote: …" without quote marks, the words after the request (not when `marked_only`)."""
     found = [question[q.start:q.end].strip(" .,;:!?") for q in find_quotes(question, 0, len(question))
              if q.depth == 0 and q.close is not None]
-    if not found and (m := _CHECK_REQUEST.match(question)):
+    if not found and not marked_only and (m := _CHECK_REQUEST.match(question)):
         found = [m.group("words").strip(" .,;:!?")]
     return [words for words in found if len(words) >= MIN_CHARS]
 
