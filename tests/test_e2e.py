@@ -651,3 +651,15 @@ def test_a_first_quote_not_of_the_one_asked_about_says_so(assistant, question, n
     answer = assistant.ask(question)
     assert not answer.abstained and answer.reason.startswith(note)
     assert assistant.ask("Did Sokirianskaia call the response outrageous?").reason is None
+
+
+@pytest.mark.parametrize("question, note", [
+    ("Who said it's almost certain to be vetoed by Russia?",
+     "the first quote is the writer's narration: the source gives these words to no one"),
+    ("Who said the situation is a disaster?",
+     "the first quote is Ekaterina Sokirianskaia's (¶9), the nearest to these words: compare them before quoting"),
+])
+def test_who_said_words_no_quotation_holds_says_whose_the_first_quote_is(assistant, question, note):
+    # had come with no reason: the narration read as a quotation of whoever came next
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.reason == note

@@ -335,6 +335,12 @@ class Assistant:
                 return _noted(answer, f"the question does not say who “{pronoun}” {is_}, and each question is "
                                       "answered on its own: these quotes are the nearest to it, each with its "
                                       "speaker; name the person to have their words alone")
+            if asked is not None and asked.kind == "who" and answer.citations:
+                # "Who said it's almost certain to be vetoed?" with no quotation close: whose the nearest is
+                first = answer.citations[0]
+                return _noted(answer, f"the first quote is {first.speaker}'s (¶{first.paragraph}), the nearest "
+                                      "to these words: compare them before quoting" if first.speaker else
+                              "the first quote is the writer's narration: the source gives these words to no one")
             return self._not_theirs(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
 
