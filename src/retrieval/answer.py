@@ -498,7 +498,9 @@ class Assistant:
         if not rows:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
                           confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
-                          reason=f"the text of “{title}” has no {label}")
+                          reason=f"the text of “{title}” has no {label}" + (
+                              f" (“{title}” is the title it was indexed under, not a line of its text)"
+                              if part == "headline" else ""))
         confidence = max(confidence, self.scorer.threshold)
         citations = self._cite_rows(rows, confidence, limit=k)
         # for "gist" nothing is generated: the page's own summary and the report's opening
