@@ -169,6 +169,9 @@ def test_whether_the_source_mentions_something(assistant):
      "“Russia Project Director with the International Crisis Group”"),
     ("What is Milashina's job?", "Federal Russian prosecutors announced",  # "the journalist behind …"
      "“the journalist behind the initial newspaper report”; “who writes for Novaya Gazeta”"),
+    # whom she works for, first (a journalist's review: ¶15, which does not name the paper, had come first)
+    ("Where does Milashina work?", "Ms Milashina, who writes for Novaya Gazeta",
+     "“who writes for Novaya Gazeta”; “the journalist behind the initial newspaper report”"),
 ])
 def test_how_the_source_describes_someone(assistant, question, first, description):
     """"How is Sokirianskaia's name spelt?" and "What is Milashina's job?" were declined (0.21, 0.32)."""

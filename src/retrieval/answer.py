@@ -660,7 +660,9 @@ class Assistant:
         entries = [e for e in self._ledger_in_scope(docs) if e.speaker and name_matches(name, e.speaker)]
         full = entries[0].speaker if entries else name
         roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
-        described = [r for r in rows if any(normalize_text(role) in normalize_text(table.text(r)) for role in roles)]
+        if _ASKS_EMPLOYER.search(question):  # "Where does Milashina work?": "who writes for Novaya Gazeta" first
+            roles.sort(key=lambda role: _EMPLOYER.search(role) is None)
+        described = [r for role in roles for r in rows if normalize_text(role) in normalize_text(table.text(r))]
         first_name = [r for r in rows if set(tokenize(full)) <= table.tokens[r]]  # the full name, as spelt
         order = list(dict.fromkeys(described + first_name + rows))
         # as for a part of the page: never below the pipeline's own confidence, nor below the bar
@@ -1044,6 +1046,12 @@ _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<wha
 _NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+)?(?P<what>[a-z][\w'-]*)",
                         re.IGNORECASE)
 _TOLL = re.compile(r"\b(?:the|a|its|their)\s+(?P<what>[a-z][\w'-]*\s+(?:toll|tally|count))\b", re.IGNORECASE)
+
+
+# a question about whom someone works for, and a description that names it ("who writes for Novaya Gazeta")
+_ASKS_EMPLOYER = re.compile(r"\b(work|works|worked|working|employ\w*|employer|outlet|organi[sz]ation|paper|newspaper"
+                            r"|write\s+for|writes\s+for)\b", re.IGNORECASE)
+_EMPLOYER = re.compile(r"\b(for|with|at)\s+(the\s+)?[A-Z]")
 
 
 def _noted(answer: Answer, note: str) -> Answer:
