@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import socket
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -753,6 +754,17 @@ def load_assistant(index_dir: str | Path | None = None, scorer: str | Path | Non
     return Assistant.load(index_dir, sources=sources, scorer=Scorer.load(scorer) if scorer else None)
 
 
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could bind `host`:`port` now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no bar
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def main(
     host: str | None = None,
     port: int | None = None,
@@ -776,6 +788,10 @@ def main(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     host, port = resolve_address(host, port)
+    if not port_free(host, port):  # before the index loads: Gradio's own error is a traceback
+        print(f"error: port {port} on {host} is in use (another server?): stop it, or pass --port N",
+              file=sys.stderr)
+        return 2
     try:
         assistant = load_assistant(index_dir, scorer)
     except RetrievalError as exc:
@@ -793,9 +809,12 @@ def main(
     demo = build_app(assistant, limiter)
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX).launch(
         server_name=host, server_port=port, share=bool(share), css=CSS, ssr_mode=False,
-        show_error=False, prevent_thread_lock=True,
+        show_error=False, prevent_thread_lock=True, quiet=True,  # its hints name launch(), not this CLI
     )
     add_rest_api(demo.app, assistant, limiter)
+    print(f"Serving the chat on http://{host}:{port} (HTTP API: POST /api/ask); Ctrl+C stops it"
+          + (f"; public link: {demo.share_url}" if share and demo.share_url else
+             "" if share else "; a public link needs --share"), flush=True)
     demo.block_thread()
     return 0
 

@@ -530,3 +530,17 @@ def test_words_not_in_the_source_as_written_are_flagged():
         "words_checked": [WordsCheck(words="x y z", found=False)]})
     head = app.format_reply(declined, DOCS)[0]["content"]
     assert "⚠ Why: the source does not have the words “x y z” as written" in head
+
+
+def test_serving_on_a_port_in_use_is_one_line_and_exit_2(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert not app.port_free("127.0.0.1", port)
+        assert app.main(host="127.0.0.1", port=port, index_dir="/nonexistent") == 2
+    err = capsys.readouterr().err
+    assert err == f"error: port {port} on 127.0.0.1 is in use (another server?): stop it, or pass --port N\n"
+    assert app.port_free("127.0.0.1", port)
