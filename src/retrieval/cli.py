@@ -31,8 +31,15 @@ def _add_index_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", default="index", type=Path, help="index folder (default: index)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """One line on stderr for a bad command line, as for any other error, not the usage block too."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m retrieval",
         description="Answer questions about source documents with verbatim, cited quotes only.",
     )
