@@ -754,6 +754,19 @@ def load_assistant(index_dir: str | Path | None = None, scorer: str | Path | Non
     return Assistant.load(index_dir, sources=sources, scorer=Scorer.load(scorer) if scorer else None)
 
 
+class Current:
+    """Stands for the assistant of the index as it is now: one loaded again when the index folder is
+    rebuilt while the app runs (`Assistant.current`); every attribute is that assistant's."""
+
+    def __init__(self, assistant: Assistant):
+        self._assistant = assistant
+
+    def __getattr__(self, name: str):
+        if name == "ask" or name == "ask_batch":  # a question: first see whether the index was rebuilt
+            self._assistant = self._assistant.current()
+        return getattr(self._assistant, name)
+
+
 def port_free(host: str, port: int) -> bool:
     """Whether a server could bind `host`:`port` now."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -806,6 +819,7 @@ def main(
     from retrieval.ratelimit import RateLimiter
 
     limiter = RateLimiter.from_env()  # one budget per client across the chat, /ask and /api/ask
+    assistant = Current(assistant)  # an index rebuilt while the app runs is answered from at once
     demo = build_app(assistant, limiter)
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX).launch(
         server_name=host, server_port=port, share=bool(share), css=CSS, ssr_mode=False,

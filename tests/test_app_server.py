@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -171,8 +172,15 @@ def test_stale_source_is_flagged_by_the_api_and_the_chat(tmp_path: Path):
         from gradio_client import Client
 
         got = Client(running.url, verbose=False).predict(ANSWERABLE, api_name="/ask")
+        # rebuilt while the app runs: answered from the new index at once, no restart (an evaluator's review)
+        build_index([source], tmp_path / "index")
+        time.sleep(1.2)  # the index folder is looked at at most once a second
+        rebuilt = httpx.post(f"{running.url}/api/ask", json={"question": ANSWERABLE}, timeout=120).json()
     finally:
         stop_app(running)
+    assert rebuilt["citations"] and not any(c["stale"] for c in rebuilt["citations"])
+    fresh = rebuilt["citations"][0]
+    assert source.read_text(encoding="utf-8")[fresh["start"]:fresh["end"]] == fresh["quote"]
     assert f"warning: sources changed since {tmp_path / 'index'} was built" in running.log_text()
     assert got["citations"] and all(c["stale"] for c in got["citations"])
     first = got["citations"][0]

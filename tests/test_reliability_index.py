@@ -304,3 +304,20 @@ def test_loads_during_rebuilds_never_fail(tiny_index: Path, tiny_corpus: Path, t
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert loads > 50
+
+
+def test_an_assistant_answers_from_an_index_rebuilt_under_it(tiny_corpus, tiny_index, fake_embedder):
+    """An evaluator's review: a server kept answering from the old index, flagged stale, until restarted."""
+    from retrieval import Assistant, build_index
+
+    loaded = Assistant.load(tiny_index, embedder=fake_embedder)
+    assert loaded.current() is loaded  # nothing rebuilt
+    (tiny_corpus / "cats.txt").write_text("Cats sleep twelve hours a day.", encoding="utf-8")
+    build_index([tiny_corpus], tiny_index, embedder=fake_embedder)
+    loaded.retriever._rebuild_checked = float("-inf")  # rather than wait out the once-a-second check
+    assert loaded.retriever.rebuilt()
+    now = loaded.current()
+    assert now is not loaded and now.current() is now and loaded.current() is now
+    assert now.retriever.embedder is loaded.retriever.embedder and now.scorer is loaded.scorer
+    cats = next(d for d in now.documents.values() if "Cats" in d.text)
+    assert cats.text == "Cats sleep twelve hours a day." and not now.retriever.stale_docs

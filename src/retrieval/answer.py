@@ -33,6 +33,7 @@ from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_q
 from .sparse import tokenize
 from . import language
 from .spelling import Speller, english_words
+from .store import read_manifest
 from .verify import WordFinder, check_note, one_word, quoted_words, the_words
 
 
@@ -99,6 +100,7 @@ class Assistant:
         self._speller: Speller | None = None
         self._word_finder: WordFinder | None = None
         self._stale_seen = retriever.stale_docs
+        self._successor: Assistant | None = None  # loaded once the index is rebuilt (`current`)
 
     @classmethod
     def load(
@@ -119,6 +121,24 @@ class Assistant:
             if sources or default_sources:
                 build_index(sources or default_sources, index_dir)
         return cls(Retriever.load(index_dir, **retriever_options), scorer=scorer, method=method)
+
+    def current(self) -> "Assistant":
+        """This assistant or, when its index folder was built again since it was loaded
+        (`Retriever.rebuilt`), a new one loaded from it, with the same method, query encoder (when the
+        new index uses the same model) and scorer (unless the model changed). A long-running app asks
+        with `assistant = assistant.current()`; the new one is warmed up first."""
+        if not self.retriever.rebuilt():
+            return self
+        with self._ledger_lock:
+            if self._successor is None:
+                manifest = read_manifest(self.retriever.index_dir)
+                same = manifest.model == self.retriever.manifest.model
+                retriever = Retriever.load(self.retriever.index_dir,
+                                           embedder=self.retriever.embedder if same else None)
+                successor = Assistant(retriever, scorer=self.scorer if same else None, method=self.method)
+                successor.warm_up()
+                self._successor = successor
+        return self._successor.current()
 
     def warm_up(self, max_sentences: int = WARM_SENTENCES) -> None:
         """Do now what the first questions would otherwise wait for: the model's first run and, in an

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import dense
 from .embedding import Embedder, TokenVectors, encode_with_tokens, encoder_version, get_embedder
-from .errors import ConfigError, IndexCorruptError, IndexStaleError, QuestionError, rebuild_hint
+from .errors import ConfigError, IndexCorruptError, IndexStaleError, QuestionError, RetrievalError, rebuild_hint
 from .fusion import fuse, top_k
 from .models import Document, Passage, PassageHit, Span
 from .sparse import SparseIndex, document_frequencies
@@ -91,6 +91,7 @@ class Retriever:
         self._query_lock = threading.Lock()
         self._signatures: dict[str, tuple[int, int] | None] = {}
         self._stale_checked = time.monotonic()
+        self._rebuild_checked, self._rebuilt = time.monotonic(), False
 
     def refresh_stale(self, min_interval: float = STALE_CHECK_INTERVAL) -> frozenset[str]:
         """Look again, at most once per `min_interval` seconds, for source files changed since the index
@@ -110,6 +111,20 @@ class Retriever:
         flipped = frozenset(stale ^ self.stale_docs)
         self.stale_docs = frozenset(stale)
         return flipped
+
+    def rebuilt(self, min_interval: float = STALE_CHECK_INTERVAL) -> bool:
+        """Whether the index folder was built again since this was loaded (its manifest names another data
+        folder), looked at at most once per `min_interval` seconds. Load it again to answer from it
+        (`Assistant.current`)."""
+        now = time.monotonic()
+        if self._rebuilt or now - self._rebuild_checked < min_interval:
+            return self._rebuilt
+        self._rebuild_checked = now
+        try:
+            self._rebuilt = read_manifest(self.index_dir).data_dir != self.manifest.data_dir
+        except RetrievalError:  # mid-build or removed: keep answering from what is loaded
+            return False
+        return self._rebuilt
 
     @classmethod
     def load(
