@@ -587,3 +587,21 @@ def test_a_page_part_asked_of_several_sources_says_which_it_gives_and_that_other
     answer = assistant.ask("Summarize the article")
     assert not answer.abstained
     assert answer.reason.endswith("; 2 of the indexed sources have one: name the one you mean (its title or headline)")
+
+
+def test_who_is_quoted_over_several_sources_says_which_one(tmp_path: Path, fake_embedder):
+    """A developer's review: over three documents, "Who is quoted?" named one document's speaker as if it were
+    all; "Who is quoted in the council article?" fell to the ordinary search."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "docs" / "cafe.txt").write_text(
+        "Cafe opens on the square\n\n“We bake everything here,” said Lea Dubois, the owner.\n", encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index", embedder=fake_embedder)
+    assistant = Assistant.load(tmp_path / "index", embedder=fake_embedder)
+    answer = assistant.ask("Who is quoted in the harbour story?")
+    assert answer.reason.startswith("in “Harbour bridge to close for repairs”, the source quotes 1 speaker: "
+                                    "Thomas Green")
+    assert answer.reason.endswith("; 1 other indexed source quotes others: name the one you mean (its title)")
+    assert {c.speaker for c in answer.citations} == {"Thomas Green"}

@@ -639,9 +639,13 @@ class Assistant:
         return self._quotes_by(question, query_vector, k, asked)
 
     def _everyone_quoted(self, question: str, query_vector: np.ndarray, k: int) -> Answer:
-        """"Who is quoted in the article?": every speaker of the document the search ranks first, each
-        with their first quotation in the report (often where the source introduces them), in text order."""
-        doc_id = next(iter(self._documents_found(question, query_vector)), None)
+        """"Who is quoted in the article?": every speaker of the document whose title the question names
+        ("… in the harbour story"), else of the one the search ranks first, each with their first quotation
+        in the report (often where the source introduces them), in text order."""
+        asked = set(tokenize(question)) - _ABOUT_QUOTING
+        titled = sorted((-len(asked & set(tokenize(d.title))), d_id) for d_id, d in self.retriever.documents.items())
+        doc_id = (titled[0][1] if titled and titled[0][0] < 0 and (len(titled) == 1 or titled[1][0] > titled[0][0])
+                  else next(iter(self._documents_found(question, query_vector)), None))
         entries = [e for e in (self._ledger(doc_id) if doc_id else ())  # speech only (`speech_only`)
                    if e.speaker and e.kind in ("direct", "reported")]
         first: dict[str, LedgerEntry] = {}
@@ -653,12 +657,17 @@ class Assistant:
         picked = sorted(first.values(), key=lambda e: e.start)
         citations = [e.citation.model_copy(update={"score": round(e.confidence, 4)}) for e in picked[:k]]
         names = [_named(e) for e in picked]
+        others = [d for d in self.retriever.documents if d != doc_id
+                  and any(e.speaker and e.kind in ("direct", "reported") for e in self._ledger(d))]
+        where = f"in “{self.retriever.documents[doc_id].title}”, " if others else ""
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
             threshold=self.scorer.threshold, citations=citations,
-            reason=f"the source quotes {len(names)} speaker{'s' if len(names) != 1 else ''}: "
+            reason=f"{where}the source quotes {len(names)} speaker{'s' if len(names) != 1 else ''}: "
                    f"{_listed(names, most=len(names))}; each one's first quotation in the report"
-                   + ("" if len(names) <= k else f"; the first {k} are listed"),
+                   + ("" if len(names) <= k else f"; the first {k} are listed")
+                   + (f"; {len(others)} other indexed source{'s' if len(others) != 1 else ''} quote"
+                      f"{'' if len(others) != 1 else 's'} others: name the one you mean (its title)" if others else ""),
         )
 
     def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
@@ -1072,6 +1081,13 @@ _TOLL = re.compile(r"\b(?:the|a|its|their)\s+(?P<what>[a-z][\w'-]*\s+(?:toll|tal
 _ASKS_EMPLOYER = re.compile(r"\b(work|works|worked|working|employ\w*|employer|outlet|organi[sz]ation|paper|newspaper"
                             r"|write\s+for|writes\s+for)\b", re.IGNORECASE)
 _EMPLOYER = re.compile(r"\b(for|with|at)\s+(the\s+)?[A-Z]")
+
+
+# the words of "Who is quoted in the article?" that name no source
+_ABOUT_QUOTING = frozenset(tokenize(
+    "who whom which quoted quote quotes cited cite interviewed interview speaks speakers sources people persons "
+    "experts voices everyone everybody list show name give all every article story report piece source text "
+    "document page"))
 
 
 def _noted(answer: Answer, note: str) -> Answer:

@@ -1366,7 +1366,9 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
     return None
 
 
-_THE_SOURCE = r"(?:\s+(?:in|by|of|for)\s+(?:the|this)\s+(?:article|story|report|piece|source))?"
+# "in the article", "in the council story": which source ("council" helps the search find it)
+_THE_SOURCE = (r"(?:\s+(?:in|by|of|for)\s+(?:the|this)\s+(?:[\w’'-]+\s+){0,3}?"
+               r"(?:article|story|report|piece|source|text|document))?")
 _QUOTED = r"(?:quoted|cited|interviewed|quote|cite|interview)"
 _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
     # "Who is quoted in the article?", "Who does the report quote?", "Which experts are interviewed?"
