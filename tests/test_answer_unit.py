@@ -691,6 +691,28 @@ def test_plain_text_is_judged_with_the_plain_model_and_threshold(tiny_index):
     assert common.ask("When did the first steam railway open?").threshold == scorer.threshold
 
 
+def test_a_title_line_alone_does_not_make_a_news_page(tmp_path, fake_embedder):
+    """A developer's review: a gardening guide under a title line was judged as a news page (its threshold
+    and model), a guide without one as plain text."""
+    from retrieval import build_index
+    from retrieval.extract import sentence_table
+
+    guide = "Growing Cherry Tomatoes\n\nCherry tomatoes do best in pots. Water them every morning in summer.\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "titled.txt").write_text(guide, encoding="utf-8")
+    (tmp_path / "docs" / "untitled.txt").write_text(guide.split("\n\n", 1)[1], encoding="utf-8")
+    (tmp_path / "docs" / "page.txt").write_text(
+        "Council approves cycle lanes\n\nBy Jane Porter\n\nThe council voted 7 to 4 on Tuesday night.\n",
+        encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index", embedder=fake_embedder)
+    assistant = Assistant.load(tmp_path / "index", embedder=fake_embedder)
+    table = sentence_table(assistant.retriever)
+    # a headline still, for "What is the headline?" (it had been read as a byline, a name in capitals)
+    assert ("titled", "headline") in table.section_rows and ("titled", "byline") not in table.section_rows
+    assert table.news_pages == {"page"}  # a byline makes a news page
+    assert assistant.plain("titled") and assistant.plain("untitled") and not assistant.plain("page")
+
+
 def test_a_scorer_declines_below_its_topic_floor():
     import numpy as np
 

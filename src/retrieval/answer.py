@@ -65,8 +65,12 @@ WARM_SENTENCES = 5_000  # `Assistant.warm_up` encodes every sentence's token vec
 _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
     r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken|write|wrote|writes|post|posted|"
-    r"tweet|tweeted|react|reacted|reaction|reactions|response|responses|view|views|opinion|opinions|position|stance"
-    r"|take|line|verdict|assessment|message)\b", re.I)
+    r"tweet|tweeted)\b", re.I)
+# a reaction or a view asked for: on a news page, what someone said ("How did Kadyrov respond?"); in plain text
+# (an encyclopedia's "How did the new king react to the Huguenots?") often what they did, told by narration
+_STANCE_ASKED = re.compile(
+    r"\b(react|reacted|reaction|reactions|response|responses|view|views|opinion|opinions|position|stance|take|line"
+    r"|verdict|assessment|message)\b", re.I)
 # how `Assistant._page_part_answer` names a part of the page where `SECTION_LABELS` reads oddly
 _PART_LABELS = {"lead": "first sentence of the report", "end": "last paragraph of the report",
                 "teaser": "other stories' teasers",
@@ -852,7 +856,8 @@ class Assistant:
                                      f"ask about {_listed(quoted)} alone")
         found = _distinct(_drop_short_inner(found))
         if not found:
-            if not _SPEECH_ASKED.search(question):
+            news = bool(closest) and not self.plain(closest[0].doc_id)
+            if not (_SPEECH_ASKED.search(question) or (news and _STANCE_ASKED.search(question))):
                 return None  # "What did X call Y?" may be answered by narration
             # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
             # leader have denied that …") may still answer, but other speakers' words never do.

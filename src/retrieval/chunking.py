@@ -207,7 +207,10 @@ def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
         return "dateline"
     if not seen_body and index < 8 and _DATELINE_TOP.match(stripped):
         return "dateline"
-    if not seen_body and _BYLINE.match(stripped) and len(stripped) < 60 and index < 8:
+    # a name alone is a byline under a headline; the first line, without "By", is a title in capitals
+    # ("Growing Cherry Tomatoes")
+    if (not seen_body and _BYLINE.match(stripped) and len(stripped) < 60 and index < 8
+            and (index > 0 or stripped.lower().startswith("by "))):
         return "byline"
     if not seen_body and index < 4 and looks_like_headline(stripped):
         return "headline"

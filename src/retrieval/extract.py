@@ -551,8 +551,9 @@ class SentenceTable:
             passage = retriever.passages[int(pid)]
             if passage.section != "body":
                 self.section_rows.setdefault((passage.doc_id, passage.section), []).append(row)
-        # documents with a news page's parts (a caption, byline, teaser, …); the others are plain text
-        self.news_pages = frozenset(doc_id for doc_id, _ in self.section_rows)
+        # documents with a news page's parts (a caption, byline, teaser, …); the others are plain text, a
+        # title line alone being no sign of a news page ("Growing tomatoes" over a gardening guide)
+        self.news_pages = frozenset(doc_id for doc_id, section in self.section_rows if section != "headline")
         lead: dict[str, tuple[int, int]] = {}  # each document's first body sentence: (start, row)
         for passage in retriever.passages:
             if passage.section == "body" and passage.sentences:
