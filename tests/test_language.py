@@ -23,6 +23,7 @@ def _known(word: str) -> bool:
     ("Quantas pessoas pediram ajuda?", "Portuguese"),
     ("Сколько человек обратились за помощью?", "Cyrillic script"),
     ("Что сказал Кадыров?", "Cyrillic script"),
+    ("卡德罗夫说了什么？", "CJK script"),  # not "Cjk"
     ("How many people asked the network for help?", None),
     ("how many peple asked the netwrok for help", None),  # typos are not another language
     ("Who is Ramzan Kadyrov?", None),

@@ -93,7 +93,7 @@ def other_language(question: str, language: str | Callable[[], str], script: str
     if asked is not None and script is not None and asked != script:
         letters = scripts(question)
         if letters[asked] > letters.get(script, 0):
-            return f"{asked.title()} script"
+            return f"{asked if asked == 'CJK' else asked.title()} script"  # "Cyrillic script", "CJK script"
     words = [w.lower() for w in _WORD.findall(without_names(question))]
     if all(known(w) for w in words):
         return None
