@@ -56,7 +56,7 @@ class ChunkSettings(BaseModel):
 
 # Bump when the rules that cut passages, sentences or sections change: indexes built by other
 # rules are then rebuilt by `index --if-stale` (and so by `make run`).
-CHUNKER_VERSION = 7
+CHUNKER_VERSION = 8
 
 
 @lru_cache(maxsize=1)
