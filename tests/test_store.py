@@ -32,8 +32,8 @@ def test_a_damaged_index_says_how_to_rebuild_it_from_its_own_sources(tiny_index:
     (_data_dir(tiny_index) / "passages.jsonl").write_text("{}", encoding="utf-8")
     with pytest.raises(IndexCorruptError) as info:
         Retriever.load(tiny_index)
-    sources = " ".join(sorted(s.path for s in read_manifest(tiny_index).sources))
-    assert f"`python -m retrieval index {sources} --index-dir {tiny_index}`" in str(info.value)
+    assert read_manifest(tiny_index).inputs == [str(tiny_corpus)]  # the folder it was given
+    assert f"`python -m retrieval index {tiny_corpus} --index-dir {tiny_index}`" in str(info.value)
 
 
 def test_nothing_to_index_is_a_source_error(tmp_path: Path):

@@ -76,6 +76,8 @@ class Manifest(BaseModel):
     built_in: str = Field(default="", description="the folder the build ran in, relative to the index folder: "
                                                   "relative source paths are read from there, wherever the index is "
                                                   "loaded from")
+    inputs: list[str] = Field(default_factory=list, description="the files and folders given to the build, as "
+                                                                "given: the rebuild command names them")
 
     @property
     def source_paths(self) -> list[str]:
@@ -93,15 +95,16 @@ class Manifest(BaseModel):
         return there if there.exists() or not given.exists() else given
 
     def source_hint_paths(self, index_dir: Path) -> list[str]:
-        """The sources as a command run in the current folder names them."""
+        """What the build was given (its folders, not each file of them; the files for an index of old), as
+        a command run in the current folder names them."""
         out = []
-        for source in self.sources:
-            found = self.source_file(index_dir, source.path)
-            if Path(source.path).is_absolute():
-                out.append(source.path)
+        for path in self.inputs or self.source_paths:
+            found = self.source_file(index_dir, path)
+            if Path(path).is_absolute():
+                out.append(path)
                 continue
             try:
-                out.append(os.path.relpath(found) if found.exists() else source.path)
+                out.append(os.path.relpath(found) if found.exists() else path)
             except ValueError:  # another drive
                 out.append(str(found))
         return out
@@ -199,12 +202,11 @@ def build_index(
         >>> manifest.passage_count
         41
     """
-    if isinstance(sources, (str, Path)):
-        sources = [sources]
+    sources = [sources] if isinstance(sources, (str, Path)) else list(sources)
     documents = [load_document(path) for path in expand_sources(sources)]
     return build_index_from_documents(
         documents, index_dir, model=model, embedder=embedder, chunking=chunking,
-        index_type=index_type, progress=progress,
+        index_type=index_type, progress=progress, inputs=[str(s) for s in sources],
     )
 
 
@@ -217,8 +219,10 @@ def build_index_from_documents(
     chunking: ChunkSettings = ChunkSettings(),
     index_type: str = "auto",
     progress: bool = False,
+    inputs: Sequence[str] = (),
 ) -> Manifest:
-    """Index documents already in memory (see `build_index`)."""
+    """Index documents already in memory (see `build_index`); `inputs`, the files and folders they were
+    read from, as given, are kept for the rebuild command."""
     index_dir = Path(index_dir)
     if index_dir.exists() and not index_dir.is_dir():
         raise ConfigError(f"{index_dir} is a file, not a folder; name a folder for the index (--index-dir).")
@@ -242,7 +246,7 @@ def build_index_from_documents(
         try:
             manifest = _write_data(tmp, data_name, documents, passages, passage_vectors,
                                    sentence_vectors, sentence_texts, embedder, chunking, index_type,
-                                   built_in=_relative_to(Path.cwd(), index_dir))
+                                   built_in=_relative_to(Path.cwd(), index_dir), inputs=list(inputs))
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -259,7 +263,8 @@ def build_index_from_documents(
 
 
 def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_vectors,
-                sentence_texts, embedder, chunking, index_type, built_in: str = "") -> Manifest:
+                sentence_texts, embedder, chunking, index_type, built_in: str = "",
+                inputs: list[str] | None = None) -> Manifest:
     _write_jsonl(tmp / "documents.jsonl", documents)
     _write_jsonl(tmp / "passages.jsonl", passages)
     np.save(tmp / "passage_vectors.npy", passage_vectors, allow_pickle=False)
@@ -291,6 +296,7 @@ def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_v
         ],
         data_dir=data_name,
         built_in=built_in,
+        inputs=inputs or [],
         files=files,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )
