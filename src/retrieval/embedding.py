@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -133,6 +135,25 @@ def encoder_version(name: str) -> str:
     return adapter_digest(Path(name)) if is_adapter(name) else ""
 
 
+@contextmanager
+def quiet_loading():
+    """Load or save a model without transformers' progress bars and deprecation notices ("Loading weights
+    0/103", "Writing model shards"): they are the library's business, not the reader's."""
+    from transformers.utils import logging as hf_logging
+
+    bars, level = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def merged_model(adapter_dir: Path) -> Path:
     """The LoRA adapter in `adapter_dir` merged into its base model's weights, as a plain
     sentence-transformers folder (made once, then reused; ~90 MB in the cache, seconds to make)."""
@@ -158,10 +179,11 @@ def merged_model(adapter_dir: Path) -> Path:
         from peft import PeftModel
         from sentence_transformers import SentenceTransformer
 
-        model = SentenceTransformer(str(base_dir), device="cpu")
-        model[0].model = PeftModel.from_pretrained(model[0].model, str(adapter_dir)).merge_and_unload()
         tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        model.save(str(tmp))
+        with quiet_loading():
+            model = SentenceTransformer(str(base_dir), device="cpu")
+            model[0].model = PeftModel.from_pretrained(model[0].model, str(adapter_dir)).merge_and_unload()
+            model.save(str(tmp))
         os.replace(tmp, target)
     return target
 
@@ -176,7 +198,8 @@ class SentenceTransformerEmbedder:
 
         self.name = name
         try:
-            self.model = SentenceTransformer(resolve_model(name), device=device)
+            with quiet_loading():
+                self.model = SentenceTransformer(resolve_model(name), device=device)
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"cannot load embedding model {name!r} ({exc}); give a local folder or use the default "
