@@ -23,6 +23,7 @@ if not screenshot.chromium_path():
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from app import quoted  # noqa: E402
+from retrieval.models import for_pasting  # noqa: E402
 
 ANSWERABLE = "How many requests for help has the Russia LGBT Network received?"
 SEVERAL = "What did Ms Milashina say?"  # three quotes, all shown
@@ -125,8 +126,9 @@ def test_answer_shows_quotes_citations_and_highlight(page: Page, api):
     # Copy-ready form with attribution: the first quote is the network's reported speech.
     copy = page.locator("#copy textarea").input_value().splitlines()
     assert citations[0]["speaker"] == "Russia LGBT Network" and citations[0]["quote_kind"] == "reported"
-    assert copy[0] == (f"[1] {quoted(citations[0]['quote'])} — {TITLE}, 19 April 2017, ¶{citations[0]['paragraph']} "
-                       "(reported speech of Russia LGBT Network)")
+    assert copy[0] == (f"[1] {for_pasting(citations[0]['quote'])} — {TITLE}, 19 April 2017, "
+                       f"¶{citations[0]['paragraph']} (reported speech of Russia LGBT Network)")
+    assert "‘around 50’" in copy[0]  # the source's own quote marks inside, turned single
     assert len(copy) == len(citations)
 
     # No per-message copy button: it copied the reply's Markdown source (`**[1]**`, escapes).
@@ -223,7 +225,7 @@ def test_quotes_tab_lists_speakers_and_highlights_a_chosen_quote(page: Page):
     expect(focus).to_be_in_viewport()
     expect(page.locator("#source .token.highlighted")).to_have_count(1)
     expect(page.locator("#copy textarea")).to_have_value(
-        f"“All it would take is a phone call from Putin,” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
+        f"“All it would take is a phone call from Putin” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
         "19 April 2017, ¶11"
     )
 
@@ -235,7 +237,7 @@ def test_who_said_names_the_speaker_in_the_chat(page: Page):
                                   "Ekaterina Sokirianskaia")
     expect(reply).to_contain_text("speaker: Ekaterina Sokirianskaia")
     expect(page.locator("#copy textarea")).to_have_value(
-        f"[1] “All it would take is a phone call from Putin,” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
+        f"[1] “All it would take is a phone call from Putin” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
         "19 April 2017, ¶11"
     )
 
