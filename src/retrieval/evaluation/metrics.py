@@ -51,6 +51,9 @@ def metric_direction(key: str) -> int | None:
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    # a dash between words parts them ("reporting—many" is two words), as a space would; ASCII "-" is
+    # stripped, as SQuAD does ("decade-long" → "decadelong")
+    "\u2010": " ", "\u2011": " ", "\u2012": " ", "\u2013": " ", "\u2014": " ", "\u2015": " ",
 })
 _PUNCT = str.maketrans("", "", string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -59,7 +62,8 @@ _ARTICLES = re.compile(r"\b(a|an|the)\b")
 # --- text -----------------------------------------------------------------------------------------
 
 def normalize_answer(text: str) -> str:
-    """SQuAD normalisation, with curly quotes and apostrophes folded to straight ones first.
+    """SQuAD normalisation, with curly quotes and apostrophes folded to straight ones first, and Unicode
+    dashes read as spaces.
 
     Lowercase, drop ASCII punctuation, drop the articles a/an/the, fold whitespace.
 
