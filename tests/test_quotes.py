@@ -670,6 +670,10 @@ def test_a_name_is_shown_as_the_source_writes_it():
     assert spelt_as_in("ms sokirianskaia", texts) == "Ms Sokirianskaia"
     assert spelt_as_in("the press", texts) == "the press"  # written in lower case: left so
     assert spelt_as_in("putin", texts) == "putin"  # not in the texts
+    accented = ["“It will open in May,” said Tomás Ibáñez. Zoë Kühn agreed; Ms Müller and Mr Muller did not."]
+    assert spelt_as_in("Tomas Ibanez", accented) == "Tomás Ibáñez"  # typed without the accents
+    assert spelt_as_in("zoe kuhn", accented) == "Zoë Kühn"
+    assert spelt_as_in("Muller", accented) == "Muller"  # written both ways: as typed
 
 
 def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
@@ -759,3 +763,16 @@ def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
     from retrieval.quotes import asked_subject
 
     assert asked_subject(question) == subject
+
+
+@pytest.mark.parametrize("query, name, found", [
+    ("Tomas Ibanez", "Tomás Ibáñez", True),
+    ("Ibanez", "Tomás Ibáñez", True),
+    ("Lea Dubois", "Léa Dubois", True),
+    ("Léa Dubois", "Lea Dubois", True),
+    ("Francois Hollande", "François Hollande", True),
+    ("Elena Dubois", "Léa Dubois", False),
+])
+def test_a_name_typed_without_its_accents_names_the_speaker(query, name, found):
+    """A developer's review: "What did Lea Dubois say?" of a source that quotes "Léa Dubois" was declined."""
+    assert name_matches(query, name) is found

@@ -69,3 +69,14 @@ def test_initials():
 
     assert [initials(n) for n in ("International Criminal Court", "Ministry of Justice", "The Hague")] == [
         "ICC", "MJ", "H"]
+
+
+def test_a_name_typed_without_its_accents_is_read_as_the_source_spells_it():
+    """A developer's review: "What did Tomas Ibanez say?" of a source that quotes "Tomás Ibáñez" was declined
+    ("the source quotes no one named Tomas Ibanez"): letters without their accents are no misspelling."""
+    speller = Speller(["“It will open in May,” said Tomás Ibáñez. Ms Müller and Mr Muller agree. Léa Dubois too."])
+    assert speller.correct("What did Lea Dubois say?")[0] == "What did Léa Dubois say?"  # three letters
+    assert speller.correct("Is the lea green?") == ("Is the lea green?", [])  # an English word, not written as a name
+    assert speller.correct("What did Tomas Ibanez say?")[0] == "What did Tomás Ibáñez say?"
+    assert speller.correct("What did Ibanes say?")[0] == "What did Ibáñez say?"  # and one letter more
+    assert speller.correct("What did Mueller say?") == ("What did Mueller say?", [])  # two names as close

@@ -25,9 +25,9 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, matching_role, mentions_topic, name_matches,
-    narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by, speech_only,
-    spelt_as_in, topic_held, topic_words, who_said, writers_clause,
+    SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, fold_accents, matching_role, mentions_topic,
+    name_matches, narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by,
+    speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -997,11 +997,12 @@ class Assistant:
         return table.text_around(c.doc_id, c.start, c.end) or entry.quote
 
     def _mentioned(self, name: str, candidates: Candidates) -> bool:
-        wanted = [w for w in normalize_text(name).split() if w not in _NAME_STOP]
+        """Whether a passage found holds every word of `name`, accents aside ("Zoe Kuhn": "Zoë Kühn")."""
+        wanted = [w for w in normalize_text(fold_accents(name)).split() if w not in _NAME_STOP]
         if not wanted:
             return False
         for pid in dict.fromkeys(int(p) for p in candidates.passage_ids):
-            words = set(normalize_text(self.retriever.passages[pid].text).split())
+            words = set(normalize_text(fold_accents(self.retriever.passages[pid].text)).split())
             if all(w in words for w in wanted):
                 return True
         return False

@@ -38,7 +38,7 @@ from .models import (
 from .sparse import tokenize
 
 __all__ = [
-    "appositives", "attribute_span", "build_ledger", "ledger_metrics", "matching_role", "name_matches",
+    "appositives", "attribute_span", "build_ledger", "fold_accents", "ledger_metrics", "matching_role", "name_matches",
     "narration", "normalize_text", "parse_claim_check", "parse_speaker_question", "quotes_by", "role_matches",
     "speaker_heads", "speaker_question", "title_before", "who_said", "writers_clause",
 ]
@@ -125,6 +125,21 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
+# letters that are not a base letter and an accent in Unicode, written without their stroke or ligature
+_UNACCENTED = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                             "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i"})
+
+
+@lru_cache(maxsize=1 << 14)
+def fold_accents(text: str) -> str:
+    """`text` with its letters' accents dropped, as a reader types a name on a keyboard without them
+    ("Tomás Ibáñez" → "Tomas Ibanez", "Zoë Kühn" → "Zoe Kuhn", "Łódź" → "Lodz"); the case is kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def _name_tokens(name: str) -> list[str]:
     tokens = normalize_text(name.replace("’s", "").replace("'s", "")).split()
     return [t for t in tokens if t not in HONORIFICS]
@@ -142,11 +157,12 @@ def name_matches(query: str, name: str | None) -> bool:
 
     "Sokirianskaia", "ms sokirianskaia" and "Ekaterina Sokirianskaia" all name "Ekaterina
     Sokirianskaia"; "the network" names "Russia LGBT Network"; "Elena Doe" does not name "Jane Doe".
-    Slight misspellings of long tokens (transliterations) are tolerated.
+    Slight misspellings of long tokens (transliterations) are tolerated, and accents are not needed:
+    "Tomas Ibanez" names "Tomás Ibáñez".
     """
     if not name:
         return False
-    asked, full = _name_tokens(query), _name_tokens(name)
+    asked, full = _name_tokens(fold_accents(query)), _name_tokens(fold_accents(name))
     if not asked or not full:
         return False
     return all(any(_token_like(a, f) for f in full) for a in asked)
@@ -1320,16 +1336,22 @@ def parse_claim_check(question: str) -> tuple[str, str] | None:
 
 # a question word or a speech verb inside what was read as a name: two questions in one, not a speaker
 def spelt_as_in(name: str, texts: Iterable[str]) -> str:
-    """`name` with each lower-case word capitalised as `texts` write it, when they write it only so
-    ("kremlin" → "Kremlin"; "the" stays)."""
+    """`name` with each lower-case word capitalised as `texts` write it, and each word typed without
+    accents accented as they write it, when they write it only so ("kremlin" → "Kremlin", "Ibanez" →
+    "Ibáñez"; "the" stays)."""
     seen: dict[str, set[str]] = {}
     for text in texts:
         for word in re.findall(r"[\w’'-]+", text):
-            seen.setdefault(word.lower(), set()).add(word)
+            seen.setdefault(fold_accents(word.lower()), set()).add(word)
 
     def spelt(word: str) -> str:
-        forms = seen.get(word, set())
-        return next(iter(forms)) if word.islower() and len(forms) == 1 and not next(iter(forms)).islower() else word
+        forms = seen.get(fold_accents(word.lower()), set())
+        if len(forms) != 1:
+            return word
+        form = next(iter(forms))
+        if word.islower() and not form.islower():
+            return form
+        return form if form.lower() != word.lower() and fold_accents(word) == word else word
     return " ".join(spelt(w) for w in name.split())
 
 

@@ -6,7 +6,10 @@ Only names are corrected. A word of the question is replaced by one of the sourc
 the source writes only capitalised) when the source never uses the word, no English dictionary knows it
 (pyspellchecker's word list: "match" is never read as "Watch", nor "Gaza" as "Gazeta"), it has at least
 `MIN_CHARS` letters, and exactly one name lies within `max_edits` of it (Levenshtein distance). An
-off-topic question stays off topic.
+off-topic question stays off topic. Accents are compared as if absent ("Ibanez", "Ibanes" are read as
+"Ibáñez"), and a word that is one of the source's names without its accents ("Lea" for "Léa") is read as it
+from `MIN_ACCENTED_CHARS` letters, when the source has one name so (a word the dictionary knows, such as
+"lea", only when the question writes it capitalised).
 
 An acronym the source never uses is read as the one name in the source with those initials: "ICC" as
 "International Criminal Court" when the source spells the court out.
@@ -22,8 +25,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .models import _Frozen
+from .quotes import fold_accents
 
 MIN_CHARS = 5
+MIN_ACCENTED_CHARS = 3  # a name that differs only by its accents ("Lea" for "Léa") is read as it from 3 letters
 _WORD = re.compile(r"[^\W\d_]+")
 # a run of capitalised words, joined by at most one small word: "International Criminal Court", "Ministry of Justice"
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \t]+(?:(?:of|for|the|and|on)[ \t]+)?[A-Z][\w’'-]*)+")
@@ -73,7 +78,13 @@ class Speller:
         self.words = frozenset(forms) | frozenset(lower)
         # written only capitalised: names, not sentence-initial common words ("Those", "Federal")
         self.names = {w: form for w, form in forms.items() if w not in lower and len(w) >= MIN_CHARS}
-        self._choices = list(self.names)
+        # compared without accents: "Ibanez" is "Ibáñez" typed on a keyboard without them
+        self._names = list(self.names)
+        self._choices = [fold_accents(w) for w in self._names]
+        self._unaccented: dict[str, list[str]] = {}  # a name written with accents, by its letters without them
+        for w, form in forms.items():
+            if w not in lower and fold_accents(w) != w:
+                self._unaccented.setdefault(fold_accents(w), []).append(form)
         spelt_out: dict[str, set[str]] = {}
         for text in texts_seen:
             for run in _NAME_RUN.findall(text):
@@ -95,13 +106,21 @@ class Speller:
         if _ACRONYM.match(word) and low not in self.words:
             name = self.acronyms.get(word)
             return Correction(asked=word, read_as=name, edits=0) if name else None
-        if len(low) < MIN_CHARS or low in self.words or not self._choices or low in english_words():
+        if low in self.words:
+            return None
+        bare = fold_accents(low)
+        accented = self._unaccented.get(bare, ())
+        if len(accented) == 1 and len(low) >= MIN_ACCENTED_CHARS and (word[0].isupper() or low not in english_words()):
+            # "Lea" for "Léa", "Tomas" for "Tomás": the accents alone; a dictionary's word ("lea", "tomas") only
+            # when written capitalised, as a name
+            return Correction(asked=word, read_as=accented[0], edits=0)
+        if len(low) < MIN_CHARS or not self._choices or low in english_words():
             return None
         limit = max_edits(low)
-        found = process.extract(low, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=2)
+        found = process.extract(bare, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=2)
         if not found or (len(found) > 1 and found[1][1] == found[0][1]):  # none, or two names as close
             return None
-        return Correction(asked=word, read_as=self.names[found[0][0]], edits=int(found[0][1]))
+        return Correction(asked=word, read_as=self.names[self._names[found[0][2]]], edits=int(found[0][1]))
 
     def correct(self, question: str) -> tuple[str, list[Correction]]:
         """The question with each misspelt name replaced by the source's, and what was replaced."""
