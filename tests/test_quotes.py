@@ -776,3 +776,35 @@ def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
 def test_a_name_typed_without_its_accents_names_the_speaker(query, name, found):
     """A developer's review: "What did Lea Dubois say?" of a source that quotes "Léa Dubois" was declined."""
     assert name_matches(query, name) is found
+
+
+ACCORDING = ("Bridge plans unveiled\n\n"
+             "According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres long.\n\n"
+             "Construction is expected to begin in the spring, according to police.\n\n"
+             "According to Human Rights Watch, the consultation was fair.\n\n"
+             "The cost, according to Mr Cole, will be shared by the two councils.\n\n"
+             "“It will be finished by 2027,” according to Ms Raman.\n\n"
+             "According to the plan, the old crossing will close. According to Mr Cole's figures, it costs more.\n\n"
+             "The river was named according to local custom.")
+
+
+def test_according_to_attributes_reported_speech():
+    """A developer's review: "According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres
+    long." gave no entry, so "What did Priya Raman say?" got "mentions … but quotes no words of theirs"."""
+    doc, ledger = ledger_of(ACCORDING)
+    said = {(e.kind, e.speaker, e.evidence.text if e.evidence else None) for e in ledger}
+    assert said == {
+        ("reported", "Priya Raman", "According to the firm's lead engineer, Priya Raman"),
+        ("reported", "police", "according to police"),
+        ("reported", "Human Rights Watch", "According to Human Rights Watch"),
+        ("reported", "Mr Cole", "according to Mr Cole"),
+        ("direct", "Priya Raman", "according to Ms Raman"),
+    }
+    raman = by_quote(ledger, "According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres long.")
+    assert raman.speaker_roles == ("the firm's lead engineer",)
+    assert by_quote(ledger, "Construction is expected to begin in the spring, according to police.").kind == "reported"
+    # a plan, figures or custom are no speakers
+    assert {e.speaker for e in quotes_by(ledger, "the engineer")} == {"Priya Raman"}
+    assert {e.speaker for e in quotes_by(ledger, "the police")} == {"police"}
+    assert attribute_span(ledger, ACCORDING.index("Construction"), ACCORDING.index("police.") + 7) == (
+        "police", "reported")

@@ -613,7 +613,9 @@ FOOTBRIDGE = (
     "“This bridge will change how people move through the town,” said Tomás Ibáñez, the council's planning "
     "director.\n\n"
     "“We have waited years for this,” said Léa Dubois, who chairs the residents' association.\n\n"
-    "The design was first sketched by Zoë Kühn, who has since retired.\n"
+    "The design was first sketched by Zoë Kühn, who has since retired.\n\n"
+    "According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres long.\n\n"
+    "Traffic on the old crossing will be diverted during the works, according to police.\n"
 )
 
 
@@ -648,3 +650,17 @@ def test_a_name_mentioned_with_accents_is_mentioned_as_the_source_spells_it(foot
     source mentions, not one it "quotes no one named"."""
     reason = footbridge.ask(question).reason
     assert "Zoë Kühn" in reason and "no one named" not in reason
+
+
+@pytest.mark.parametrize("question, speaker", [
+    ("What did Priya Raman say?", "Priya Raman"),
+    ("What did the engineer say?", "Priya Raman"),  # as the source describes her
+    ("What did the police say?", "police"),
+])
+def test_according_to_is_reported_speech(footbridge, question, speaker):
+    """A developer's review: "What did Priya Raman say?" got "the source mentions Priya Raman but quotes no words
+    of theirs" of “According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres long.”"""
+    answer = footbridge.ask(question)
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {speaker}
+    assert {c.quote_kind for c in answer.citations} == {"reported"}
+    assert answer.reason.startswith(f"1 quotation attributed to {speaker}")

@@ -16,7 +16,9 @@ Rules (generic, no names built in):
   pronouns (he/she resolve to the last named person whose known gender fits, it/they to the last
   named organisation) and definite descriptions ("the network" -> the last named "... Network").
   Full names and later short forms are one speaker ("Jane Doe" ... "Ms Doe" ... "Doe").
-- Reported speech ("Ms Doe says it appears ...", "..., she says.") becomes "reported" entries.
+- Reported speech ("Ms Doe says it appears ...", "..., she says.") becomes "reported" entries, and so does
+  a sentence attributed by "according to X" ("According to the lead engineer, Jane Doe, the bridge will
+  be ...", "..., according to police."; `_according_subject` says what X may be).
 """
 
 from __future__ import annotations
@@ -181,6 +183,10 @@ _APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),")
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
+# a clause, not a description: its subject's verb comes before any relative pronoun ("According to the engineer,
+# Priya Raman, the bridge will be 84 metres long": "the bridge will be …" does not describe her)
+_A_CLAUSE = re.compile(r"(?:the|a|an)\s(?:(?!(?:who|which|that|whose)\s)\S+\s){1,4}?(?:will|would|is|was|are|were|has"
+                       r"|have|had|can|could|should|must|may|might|did|does|do)\b", re.IGNORECASE)
 
 
 def appositives(text: str, start: int, end: int) -> list[str]:
@@ -192,7 +198,7 @@ def appositives(text: str, start: int, end: int) -> list[str]:
     a title right before it (`title_before`)."""
     found = [title] if (title := title_before(text, start)) else []
     m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
-    if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)):
+    if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)) and not _A_CLAUSE.match(m.group(1)):
         found.append(m.group(1).strip())
     if text[end:end + 1] == ",":  # a phrase before the name is an appositive only if one follows
         before = text[max(0, start - 160):start].rstrip()
@@ -494,6 +500,7 @@ class _Attribution:
     entity: "_Entity | None" = None
     antecedent: tuple[int, int] | None = None
     confidence: float = 1.0
+    according: bool = False  # "according to X": the sentence around it is X's, wherever X stands in it
 
     @property
     def span(self) -> tuple[int, int]:
@@ -543,6 +550,47 @@ def _subject_before(text: str, lo: int, verb_at: int) -> tuple[int, int, _NP] | 
     return lo + off, lo + len(inner[:cut].rstrip()), np_
 
 
+_ACCORDING = re.compile(r"\b(according[ \t]+to)[ \t]+", re.IGNORECASE)
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
+
+
+def _according_subject(text: str, at: int, hi: int) -> tuple[int, int, _NP] | None:
+    """Whom "according to" at `at` names, as (start, end, phrase), filling the words up to the next
+    punctuation: a name, a title or an organisation ("Ms Doe", "Human Rights Watch"), a description
+    ("the police", "police", "local officials"), "him"/"her"/"them", or a name after a description set off
+    by commas ("the firm's lead engineer, Priya Raman,"). Not a plan, figures or custom."""
+    lead = len(text[at:hi]) - len(text[at:hi].lstrip())
+    start = at + lead
+    parts = re.split(r"([,;:.!?—–()“”\"]|\s-\s)", text[start:hi], maxsplit=2)
+    clause = parts[0].rstrip()
+    np_ = parse_np(clause) if clause and not re.search(r"[’']s$", clause) else None
+    if np_ is None and clause.lower() in _OBJECT_PRONOUNS:
+        np_ = _NP("pronoun", _OBJECT_PRONOUNS[clause.lower()])
+    if np_ is None and 1 <= len(words := clause.split()) <= 3 and all(w.isalpha() and w.islower() for w in words) \
+            and words[-1] in DESCRIPTION_HEADS:  # "according to police", "according to local officials"
+        np_ = _NP("desc", clause)
+    if np_ is not None:
+        return start, start + len(clause), np_
+    if len(parts) == 5 and parts[1] == "," and parts[3] == "," and _DETERMINER.match(clause + " "):
+        named = parse_np(parts[2])  # "the firm's lead engineer, Priya Raman, the bridge …"
+        if named is not None and named.kind in ("person", "org", "role"):
+            a = start + len(parts[0]) + 1
+            a += len(parts[2]) - len(parts[2].lstrip())
+            return a, a + len(parts[2].strip()), named
+    return None
+
+
+def _according(text: str, lo: int, hi: int) -> list[_Attribution]:
+    """The "according to X" attributions in `text[lo:hi]`: "according to" is the verb."""
+    out = []
+    for m in _ACCORDING.finditer(text, lo, hi):
+        found = _according_subject(text, m.end(1), hi)
+        if found is not None:
+            a, b, np_ = found
+            out.append(_Attribution(a, b, m.start(1), m.end(1), np_, False, according=True))
+    return out
+
+
 def attributions_in(text: str, lo: int, hi: int, *, after_quote: bool = False) -> list[_Attribution]:
     """Speech attributions in `text[lo:hi]`, a stretch outside quote marks, in order.
 
@@ -565,6 +613,13 @@ def attributions_in(text: str, lo: int, hi: int, *, after_quote: bool = False) -
                     a, b, np_ = found
                     out.append(_Attribution(v1 + a, v1 + b, v0, v1, np_, True))
             break  # only the first verb can attach to the quote
+        for att in _according(text, start, hi)[:1]:  # "…,” according to Ms Doe."
+            if att.verb_start == start:
+                att.post_quote = True
+                out.append(att)
+    for att in _according(text, lo, hi):
+        if not any(a.verb_start == att.verb_start for a in out):
+            out.append(att)
     for m in _verbs(text, lo, hi):
         v0, v1 = lo + m.start(), lo + m.end()
         if any(a.verb_start == v0 for a in out):
@@ -783,7 +838,7 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         att.entity = speakers.add(att.np)
     for m in re.finditer(r"\b(Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w’'\-]+", text):
         if not masked(m.start(), m.end()):
-            np_ = parse_np(m.group())
+            np_ = parse_np(re.sub(r"[’']s$", "", m.group()))  # "Mr Cole's figures": Mr Cole
             if np_ is not None:
                 speakers.add(np_)
     for m in re.finditer(r"(?<![\w’'])(?:[A-Z][\w’'\-]+[ \t]+){1,4}[A-Z][\w’'\-]+", text):
@@ -904,6 +959,14 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         for s_lo, s_hi in sentences[p.number]:
             for att in para_atts.get(p.number, ()):
                 if att.post_quote or not (s_lo <= att.span[0] < s_hi):
+                    continue
+                if att.according:  # "According to X, …", "…, according to X.": the sentence, if it says more
+                    a, b = att.span
+                    said = text[s_lo:a] + " " + re.split(r"[“\"‘]", text[b:s_hi], maxsplit=1)[0]
+                    if _words(said) >= 3:
+                        reported.append(_Item(None, s_lo, s_hi, p.number, "reported", att,
+                                              confidence=att.confidence))
+                        break
                     continue
                 rest = text[att.verb_end:s_hi]
                 if att.verb_start < att.subject_start:  # "…, says Ms Doe."
@@ -1412,7 +1475,8 @@ _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
 def reports_speech(attribution: str) -> bool:
     """Whether an attribution's words report speech beyond doubt: a speech verb other than
     `DOUBLE_DUTY_VERBS` ("Ms Doe says", "he wrote"; not "the Normans maintained")."""
-    return any(w.lower() in _PLAIN_SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", attribution))
+    return any(w.lower() in _PLAIN_SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", attribution)) or bool(
+        _ACCORDING.search(attribution + " "))
 
 
 def speech_only(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
