@@ -808,3 +808,26 @@ def test_according_to_attributes_reported_speech():
     assert {e.speaker for e in quotes_by(ledger, "the police")} == {"police"}
     assert attribute_span(ledger, ACCORDING.index("Construction"), ACCORDING.index("police.") + 7) == (
         "police", "reported")
+
+
+@pytest.mark.parametrize("text, name, title", [
+    ("Local baker Otto Fischer said he hoped the bridge would bring more customers.", "Otto Fischer", "Local baker"),
+    ("The shop is busy, said local shopkeeper Anna Berg.", "Anna Berg", "shopkeeper"),
+    ("Retired teacher Ann Lee said the plan was sound.", "Ann Lee", "Retired teacher"),
+    ("The vote, the student Mark Hall said, was close.", "Mark Hall", "student"),
+    ("In the winter Otto Fischer opened his shop.", "Otto Fischer", None),  # a season, after "the"… of a clause
+    ("It was cold after Otto Fischer left.", "Otto Fischer", None),
+    ("Putin-loyalist Ramzan Kadyrov was not available.", "Ramzan Kadyrov", None),
+])
+def test_a_title_of_any_occupation_before_a_name(text, name, title):
+    """A developer's review: "Local baker Otto Fischer said …" gave no description, so "What did the baker say?"
+    got "mentions the baker but quotes no words of theirs": "baker" was no occupation of the list."""
+    assert title_before(text, text.index(name)) == title
+
+
+def test_the_baker_finds_the_speaker_a_title_describes():
+    _, ledger = ledger_of("Bridge opens\n\nLocal baker Otto Fischer said he hoped the bridge would bring more "
+                          "customers.\n\nThe winter Otto Fischer opened his shop was cold.")
+    assert {e.speaker for e in quotes_by(ledger, "the baker")} == {"Otto Fischer"}
+    assert {e.speaker for e in quotes_by(ledger, "the local baker")} == {"Otto Fischer"}
+    assert {e.speaker for e in quotes_by(ledger, "the winter")} == set()

@@ -615,7 +615,8 @@ FOOTBRIDGE = (
     "“We have waited years for this,” said Léa Dubois, who chairs the residents' association.\n\n"
     "The design was first sketched by Zoë Kühn, who has since retired.\n\n"
     "According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres long.\n\n"
-    "Traffic on the old crossing will be diverted during the works, according to police.\n"
+    "Traffic on the old crossing will be diverted during the works, according to police.\n\n"
+    "Local baker Otto Fischer said he hoped the bridge would bring more customers.\n"
 )
 
 
@@ -664,3 +665,11 @@ def test_according_to_is_reported_speech(footbridge, question, speaker):
     assert not answer.abstained and {c.speaker for c in answer.citations} == {speaker}
     assert {c.quote_kind for c in answer.citations} == {"reported"}
     assert answer.reason.startswith(f"1 quotation attributed to {speaker}")
+
+
+def test_the_title_before_a_speakers_name_finds_them(footbridge):
+    """A developer's review: "What did the baker say?" of "Local baker Otto Fischer said he hoped …" got "the
+    source mentions the baker but quotes no words of theirs"."""
+    answer = footbridge.ask("What did the baker say?")
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {"Otto Fischer"}
+    assert "“Local baker”" in answer.reason

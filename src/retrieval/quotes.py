@@ -210,21 +210,50 @@ def appositives(text: str, start: int, end: int) -> list[str]:
     return found
 
 
+# a word that names what someone does by its ending ("baker", "shopkeeper", "pensioner", "student",
+# "historian", "chairwoman"), for a title before a speaker's name; not these words that end so
+_AGENT_NOUN = re.compile(r"[a-z]{2,}(?:er|or|ist|ian|eer|man|woman|person|ant|ent)")
+_NOT_AGENTS = frozenset("""
+after over under never ever whether either neither other another rather together her per later earlier former
+latter however whatever whenever wherever moreover for nor or upon often winter summer water number order when
+then than recent current different important significant
+""".split())
+_AFTER_NAME = re.compile(r"(?:[A-Z][\w’'\-]*\.?[ \t]+){0,3}[A-Z][\w’'\-]+(?:[ \t]*,[^,.;:!?\n]{1,60},)?"
+                         r"(?:[ \t]+(?:has|have|had|was|is|also|later|then|once|again|would|will))*[ \t]+([A-Za-z]+)")
+
+
+def _agent_noun(word: str) -> bool:
+    return bool(_AGENT_NOUN.fullmatch(word)) and word not in _NOT_AGENTS
+
+
 def title_before(text: str, start: int) -> str | None:
     """The title written right before the name at `start`, if it names an occupation: "Transport
     Minister" in "said Transport Minister John Smith", "Human Rights Watch researcher" in "Human Rights
     Watch researcher Tanya Lokshina said"; capitalised words and occupations, back to the first other
-    word or punctuation."""
+    word or punctuation. An occupation is one of `OCCUPATIONS`, or, for a speaker (a speech verb right after
+    the name, or among the three words before the title), a lower-case word with an agent's ending: "Local
+    baker" in "Local baker Otto Fischer said", not "winter" in "The winter Otto Fischer opened his shop"."""
     before = text[max(0, start - 100):start]
     if not before[-1:].isspace():
         return None
     taken: list[str] = []
-    for word in reversed(before.split()[-8:]):
-        if word[-1] in ",.;:!?()“”\"‘’'" or not (word[:1].isupper() or word.lower() in OCCUPATIONS):
+    words = before.split()[-8:]
+    for word in reversed(words):
+        if word[-1] in ",.;:!?()“”\"‘’'" or not (word[:1].isupper() or word.lower() in OCCUPATIONS
+                                                  or _agent_noun(word)):
             break
         taken.append(word)
     if not any(w.lower() in OCCUPATIONS for w in taken):
-        return None
+        if not any(_agent_noun(w) for w in taken):
+            return None
+        after = _AFTER_NAME.match(text, start)
+        preceding = []
+        for word in reversed(words[:len(words) - len(taken)][-3:]):
+            if word[-1] in ",.;:!?()“”\"‘’'":
+                break
+            preceding.append(word.lower())
+        if not ((after and after.group(1).lower() in SPEECH_VERBS) or set(preceding) & SPEECH_VERBS):
+            return None
     return " ".join(reversed(taken))
 
 
