@@ -616,7 +616,9 @@ FOOTBRIDGE = (
     "The design was first sketched by Zoë Kühn, who has since retired.\n\n"
     "According to the firm's lead engineer, Priya Raman, the bridge will be 84 metres long.\n\n"
     "Traffic on the old crossing will be diverted during the works, according to police.\n\n"
-    "Local baker Otto Fischer said he hoped the bridge would bring more customers.\n"
+    "Local baker Otto Fischer said he hoped the bridge would bring more customers.\n\n"
+    "Greta Lind and her husband said they would cross it every day.\n\n"
+    "The ferry run by Jonas Falk will stop when the bridge opens.\n"
 )
 
 
@@ -673,3 +675,17 @@ def test_the_title_before_a_speakers_name_finds_them(footbridge):
     answer = footbridge.ask("What did the baker say?")
     assert not answer.abstained and {c.speaker for c in answer.citations} == {"Otto Fischer"}
     assert "“Local baker”" in answer.reason
+
+
+def test_a_speaker_the_ledger_missed_is_not_said_to_be_quoted_nowhere(footbridge):
+    """A developer's review: a name the ledger knows as no speaker, in a sentence that reports speech ("Greta Lind
+    and her husband said …"), got "the source mentions Greta Lind but quotes no words of theirs", which is false;
+    the reply says the sentence may report their words, and lists it first."""
+    answer = footbridge.ask("What did Greta Lind say?")
+    assert "quotes no words of theirs" not in answer.reason
+    assert answer.reason.startswith("the source mentions Greta Lind, and a sentence that names them reports speech")
+    first = (answer.citations or answer.closest)[0]
+    assert first.quote == "Greta Lind and her husband said they would cross it every day."
+    # named without a speech verb: the source does quote no words of theirs
+    assert footbridge.ask("What did Jonas Falk say?").reason.startswith(
+        "the source mentions Jonas Falk but quotes no words of theirs")

@@ -25,9 +25,10 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, fold_accents, matching_role, mentions_topic,
-    name_matches, narration, normalize_text, parse_claim_check, parse_speaker_question, quote_similarity, quotes_by,
-    speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
+    HONORIFICS, SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, fold_accents, matching_role,
+    mentions_topic, name_matches, narration, normalize_text, parse_claim_check, parse_speaker_question,
+    quote_similarity, quotes_by, reports_speech, speech_only, spelt_as_in, topic_held, topic_words, who_said,
+    writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -884,6 +885,15 @@ class Assistant:
             mentioned = self._mentioned(name, candidates)
             reason = (f"the source mentions {name} but quotes no words of theirs" if mentioned
                       else f"the source quotes no one named {name}")
+            unread = self._unread_speech(name, candidates.documents) if mentioned else None
+            if unread is not None:  # "Greta Lind and her husband said …": the ledger may have missed their words
+                first = self._cite_rows([unread], min(confidence, threshold), limit=1)
+                closest = first + [c for c in closest if (c.doc_id, c.start) != (first[0].doc_id, first[0].start)]
+                closest = closest[:max(k, 1)]
+                where = f" (¶{closest[0].paragraph})" if closest[0].paragraph is not None else ""
+                reason = (f"the source mentions {name}, and a sentence that names them reports speech{where}, but "
+                          "the quote ledger attributes no words to them: read that sentence (listed first) to see "
+                          "whose words it gives")
             if not mentioned and _DESCRIPTION.match(name):  # "the expert": say whom it does quote
                 quoted = list(dict.fromkeys(
                     _named(e) for e in self._ledger_in_scope(candidates.documents)
@@ -995,6 +1005,19 @@ class Assistant:
         """The sentences a quotation stands in: "… he wrote on Instagram" says where it was said."""
         c = entry.citation
         return table.text_around(c.doc_id, c.start, c.end) or entry.quote
+
+    def _unread_speech(self, name: str, documents: Iterable[str]) -> int | None:
+        """The first sentence of `documents` that names `name` (every word of it, titles aside) and reports
+        speech (`quotes.reports_speech`: "said", "according to", …) while the ledger gives none of its words to
+        anyone: speech the ledger did not attribute ("Greta Lind and her husband said …"), else None."""
+        words = set(tokenize(" ".join(w for w in name.split() if w.lower().rstrip(".") not in HONORIFICS)))
+        table = sentence_table(self.retriever)
+        for row in table.rows_holding([d for d in documents if d in self.retriever.documents], words):
+            doc_id, span = self.retriever.sentences[row]
+            if reports_speech(table.text(row)) and not any(
+                    e.speaker and span.start <= e.start < span.end for e in self._ledger(doc_id)):
+                return row
+        return None
 
     def _mentioned(self, name: str, candidates: Candidates) -> bool:
         """Whether a passage found holds every word of `name`, accents aside ("Zoe Kuhn": "Zoë Kühn")."""
