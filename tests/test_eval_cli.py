@@ -303,3 +303,21 @@ def test_calibrating_on_a_news_page_moves_the_news_threshold(article_index, tmp_
     assert metrics["threshold"] == default.threshold  # the article is a news page
     assert saved.threshold == pytest.approx(metrics["calibration/threshold"]) != default.threshold
     assert saved.model_copy(update={"threshold": default.threshold}) == default
+
+
+def test_counts_of_one_are_singular(tiny_index, tiny_questions, tmp_path, capsys):
+    from retrieval.cli import main
+    from retrieval.evaluation.report import format_comparison, make_comparison, plural
+
+    assert [plural(n, "question") for n in (0, 1, 2)] == ["0 questions", "1 question", "2 questions"]
+    old = tmp_path / "old"
+    assert main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--limit", "1",
+                 "--bootstrap", "10", "--report", str(old)]) == 0
+    out = capsys.readouterr().out
+    assert ": 1 question, threshold" in out and "1 questions" not in out
+    assert "1 question, 1 answerable" in (old / "report.md").read_text()
+    rows = [json.loads(line) for line in (old / "predictions.jsonl").read_text().splitlines()]
+    text = format_comparison(make_comparison({"hit@1": 1.0, "n_questions": 1}, {"hit@1": 0.0, "n_questions": 2},
+                                             "old", rows, rows))
+    assert "1 metric worse, 0 better, 0 unchanged" in text and "1 id in both runs" in text
+    assert "OLD was run on 1 question, this run on 2" in text

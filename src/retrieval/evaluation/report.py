@@ -26,6 +26,11 @@ SUMMARY_KEYS = (
 )
 
 
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """`n` and `noun`, in the plural unless `n` is 1: "1 question", "2 questions", "0 questions"."""
+    return f"{n} {noun if n == 1 else many or noun + 's'}"
+
+
 def prefix(method: str) -> str:
     return "" if method == "pipeline" else f"{method}/"
 
@@ -39,7 +44,7 @@ def summarise(
     out: dict = {
         "dataset": run.dataset.path, "kind": run.dataset.kind, "model": run.model,
         "methods": list(run.methods), "k": run.k, "threshold": run.threshold,
-        "averaging": f"macro over {len(run.group_names)} article{'' if len(run.group_names) == 1 else 's'}" if squad else "micro",
+        "averaging": f"macro over {plural(len(run.group_names), 'article')}" if squad else "micro",
         "primary_metric": PRIMARY_METRIC, "n_groups": len(run.group_names),
         "seconds": round(run.seconds, 1), "bootstrap_resamples": n_resamples, "bootstrap_seed": seed,
     }
@@ -149,7 +154,8 @@ def comparison_warnings(old: Mapping, new: Mapping) -> list[str]:
     elif old.get("dataset") != new.get("dataset") or old.get("kind", new.get("kind")) != new.get("kind"):
         warnings.append(f"OLD was run on a different dataset: {old.get('dataset')} against {new.get('dataset')} now")
     if old.get("n_questions") is not None and old.get("n_questions") != new.get("n_questions"):
-        warnings.append(f"OLD was run on {old.get('n_questions')} questions, this run on {new.get('n_questions')}")
+        warnings.append(f"OLD was run on {_count(old.get('n_questions'), 'question')}, "
+                        f"this run on {new.get('n_questions')}")
     return warnings
 
 
@@ -253,7 +259,7 @@ def format_comparison(comparison: Comparison, max_ids: int = 30) -> str:
     if context or c.notes:
         lines.append("  context, not judged: " + ", ".join(context + [n.replace(" → ", " -> ") for n in c.notes]))
     if metrics:
-        lines.append(f"  {len(c.worse)} metric(s) worse, {len(c.better)} better, "
+        lines.append(f"  {plural(len(c.worse), 'metric')} worse, {len(c.better)} better, "
                      f"{len(metrics) - len(c.worse) - len(c.better)} unchanged"
                      + (" (not comparable: see the warning above)" if c.warnings else ""))
     lines.extend(_flip_lines(c.flips, max_ids))
@@ -263,7 +269,7 @@ def format_comparison(comparison: Comparison, max_ids: int = 30) -> str:
 def _flip_lines(flips: dict | None, max_ids: int | None) -> list[str]:
     if flips is None:
         return []
-    lines = [f"questions that changed ({flips['method']}; {flips['n_matched']} ids in both runs"
+    lines = [f"questions that changed ({flips['method']}; {plural(flips['n_matched'], 'id')} in both runs"
              + (f", {flips['only_old']} only in OLD" if flips["only_old"] else "")
              + (f", {flips['only_new']} only in this run" if flips["only_new"] else "") + "):"]
     for key, label in FLIP_LABELS:
@@ -272,6 +278,11 @@ def _flip_lines(flips: dict | None, max_ids: int | None) -> list[str]:
         more = f" … and {len(ids) - len(shown)} more (see --json or report.md)" if len(ids) > len(shown) else ""
         lines.append(f"  {label} ({len(ids)}): " + (", ".join(shown) + more if ids else "none"))
     return lines
+
+
+def _count(n, noun: str) -> str:
+    """`plural` of a count read from a metrics file, which may lack it ("None questions" as before)."""
+    return plural(n, noun) if isinstance(n, int) else f"{n} {noun}s"
 
 
 def _fmt(value) -> str:
@@ -310,7 +321,8 @@ def format_summary(metrics: Mapping) -> str:
     """Plain-text summary for a terminal."""
     methods = metrics["methods"]
     lines = [
-        f"{metrics['dataset']} ({metrics['kind']}, {metrics['averaging']}): {metrics.get('n_questions')} questions, "
+        f"{metrics['dataset']} ({metrics['kind']}, {metrics['averaging']}): "
+        f"{_count(metrics.get('n_questions'), 'question')}, "
         f"threshold {metrics['threshold']:.3f}, {metrics['seconds']:.0f} s",
         summary_table(metrics, methods),
     ]
@@ -325,7 +337,7 @@ def _calibration_text(metrics: Mapping) -> str:
         f"{metrics['calibration/false_abstain_budget']:.2f}: false_abstain_rate "
         f"{_fmt(metrics['calibration/false_abstain_rate'])}, abstain_recall "
         f"{_fmt(metrics['calibration/abstain_recall'])}, coverage {_fmt(metrics['calibration/coverage'])}, "
-        f"{metrics['calibration/correct_decisions']} correct decisions (pooled over all questions)"
+        f"{plural(metrics['calibration/correct_decisions'], 'correct decision')} (pooled over all questions)"
     )
 
 
@@ -538,7 +550,7 @@ def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bo
 
     parts = [f"## Change since `{c.old_name}`"]
     parts.extend(f"**Warning**: {w}; the changes below may not be comparable." for w in c.warnings)
-    parts.append(f"{len(c.worse)} metric(s) worse, {len(c.better)} better, "
+    parts.append(f"{plural(len(c.worse), 'metric')} worse, {len(c.better)} better, "
                  f"{len(metrics) - len(c.worse) - len(c.better)} unchanged (a change under {c.tolerance:g}, "
                  "relative above 1, is none); counts, k, thresholds and seconds are context, never judged.")
     parts.append(table(headline) if headline else "No headline metric in common.")
@@ -571,9 +583,9 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
     squad = run.dataset.kind == "squad"
     methods = list(run.methods)
     header = [
-        f"- dataset: `{run.dataset.path}` ({run.dataset.kind}; {metrics.get('n_questions')} questions, "
+        f"- dataset: `{run.dataset.path}` ({run.dataset.kind}; {_count(metrics.get('n_questions'), 'question')}, "
         f"{metrics.get('n_answerable')} answerable, {metrics.get('n_unanswerable')} unanswerable"
-        + (f", {len(run.group_names)} articles" if squad else "") + ")",
+        + (f", {plural(len(run.group_names), 'article')}" if squad else "") + ")",
         f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}",
         f"- pipeline abstention threshold: {run.threshold:.4f}"
         + (" (plain text's, with its own answerability model)" if run.plain else

@@ -63,12 +63,15 @@ def speakers_table(metrics: dict) -> str:
 
 def format_speakers(metrics: dict) -> str:
     """Plain-text summary of a ledger evaluation for a terminal, as a table like the other datasets'."""
+    from .report import plural
+
     errors = metrics.get("errors") or []
     return "\n\n".join([
-        f"{metrics['dataset']} (speakers, quote ledger of {metrics['index_dir']}): {metrics.get('n_gold')} "
-        "gold quotations",
+        f"{metrics['dataset']} (speakers, quote ledger of {metrics['index_dir']}): "
+        + (plural(metrics["n_gold"], "gold quotation") if isinstance(metrics.get("n_gold"), int)
+           else f"{metrics.get('n_gold')} gold quotations"),
         speakers_table(metrics),
-        f"{len(errors)} error(s)" + (": " + "; ".join(_error_text(e) for e in errors[:10]) if errors else "")
+        plural(len(errors), "error") + (": " + "; ".join(_error_text(e) for e in errors[:10]) if errors else "")
         + (f"; … and {len(errors) - 10} more (see --json or --report)" if len(errors) > 10 else ""),
     ])
 
