@@ -321,3 +321,30 @@ def test_counts_of_one_are_singular(tiny_index, tiny_questions, tmp_path, capsys
                                              "old", rows, rows))
     assert "1 metric worse, 0 better, 0 unchanged" in text and "1 id in both runs" in text
     assert "OLD was run on 1 question, this run on 2" in text
+
+
+def test_a_report_folder_that_cannot_be_written_fails_before_the_evaluation(tiny_index, tiny_questions, tmp_path,
+                                                                              capsys, monkeypatch):
+    from retrieval.cli import main
+    from retrieval.evaluation import runner
+
+    def never(*args, **kwargs):
+        raise AssertionError("the evaluation ran before --report was checked")
+
+    monkeypatch.setattr(runner, "evaluate", never)
+    a_file = tmp_path / "report.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    base = ["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index)]
+    for report, expected in ((a_file, "is a file, not a folder"), (a_file / "sub", "cannot be created")):
+        assert main([*base, "--report", str(report)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and str(report) in err[0] and expected in err[0], err
+    if Path("/proc/self").is_dir():  # a folder no one may write to, even root
+        for report, expected in ((Path("/proc"), "/proc cannot be written"),
+                                 (Path("/proc/new/report"), "/proc/new/report cannot be created")):
+            assert main([*base, "--report", str(report)]) == 2
+            err = capsys.readouterr().err.strip().splitlines()
+            assert len(err) == 1 and expected in err[0], err
+    with pytest.raises(AssertionError, match="the evaluation ran"):  # a folder to be made passes the check
+        main([*base, "--report", str(tmp_path / "new" / "report")])
+    assert not (tmp_path / "new").exists()  # and is made only when the report is written

@@ -6,6 +6,7 @@ import argparse
 import json
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -55,11 +56,46 @@ def check_arguments(args) -> None:
         raise ConfigError("--save-scorer needs --calibrate; add --calibrate to pick a threshold.")
     if args.bootstrap < 0:
         raise ConfigError(f"--bootstrap must be 0 or more, got {args.bootstrap}.")
+    if args.report is not None:
+        check_report_folder(args.report)
     if args.calibrate and "test" in args.dataset.name.lower():
         raise ConfigError(
             f"refusing to calibrate on {args.dataset}: test files are for reporting only; calibrate on "
             "a tune file (e.g. ../shared/benchmarks/squad-v2/tune.json) and pass --scorer to evaluate on test."
         )
+
+
+def check_report_folder(folder: Path) -> None:
+    """Fail now, not after the evaluation, when `--report` names a file, or a folder that cannot be
+    created or written: the missing folders are made and a file is written in the last, then both are
+    removed again."""
+    what = "report.md, metrics.json, predictions.jsonl and the plots"
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--report {folder} is a file, not a folder; name a folder to write {what} into.")
+    missing = []
+    existing = folder
+    while not existing.exists() and existing != existing.parent:  # the nearest part of the path there is
+        missing.append(existing)
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"--report {folder} cannot be created: {existing} is a file; name a folder elsewhere.")
+    made: list[Path] = []
+    try:
+        for part in reversed(missing):
+            part.mkdir()
+            made.append(part)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        verb = "written" if folder.is_dir() else "created"
+        raise ConfigError(f"--report {folder} cannot be {verb} ({exc.strerror or exc}); "
+                          "name a folder you can write to.") from None
+    finally:
+        for part in reversed(made):
+            try:
+                part.rmdir()
+            except OSError:
+                pass
 
 
 def run_eval_command(args) -> int:
