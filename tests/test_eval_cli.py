@@ -348,3 +348,31 @@ def test_a_report_folder_that_cannot_be_written_fails_before_the_evaluation(tiny
     with pytest.raises(AssertionError, match="the evaluation ran"):  # a folder to be made passes the check
         main([*base, "--report", str(tmp_path / "new" / "report")])
     assert not (tmp_path / "new").exists()  # and is made only when the report is written
+
+
+@pytest.mark.parametrize("answerable, said", [
+    (False, "note: 0 answerable questions: hit@k, MRR, passage_hit@k, nDCG, exact_match, f1, false_abstain_rate "
+            "and AUROC are undefined (shown as –)"),
+    (True, "note: 0 unanswerable questions: abstain_recall and AUROC are undefined (shown as –)"),
+])
+def test_a_dataset_without_one_kind_of_question_says_which_metrics_are_undefined(
+        tiny_index, tmp_path, capsys, answerable, said):
+    from retrieval.cli import main
+
+    path = tmp_path / "one_kind.jsonl"
+    path.write_text("".join(json.dumps(q) + "\n" for q in QUESTIONS if bool(q["answers"]) == answerable),
+                    encoding="utf-8")
+    for extra in ([], ["--json"]):
+        assert main(["eval", "--dataset", str(path), "--index-dir", str(tiny_index), "--bootstrap", "10",
+                     "--no-baselines", *extra]) == 0
+        out = capsys.readouterr()
+        assert out.err.count(said) == 1, out.err
+        metrics = json.loads(out.out) if extra else None
+        if metrics is not None:
+            assert metrics["abstain_auroc"] is None
+            assert (metrics["hit@1"] is None) != answerable and (metrics["abstain_recall"] is None) == answerable
+    other = "0 unanswerable" if not answerable else "0 answerable"
+    assert other not in out.err
+    assert main(["eval", "--dataset", str(path), "--index-dir", str(tiny_index), "--bootstrap", "10",
+                 "--report", str(tmp_path / "report")]) == 0
+    assert said.replace("note: ", "**Note**: ") in (tmp_path / "report" / "report.md").read_text()

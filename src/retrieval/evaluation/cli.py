@@ -183,8 +183,10 @@ def _speakers_command(args, old: dict | None, command: str) -> int:
 def _print_result(args, metrics: dict, comparison, summary) -> None:
     """With --json, stdout holds one JSON object, the comparison in it ("comparison") and readable on
     stderr; else the `summary` table and the comparison. Comparison warnings always reach stderr."""
-    from .report import format_comparison
+    from .report import format_comparison, undefined_notes
 
+    for note in undefined_notes(metrics):
+        print(f"note: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps(metrics if comparison is None else {**metrics, "comparison": comparison.to_json()},
                          ensure_ascii=False))

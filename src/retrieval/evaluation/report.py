@@ -317,6 +317,18 @@ def summary_table(metrics: Mapping, methods: list[str], keys=SUMMARY_KEYS, micro
     return head + "\n" + "\n".join(rows) + f"\n\nanswerable / unanswerable questions: {counts}"
 
 
+def undefined_notes(metrics: Mapping) -> list[str]:
+    """One line for each kind of question the dataset lacks, naming the metrics that cannot be
+    computed without it (a table shows them as "–")."""
+    notes = []
+    if metrics.get("n_answerable") == 0:
+        notes.append("0 answerable questions: hit@k, MRR, passage_hit@k, nDCG, exact_match, f1, "
+                     "false_abstain_rate and AUROC are undefined (shown as –)")
+    if metrics.get("n_unanswerable") == 0:
+        notes.append("0 unanswerable questions: abstain_recall and AUROC are undefined (shown as –)")
+    return notes
+
+
 def format_summary(metrics: Mapping) -> str:
     """Plain-text summary for a terminal."""
     methods = metrics["methods"]
@@ -600,6 +612,7 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
     parts = report_head(Path(run.dataset.path).name, header, metrics, command, comparison)
     parts.append("## Headline" + (" (macro average over articles)" if squad else ""))
     parts.append(summary_table(metrics, methods))
+    parts.extend(f"**Note**: {note}." for note in undefined_notes(metrics))
     parts.append(
         "Baselines quote the best sentence by BM25 (`bm25`) or by dense cosine (`dense`) alone. Their "
         "abstention is not calibrated, so only their ranking metrics and the AUROC of their raw top "
