@@ -319,7 +319,7 @@ def test_counts_of_one_are_singular(tiny_index, tiny_questions, tmp_path, capsys
     rows = [json.loads(line) for line in (old / "predictions.jsonl").read_text().splitlines()]
     text = format_comparison(make_comparison({"hit@1": 1.0, "n_questions": 1}, {"hit@1": 0.0, "n_questions": 2},
                                              "old", rows, rows))
-    assert "1 metric worse, 0 better, 0 unchanged" in text and "1 id in both runs" in text
+    assert "1 metric worse, 0 better, 0 within noise, 0 unchanged" in text and "1 id in both runs" in text
     assert "OLD was run on 1 question, this run on 2" in text
 
 

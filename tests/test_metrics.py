@@ -232,6 +232,32 @@ def test_compare_never_judges_context_and_ignores_tiny_changes():
     assert rows["aurc"]["verdict"] == "better"
 
 
+def test_a_change_inside_the_old_runs_interval_is_within_noise():
+    from retrieval.evaluation.report import comparison_markdown, format_comparison, make_comparison
+
+    old = {"hit@1": 0.70, "hit@1_ci95": [0.6, 0.8], "bm25/hit@1": 0.5, "bm25/hit@1_ci95": [0.45, 0.55],
+           "false_abstain_rate": 0.05, "false_abstain_rate_ci95": [0.0, 0.1], "f1": 0.2,
+           "mean_quote_chars": 160.0, "dataset": "d", "n_questions": 61}
+    new = {**old, "hit@1": 0.72, "bm25/hit@1": 0.40, "false_abstain_rate": 0.0, "f1": 0.25, "mean_quote_chars": 170.0}
+    c = make_comparison(old, new, "OLD")
+    rows = {r["metric"]: r for r in c.rows}
+    assert rows["hit@1"]["verdict"] == "within noise" and rows["hit@1"]["old_ci95"] == [0.6, 0.8]
+    assert rows["false_abstain_rate"]["verdict"] == "within noise"  # 0.0 is the interval's edge: inside
+    assert rows["bm25/hit@1"]["verdict"] == "worse"  # 0.40 lies outside [0.45, 0.55]
+    assert rows["f1"]["verdict"] == "better" and rows["f1"]["old_ci95"] is None  # no interval: the tolerance
+    assert rows["mean_quote_chars"]["verdict"] == "worse"  # longer quotes
+    assert c.noise == ["hit@1", "false_abstain_rate"] and c.worse == ["bm25/hit@1", "mean_quote_chars"]
+    assert c.to_json()["within_noise"] == c.noise
+    text = format_comparison(c)
+    assert "0.700 -> 0.720  (+0.02)  within noise" in text and "WORSE" in text
+    assert "2 metrics worse, 1 better, 2 within noise, 0 unchanged" in text
+    assert "a longer first quote counts as worse" in " ".join(text.split())
+    assert "relative above 1, is none" not in text
+    section = "\n\n".join(comparison_markdown(c))
+    assert "| hit@1 | 0.700 | 0.720 | +0.02 | within noise |" in section
+    assert "a longer first quote counts as worse" in section and "relative above 1" not in section
+
+
 def test_comparison_warns_of_another_dataset_or_question_count():
     from retrieval.evaluation.report import comparison_warnings
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .metrics import (
-    QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve, macro_average,
-    metric_direction, rethreshold, risk_coverage,
+    LOWER_IS_BETTER, QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve,
+    macro_average, metric_direction, rethreshold, risk_coverage,
 )
 from .runner import EvalRun
 
@@ -122,9 +123,11 @@ NOTE_KEYS = ("model", "scorer", "scorer_sha256", "git_commit", "index_manifest_s
 def compare(old: Mapping, new: Mapping, tolerance: float = COMPARE_TOLERANCE) -> list[dict]:
     """One row per numeric key present in both: old, new, delta, and a verdict.
 
-    Only quality metrics (`metrics.metric_direction`) get a verdict, "better" or "worse", and only when
-    they moved by at least `tolerance` (relative above 1, as for mean_quote_chars); other keys (counts,
-    k, thresholds, seconds, budgets) are rows of kind "context" with no verdict.
+    Only quality metrics (`metrics.metric_direction`) get a verdict, and only when they moved by at
+    least `tolerance` (relative above 1, as for mean_quote_chars): "within noise" when the new value
+    lies inside the old run's 95% bootstrap interval of that metric (`<key>_ci95`: hit@1 and the
+    abstention rates have one), else "better" or "worse". Other keys (counts, k, thresholds, seconds,
+    budgets) are rows of kind "context" with no verdict. `old_ci95`: the old run's interval, if any.
     """
     old_n, new_n = numeric_items(old), numeric_items(new)
     rows = []
@@ -134,10 +137,17 @@ def compare(old: Mapping, new: Mapping, tolerance: float = COMPARE_TOLERANCE) ->
         delta = new_n[key] - old_n[key]
         direction = metric_direction(key)
         verdict = ""
+        interval = old.get(f"{key}_ci95")
+        if not (isinstance(interval, list) and len(interval) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in interval)):
+            interval = None
         if direction is not None and abs(delta) >= tolerance * max(1.0, abs(old_n[key])):
-            verdict = "better" if delta * direction > 0 else "worse"
+            if interval is not None and interval[0] <= new_n[key] <= interval[1]:
+                verdict = "within noise"
+            else:
+                verdict = "better" if delta * direction > 0 else "worse"
         rows.append({"metric": key, "old": old_n[key], "new": new_n[key], "delta": delta, "verdict": verdict,
-                     "kind": "metric" if direction is not None else "context"})
+                     "kind": "metric" if direction is not None else "context", "old_ci95": interval})
     return rows
 
 
@@ -211,9 +221,31 @@ class Comparison:
     def better(self) -> list[str]:
         return [r["metric"] for r in self.rows if r["verdict"] == "better"]
 
+    @property
+    def noise(self) -> list[str]:
+        """Metrics that moved, but to a value inside the old run's 95% interval."""
+        return [r["metric"] for r in self.rows if r["verdict"] == "within noise"]
+
+    def tally(self) -> str:
+        """"2 metrics worse, 1 better, 1 within noise, 30 unchanged"."""
+        n = sum(r["kind"] == "metric" for r in self.rows)
+        moved = len(self.worse) + len(self.better) + len(self.noise)
+        return (f"{plural(len(self.worse), 'metric')} worse, {len(self.better)} better, "
+                f"{len(self.noise)} within noise, {n - moved} unchanged")
+
+    def legend(self) -> str:
+        """How the verdicts are given, in words."""
+        lower = sorted(k for k in LOWER_IS_BETTER if not k.startswith("macro_"))
+        return (f"Unchanged: moved by less than {self.tolerance:g} (less than {self.tolerance * 100:g}% of the old "
+                "value when it is above 1). Within noise: moved more, but the new value lies inside the old "
+                "run's 95% bootstrap interval (only hit@1 and the abstention rates have one; the other metrics "
+                f"are judged by the {self.tolerance:g} threshold alone). Lower is better for "
+                f"{', '.join(lower[:-1])} and {lower[-1]}: a longer first quote counts as worse.")
+
     def to_json(self) -> dict:
         return {"old": self.old_name, "tolerance": self.tolerance, "warnings": self.warnings, "notes": self.notes,
-                "worse": self.worse, "better": self.better, "rows": self.rows, "flips": self.flips}
+                "worse": self.worse, "better": self.better, "within_noise": self.noise, "rows": self.rows,
+                "flips": self.flips}
 
 
 def make_comparison(old: Mapping, new: Mapping, old_name: str, old_predictions: list[dict] | None = None,
@@ -250,18 +282,17 @@ def format_comparison(comparison: Comparison, max_ids: int = 30) -> str:
         lines.append(f"no metric in common with {c.old_name}")
     else:
         width = max(len(r["metric"]) for r in metrics)
-        lines.append(f"change since {c.old_name} (old -> new, delta; a change under {c.tolerance:g} is none):")
+        lines.append(f"change since {c.old_name} (old -> new, delta):")
         for r in metrics:
-            mark = {"better": "  better", "worse": "  WORSE"}.get(r["verdict"], "")
+            mark = {"better": "  better", "worse": "  WORSE", "within noise": "  within noise"}.get(r["verdict"], "")
             lines.append(f"  {r['metric']:<{width}}  {_fmt(r['old'])} -> {_fmt(r['new'])}  ({r['delta']:+.4g}){mark}")
     context = [f"{r['metric']} {_fmt(r['old'])} -> {_fmt(r['new'])}"
                for r in c.rows if r["kind"] == "context" and r["metric"] in CONTEXT_KEYS]
     if context or c.notes:
         lines.append("  context, not judged: " + ", ".join(context + [n.replace(" → ", " -> ") for n in c.notes]))
     if metrics:
-        lines.append(f"  {plural(len(c.worse), 'metric')} worse, {len(c.better)} better, "
-                     f"{len(metrics) - len(c.worse) - len(c.better)} unchanged"
-                     + (" (not comparable: see the warning above)" if c.warnings else ""))
+        lines.append(f"  {c.tally()}" + (" (not comparable: see the warning above)" if c.warnings else ""))
+        lines.append(textwrap.fill(c.legend(), width=100, initial_indent="  ", subsequent_indent="  "))
     lines.extend(_flip_lines(c.flips, max_ids))
     return "\n".join(lines)
 
@@ -562,9 +593,7 @@ def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bo
 
     parts = [f"## Change since `{c.old_name}`"]
     parts.extend(f"**Warning**: {w}; the changes below may not be comparable." for w in c.warnings)
-    parts.append(f"{plural(len(c.worse), 'metric')} worse, {len(c.better)} better, "
-                 f"{len(metrics) - len(c.worse) - len(c.better)} unchanged (a change under {c.tolerance:g}, "
-                 "relative above 1, is none); counts, k, thresholds and seconds are context, never judged.")
+    parts.append(f"{c.tally()}. {c.legend()} Counts, k, thresholds and seconds are context, never judged.")
     parts.append(table(headline) if headline else "No headline metric in common.")
     if rest:
         worse_rest = [f"`{r['metric']}`" for r in rest if r["verdict"] == "worse"]
