@@ -179,12 +179,16 @@ def test_compare_warns_lists_flipped_questions_and_keeps_the_table_short(tiny_in
     out = capsys.readouterr()
     assert "WARNING" not in out.err + out.out  # the same dataset and questions
     assert "WORSE" not in out.out and "context, not judged:" in out.out and "seconds" in out.out
-    hit_line = "first quote hit -> miss (1): q1" if was_hit else "first quote miss -> hit (1): q1"
-    abstain_line = "answered -> abstains (1): q2" if not was_abstained else "abstained -> answers (1): q2"
+    hit_line = ("first quote hit -> miss (1):" if was_hit else "first quote miss -> hit (1):") \
+        + "\n    q1: How many hours do cats sleep?"
+    abstain_line = ("answered -> abstains (1):" if not was_abstained else "abstained -> answers (1):") \
+        + "\n    q2: When did the first steam railway open?"
     assert hit_line in out.out and abstain_line in out.out
     report = (new / "report.md").read_text()
     section = report.split("## Change since", 1)[1].split("## Plots", 1)[0]
-    assert hit_line in section and abstain_line in section
+    for line in (hit_line, abstain_line):  # a nested list: the change, then its questions
+        label, question = line.split("\n")
+        assert f"- {label.strip()}\n  - {question.strip()}" in section, section
     table = section.split("<details>", 1)[0]
     assert "| hit@1 |" in table and "| bm25/" not in table and "| dense/" not in table  # baselines folded away
     assert "| bm25/hit@1 |" in section.split("<details>", 1)[1]
@@ -199,6 +203,41 @@ def test_compare_warns_lists_flipped_questions_and_keeps_the_table_short(tiny_in
     assert data["comparison"]["flips"]["only_old"] == 1
     head = (new / "report.md").read_text().split("## Headline", 1)[0]
     assert "**Warning**" in head and "4 questions" in head
+
+
+def test_compare_lists_changed_questions_from_the_committed_outcomes(tiny_index, tiny_questions, tmp_path, capsys):
+    from retrieval.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    base = ["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--bootstrap", "20"]
+    assert main([*base, "--report", str(old)]) == 0
+    capsys.readouterr()
+    predictions = [json.loads(line) for line in (old / "predictions.jsonl").read_text().splitlines()]
+    outcomes = [json.loads(line) for line in (old / "outcomes.jsonl").read_text().splitlines()]
+    # one compact line per question, the pipeline's only
+    assert [(o["id"], o["hit_rank"], o["abstained"], o["confidence"]) for o in outcomes] == [
+        (p["id"], p["hit_rank"], p["abstained"], round(p["confidence"], 4))
+        for p in predictions if p["method"] == "pipeline"]
+    assert set(outcomes[0]) == {"id", "hit_rank", "abstained", "confidence"}
+    # a fresh clone has no predictions.jsonl (not committed): outcomes.jsonl stands in for it
+    (old / "predictions.jsonl").unlink()
+    q1 = next(o for o in outcomes if o["id"] == "q1")
+    q1["hit_rank"] = None if q1["hit_rank"] == 1 else 1
+    (old / "outcomes.jsonl").write_text("".join(json.dumps(o) + "\n" for o in outcomes), encoding="utf-8")
+    assert main([*base, "--compare", str(old), "--no-baselines"]) == 0
+    out = capsys.readouterr().out
+    assert "(1):\n    q1: How many hours do cats sleep?" in out and "not listed" not in out
+    # neither file: how to get the old run's questions
+    (old / "outcomes.jsonl").unlink()
+    commit = json.loads((old / "metrics.json").read_text())["git_commit"]
+    assert main([*base, "--compare", str(old), "--report", str(new), "--json"]) == 0
+    out = capsys.readouterr()
+    note = json.loads(out.out)["comparison"]["questions_not_listed"]
+    assert "neither predictions.jsonl" in note and "outcomes.jsonl" in note and "run OLD's evaluation again" in note
+    if commit:
+        assert f"at its commit {commit[:12]}" in note
+    assert note in out.err
+    assert "Questions that changed: not listed (" in (new / "report.md").read_text()
 
 
 def test_bad_flags_fail_before_loading(tmp_path, tiny_questions, capsys):

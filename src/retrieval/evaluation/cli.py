@@ -149,7 +149,7 @@ def run_eval_command(args) -> int:
     if old is not None:
         old_rows = read_predictions(args.compare)  # read before --report may write over the same folder
         comparison = make_comparison(old, metrics, str(args.compare), old_rows,
-                                     prediction_rows(run, ["pipeline"]) if old_rows else None)
+                                     prediction_rows(run, ["pipeline"]) if old_rows else None, questions=True)
     if args.report:
         path = write_report(args.report, run, metrics, comparison=comparison,
                             calibrated_threshold=choice.threshold if choice else None, command=command)

@@ -171,12 +171,13 @@ def comparison_warnings(old: Mapping, new: Mapping) -> list[str]:
 
 def prediction_flips(old_rows: list[dict], new_rows: list[dict], method: str = "pipeline") -> dict:
     """Questions (by id) whose first quote went from hit to miss or back, or whose abstention changed,
-    between two runs' predictions.jsonl rows of `method`."""
+    between two runs' predictions.jsonl rows of `method` (the old run's may be outcomes.jsonl's rows,
+    `read_predictions`); `questions`: the text of each listed question."""
     old = {r["id"]: r for r in old_rows if r.get("method") == method}
     new = {r["id"]: r for r in new_rows if r.get("method") == method}
     both = [qid for qid in new if qid in old]
     answerable = [qid for qid in both if new[qid].get("answerable")]
-    return {
+    flips = {
         "method": method, "n_matched": len(both),
         "only_old": sum(qid not in new for qid in old), "only_new": sum(qid not in old for qid in new),
         "hit_to_miss": [q for q in answerable if old[q].get("first_hit") and not new[q].get("first_hit")],
@@ -184,6 +185,9 @@ def prediction_flips(old_rows: list[dict], new_rows: list[dict], method: str = "
         "now_abstains": [q for q in both if not old[q].get("abstained") and new[q].get("abstained")],
         "now_answers": [q for q in both if old[q].get("abstained") and not new[q].get("abstained")],
     }
+    listed = dict.fromkeys(q for key, _ in FLIP_LABELS for q in flips[key])
+    flips["questions"] = {q: new[q].get("question") or old[q].get("question") for q in listed}
+    return flips
 
 
 FLIP_LABELS = (("hit_to_miss", "first quote hit -> miss"), ("miss_to_hit", "first quote miss -> hit"),
@@ -191,15 +195,40 @@ FLIP_LABELS = (("hit_to_miss", "first quote hit -> miss"), ("miss_to_hit", "firs
 
 
 def read_predictions(compared: str | Path) -> list[dict] | None:
-    """The predictions.jsonl beside an old metrics.json (`compared` is the file or its folder); None
-    when there is none or it cannot be read."""
+    """The predictions.jsonl beside an old metrics.json (`compared` is the file or its folder), or, when
+    it has none (predictions.jsonl is not committed), the pipeline's rows made from outcomes.jsonl;
+    None when there is neither or it cannot be read."""
     compared = Path(compared)
-    path = (compared if compared.is_dir() else compared.parent) / "predictions.jsonl"
+    folder = compared if compared.is_dir() else compared.parent
+    rows = _read_jsonl(folder / "predictions.jsonl")
+    if rows is None:
+        outcomes = _read_jsonl(folder / OUTCOMES)
+        rows = None if outcomes is None else [
+            {"method": "pipeline", "id": r["id"], "first_hit": r.get("hit_rank") == 1, "hit_rank": r.get("hit_rank"),
+             "abstained": r.get("abstained"), "confidence": r.get("confidence")} for r in outcomes]
+    return rows or None
+
+
+def _read_jsonl(path: Path) -> list[dict] | None:
     try:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return [r for r in rows if isinstance(r, dict) and "id" in r] or None
+
+
+def no_flips_note(old: Mapping, old_name: str) -> str:
+    """Why the changed questions are not listed, and how to list them."""
+    commit = old.get("git_commit")
+    how = (f"to list them, run OLD's evaluation again with --report at its commit {commit[:12]} (e.g. in "
+           f"`git worktree add /tmp/old {commit[:12]}`) and compare with that folder" if isinstance(commit, str)
+           else "to list them, run OLD's evaluation again with --report at the code that made it and compare "
+           "with that folder")
+    return (f"questions that changed: not listed ({old_name} has neither predictions.jsonl, which is not "
+            f"committed, nor {OUTCOMES} beside it; {how})")
+
+
+OUTCOMES = "outcomes.jsonl"  # the pipeline's per-question outcomes, small enough to commit
 
 
 @dataclass
@@ -212,6 +241,7 @@ class Comparison:
     flips: dict | None = None
     tolerance: float = COMPARE_TOLERANCE
     notes: list[str] = field(default_factory=list)  # what else differs: model, scorer, code version
+    no_flips: str | None = None  # why questions were to be listed and are not
 
     @property
     def worse(self) -> list[str]:
@@ -245,15 +275,18 @@ class Comparison:
     def to_json(self) -> dict:
         return {"old": self.old_name, "tolerance": self.tolerance, "warnings": self.warnings, "notes": self.notes,
                 "worse": self.worse, "better": self.better, "within_noise": self.noise, "rows": self.rows,
-                "flips": self.flips}
+                "flips": self.flips, "questions_not_listed": self.no_flips}
 
 
 def make_comparison(old: Mapping, new: Mapping, old_name: str, old_predictions: list[dict] | None = None,
-                    new_predictions: list[dict] | None = None) -> Comparison:
+                    new_predictions: list[dict] | None = None, questions: bool = False) -> Comparison:
+    """`questions`: the runs were of questions, whose changes are listed (from the old run's
+    predictions, when it has them; else a note says how to get them)."""
     flips = prediction_flips(old_predictions, new_predictions) if old_predictions and new_predictions else None
     notes = [f"{key} {old[key]} → {new[key]}" for key in NOTE_KEYS
              if isinstance(old.get(key), str) and isinstance(new.get(key), str) and old[key] != new[key]]
-    return Comparison(old_name, compare(old, new), comparison_warnings(old, new), flips, notes=notes)
+    return Comparison(old_name, compare(old, new), comparison_warnings(old, new), flips, notes=notes,
+                      no_flips=no_flips_note(old, old_name) if questions and flips is None else None)
 
 
 def load_metrics(path: str | Path) -> dict:
@@ -273,7 +306,7 @@ def load_metrics(path: str | Path) -> dict:
     return data
 
 
-def format_comparison(comparison: Comparison, max_ids: int = 30) -> str:
+def format_comparison(comparison: Comparison, max_ids: int = 20) -> str:
     """Plain-text comparison: warnings, every metric old -> new, context, and the questions that flipped."""
     c = comparison
     lines = [f"WARNING: {w}" for w in c.warnings]
@@ -294,21 +327,34 @@ def format_comparison(comparison: Comparison, max_ids: int = 30) -> str:
         lines.append(f"  {c.tally()}" + (" (not comparable: see the warning above)" if c.warnings else ""))
         lines.append(textwrap.fill(c.legend(), width=100, initial_indent="  ", subsequent_indent="  "))
     lines.extend(_flip_lines(c.flips, max_ids))
+    if c.no_flips:
+        lines.append(c.no_flips)
     return "\n".join(lines)
 
 
-def _flip_lines(flips: dict | None, max_ids: int | None) -> list[str]:
+def _flip_lines(flips: dict | None, max_ids: int | None, indent: str = "    ") -> list[str]:
+    """The questions that changed: a header, then each kind of change with its questions, one a line
+    (id and question, clipped), at most `max_ids` of each (None: all)."""
     if flips is None:
         return []
     lines = [f"questions that changed ({flips['method']}; {plural(flips['n_matched'], 'id')} in both runs"
              + (f", {flips['only_old']} only in OLD" if flips["only_old"] else "")
              + (f", {flips['only_new']} only in this run" if flips["only_new"] else "") + "):"]
+    texts = flips.get("questions") or {}
     for key, label in FLIP_LABELS:
         ids = flips[key]
         shown = ids if max_ids is None else ids[:max_ids]
-        more = f" … and {len(ids) - len(shown)} more (see --json or report.md)" if len(ids) > len(shown) else ""
-        lines.append(f"  {label} ({len(ids)}): " + (", ".join(shown) + more if ids else "none"))
+        lines.append(f"  {label} ({len(ids)}):" + ("" if ids else " none"))
+        lines.extend(f"{indent}{q}: {clip(texts[q], 90)}" if texts.get(q) else f"{indent}{q}" for q in shown)
+        if len(ids) > len(shown):
+            lines.append(f"{indent}… and {len(ids) - len(shown)} more (see --json or report.md)")
     return lines
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut to at most `limit` characters with "…" where it was cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _count(n, noun: str) -> str:
@@ -390,11 +436,12 @@ def write_report(
     folder: str | Path, run: EvalRun, metrics: dict, *, comparison: Comparison | None = None,
     calibrated_threshold: float | None = None, command: str = "",
 ) -> Path:
-    """Write report.md, metrics.json, predictions.jsonl and PNG plots into `folder`."""
+    """Write report.md, metrics.json, predictions.jsonl, outcomes.jsonl and PNG plots into `folder`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     _write_predictions(folder / "predictions.jsonl", run)
+    _write_outcomes(folder / OUTCOMES, run)
     plots = plot_all(folder, run, calibrated_threshold)
     (folder / "report.md").write_text(
         _markdown(run, metrics, plots, comparison, command, calibrated_threshold), encoding="utf-8",
@@ -441,6 +488,24 @@ def _write_predictions(path: Path, run: EvalRun) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for row in prediction_rows(run):
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def outcome_row(r: QuestionResult) -> dict:
+    """One line of outcomes.jsonl: what `--compare` needs of a question, without its text and quotes."""
+    return {"id": r.qid, "hit_rank": next((i + 1 for i, h in enumerate(r.hits) if h), None),
+            "abstained": r.abstained, "confidence": round(r.confidence, 4)}
+
+
+def _write_outcomes(path: Path, run: EvalRun) -> None:
+    """The pipeline's per-question outcomes, one compact line each: unlike predictions.jsonl (several MB
+    on SQuAD, not committed) small enough to commit, so that `--compare` lists changed questions on a
+    fresh clone."""
+    if "pipeline" not in run.methods:
+        return
+    with path.open("w", encoding="utf-8") as fh:
+        for judged in run.results["pipeline"]:
+            for r in judged:
+                fh.write(json.dumps(outcome_row(r), ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def operating_points(run: EvalRun, calibrated_threshold: float | None = None) -> list[dict]:
@@ -607,15 +672,16 @@ def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bo
     if context or c.notes:
         parts.append("Context (not judged): " + ", ".join(context + c.notes) + ".")
     if c.flips is not None:
-        lines = _flip_lines(c.flips, None)
-        items = "\n".join("- " + line.strip() for line in lines[1:])
+        lines = _flip_lines(c.flips, None, indent="  - ")
+        items = "\n".join("- " + line.strip() if line.startswith("  ") and not line.startswith("  - ") else line
+                          for line in lines[1:])
         n_ids = sum(len(c.flips[key]) for key, _ in FLIP_LABELS)
         if n_ids > 40:  # a long list of ids, folded
             counts = ", ".join(f"{label} {len(c.flips[key])}" for key, label in FLIP_LABELS)
             items = f"{counts}.\n\n<details><summary>the {n_ids} ids</summary>\n\n{items}\n\n</details>"
         parts.append(lines[0][0].upper() + lines[0][1:] + "\n\n" + items)
-    elif questions:
-        parts.append("Questions that changed: not listed (the old run's folder has no predictions.jsonl).")
+    elif questions and c.no_flips:
+        parts.append(c.no_flips[0].upper() + c.no_flips[1:] + ".")
     return parts
 
 
