@@ -415,3 +415,60 @@ def test_a_dataset_without_one_kind_of_question_says_which_metrics_are_undefined
     assert main(["eval", "--dataset", str(path), "--index-dir", str(tiny_index), "--bootstrap", "10",
                  "--report", str(tmp_path / "report")]) == 0
     assert said.replace("note: ", "**Note**: ") in (tmp_path / "report" / "report.md").read_text()
+
+
+def test_the_report_lists_the_pipelines_failures(tiny_index, tiny_questions, tmp_path):
+    from retrieval.cli import main
+
+    report = tmp_path / "report"
+    assert main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--bootstrap", "10",
+                 "--report", str(report)]) == 0
+    text = (report / "report.md").read_text()
+    section = text.split("## Failures (pipeline)", 1)[1].split("\n## ", 1)[0]
+    rows = [json.loads(line) for line in (report / "predictions.jsonl").read_text().splitlines()]
+    pipeline = [r for r in rows if r["method"] == "pipeline"]
+    kinds = {
+        "Answerable, first quote misses": [r for r in pipeline if r["answerable"] and not r["first_hit"]],
+        "Answerable, abstained on": [r for r in pipeline if r["answerable"] and r["abstained"]],
+        "Unanswerable, answered": [r for r in pipeline if not r["answerable"] and not r["abstained"]],
+    }
+    for title, expected in kinds.items():
+        part = section.split(f"### {title} ({len(expected)})", 1)[1].split("###", 1)[0]
+        listed = [line.split(" | ")[0].strip("| `") for line in part.splitlines() if line.startswith("| `")]
+        assert listed == [r["id"] for r in sorted(expected, key=lambda r: -r["confidence"])], (title, part)
+        for r in expected:
+            line = next(line for line in part.splitlines() if line.startswith(f"| `{r['id']}` |"))
+            assert QUESTIONS[int(r["id"][1:]) - 1]["question"] in line and f"{r['confidence']:.3f}" in line
+            assert (r["first_quote"] or "(none)")[:100] in line
+            if r["answerable"]:
+                assert " / ".join(r["gold"]) in line
+        if not expected:
+            assert "None." in part
+
+
+def test_the_failures_are_capped_and_clipped():
+    from retrieval.evaluation.datasets import EvalDataset, EvalGroup, EvalQuestion
+    from retrieval.evaluation.metrics import QuestionResult
+    from retrieval.evaluation.report import failures_markdown
+    from retrieval.evaluation.runner import EvalRun
+
+    questions = tuple(EvalQuestion(f"q{i}", f"Question {i} | with a bar?", ("gold",)) for i in range(30))
+    results = [QuestionResult(q.qid, True, False, i / 100, hits=(False, True), first_quote="word " * 60,
+                              gold=q.answers) for i, q in enumerate(questions)]
+    questions += (EvalQuestion("u1", "Unanswerable one?"), EvalQuestion("u2", "Unanswerable two?"))
+    results += [QuestionResult("u1", False, False, 0.5, first_quote="A quote."),
+                QuestionResult("u2", False, True, 0.1, first_quote="Another.")]
+    run = EvalRun(EvalDataset("jsonl", "x.jsonl", (EvalGroup("x", questions),)), ("pipeline",), 10, 0.3, "",
+                  results={"pipeline": [results]})
+    text = "\n\n".join(failures_markdown(run, limit=25))
+    misses = text.split("### Answerable, first quote misses (30)", 1)[1].split("###", 1)[0]
+    ids = [line.split(" | ")[0].strip("| `") for line in misses.splitlines() if line.startswith("| `")]
+    assert ids == [f"q{i}" for i in range(29, 4, -1)]  # the 25 most confident
+    assert "… and 5 more (in `predictions.jsonl`)." in misses
+    assert "Question 29 \\| with a bar?" in misses  # a bar in a cell does not split the row
+    first = next(line for line in misses.splitlines() if line.startswith("| `q29`"))
+    assert "word word" in first and "…" in first and len(first) < 300  # the quote clipped to ~120 characters
+    assert "### Answerable, abstained on (0)\n\nNone." in text
+    answered = text.split("### Unanswerable, answered (1)", 1)[1]
+    assert "| id | question | first quote | confidence |" in answered  # no gold to show
+    assert "| `u1` | Unanswerable one? | A quote. | 0.500 |" in answered and "u2" not in answered

@@ -685,6 +685,60 @@ def comparison_markdown(c: Comparison, headline_keys=SUMMARY_KEYS, questions: bo
     return parts
 
 
+FAILURES_SHOWN = 25  # questions listed of each kind of failure in report.md
+
+
+def failures_markdown(run: EvalRun, limit: int = FAILURES_SHOWN) -> list[str]:
+    """report.md's list of the pipeline's failures, most confident first, at most `limit` of each kind:
+    answerable questions whose first quote misses (what hit@1 counts), answerable questions it
+    abstained on (false_abstain_rate), and unanswerable questions it answered (1 − abstain_recall)."""
+    if "pipeline" not in run.methods:
+        return []
+    squad = run.dataset.kind == "squad"
+    judged = [(group.name, question, r) for group, results in zip(run.dataset.groups, run.results["pipeline"])
+              for question, r in zip(group.questions, results)]
+    kinds = (
+        ("Answerable, first quote misses", "What hit@1 counts, abstained on or not",
+         [j for j in judged if j[2].answerable and not j[2].first_hit]),
+        ("Answerable, abstained on", "What false_abstain_rate counts; the quote is the closest one",
+         [j for j in judged if j[2].answerable and j[2].abstained]),
+        ("Unanswerable, answered", "What abstain_recall misses",
+         [j for j in judged if not j[2].answerable and not j[2].abstained]),
+    )
+    parts = ["## Failures (pipeline)",
+             f"Most confident first, at most {limit} of each kind; quotes and questions clipped. Every "
+             "question, with its whole first quote and the answer's reason, is in `predictions.jsonl` (not "
+             "committed: the command above writes it)."]
+    for title, counts, rows in kinds:
+        rows = sorted(rows, key=lambda j: -j[2].confidence)
+        parts.append(f"### {title} ({len(rows)})")
+        if not rows:
+            parts.append("None.")
+            continue
+        answerable = rows[0][2].answerable
+        head = (["article"] if squad else []) + ["id", "question", "first quote"] \
+            + (["gold", "confidence", "abstained" if "misses" in title else "quote hits"] if answerable
+               else ["confidence"])
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for group, question, r in rows[:limit]:
+            cells = ([group] if squad else []) + [f"`{r.qid}`", question.question, r.first_quote or "(none)"]
+            if answerable:
+                flag = r.abstained if "misses" in title else r.first_hit
+                cells += [" / ".join(r.gold) or "–", f"{r.confidence:.3f}", "yes" if flag else "no"]
+            else:
+                cells.append(f"{r.confidence:.3f}")
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        more = len(rows) - limit
+        parts.append(f"{counts}.\n\n" + "\n".join(lines)
+                     + (f"\n\n… and {more} more (in `predictions.jsonl`)." if more > 0 else ""))
+    return parts
+
+
+def _cell(text: str, limit: int = 120) -> str:
+    """A Markdown table cell: one line, at most `limit` characters, no column bar."""
+    return clip(text, limit).replace("|", "\\|")
+
+
 def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Comparison | None, command: str,
               calibrated_threshold: float | None = None) -> str:
     squad = run.dataset.kind == "squad"
@@ -731,6 +785,7 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
             cells = [_fmt(m.get(key)) for key in keys] + [_fmt(m.get("bm25/hit@1")), _fmt(m.get("dense/hit@1"))]
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
         parts.append("\n".join(rows))
+    parts.extend(failures_markdown(run))
     if comparison is not None:
         parts.extend(comparison_markdown(comparison))
     parts.append("## Plots")
