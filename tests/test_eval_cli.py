@@ -472,3 +472,42 @@ def test_the_failures_are_capped_and_clipped():
     answered = text.split("### Unanswerable, answered (1)", 1)[1]
     assert "| id | question | first quote | confidence |" in answered  # no gold to show
     assert "| `u1` | Unanswerable one? | A quote. | 0.500 |" in answered and "u2" not in answered
+
+
+def test_gold_answers_no_source_holds_are_named_once(tiny_index, tmp_path, capsys):
+    from retrieval.cli import main
+    from retrieval.evaluation.datasets import EvalQuestion
+    from retrieval.evaluation.runner import golds_not_in_sources
+
+    extra = [
+        # held by the sources once case, spacing and curly quotes are set aside: no warning
+        {"id": "ok1", "question": "What do whiskers sense?", "answers": ["A CAT\u2019S   whiskers"]},
+        {"id": "ok2", "question": "Which town?", "answers": ["nowhere at all", "stockton"]},  # one gold is enough
+        {"id": "bad1", "question": "What colour are cats?", "answers": ["purple"]},
+        {"id": "bad2", "question": "When did it open?", "answers": ["1826", "in 182"]},  # whole words only
+    ]
+    path = tmp_path / "golds.jsonl"
+    path.write_text("".join(json.dumps(q) + "\n" for q in QUESTIONS + extra), encoding="utf-8")
+    assert main(["eval", "--dataset", str(path), "--index-dir", str(tiny_index), "--bootstrap", "10",
+                 "--no-baselines", "--json"]) == 0
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if "no gold answer found in any source" in line]
+    assert len(warnings) == 1, err
+    assert warnings[0].startswith("WARNING: 2 questions have") and warnings[0].endswith("--index-dir they were "
+                                                                                       "written for")
+    assert "count as a miss: bad1, bad2*; * the text is there, but only as part of longer words" in warnings[0]
+    assert str(tiny_index) in warnings[0]
+    many = [EvalQuestion(f"m{i}", "?", ("absent",)) for i in range(12)] + [EvalQuestion("u", "?")]
+    assert golds_not_in_sources(many, ["present"]) == [f"m{i}" for i in range(12)]  # unanswerable left out
+    from retrieval.evaluation.runner import golds_inside_words, warn_missing_golds
+
+    warn_missing_golds([f"m{i}" for i in range(12)], "idx")
+    line = capsys.readouterr().err.strip()
+    assert "m0, m1" in line and "m9 and 2 more." in line and "m10" not in line
+    # there letter for letter, but glued to the next word by a dash: the judge can never find it
+    source = "Editors accused them of inciting violence against the media for their reporting—many Chechens"
+    dashed = [EvalQuestion("d1", "?", ("Inciting violence against the media for their REPORTING",))]
+    assert golds_not_in_sources(dashed, [source]) == ["d1"] and golds_inside_words(dashed, [source]) == ["d1"]
+    warn_missing_golds(["d1", "x"], "idx", ["d1"])
+    line = capsys.readouterr().err.strip()
+    assert "miss: d1*, x; * the text is there, but only as part of longer words" in line

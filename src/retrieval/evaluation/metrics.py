@@ -55,6 +55,7 @@ _QUOTES = str.maketrans({
     # stripped, as SQuAD does ("decade-long" → "decadelong")
     "\u2010": " ", "\u2011": " ", "\u2012": " ", "\u2013": " ", "\u2014": " ", "\u2015": " ",
 })
+QUOTE_FOLD = _QUOTES  # curly quotes and apostrophes to straight ones, as `normalize_answer` folds them first
 _PUNCT = str.maketrans("", "", string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 

@@ -24,7 +24,7 @@ from ..ingest import make_document
 from ..models import Answer, Passage
 from ..retriever import Retriever
 from .datasets import EvalDataset, EvalGroup, EvalQuestion
-from .metrics import QuestionResult, QuoteSource, contains_answer, span_overlaps
+from .metrics import QUOTE_FOLD, QuestionResult, QuoteSource, contains_answer, normalize_answer, span_overlaps
 
 BATCH = 64
 
@@ -116,6 +116,49 @@ def judge(
     )
 
 
+def golds_not_in_sources(questions: Sequence[EvalQuestion], texts: Sequence[str]) -> list[str]:
+    """Ids of the answerable questions none of whose gold answers occurs in any of `texts`, compared as
+    a quote is judged (`contains_answer`: whole words, case, whitespace, punctuation, articles and curly
+    or straight quotes aside): their first quote can never hit, so they count as misses whatever the
+    pipeline does."""
+    sources = [f" {normalize_answer(text)} " for text in texts]
+    missing = []
+    for question in questions:
+        needles = [normalize_answer(gold) for gold in question.answers]
+        if needles and not any(needle and f" {needle} " in source for needle in needles for source in sources):
+            missing.append(question.qid)
+    return missing
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.translate(QUOTE_FOLD).casefold().split())
+
+
+def golds_inside_words(questions: Sequence[EvalQuestion], texts: Sequence[str]) -> list[str]:
+    """Of `questions`, those with a gold answer that is in a source letter for letter (case, whitespace
+    and curly or straight quotes aside), if perhaps not as whole words: "in 182" in "in 1825", or a
+    word joined to the next by a dash with no spaces ("reporting—many"), which the judge does not split."""
+    sources = [_loose(text) for text in texts]
+    return [q.qid for q in questions if any(_loose(g) in source for g in q.answers for source in sources)]
+
+
+def warn_missing_golds(missing: Sequence[str], index_dir: str | Path, inside_words: Sequence[str] = (),
+                       shown: int = 10) -> None:
+    """One warning on stderr naming (up to `shown` of) the questions whose gold answers no source holds;
+    those whose gold is there letter for letter, but not as whole words, marked with "*"."""
+    if not missing:
+        return
+    marked = [f"{q}*" if q in inside_words else q for q in missing[:shown]]
+    ids = ", ".join(marked) + (f" and {len(missing) - shown} more" if len(missing) > shown else "")
+    many = len(missing) != 1
+    star = ("; * the text is there, but only as part of longer words (as when a dash with no spaces joins two), "
+            "and a quote hits only on whole words") if any(q.endswith("*") for q in marked) else ""
+    print(f"WARNING: {len(missing)} question{'s' if many else ''} ha{'ve' if many else 's'} no gold answer "
+          f"found in any source of {index_dir} as whole words (case, whitespace, punctuation and curly or "
+          f"straight quotes aside), so {'they' if many else 'it'} can only count as a miss: {ids}{star}. Fix the "
+          "answers, or pass the --index-dir they were written for", file=sys.stderr)
+
+
 def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
@@ -202,6 +245,12 @@ def evaluate(
             retriever.embedder = CachingEmbedder(retriever.embedder)
             run.model = retriever.manifest.model
             run.plain = all_plain(Assistant(retriever, scorer=scorer))
+            questions = [q for g in dataset.groups for q in g.questions]
+            texts = [doc.text for doc in retriever.documents.values()]
+            missing = golds_not_in_sources(questions, texts)
+            if missing:
+                unfound = [q for q in questions if q.qid in set(missing)]
+                warn_missing_golds(missing, index_dir, golds_inside_words(unfound, texts))
             for group in dataset.groups:
                 for method, judged in ask_group(retriever, group, methods, scorer, k, bar=bar).items():
                     run.results[method].append(judged)
