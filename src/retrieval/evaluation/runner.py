@@ -79,6 +79,44 @@ class EvalRun:
         return [g.name for g in self.dataset.groups]
 
 
+class ProgressLines:
+    """Progress as short lines on stderr, for logs (CI) where a tqdm bar is not drawn: a line every
+    `every` answers, and one when all are in; or, with `every` None, only the lines `article` prints."""
+
+    def __init__(self, name: str, total: int, n_questions: int, n_methods: int, every: int | None = 100):
+        self.name, self.total, self.every = name, total, every
+        self.shape = f"{n_questions} questions × {n_methods} methods" if n_methods > 1 else ""
+        self.done = 0
+        self.started = time.perf_counter()
+
+    def _say(self, text: str) -> None:
+        print(f"eval {self.name}: {text}", file=sys.stderr, flush=True)
+
+    def update(self, n: int) -> None:
+        before, self.done = self.done, self.done + n
+        if self.every and (self.done // self.every > before // self.every or self.done == self.total):
+            self._say(f"{self.done}/{self.total} answers" + (f" ({self.shape})" if self.shape else "")
+                      + f", {time.perf_counter() - self.started:.0f} s")
+
+    def article(self, number: int, of: int, name: str, n_questions: int, seconds: float) -> None:
+        """One article done: its place, name, question count and time."""
+        self._say(f"article {number}/{of} ({name}): {n_questions} question{'' if n_questions == 1 else 's'}, "
+                  f"{seconds:.0f} s ({time.perf_counter() - self.started:.0f} s so far)")
+
+    def set_postfix_str(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
+
+
 def judge(
     answer: Answer, question: EvalQuestion, passages: dict[str, Passage], k: int, doc_id: str | None = None,
     threshold: float | None = None,
@@ -215,7 +253,9 @@ def evaluate(
         index_dir: the index a JSONL dataset is asked of (SQuAD articles get their own).
         scorer: the pipeline's scorer (default: the packaged scorer for the index's encoder).
         embedder: the encoder for SQuAD article indexes (default: `model`).
-        progress: tqdm bar on stderr (None: only when stderr is a terminal).
+        progress: a tqdm bar on stderr (True), nothing (False), or None: the bar when stderr is a
+            terminal, else short lines for logs, one per SQuAD article or every 100 answers of a JSONL
+            file (`ProgressLines`).
 
     Example:
         >>> run = evaluate(load_dataset("eval/seed_qa.jsonl"), methods=["pipeline", "bm25"])
@@ -237,8 +277,13 @@ def evaluate(
     run = EvalRun(dataset=dataset, methods=methods, k=k, threshold=scorer.threshold,
                   scorer_note=scorer.note, scorer=scorer, results={m: [] for m in methods})
     started = time.perf_counter()
-    bar = tqdm(total=dataset.n_questions * len(methods), desc=f"eval {Path(dataset.path).name}",
-               unit="q", file=sys.stderr, disable=None if progress is None else not progress)
+    total = dataset.n_questions * len(methods)
+    if progress is None and not _is_terminal(sys.stderr):
+        bar = ProgressLines(Path(dataset.path).name, total, dataset.n_questions, len(methods),
+                            every=100 if dataset.kind == "jsonl" else None)
+    else:
+        bar = tqdm(total=total, desc=f"eval {Path(dataset.path).name}", unit="q", file=sys.stderr,
+                   disable=None if progress is None else not progress)
     try:
         if dataset.kind == "jsonl":
             retriever = Retriever.load(index_dir)
@@ -260,8 +305,9 @@ def evaluate(
             base = embedder or get_embedder(model)
             run.model = base.name
             plain: list[bool] = []  # per article
-            for group in dataset.groups:
+            for number, group in enumerate(dataset.groups, start=1):
                 bar.set_postfix_str(group.name[:30])
+                article_started = time.perf_counter()
                 doc = make_document(group.text or "", path=f"{dataset.path}#{group.name}",
                                     doc_id=group.name, meta={"title": group.name})
                 with tempfile.TemporaryDirectory(prefix="retrieval-eval-") as tmp:
@@ -271,6 +317,9 @@ def evaluate(
                     judged_by_method = ask_group(retriever, group, methods, scorer, k, doc_id=doc.doc_id, bar=bar)
                 for method, judged in judged_by_method.items():
                     run.results[method].append(judged)
+                if isinstance(bar, ProgressLines):
+                    bar.article(number, len(dataset.groups), group.name, len(group.questions),
+                                time.perf_counter() - article_started)
             run.plain = bool(plain) and all(plain)
     finally:
         bar.close()
