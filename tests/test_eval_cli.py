@@ -511,3 +511,30 @@ def test_gold_answers_no_source_holds_are_named_once(tiny_index, tmp_path, capsy
     warn_missing_golds(["d1", "x"], "idx", ["d1"])
     line = capsys.readouterr().err.strip()
     assert "miss: d1*, x; * the text is there, but only as part of longer words" in line
+
+
+def test_the_report_says_the_baselines_rerank_the_hybrid_candidates(tiny_index, tiny_questions, tmp_path):
+    from retrieval.cli import main
+    from retrieval.extract import Scorer
+    from retrieval.store import read_manifest
+
+    report = tmp_path / "report"
+    assert main(["eval", "--dataset", str(tiny_questions), "--index-dir", str(tiny_index), "--bootstrap", "10",
+                 "--report", str(report)]) == 0
+    text = " ".join((report / "report.md").read_text().split())
+    scorer = Scorer.load(model=read_manifest(tiny_index).model)
+    assert "by BM25 (`bm25`) or by dense cosine (`dense`) alone" not in text  # they do not search on their own
+    assert "The baselines rank the pipeline's own candidate sentences by one score alone" in text
+    assert (f"the sentences of the {scorer.passages_considered} passages ranked best by reciprocal-rank fusion of "
+            f"the dense and BM25 passage scores, plus the {scorer.sentences_considered} sentences with the highest "
+            f"cosine and the {scorer.sentences_considered} with the highest BM25 score") in text
+    assert "the encoder moves both baselines' figures, `bm25`'s too" in text
+    # a bm25 confidence is s/(1 + s) of the top sentence's raw BM25 score, whose log1p is the quote's score
+    assert "s/(1 + s) of the top sentence's BM25 score s" in text and "1 − exp(−s) of the top" not in text
+    rows = [json.loads(line) for line in (report / "predictions.jsonl").read_text().splitlines()]
+    import math
+
+    for row in rows:
+        if row["method"] == "bm25" and row["first_citation"]:
+            raw = math.expm1(row["first_citation"]["score"])
+            assert row["confidence"] == pytest.approx(raw / (1 + raw), abs=1e-3)

@@ -539,11 +539,28 @@ def _averaging(run: EvalRun) -> str:
     return f"macro over {n} article{'' if n == 1 else 's'}" if run.dataset.kind == "squad" and n > 1 else "pooled"
 
 
+def baselines_text(scorer) -> str:
+    """What the `bm25` and `dense` baselines do (`Assistant.score` with `sentence_candidates`)."""
+    n_passages = getattr(scorer, "passages_considered", 6)
+    n_sentences = getattr(scorer, "sentences_considered", 8)
+    return (
+        "The baselines rank the pipeline's own candidate sentences by one score alone and quote them in that "
+        "order: the sentence's BM25 score (`bm25`) or its cosine similarity to the question (`dense`). The "
+        f"candidates come from the hybrid retriever: the sentences of the {n_passages} passages ranked best by "
+        "reciprocal-rank fusion of the dense and BM25 passage scores, plus the "
+        f"{n_sentences} sentences with the highest cosine and the {n_sentences} with the highest BM25 score "
+        "(in the documents that passage search found), and a page part the question names (the byline, a "
+        "caption). So the encoder moves both baselines' figures, `bm25`'s too. They skip the pipeline's ranker, "
+        "its rules and its answerability model; their abstention is not calibrated, so only their ranking "
+        "metrics and the AUROC of their raw top score are reported."
+    )
+
+
 # What each method's `confidence` is (`Assistant.score`): the pipeline's answerability, calibrated, and
 # the baselines' raw top score, which is not a probability
 HISTOGRAM_LABELS = {
     "pipeline": ("pipeline confidence (pooled)", "confidence (answerability)"),
-    "bm25": ("bm25: raw top score (pooled)", "1 − exp(−top sentence BM25 score), uncalibrated"),
+    "bm25": ("bm25: raw top score (pooled)", "s/(1 + s), s the top sentence's BM25 score; uncalibrated"),
     "dense": ("dense: raw top score (pooled)", "top sentence cosine similarity, uncalibrated"),
 }
 
@@ -762,11 +779,7 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
     parts.append("## Headline" + (" (macro average over articles)" if squad else ""))
     parts.append(summary_table(metrics, methods))
     parts.extend(f"**Note**: {note}." for note in undefined_notes(metrics))
-    parts.append(
-        "Baselines quote the best sentence by BM25 (`bm25`) or by dense cosine (`dense`) alone. Their "
-        "abstention is not calibrated, so only their ranking metrics and the AUROC of their raw top "
-        "score are reported."
-    )
+    parts.append(baselines_text(run.scorer))
     if squad:
         parts.append("## Micro average (all questions pooled)")
         parts.append(summary_table(metrics, methods, micro=True))
@@ -814,8 +827,8 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
         "`mean_quote_chars`: mean length of the first quote; `exact_match`/`f1`: SQuAD EM and token F1 of "
         "the first quote against the gold answers (low by design: quotes are whole sentences). For the "
         "`bm25` and `dense` baselines, `confidence` (in `predictions.jsonl`, the histograms, their "
-        "`abstain_auroc` and `aurc`) is a raw top score, not a calibrated probability: 1 − exp(−s) of the top "
-        "sentence's BM25 score s, and the top sentence's cosine similarity. "
+        "`abstain_auroc` and `aurc`) is a raw top score, not a calibrated probability: s/(1 + s) of the top "
+        "sentence's BM25 score s (1 − exp(−log(1 + s))), and the top sentence's cosine similarity. "
         "`predictions.jsonl` lists every question with its first quote, where that quote sits "
         "(`first_citation`: document, paragraph, section, offsets and the quote's own score; the closest "
         "passage's quote when it abstained), the answer's `reason` and the `threshold` its confidence was "
