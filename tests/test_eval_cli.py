@@ -504,10 +504,13 @@ def test_gold_answers_no_source_holds_are_named_once(tiny_index, tmp_path, capsy
     warn_missing_golds([f"m{i}" for i in range(12)], "idx")
     line = capsys.readouterr().err.strip()
     assert "m0, m1" in line and "m9 and 2 more." in line and "m10" not in line
-    # there letter for letter, but glued to the next word by a dash: the judge can never find it
+    # a dash parts words, so a gold that ends at one is found (it had been the case of op103 and nd073)
     source = "Editors accused them of inciting violence against the media for their reporting—many Chechens"
-    dashed = [EvalQuestion("d1", "?", ("Inciting violence against the media for their REPORTING",))]
-    assert golds_not_in_sources(dashed, [source]) == ["d1"] and golds_inside_words(dashed, [source]) == ["d1"]
+    dashed = [EvalQuestion("d0", "?", ("Inciting violence against the media for their REPORTING",))]
+    assert golds_not_in_sources(dashed, [source]) == []
+    # there letter for letter, but inside a longer word: the judge can never find it
+    glued = [EvalQuestion("d1", "?", ("the media for their report",))]
+    assert golds_not_in_sources(glued, [source]) == ["d1"] and golds_inside_words(glued, [source]) == ["d1"]
     warn_missing_golds(["d1", "x"], "idx", ["d1"])
     line = capsys.readouterr().err.strip()
     assert "miss: d1*, x; * the text is there, but only as part of longer words" in line
