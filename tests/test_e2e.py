@@ -650,6 +650,10 @@ def test_a_speaker_named_by_a_pronoun_alone_is_answered_with_a_note(assistant):
      "the first quote is Ekaterina Sokirianskaia's words, not Milashina's"),
     ("Did Sokirianskaia say she'd stay despite death threats?",
      "the first quote is the writer's narration, not words the source gives Sokirianskaia"),
+    # narration that names them reports their claim: it is not "no words the source gives them" (a fact-checker)
+    ("Did the Chechen leader's spokespeople deny that gay people exist?",
+     "the first quote reports the Chechen leader's spokespeople in the writer's words: the source does not quote "
+     "them"),
 ])
 def test_a_first_quote_not_of_the_one_asked_about_says_so(assistant, question, note):
     # had come with no reason at all: a skimming reader took Sokirianskaia's "outrageous" for Milashina's

@@ -382,6 +382,11 @@ class Assistant:
             return answer
         if first.speaker:
             return _noted(answer, f"the first quote is {first.speaker}'s words, not {subject}'s")
+        named = set(tokenize(subject))
+        if named and 2 * len(named & set(tokenize(first.quote))) >= len(named):
+            # "Spokespeople for the Chechen leader have denied …": their claim, in the writer's words
+            return _noted(answer, f"the first quote reports {subject} in the writer's words: the source does not "
+                                  "quote them")
         return _noted(answer, f"the first quote is the writer's narration, not words the source gives {subject}")
 
     @staticmethod
