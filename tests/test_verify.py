@@ -171,3 +171,11 @@ def test_unique_words_and_every_place():
     finder = _finder("A bridge. The bridge opened.", "Another bridge here.")
     assert [(d, s) for d, s, _ in finder.places("bridge")] == [("d0", 2), ("d0", 14), ("d1", 8)]
     assert not finder.unique("bridge") and finder.unique("bridge opened") and not finder.unique("ferry")
+
+
+def test_quoted_words_of_a_reported_sentence_are_not_confirmed_as_a_quotation(assistant):
+    # a fact-checker: the writer's paraphrase after "tells SBS" had been "attributed to" her, word for word
+    answer = assistant.ask("Who said 'the systematic organisation of violence against gay people was unprecedented'?")
+    assert answer.reason.startswith("the source has these words word for word (¶8), not as a direct quotation but in "
+                                    "a sentence that reports what Ekaterina Sokirianskaia")
+    assert "(the wording may be the writer's)" in answer.reason

@@ -776,6 +776,10 @@ class Assistant:
         if top.speaker is not None:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
             reason = f"{said} {_named(top)}{described}" + self._evidence_note(top)
+            if checks and not missing and top.kind == "reported" and not any(c.quote_kind == "direct" for c in checks):
+                # "… tells SBS the systematic organisation of violence … was unprecedented": the writer's wording
+                reason = (f"the source has {named} word for word{where}, not as a direct quotation but in a sentence that reports what {_named(top)}"
+                          f"{described} says (the wording may be the writer's){self._evidence_note(top)}")
             split = writers_clause(top)
             if not missing and split and quote_similarity(words, split[2]) > quote_similarity(words, split[0]):
                 # "…, although without a referral it's unlikely …": not reported as the speaker's
