@@ -672,3 +672,17 @@ def test_who_said_words_no_quotation_holds_says_whose_the_first_quote_is(assista
     # had come with no reason: the narration read as a quotation of whoever came next
     answer = assistant.ask(question)
     assert not answer.abstained and answer.reason == note
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Did Sokirianskaia say hopes for accountability are dim?",
+     "the source has words close to these (¶38) after “but” in a sentence that reports what Ekaterina "
+     "Sokirianskaia says"),
+    ("Who said 'an allegation Human Rights Watch has previously raised concerns about'?",
+     "the source has these words word for word (¶25), after “– an allegation” in a sentence that reports what "
+     "Ekaterina Sokirianskaia"),
+])
+def test_the_writers_clause_is_not_given_to_the_speaker_whatever_the_question(assistant, question, reason):
+    # a fact-checker: "Did X say …" had skipped the rule "Who said …" keeps, and a dash aside was never caught
+    answer = assistant.ask(question)
+    assert answer.reason.startswith(reason) and answer.reason.endswith("they may be the writer's own")

@@ -576,7 +576,13 @@ class Assistant:
         citations = [cited] + [c for c in rest if not (c.doc_id == cited.doc_id and c.start < cited.end
                                                          and cited.start < c.end)][:k - 1]
         where = f"¶{cited.paragraph}"
-        if own:
+        split = writers_clause(first) if own else None
+        if split and quote_similarity(claim, split[2]) > quote_similarity(claim, split[0]):
+            # "…, but it seems hopes for actual accountability are dim": perhaps the writer's, as for "Who said"
+            reason = (f"the source has words close to these ({where}) after “{split[1]}” in a sentence that reports "
+                      f"what {_named(first)} says{self._evidence_note(first)}; it does not say they are "
+                      f"{_named(first)}'s words: they may be the writer's own")
+        elif own:
             reason = (f"the source gives {_named(first)} words close to these ({where}){self._evidence_note(first)}; "
                       "compare them before quoting")
         else:

@@ -1282,8 +1282,12 @@ def _quoted_by_document(ledger: Sequence[LedgerEntry]) -> dict[str, tuple[list[L
 # A clause the writer adds after reported speech: "The network says it intends to refer the matter to
 # the court, although without a referral it's unlikely the court will have jurisdiction". What follows
 # "although" is not reported as the network's words; the source leaves open whose they are.
+# a contrast after the attribution (", although …"), or an aside after a dash that names what was said
+# ("– an allegation Human Rights Watch has raised"): the writer's words, perhaps, more than the speaker's
 _WRITERS_CLAUSE = re.compile(
-    r"[,;]\s+(?P<word>although|though|even\s+though|but|however|whereas|while|yet)\b", re.IGNORECASE)
+    r"[,;]\s+(?P<word>although|though|even\s+though|but|however|whereas|while|yet)\b"
+    r"|\s(?P<aside>[–—]\s+(?:an?|the)\s+(?:allegation|claim|charge|accusation|assertion|concern|complaint|"
+    r"criticism|finding|view|position|point)s?)\b", re.IGNORECASE)
 
 
 def writers_clause(entry: LedgerEntry) -> tuple[str, str, str] | None:
@@ -1294,7 +1298,7 @@ def writers_clause(entry: LedgerEntry) -> tuple[str, str, str] | None:
     m = _WRITERS_CLAUSE.search(entry.quote, max(0, entry.evidence.end - entry.start))
     if m is None:
         return None
-    return entry.quote[:m.start()], m.group("word").lower(), entry.quote[m.end():].strip()
+    return entry.quote[:m.start()], (m.group("word") or m.group("aside")).lower(), entry.quote[m.end():].strip()
 
 
 def _in_writers_clause(entry: LedgerEntry, start: int) -> bool:
