@@ -863,6 +863,8 @@ def test_asks_the_assistant(question, asks):
     # a journalist's review: "What did he write?" had been answered with the minister's words at the bar
     ("What did he write?", "he"), ("What did she say next?", "she"), ("Can you give me more from her?", "her"),
     ("Who wrote this?", None),  # the byline
+    # a fact-checker: "US" had been read as "us"; a question all in capitals is still read by its words
+    ("What did the US say?", None), ("What did us say?", ""), ("WHAT DID HE SAY?", "he"),
 ])
 def test_vague_question(question, vague):
     from retrieval.extract import vague_question

@@ -1057,6 +1057,8 @@ def pronoun_speaker(question: str) -> str | None:
 def vague_question(question: str) -> str | None:
     """None when the question names something to look for; else the pronoun it leans on ("he" in "What
     did he say?": each question is answered on its own, so "he" is no one), or "" when it names nothing."""
+    if re.search(r"[a-z]", question) and re.search(r"\b[A-Z]{2,5}\b", question):
+        return None  # "What did the US say?": an acronym in a question otherwise in lower case is a name
     words = re.findall(r"\w+", question.lower().replace("’", "'").replace("'s", ""))
     pronoun = next((w for w in words if w in _PRONOUNS), "")
     if any(w not in VAGUE_WORDS and not (pronoun and w in _VAGUE_WITH_PRONOUN) for w in words):
