@@ -911,6 +911,9 @@ def test_mention_request(question, asked):
     ("Where does Milashina work?", "Milashina"), ("Who does Elena Milashina work for?", "Elena Milashina"),
     ("Which newspaper does Milashina write for?", None),  # one fact: the ranker finds it better
     ("What is the minister's title?", None), ("What is the role of the ICC?", None),
+    # a desk's shorthand (a fact-checker's review: both had been declined)
+    ("milashina employer", "milashina"), ("milashina paper?", "milashina"), ("Sokirianskaia's job?", "Sokirianskaia"),
+    ("What role?", None), ("the minister title", None),
 ])
 def test_profile_request(question, person):
     from retrieval.extract import profile_request

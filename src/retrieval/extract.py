@@ -271,11 +271,21 @@ _PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
 )]
 
 
+# a desk's shorthand: "milashina employer", "Sokirianskaia's job?", "milashina paper?"
+_PROFILE_SHORTHAND = re.compile(
+    r"^(?!(?:what|who|whom|which|where|when|why|how|the|a|an|his|her|their|its|our|my|your)\b)"
+    r"(?P<name>[\w’'.\-]+(?:\s+[\w’'.\-]+){0,2}?)(?:['’]s?)?\s+(?:job(?:\s+title)?|title|role|occupation|profession"
+    r"|employer|affiliation|paper|newspaper|outlet|organi[sz]ation)\s*[?.!]*$", re.IGNORECASE)
+
+
 def profile_request(question: str) -> str | None:
     """The person the question asks the source's description of ("Milashina" in "What is Milashina's
-    job?"), else None."""
+    job?", "milashina employer"), else None."""
     q = " ".join(question.split())
-    return next((m.group("name") for p in _PROFILE_REQUEST if (m := p.match(q))), None)
+    found = next((m.group("name") for p in _PROFILE_REQUEST if (m := p.match(q))), None)
+    if found is None and (m := _PROFILE_SHORTHAND.match(q)):
+        found = re.sub(r"['’]s?$", "", m.group("name"))
+    return found
 
 
 # the words around what is asked about: "the number 50", "the city of Moscow", "the name Ramzan Kadyrov"
