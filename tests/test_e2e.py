@@ -274,8 +274,14 @@ def test_the_byline_rule_declines_on_its_own_and_only_what_it_must(assistant):
     assert not author.abstained and author.citations[0].section == "byline"
 
 
-def test_the_dateline_still_answers_when_the_article_was_published(assistant):
-    answer = assistant.ask("When was the article published?")
+@pytest.mark.parametrize("question", [
+    "When was the article published?",
+    # a date to check: its month ("April", the dateline's "Apr") and day are no sign of another subject (a
+    # fact-checker's review: it had been declined as "the dateline says only when the page was published")
+    "Was the article published on 18 April 2017?",
+])
+def test_the_dateline_still_answers_when_the_article_was_published(assistant, question):
+    answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].section == "dateline"
     assert "19 Apr 2017" in answer.citations[0].quote
 

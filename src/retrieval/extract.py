@@ -1095,14 +1095,15 @@ _PAGE_LINE_WORDS = frozenset(tokenize(
     "posted post written wrote write filed author authors writer reporter journalist correspondent byline "
     "dateline date dated day time year month hour first last originally initially exactly name names "
     "when who whom whose what which how revised revision modified changed edited amended later earlier latest "
-    "recent recently ago"))
+    "recent recently ago january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"))
 
 
 def about_something_else(question: str, source_words: set[str]) -> bool:
     """Whether the question names something the source never mentions ("When was the first Harry Potter
     book published?"): a content word (stemmed) outside `source_words` and outside the words one asks
     about a page's own date or writer with."""
-    return bool(set(tokenize(question)) - _PAGE_LINE_WORDS - source_words)
+    return bool({t for t in tokenize(question) if not t.isdigit()} - _PAGE_LINE_WORDS - source_words)
 
 
 def page_line_answers(question: str, section: str, source_words: set[str] | None = None) -> bool:
