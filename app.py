@@ -201,7 +201,8 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
     """The quote ready to paste, with attribution.
 
     - the quote as `for_pasting` gives it: the source's own quote marks inside turned single, the comma
-      before the attribution dropped;
+      before the attribution dropped, and a direct quote's sentence cut after its quotation (the narration
+      after it, "he wrote on Instagram, a popular platform for …", is not the speaker's);
     - a direct quote with a known speaker: `“quote” — Speaker, quoted in title, date, ¶N`;
     - reported speech: `“quote” — title, date, ¶N (reported speech of Speaker)`;
     - anything else: `“quote” — title, date, ¶N`;
@@ -219,7 +220,7 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
     parts.append(f"¶{citation.paragraph}" + (f" ({citation.section_label})" if citation.section != "body" else ""))
     place = ", ".join(parts)
     if citation.speaker and citation.quote_kind == "direct":
-        return f"{for_pasting(citation.quote)} — {citation.speaker}, quoted in {place}"
+        return f"{for_pasting(citation.quote, quotation_only=True)} — {citation.speaker}, quoted in {place}"
     if citation.speaker and citation.quote_kind == "reported":
         return f"{for_pasting(citation.quote)} — {place} (reported speech of {citation.speaker})"
     return f"{for_pasting(citation.quote)} — {place}"

@@ -203,6 +203,12 @@ def test_copy_ready_turns_the_sources_quote_marks_single_and_drops_the_lead_in_c
     assert app.copy_ready(direct).startswith("“All it would take is a phone call from Putin” — ")
     assert app.copy_ready(RULED.model_copy(update={"quote": 'He called it "a sham", twice -'})).startswith(
         "“He called it ‘a sham’, twice” — ")
+    # a direct quote under its speaker's name: the narration after the quotation is not theirs (a fact-checker)
+    posted = RULED.model_copy(update={"quote": "“What reaction did you expect?” he wrote on Instagram, a popular "
+                                               "platform for Kadyrov himself.", "speaker": "Chechen Minister for "
+                                               "Information", "quote_kind": "direct"})
+    assert app.copy_ready(posted) == "“What reaction did you expect?” — Chechen Minister for Information, quoted in " \
+                                     "SBS News: a story, ¶2"
 
 
 def test_copy_block_lists_answers_only():
@@ -366,8 +372,7 @@ def test_copy_ready_says_when_a_quote_is_not_the_reports_own():
 
 def test_copy_ready_names_the_speaker():
     assert app.copy_ready(SAID, DOC) == (
-        "“It is a real disaster,” she says. — Ekaterina Sokirianskaia, quoted in SBS News: a story, "
-        "19 April 2017, ¶3"
+        "“It is a real disaster” — Ekaterina Sokirianskaia, quoted in SBS News: a story, 19 April 2017, ¶3"
     )
     assert app.copy_ready(REPORTED, DOC) == (
         "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, 19 April 2017, ¶2 "

@@ -94,10 +94,17 @@ def in_quote_marks(text: str) -> str:
 _TRAILING_MARK = re.compile(r"\s*[,;:–—-]\s*$")
 
 
-def for_pasting(text: str) -> str:
+def for_pasting(text: str, quotation_only: bool = False) -> str:
     """`text` as a quotation to paste into copy: in curly quotes, as `in_quote_marks`, with the source's
     own quotation marks inside turned single (“had been “outrageous”.”  → “had been ‘outrageous’.”) and
-    the comma that led into the attribution dropped (“… from Putin,” → “… from Putin”); the words stay."""
+    the comma that led into the attribution dropped (“… from Putin,” → “… from Putin”); with
+    `quotation_only` (a direct quote pasted under its speaker's name), a sentence that opens with its
+    quotation ends at the quotation's last mark. The words stay the source's."""
+    if quotation_only and text[:1] == "“" and text.rfind("”") > 0:
+        # a sentence that opens with the quotation: up to its last closing mark, without the narration after
+        # it ("… he wrote on Instagram, a popular platform for Kadyrov himself"), which is not the speaker's
+        quoted = text[:text.rfind("”")].rstrip()
+        return _TRAILING_MARK.sub("", quoted) + "”"
     if text[:1] in "“\"‘'":
         return text
     inner = text.replace("“", "‘").replace("”", "’")
