@@ -179,3 +179,12 @@ def test_quoted_words_of_a_reported_sentence_are_not_confirmed_as_a_quotation(as
     assert answer.reason.startswith("the source has these words word for word (¶8), not as a direct quotation but in "
                                     "a sentence that reports what Ekaterina Sokirianskaia")
     assert "(the wording may be the writer's)" in answer.reason
+
+
+def test_words_in_scare_quotes_inside_reported_speech_name_the_reported_speaker(assistant):
+    # a fact-checker: the reason said "attributes them to no one" while words_checked named the Crisis Group
+    answer = assistant.ask("Who said 'concentration camps'?")
+    assert answer.reason == ("the source has these words word for word (¶24), in quote marks of their own inside a "
+                             "sentence that reports what International Crisis Group says; it does not say whose "
+                             "words they are")
+    assert answer.words_checked[0].speaker == "International Crisis Group"

@@ -248,6 +248,10 @@ class Assistant:
         return answer.model_copy(update={"words_checked": checks, "citations": citations,
                                          "reason": note + (f"; {answer.reason}" if answer.reason else "")})
 
+    def _named_speaker(self, check: WordsCheck) -> str:
+        """The speaker of a found check as a sentence names them ("the Chechen Minister for Information")."""
+        return next((_named(e) for e in self._ledger(check.doc_id) if e.speaker == check.speaker), check.speaker)
+
     def _checked(self, words: Sequence[str]) -> list[WordsCheck]:
         """Each of `words` looked up word for word, with whose words they are where found."""
         checks = [self.word_finder.check(w) for w in words]
@@ -775,6 +779,14 @@ class Assistant:
             them = "it" if one_word(asked) else "them"
             said = (f"{UNATTRIBUTED}: it has them word for word{where} without naming a speaker" if top.speaker is None
                     else f"the source has {named} word for word{where} and attributes {them} to")
+            around = next((c for c in checks if c.speaker and c.quote_kind == "reported"), None)
+            if top.speaker is None and around is not None:
+                # "… but that reports of mass ‘concentration camps’ are exaggerations": a sentence reporting
+                # the International Crisis Group sets the words in quote marks of their own, naming no one
+                its, are = ("its", "it is") if them == "it" else ("their", "they are")
+                said = (f"the source has {named} word for word{where}, in quote marks of {its} own inside a "
+                        f"sentence that reports what {self._named_speaker(around)} says; it does not say whose "
+                        f"words {are}")
         else:
             said = (f"{UNATTRIBUTED}: it quotes them without naming a speaker" if top.speaker is None
                     else "the source attributes these words to")
@@ -782,10 +794,12 @@ class Assistant:
         if top.speaker is not None:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
             reason = f"{said} {_named(top)}{described}" + self._evidence_note(top)
-            if checks and not missing and top.kind == "reported" and not any(c.quote_kind == "direct" for c in checks):
+            direct = any(c.quote_kind == "direct" for c in checks)
+            if checks and not missing and top.kind == "reported" and not direct:
                 # "… tells SBS the systematic organisation of violence … was unprecedented": the writer's wording
-                reason = (f"the source has {named} word for word{where}, not as a direct quotation but in a sentence that reports what {_named(top)}"
-                          f"{described} says (the wording may be the writer's){self._evidence_note(top)}")
+                reason = (f"the source has {named} word for word{where}, not as a direct quotation but in a "
+                          f"sentence that reports what {_named(top)}{described} says (the wording may be the "
+                          f"writer's){self._evidence_note(top)}")
             split = writers_clause(top)
             if not missing and split and quote_similarity(words, split[2]) > quote_similarity(words, split[0]):
                 # "…, although without a referral it's unlikely …": not reported as the speaker's
