@@ -823,6 +823,15 @@ def test_the_pronoun_a_question_names_a_speaker_by(question, pronoun):
 
     assert pronoun_speaker(question) == pronoun
 
+@pytest.mark.parametrize("word, words, same", [
+    ("April", {"19", "apr", "2017"}, True), ("Apr", {"april"}, True), ("Sept.", {"september"}, True),
+    ("May", {"maybe"}, False), ("June", {"jul"}, False), ("house", {"hou"}, False),
+])
+def test_a_month_is_the_same_in_full_or_cut(word, words, same):
+    from retrieval.extract import same_month
+
+    assert same_month(word, words) is same
+
 def test_demote_moves_entries_below_the_rest_in_order():
     import numpy as np
 

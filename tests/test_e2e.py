@@ -569,6 +569,9 @@ def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistan
     # "were" had been named as lacking: a word that only joins is no word of the claim
     ("Is it true the Crisis Group said the camps were exaggerated?",
      "the first quote (¶24) has every word of the claim: check it says what the claim does"),
+    # a fact-checker: the dateline had been declined, lacking "article", "published" and "April" ("Apr")
+    ("Is it true the article was published on 18 April 2017?",
+     "the first quote (¶4) does not have “18”: the source may not say this"),
 ])
 def test_is_it_true_that_says_which_words_of_the_claim_the_nearest_sentence_lacks(assistant, question, note):
     answer = assistant.ask(question)

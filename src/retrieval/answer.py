@@ -18,10 +18,10 @@ import numpy as np
 
 from .errors import ConfigError
 from .extract import (
-    SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement, asks_the_assistant,
-    author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request, prefer_body,
-    pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections, profile_request,
-    sentence_table, vague_question,
+    PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement,
+    asks_the_assistant, author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request,
+    prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
+    profile_request, same_month, sentence_table, vague_question,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -401,9 +401,12 @@ class Assistant:
         if first is None:
             return answer
         held = set(tokenize(first.quote)) | set(tokenize(first.speaker or ""))  # "It says …" is the network
+        words = {w.lower() for w in re.findall(r"[\w’'.-]+", first.quote)}
+        page_line = first.section in ("dateline", "byline")  # "article", "published" are no words it repeats
         lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
                                      if w.lower() not in SPEECH_VERBS and w.lower() not in VAGUE_WORDS
-                                     and (t := tokenize(w)) and not set(t) <= held))
+                                     and (t := tokenize(w)) and not set(t) <= held and not same_month(w, words)
+                                     and not (page_line and set(t) <= PAGE_LINE_WORDS)))
         where = f"¶{first.paragraph}" if first.paragraph is not None else "its place"
         if lacking:
             note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) does not have "

@@ -1096,7 +1096,18 @@ _PAGE_LINE_WORDS = frozenset(tokenize(
     "dateline date dated day time year month hour first last originally initially exactly name names "
     "when who whom whose what which how revised revision modified changed edited amended later earlier latest "
     "recent recently ago january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"))
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday "
+    "true accurate correct right wrong false really"))
+PAGE_LINE_WORDS = _PAGE_LINE_WORDS
+_MONTH_FORMS = frozenset("january february march april may june july august september october november december "
+                         "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def same_month(word: str, words: set[str]) -> bool:
+    """Whether `word` names a month that `words` (lower case) hold, in full or cut to three letters ("April",
+    "Apr")."""
+    w = word.lower().rstrip(".")
+    return w in _MONTH_FORMS and any((x := v.rstrip(".")) in _MONTH_FORMS and x[:3] == w[:3] for v in words)
 
 
 def about_something_else(question: str, source_words: set[str]) -> bool:
