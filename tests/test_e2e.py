@@ -695,3 +695,12 @@ def test_the_writers_clause_is_not_given_to_the_speaker_whatever_the_question(as
     # a fact-checker: "Did X say …" had skipped the rule "Who said …" keeps, and a dash aside was never caught
     answer = assistant.ask(question)
     assert answer.reason.startswith(reason) and answer.reason.endswith("they may be the writer's own")
+
+
+def test_a_claim_of_someones_role_is_set_beside_how_the_source_describes_them(assistant):
+    # a fact-checker: "has every word of the claim" had stood alone, Human Rights Watch being named in ¶25
+    answer = assistant.ask("Is it true that Sokirianskaia is with Human Rights Watch?")
+    assert answer.reason.startswith("the source describes Ekaterina Sokirianskaia as “Russia Project Director with "
+                                    "the International Crisis Group”")
+    true = assistant.ask("Is it true that Sokirianskaia is with the International Crisis Group?")
+    assert "describes" not in (true.reason or "")

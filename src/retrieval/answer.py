@@ -355,7 +355,8 @@ class Assistant:
                 return answer
             truth = _TRUTH_CHECK.match(" ".join(question.split()))
             if truth and not quoted_words(question):  # quoted words are checked word for word instead
-                return self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
+                noted = self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
+                return self._role_note(noted, truth.group("claim"), found[0].documents)
             answer = self._pipeline_answer(question, *found)
             if answer.abstained:
                 return answer
@@ -392,6 +393,21 @@ class Assistant:
             return _noted(answer, f"the first quote reports {subject} in the writer's words: the source does not "
                                   "quote them")
         return _noted(answer, f"the first quote is the writer's narration, not words the source gives {subject}")
+
+    def _role_note(self, answer: Answer, claim: str, documents: Sequence[str]) -> Answer:
+        """"Is it true that Sokirianskaia is with Human Rights Watch?": how the source describes a speaker
+        whose role the claim states, when the description does not hold the claim's words (a sentence may
+        hold every word of the claim about someone else)."""
+        m = _ROLE_CLAIM.match(" ".join(claim.split()))
+        if m is None:
+            return answer
+        name = m.group("name")
+        entries = [e for e in self._ledger_in_scope(documents) if e.speaker and name_matches(name, e.speaker)]
+        roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
+        if not roles or topic_held(set(tokenize(" ".join(roles))), m.group("role")) == 1.0:
+            return answer
+        described = "; ".join(f"“{r}”" for r in roles[:3])
+        return _noted(answer, f"the source describes {_named(entries[0])} as {described}")
 
     @staticmethod
     def _truth_note(answer: Answer, claim: str) -> Answer:
@@ -1131,6 +1147,9 @@ class Assistant:
 # "Is it true that …?", "Is it accurate that …?": a claim to hold against the nearest sentence
 _TRUTH_CHECK = re.compile(r"^(?:is|was)\s+it\s+(?:true|accurate|correct|right|the\s+case)\s+(?:that\s+)?"
                           r"(?P<claim>.+?)\s*\??$", re.IGNORECASE)
+# a claim of someone's role or employer: "Sokirianskaia is with Human Rights Watch", "Milashina works for SBS"
+_ROLE_CLAIM = re.compile(r"^(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+(?:is|was|works|worked|writes|wrote)"
+                         r"\s+(?:for|with|at|as|an?|the)\s+(?P<role>.+)$")
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
 # "What is the number of arrests?", "the total of …"; "the death toll", "the arrest tally": a count named as such
 _NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+)?(?P<what>[a-z][\w'-]*)",
