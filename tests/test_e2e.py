@@ -663,6 +663,11 @@ def test_a_speaker_named_by_a_pronoun_alone_is_answered_with_a_note(assistant):
     ("Did the Chechen leader's spokespeople deny that gay people exist?",
      "the first quote reports the Chechen leader's spokespeople in the writer's words: the source does not quote "
      "them"),
+    # narration about someone the source does quote elsewhere is not "the source does not quote them"
+    ("Did the network say it is evacuating gay men to Moscow?",
+     "the first quote is the writer's narration about the network, not their words"),
+    # a pronoun is no one
+    ("Did she say the situation was a real disaster?", "the question does not say who “she” is"),
 ])
 def test_a_first_quote_not_of_the_one_asked_about_says_so(assistant, question, note):
     # had come with no reason at all: a skimming reader took Sokirianskaia's "outrageous" for Milashina's
@@ -704,3 +709,18 @@ def test_a_claim_of_someones_role_is_set_beside_how_the_source_describes_them(as
                                     "the International Crisis Group”")
     true = assistant.ask("Is it true that Sokirianskaia is with the International Crisis Group?")
     assert "describes" not in (true.reason or "")
+
+
+def test_the_writer_asked_about_gets_no_note_that_the_narration_is_not_theirs(assistant):
+    # an adversarial review: "the writer's narration, not words the source gives the writer"
+    for question in ("Did the writer say the veto is almost certain?", "Did the author say Russia would veto it?"):
+        assert "not words the source gives" not in (assistant.ask(question).reason or "")
+
+
+@pytest.mark.parametrize("question", [
+    "What did the network say about the UN Security Council?",  # named after "although", in the writer's clause
+    "What did Sokirianskaia say about Human Rights Watch?",  # named in a dash aside, "– an allegation …"
+])
+def test_a_topic_named_only_in_the_writers_clause_is_not_the_speakers(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and "but none of their words is about" in answer.reason

@@ -380,8 +380,8 @@ class Assistant:
         takes it for theirs."""
         subject = asked_subject(answer.question)
         first = answer.citations[0] if answer.citations else None
-        if subject is None or first is None:
-            return answer
+        if subject is None or first is None or self._the_writer(subject, documents):
+            return answer  # "Did the author say …?": every sentence is the writer's
         theirs = {e.speaker for e in quotes_by(self._ledger_in_scope(documents), subject)}
         if first.speaker in theirs:
             return answer
@@ -389,10 +389,21 @@ class Assistant:
             return _noted(answer, f"the first quote is {first.speaker}'s words, not {subject}'s")
         named = set(tokenize(subject))
         if named and 2 * len(named & set(tokenize(first.quote))) >= len(named):
+            if theirs:  # "The Russia LGBT Network has been evacuating gay men to Moscow": about them, not theirs
+                return _noted(answer, f"the first quote is the writer's narration about {subject}, not their words")
             # "Spokespeople for the Chechen leader have denied …": their claim, in the writer's words
             return _noted(answer, f"the first quote reports {subject} in the writer's words: the source does not "
                                   "quote them")
         return _noted(answer, f"the first quote is the writer's narration, not words the source gives {subject}")
+
+    def _the_writer(self, name: str, documents: Sequence[str]) -> bool:
+        """Whether `name` is the source's writer: "the author", "the reporter", or its byline's name."""
+        if re.fullmatch(r"(?:the\s+)?(?:writer|author|reporter|journalist|article|report|story|source|piece)", name,
+                        re.IGNORECASE):
+            return True
+        named = set(tokenize(name))
+        return bool(named) and any(named <= set(tokenize(self.retriever.documents[d].byline or ""))
+                                   for d in documents if d in self.retriever.documents)
 
     def _role_note(self, answer: Answer, claim: str, documents: Sequence[str]) -> Answer:
         """"Is it true that Sokirianskaia is with Human Rights Watch?": how the source describes a speaker
@@ -953,7 +964,7 @@ class Assistant:
                           confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
                           closest=closest)
         table = sentence_table(self.retriever)
-        if asked.topic and not any(mentions_topic(self._said_in(table, e), asked.topic, name) for e in found):
+        if asked.topic and not any(mentions_topic(self._their_words(table, e), asked.topic, name) for e in found):
             # "What did Ms Milashina say about Putin?": her words, but none about him
             speaker = _named(found[0]) if found[0].speaker else name
             others = self._whose_instead(asked.topic, name, candidates.documents)
@@ -994,10 +1005,7 @@ class Assistant:
         best, share = None, 0.5
         for e in self._ledger_in_scope(documents):
             if e.speaker and e.kind in ("direct", "reported") and not name_matches(name, e.speaker):
-                # where it was said ("… he wrote on Instagram"), but not the writer's clause after it
-                split = writers_clause(e)
-                said = split[0] if split is not None else self._said_in(table, e)
-                held = topic_held(set(tokenize(said)), topic or "", name)
+                held = topic_held(set(tokenize(self._their_words(table, e))), topic or "", name)
                 if held > share or (best is None and held == share):
                     best, share = e, held
         return "" if best is None else f"; it quotes {_named(best)} on that (¶{best.citation.paragraph})"
@@ -1047,6 +1055,14 @@ class Assistant:
                 best = max(best, len(asked & words) / len(asked))
             out.append(float(best))
         return out
+
+    def _their_words(self, table, entry: LedgerEntry) -> str:
+        """What a quotation says, for a topic to be found in: the sentences it stands in (where it was said,
+        "… he wrote on Instagram"), without the writer's clause after it (", although …") and without the
+        speaker's own name ("What did the network say about Russia?" is not answered by "Russia LGBT Network")."""
+        split = writers_clause(entry)
+        said = split[0] if split is not None else self._said_in(table, entry)
+        return re.sub(re.escape(entry.speaker), " ", said, flags=re.IGNORECASE) if entry.speaker else said
 
     @staticmethod
     def _said_in(table, entry: LedgerEntry) -> str:

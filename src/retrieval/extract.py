@@ -1051,8 +1051,9 @@ _VAGUE_WITH_PRONOUN = frozenset("write writes wrote written give get next after 
 
 
 _PRONOUN_SPEAKER = re.compile(
-    r"^(?:(?:and|so|but|then|ok|okay|also)\b[\s,]*)*(?:what|how|why|when|where|whom?)\s+(?:else\s+)?(?:did|does|do|has"
-    r"|have|had|is|was|were|are)\s+(?P<pronoun>he|she|they)\s+(?:say|said|tell|told|claim|claimed|write|wrote|mean|"
+    r"^(?:(?:and|so|but|then|ok|okay|also)\b[\s,]*)*(?:(?:what|how|why|when|where|whom?)\s+(?:else\s+)?)?(?:did|does|do"
+    r"|has|have|had|is|was|were|are)\s+(?P<pronoun>he|she|they)\s+(?:also\s+)?(?:say|said|tell|told|claim|claimed|write"
+    r"|wrote|deny|denied|call|called|confirm|confirmed|warn|warned|mean|"
     r"meant|think|thought|describe|described|call|called|add|added|argue|argued|react|reacted|respond|responded"
     r"|saying|talking|speaking)\b", re.IGNORECASE)
 
