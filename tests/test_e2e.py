@@ -678,7 +678,7 @@ def test_a_first_quote_not_of_the_one_asked_about_says_so(assistant, question, n
 
 @pytest.mark.parametrize("question, note", [
     ("Who said it's almost certain to be vetoed by Russia?",
-     "the first quote is the writer's narration: the source gives these words to no one"),
+     "the first quote is the writer's narration: the source quotes no one saying this"),
     ("Who said the situation is a disaster?",
      "the first quote is Ekaterina Sokirianskaia's (¶9), the nearest to these words: compare them before quoting"),
 ])

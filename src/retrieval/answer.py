@@ -370,7 +370,7 @@ class Assistant:
                 first = answer.citations[0]
                 return _noted(answer, f"the first quote is {first.speaker}'s (¶{first.paragraph}), the nearest "
                                       "to these words: compare them before quoting" if first.speaker else
-                              "the first quote is the writer's narration: the source gives these words to no one")
+                              "the first quote is the writer's narration: the source quotes no one saying this")
             return self._not_theirs(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
 
