@@ -614,9 +614,16 @@ def test_a_reaction_of_someone_never_quoted_is_not_answered_with_anothers_words(
     assert answer.abstained and answer.reason.startswith("the source mentions Kadyrov but quotes no words")
 
 
-def test_a_narrated_reaction_still_answers(assistant):
-    answer = assistant.ask("How did the US react to the reports?")
-    assert not answer.abstained and any("The US has voiced concern" in c.quote for c in answer.citations)
+@pytest.mark.parametrize("question, words", [
+    ("How did the US react to the reports?", "The US has voiced concern"),
+    # an adversarial review: these had been declined, the narration scoring under the floor for narration
+    ("How did prosecutors respond?", "Federal Russian prosecutors announced on Monday"),
+    ("How did the Chechen leader's spokespeople respond?", "Spokespeople for the Chechen leader have denied"),
+])
+def test_a_narrated_reaction_still_answers(assistant, question, words):
+    answer = assistant.ask(question)
+    assert not answer.abstained and any(words in c.quote for c in answer.citations)
+    assert answer.reason.endswith("; these passages report them")
 
 
 def test_a_quote_asked_for_with_an_adjective_is_the_speakers_first_direct_quote(assistant):

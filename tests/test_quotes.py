@@ -670,6 +670,8 @@ def test_a_name_is_shown_as_the_source_writes_it():
     assert spelt_as_in("ms sokirianskaia", texts) == "Ms Sokirianskaia"
     assert spelt_as_in("the press", texts) == "the press"  # written in lower case: left so
     assert spelt_as_in("putin", texts) == "putin"  # not in the texts
+    # a capital that opens a sentence is no spelling (an adversarial review: "the Chechen leader's Spokespeople")
+    assert spelt_as_in("the spokespeople", ["Spokespeople for the leader have denied it."]) == "the spokespeople"
     accented = ["“It will open in May,” said Tomás Ibáñez. Zoë Kühn agreed; Ms Müller and Mr Muller did not."]
     assert spelt_as_in("Tomas Ibanez", accented) == "Tomás Ibáñez"  # typed without the accents
     assert spelt_as_in("zoe kuhn", accented) == "Zoë Kühn"

@@ -67,6 +67,11 @@ _SPEECH_ASKED = re.compile(
     r"\b(say|said|says|tell|told|claim|claimed|state|stated|argue|argued|reply|replied|respond|"
     r"responded|add|added|quotes?|quoted|comment|commented|speak|spoke|spoken|write|wrote|writes|post|posted|"
     r"tweet|tweeted)\b", re.I)
+# what narration tells someone did or said: "prosecutors announced", "spokespeople have denied", "the US has voiced"
+_REPORTED_ACT = re.compile(
+    r"\b(announc\w*|said|says|denied|denies|deny|accus\w*|condemn\w*|voiced|warn\w*|claim\w*|confirm\w*|critici[sz]\w*"
+    r"|welcom\w*|reject\w*|dismiss\w*|respond\w*|repl\w*|promis\w*|pledg\w*|vow\w*|order\w*|launch\w*|demand\w*"
+    r"|urg\w*|call(?:ed|s)\s+(?:for|on)|disturbed|concern\w*)\b", re.IGNORECASE)
 # a reaction or a view asked for: on a news page, what someone said ("How did Kadyrov respond?"); in plain text
 # (an encyclopedia's "How did the new king react to the Huguenots?") often what they did, told by narration
 _STANCE_ASKED = re.compile(
@@ -934,8 +939,17 @@ class Assistant:
                                      "report's own sentences are the writer's narration")
             reporting = [c for c in closest if c.speaker is None and named and c.section != "dateline" and (
                 named <= set(tokenize(c.quote))
-                or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))]
-            if confidence >= threshold and reporting and reporting[0].score >= NARRATION_MIN_SCORE:
+                or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))
+                and (not asked.topic or mentions_topic(c.quote, asked.topic, name))]  # "… respond to the post?"
+            if news and (_STANCE_ASKED.search(question) or re.match(r"\s*how\b", question, re.IGNORECASE)):
+                # a reaction asked for ("How did prosecutors respond?"): narration that names them and tells an
+                # act ("Federal Russian prosecutors announced …") answers, however the ranker scores it
+                acts = [c for c in reporting if _REPORTED_ACT.search(c.quote)]
+                reporting = acts if acts and reporting[0].score < NARRATION_MIN_SCORE else reporting
+                floor = 0.0 if acts else NARRATION_MIN_SCORE
+            else:
+                floor = NARRATION_MIN_SCORE
+            if confidence >= threshold and reporting and (reporting[0].score >= floor):
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
                     citations=reporting,

@@ -1437,8 +1437,11 @@ def spelt_as_in(name: str, texts: Iterable[str]) -> str:
     "Ibáñez"; "the" stays)."""
     seen: dict[str, set[str]] = {}
     for text in texts:
-        for word in re.findall(r"[\w’'-]+", text):
-            seen.setdefault(fold_accents(word.lower()), set()).add(word)
+        for m in re.finditer(r"[\w’'-]+", text):
+            if (m.group()[:1].isupper() and fold_accents(m.group()) == m.group()
+                    and re.search(r"(?:^|[.!?:“”\"]\s*)$", text[:m.start()])):
+                continue  # a capital that opens a sentence says nothing of how the word is written
+            seen.setdefault(fold_accents(m.group().lower()), set()).add(m.group())
 
     def spelt(word: str) -> str:
         forms = seen.get(fold_accents(word.lower()), set())
