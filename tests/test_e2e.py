@@ -714,8 +714,11 @@ def test_a_claim_of_someones_role_is_set_beside_how_the_source_describes_them(as
     answer = assistant.ask("Is it true that Sokirianskaia is with Human Rights Watch?")
     assert answer.reason.startswith("the source describes Ekaterina Sokirianskaia as “Russia Project Director with "
                                     "the International Crisis Group”")
-    true = assistant.ask("Is it true that Sokirianskaia is with the International Crisis Group?")
-    assert "describes" not in (true.reason or "")
+    assert answer.reason.endswith("which does not have the claim's words: the source may not say this")
+    # an adversarial review: "works" had been named as missing from a true claim
+    true = assistant.ask("Is it true that Sokirianskaia works for the International Crisis Group?")
+    assert true.reason.endswith("which has the claim's words: check it says what the claim does")
+    assert "does not have “works”" not in true.reason
 
 
 def test_the_writer_asked_about_gets_no_note_that_the_narration_is_not_theirs(assistant):

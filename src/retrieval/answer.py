@@ -360,8 +360,9 @@ class Assistant:
                 return answer
             truth = _TRUTH_CHECK.match(" ".join(question.split()))
             if truth and not quoted_words(question):  # quoted words are checked word for word instead
-                noted = self._truth_note(self._pipeline_answer(question, *found), truth.group("claim"))
-                return self._role_note(noted, truth.group("claim"), found[0].documents)
+                answer = self._pipeline_answer(question, *found)
+                return self._role_note(answer, truth.group("claim"), found[0].documents) or self._truth_note(
+                    answer, truth.group("claim"))
             answer = self._pipeline_answer(question, *found)
             if answer.abstained:
                 return answer
@@ -410,20 +411,23 @@ class Assistant:
         return bool(named) and any(named <= set(tokenize(self.retriever.documents[d].byline or ""))
                                    for d in documents if d in self.retriever.documents)
 
-    def _role_note(self, answer: Answer, claim: str, documents: Sequence[str]) -> Answer:
+    def _role_note(self, answer: Answer, claim: str, documents: Sequence[str]) -> Answer | None:
         """"Is it true that Sokirianskaia is with Human Rights Watch?": how the source describes a speaker
-        whose role the claim states, when the description does not hold the claim's words (a sentence may
-        hold every word of the claim about someone else)."""
+        whose role the claim states, and whether that description holds the claim's words (a sentence may
+        hold every word of the claim about someone else; "works" need not be written). None when the claim
+        states no role of someone the source quotes."""
         m = _ROLE_CLAIM.match(" ".join(claim.split()))
         if m is None:
-            return answer
+            return None
         name = m.group("name")
         entries = [e for e in self._ledger_in_scope(documents) if e.speaker and name_matches(name, e.speaker)]
         roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
-        if not roles or topic_held(set(tokenize(" ".join(roles))), m.group("role")) == 1.0:
-            return answer
-        described = "; ".join(f"“{r}”" for r in roles[:3])
-        return _noted(answer, f"the source describes {_named(entries[0])} as {described}")
+        if not roles:
+            return None
+        described = f"the source describes {_named(entries[0])} as " + "; ".join(f"“{r}”" for r in roles[:3])
+        if topic_held(set(tokenize(" ".join(roles))), m.group("role")) == 1.0:
+            return _noted(answer, described + ", which has the claim's words: check it says what the claim does")
+        return _noted(answer, described + ", which does not have the claim's words: the source may not say this")
 
     @staticmethod
     def _truth_note(answer: Answer, claim: str) -> Answer:
