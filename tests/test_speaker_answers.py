@@ -689,3 +689,19 @@ def test_a_speaker_the_ledger_missed_is_not_said_to_be_quoted_nowhere(footbridge
     # named without a speech verb: the source does quote no words of theirs
     assert footbridge.ask("What did Jonas Falk say?").reason.startswith(
         "the source mentions Jonas Falk but quotes no words of theirs")
+
+
+def test_a_reaction_in_plain_text_is_left_to_the_narration(tmp_path: Path, fake_embedder):
+    """"How did King Louis XV respond to British plans?" of an encyclopedia asks what he did: it had been declined
+    as "the source quotes no one named King Louis XV" (seen in the SQuAD test report; "react" had been handled)."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "war.txt").write_text(
+        "In 1754 the British planned forts along the Ohio. King Louis XV answered the British plans by sending "
+        "troops to Fort Duquesne. The governor said the forts were needed.\n", encoding="utf-8")
+    build_index([tmp_path / "war.txt"], tmp_path / "index", embedder=fake_embedder)
+    assistant = Assistant.load(tmp_path / "index", embedder=fake_embedder)
+    assert assistant.plain("war")
+    for question in ("How did King Louis XV respond to British plans?", "How did King Louis XV react?"):
+        answer = assistant.ask(question)
+        assert "quotes no one named" not in (answer.reason or "") and "no words of" not in (answer.reason or "")

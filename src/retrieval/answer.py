@@ -926,8 +926,11 @@ class Assistant:
         found = _distinct(_drop_short_inner(found))
         if not found:
             news = bool(closest) and not self.plain(closest[0].doc_id)
-            if not (_SPEECH_ASKED.search(question) or (news and _STANCE_ASKED.search(question))):
-                return None  # "What did X call Y?" may be answered by narration
+            reaction = bool(_STANCE_ASKED.search(question) or re.match(r"\s*how\b", question, re.IGNORECASE))
+            if not (_SPEECH_ASKED.search(question) or news and reaction) or (reaction and not news):
+                # "What did X call Y?" may be answered by narration, and so may a reaction in plain text ("How
+                # did the new king react / respond to …?" of an encyclopedia: what someone did)
+                return None
             # X is quoted nowhere: narration that reports what X said ("Spokespeople for the
             # leader have denied that …") may still answer, but other speakers' words never do.
             # the report's narration; a line outside it (another story's teaser, "US ‘disturbed’ by …") only
@@ -945,7 +948,7 @@ class Assistant:
                 named <= set(tokenize(c.quote))
                 or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))
                 and (not asked.topic or mentions_topic(c.quote, asked.topic, name))]  # "… respond to the post?"
-            if news and (_STANCE_ASKED.search(question) or re.match(r"\s*how\b", question, re.IGNORECASE)):
+            if reaction:
                 # a reaction asked for ("How did prosecutors respond?"): narration that names them and tells an
                 # act ("Federal Russian prosecutors announced …") answers, however the ranker scores it
                 acts = [c for c in reporting if _REPORTED_ACT.search(c.quote)]
