@@ -250,8 +250,7 @@ class Assistant:
                 citations = held[:1] + [c for c in citations if c is not held[0]]
             elif row is not None:
                 citations = self._cite_rows([row], citations[0].score, limit=1) + citations[:-1]
-        return answer.model_copy(update={"words_checked": checks, "citations": citations,
-                                         "reason": note + (f"; {answer.reason}" if answer.reason else "")})
+        return _noted(answer.model_copy(update={"words_checked": checks, "citations": citations}), note)
 
     def _named_speaker(self, check: WordsCheck) -> str:
         """The speaker of a found check as a sentence names them ("the Chechen Minister for Information")."""
@@ -450,7 +449,7 @@ class Assistant:
         else:
             note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) has every word of "
                     "the claim: check it says what the claim does")
-        return answer.model_copy(update={"reason": note + (f"; {answer.reason}" if answer.reason else "")})
+        return _noted(answer, note)
 
     def _pipeline(self, question: str, query_vector: np.ndarray, k: int):
         scorer = self.scorer
