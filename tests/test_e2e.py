@@ -619,6 +619,8 @@ def test_a_reaction_of_someone_never_quoted_is_not_answered_with_anothers_words(
     # an adversarial review: these had been declined, the narration scoring under the floor for narration
     ("How did prosecutors respond?", "Federal Russian prosecutors announced on Monday"),
     ("How did the Chechen leader's spokespeople respond?", "Spokespeople for the Chechen leader have denied"),
+    # "Chechens" had been read as the Chechen Minister for Information, and declined
+    ("How did Chechens react to the revelations?", "many Chechens appear to have taken the revelations"),
 ])
 def test_a_narrated_reaction_still_answers(assistant, question, words):
     answer = assistant.ask(question)

@@ -167,6 +167,8 @@ def name_matches(query: str, name: str | None) -> bool:
     asked, full = _name_tokens(fold_accents(query)), _name_tokens(fold_accents(name))
     if not asked or not full:
         return False
+    if len(asked) == 1 and asked[0] not in full and any(asked[0] == f + "s" for f in full):
+        return False  # "Chechens" are a people, not the "Chechen Minister for Information"
     return all(any(_token_like(a, f) for f in full) for a in asked)
 
 
