@@ -149,7 +149,10 @@ def test_a_request_to_check_a_quote_needs_no_quote_marks(assistant):
 def test_a_question_without_quote_marks_is_not_checked(assistant):
     answer = assistant.ask("Who said it appears officials were using illegal detention centres?")
     assert answer.words_checked == []
-    assert answer.reason.startswith(f"the source attributes these words to {SOKIRIANSKAIA}")
+    # reported speech: no words to put in quote marks (an adversarial review: "attributes these words to")
+    assert answer.reason.startswith(f"the source reports {SOKIRIANSKAIA} (Russia Project Director with the "
+                                    "International Crisis Group) saying this (¶25), in the writer's words, not as a "
+                                    "direct quotation")
 
 
 def test_the_sentence_with_the_quoted_words_comes_first(assistant):

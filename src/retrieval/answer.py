@@ -838,6 +838,10 @@ class Assistant:
                 reason = (f"the source has {named} word for word{where}, not as a direct quotation but in a "
                           f"sentence that reports what {_named(top)}{described} says (the wording may be the "
                           f"writer's){self._evidence_note(top)}")
+            elif not checks and top.kind == "reported":
+                # "Who said there is hope among activists?": reported speech, so no words to put in quote marks
+                reason = (f"the source reports {_named(top)}{described} saying this (¶{top.citation.paragraph}), in "
+                          f"the writer's words, not as a direct quotation{self._evidence_note(top)}")
             split = writers_clause(top)
             if not missing and split and quote_similarity(words, split[2]) > quote_similarity(words, split[0]):
                 # "…, although without a referral it's unlikely …": not reported as the speaker's
