@@ -50,12 +50,13 @@ def test_the_merge_is_made_once_per_machine(tmp_path, monkeypatch):
     from transformers.utils import logging as hf_logging
 
     monkeypatch.setenv("RETRIEVAL_CACHE", str(tmp_path))
+    before = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         first = merged_model(shipped_adapter_path())
     # quietly: an evaluator's first run had shown "Loading weights", a FutureWarning, "Writing model shards"
     assert not [w for w in caught if issubclass(w.category, FutureWarning)]
-    assert hf_logging.is_progress_bar_enabled() and hf_logging.get_verbosity() == hf_logging.WARNING  # as before
+    assert (hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()) == before  # restored
     assert first.parent == tmp_path / "merged" and (first / "model.safetensors").is_file()
     made = (first / "model.safetensors").stat().st_mtime_ns
     assert merged_model(shipped_adapter_path()) == first

@@ -715,8 +715,7 @@ class Assistant:
         picked = sorted(first.values(), key=lambda e: e.start)
         citations = [e.citation.model_copy(update={"score": round(e.confidence, 4)}) for e in picked[:k]]
         names = [_named(e) for e in picked]
-        others = [d for d in self.retriever.documents if d != doc_id
-                  and any(e.speaker and e.kind in ("direct", "reported") for e in self._ledger(d))]
+        others = len(self.retriever.documents) - 1  # their speakers are not looked for: a ledger each
         where = f"in “{self.retriever.documents[doc_id].title}”, " if others else ""
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
@@ -724,8 +723,8 @@ class Assistant:
             reason=f"{where}the source quotes {len(names)} speaker{'s' if len(names) != 1 else ''}: "
                    f"{_listed(names, most=len(names))}; each one's first quotation in the report"
                    + ("" if len(names) <= k else f"; the first {k} are listed")
-                   + (f"; {len(others)} other indexed source{'s' if len(others) != 1 else ''} quote"
-                      f"{'' if len(others) != 1 else 's'} others: name the one you mean (its title)" if others else ""),
+                   + (f"; {others} other source{'s are' if others != 1 else ' is'} indexed: for its speakers, "
+                      "name the one you mean (its title)" if others else ""),
         )
 
     def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
@@ -951,15 +950,12 @@ class Assistant:
                 named <= set(tokenize(c.quote))
                 or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))
                 and (not asked.topic or mentions_topic(c.quote, asked.topic, name))]  # "… respond to the post?"
-            if reaction:
-                # a reaction asked for ("How did prosecutors respond?"): narration that names them and tells an
-                # act ("Federal Russian prosecutors announced …") answers, however the ranker scores it
-                acts = [c for c in reporting if _REPORTED_ACT.search(c.quote)]
-                reporting = acts if acts and reporting[0].score < NARRATION_MIN_SCORE else reporting
-                floor = 0.0 if acts else NARRATION_MIN_SCORE
-            else:
-                floor = NARRATION_MIN_SCORE
-            if confidence >= threshold and reporting and (reporting[0].score >= floor):
+            # a reaction asked for ("How did prosecutors respond?"): narration that names them and tells an act
+            # ("Federal Russian prosecutors announced …") answers, however the ranker scores it
+            acts = [c for c in reporting if _REPORTED_ACT.search(c.quote)] if reaction else []
+            if acts and reporting[0].score < NARRATION_MIN_SCORE:
+                reporting = acts
+            if confidence >= threshold and reporting and (acts or reporting[0].score >= NARRATION_MIN_SCORE):
                 return Answer(
                     question=question, abstained=False, confidence=confidence, threshold=threshold,
                     citations=reporting,

@@ -1054,7 +1054,7 @@ _PRONOUN_SPEAKER = re.compile(
     r"^(?:(?:and|so|but|then|ok|okay|also)\b[\s,]*)*(?:(?:what|how|why|when|where|whom?)\s+(?:else\s+)?)?(?:did|does|do"
     r"|has|have|had|is|was|were|are)\s+(?P<pronoun>he|she|they)\s+(?:also\s+)?(?:say|said|tell|told|claim|claimed|write"
     r"|wrote|deny|denied|call|called|confirm|confirmed|warn|warned|mean|"
-    r"meant|think|thought|describe|described|call|called|add|added|argue|argued|react|reacted|respond|responded"
+    r"meant|think|thought|describe|described|add|added|argue|argued|react|reacted|respond|responded"
     r"|saying|talking|speaking)\b", re.IGNORECASE)
 
 
@@ -1091,7 +1091,7 @@ def asks_future(question: str) -> bool:
 
 
 # words a question about the page's own date or writer may use that the page itself need not hold
-_PAGE_LINE_WORDS = frozenset(tokenize(
+PAGE_LINE_WORDS = frozenset(tokenize(
     "article story report piece page text site website online news published publish publication updated update "
     "posted post written wrote write filed author authors writer reporter journalist correspondent byline "
     "dateline date dated day time year month hour first last originally initially exactly name names "
@@ -1099,7 +1099,6 @@ _PAGE_LINE_WORDS = frozenset(tokenize(
     "recent recently ago january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday "
     "true accurate correct right wrong false really"))
-PAGE_LINE_WORDS = _PAGE_LINE_WORDS
 _MONTH_FORMS = frozenset("january february march april may june july august september october november december "
                          "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
@@ -1115,7 +1114,7 @@ def about_something_else(question: str, source_words: set[str]) -> bool:
     """Whether the question names something the source never mentions ("When was the first Harry Potter
     book published?"): a content word (stemmed) outside `source_words` and outside the words one asks
     about a page's own date or writer with."""
-    return bool({t for t in tokenize(question) if not t.isdigit()} - _PAGE_LINE_WORDS - source_words)
+    return bool({t for t in tokenize(question) if not t.isdigit()} - PAGE_LINE_WORDS - source_words)
 
 
 def page_line_answers(question: str, section: str, source_words: set[str] | None = None) -> bool:
@@ -1134,7 +1133,7 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
 
 
 # words that ask or fill, held by any source: no sign of what a question is about
-_LINK_QUESTION_WORDS = frozenset(tokenize(" ".join(VAGUE_WORDS))) | _PAGE_LINE_WORDS
+_LINK_QUESTION_WORDS = frozenset(tokenize(" ".join(VAGUE_WORDS))) | PAGE_LINE_WORDS
 
 
 def link_off_topic(question: str, link_words: set[str], source_words: set[str]) -> bool:
