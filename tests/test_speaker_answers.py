@@ -603,7 +603,7 @@ def test_who_is_quoted_over_several_sources_says_which_one(tmp_path: Path, fake_
     answer = assistant.ask("Who is quoted in the harbour story?")
     assert answer.reason.startswith("in “Harbour bridge to close for repairs”, the source quotes 1 speaker: "
                                     "Thomas Green")
-    assert answer.reason.endswith("; 1 other source is indexed: for its speakers, name the one you mean (its title)")
+    assert answer.reason.endswith("; 1 other source found quotes people too: name the one you mean (its title)")
     assert {c.speaker for c in answer.citations} == {"Thomas Green"}
 
 

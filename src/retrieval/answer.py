@@ -715,7 +715,9 @@ class Assistant:
         picked = sorted(first.values(), key=lambda e: e.start)
         citations = [e.citation.model_copy(update={"score": round(e.confidence, 4)}) for e in picked[:k]]
         names = [_named(e) for e in picked]
-        others = len(self.retriever.documents) - 1  # their speakers are not looked for: a ledger each
+        # other sources the search finds that quote people (not every source: a ledger each)
+        others = len([d for d in self._documents_found(question, query_vector) if d != doc_id
+                      and any(e.speaker and e.kind in ("direct", "reported") for e in self._ledger(d))])
         where = f"in “{self.retriever.documents[doc_id].title}”, " if others else ""
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
@@ -723,8 +725,8 @@ class Assistant:
             reason=f"{where}the source quotes {len(names)} speaker{'s' if len(names) != 1 else ''}: "
                    f"{_listed(names, most=len(names))}; each one's first quotation in the report"
                    + ("" if len(names) <= k else f"; the first {k} are listed")
-                   + (f"; {others} other source{'s are' if others != 1 else ' is'} indexed: for its speakers, "
-                      "name the one you mean (its title)" if others else ""),
+                   + (f"; {others} other source{'s' if others != 1 else ''} found quote{'' if others != 1 else 's'}"
+                      " people too: name the one you mean (its title)" if others else ""),
         )
 
     def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
