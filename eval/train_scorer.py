@@ -75,7 +75,15 @@ SECTION_NAMED_WEIGHT = 4.0
 # 4 / 6 -> 0.789 / 0.789 / 0.798 / 0.798 / 0.817 / 0.817 / 0.817 (tune LOAO 0.829 up to 3, 0.828 at 4,
 # 0.826 at 6).
 SPEAKER_ASKED_WEIGHT = 3.0
-# Both columns are left out of the fit (zeroed), then given these weights: fitted with the speaker
+# A sentence that answers a known question close to this one (`retrieval.known`, support 0-1): SQuAD's
+# indexes have no known questions, so tune cannot weigh it; a fixed weight chosen on dev hit@1 with the
+# support's floor (index built with --known-questions eval/news_train.jsonl; twentieth session, eval/RESULTS.md):
+# floor 0.5, weights 0 / 1 / 2 / 4 / 8 / 12 / 16 / 24 / 48 -> 0.853 / 0.853 / 0.853 / 0.872 / 0.872 / 0.899 /
+# 0.908 / 0.908 / 0.881.
+KNOWN_QUESTION_WEIGHT = 16.0
+FIXED_WEIGHTS = {"section_named": SECTION_NAMED_WEIGHT, "speaker_asked": SPEAKER_ASKED_WEIGHT,
+                 "known_question": KNOWN_QUESTION_WEIGHT}
+# These columns are left out of the fit (zeroed), then given these weights: fitted with the speaker
 # column in and its weight replaced afterwards, tune LOAO hit@3 was 0.933 instead of 0.934.
 # Subtracted from the learned weight of `log_chars` (standardised units): the ranker learnt on SQuAD
 # likes long sentences, and quotes must stay within 1.2x the source's mean sentence. Chosen on dev as
@@ -220,8 +228,7 @@ def fit_sentence_model(rows, extra=None, extra_features: tuple[str, ...] = (),
     or (`ranker`, an experiment) listwise / mixed (`fit_listwise`). `extra`, for experiments: per row,
     columns appended to its features, named `extra_features`."""
     keep = [i for i, (_, y, imp) in enumerate(rows) if not imp and y.any()]
-    fixed = {SENTENCE_FEATURES.index("section_named"): SECTION_NAMED_WEIGHT,
-             SENTENCE_FEATURES.index("speaker_asked"): SPEAKER_ASKED_WEIGHT}
+    fixed = {SENTENCE_FEATURES.index(name): weight for name, weight in FIXED_WEIGHTS.items()}
 
     def without_fixed(x: np.ndarray) -> np.ndarray:  # the fit must not lean on columns set by hand
         x = x.copy()

@@ -592,11 +592,14 @@ def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
     block = re.search(r"## Python API\s+```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
     assert block, "README has no Python API example"
     (tmp_path / "data").mkdir()
+    (tmp_path / "eval").mkdir()
     shutil.copy(ARTICLE, tmp_path / "data" / ARTICLE.name)
+    shutil.copy(ROOT / "eval" / "news_train.jsonl", tmp_path / "eval")
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(compile(block.group(1), "README.md", "exec"), scope)  # noqa: S102 - the project's own README
     assert scope["answer"].citations and scope["hits"] and (tmp_path / "index" / "manifest.json").is_file()
+    assert scope["assistant"].retriever.known is not None
 
 
 def test_a_link_to_another_story_does_not_answer_a_question_on_the_sources_subject(assistant):

@@ -140,7 +140,7 @@ def test_a_listwise_ranker_ships_with_a_logistic_evidence_model():
     rows = []
     for _ in range(60):
         x = rng.normal(size=(8, len(SENTENCE_FEATURES)))
-        x[:, [SENTENCE_FEATURES.index("section_named"), SENTENCE_FEATURES.index("speaker_asked")]] = 0.0
+        x[:, [SENTENCE_FEATURES.index(name) for name in train_scorer.FIXED_WEIGHTS]] = 0.0
         y = np.zeros(8, dtype=bool)
         y[np.argmax(x[:, dense])] = True  # the most similar candidate is the answer
         rows.append((SimpleNamespace(features=x), y, False))

@@ -30,7 +30,7 @@ from .quotes import (
     quote_similarity, quotes_by, reports_speech, speech_only, spelt_as_in, topic_held, topic_words, who_said,
     writers_clause,
 )
-from .retriever import DEFAULT_INDEX_DIR, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
+from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
 from . import language
 from .spelling import Speller, english_words
@@ -118,18 +118,22 @@ class Assistant:
         index_dir: str | Path | None = None,
         *,
         sources: Sequence[str | Path] | None = None,
+        known_questions: Sequence[str | Path] = (),
         scorer: Scorer | None = None,
         method: str = "pipeline",
         **retriever_options,
     ) -> "Assistant":
-        """Load an index (default `index/`), building it from `sources` (default `data/`) when missing."""
+        """Load an index (default `index/`), building it from `sources` (default `data/`) when missing, with
+        `known_questions` (default, for `index/` from `data/`: the project's `eval/news_train.jsonl`)."""
         from .store import MANIFEST, build_index
 
         index_dir = Path(index_dir) if index_dir is not None else DEFAULT_INDEX_DIR
         if not (index_dir / MANIFEST).exists():
-            default_sources = [Path("data")] if index_dir == DEFAULT_INDEX_DIR and Path("data").exists() else None
-            if sources or default_sources:
-                build_index(sources or default_sources, index_dir)
+            project = not sources and index_dir == DEFAULT_INDEX_DIR and Path("data").exists()
+            if sources or project:
+                known = known_questions or ([DEFAULT_KNOWN_QUESTIONS] if project and DEFAULT_KNOWN_QUESTIONS.is_file()
+                                            else [])
+                build_index(sources or [Path("data")], index_dir, known_questions=known)
         return cls(Retriever.load(index_dir, **retriever_options), scorer=scorer, method=method)
 
     def current(self) -> "Assistant":

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passage size cap (default 1000, at least 50)")
     p.add_argument("--overlap", type=_at_least(0, 5), default=0,
                    help="sentences repeated across a split passage (0-5, default 0)")
+    p.add_argument("--known-questions", nargs="+", type=Path, default=[], metavar="FILE", help=(
+        "JSON Lines files of questions asked before, each with its answers as the sources word them "
+        '({"question": ..., "answers": [...]}); a new question close to one ranks its answer higher'))
     p.add_argument("--if-stale", action="store_true", help="skip the build when the index is current")
     p.add_argument("--json", action="store_true", help="print the manifest as JSON")
 
@@ -103,16 +106,17 @@ def cmd_index(args) -> int:
 
     model = args.model or DEFAULT_MODEL
     chunking = ChunkSettings(max_chars=args.max_chars, overlap_sentences=args.overlap)
-    if args.if_stale and is_current(args.index_dir, args.paths, model, chunking):
+    if args.if_stale and is_current(args.index_dir, args.paths, model, chunking, args.known_questions):
         print(f"{args.index_dir} is up to date", file=sys.stderr)
         return 0
     manifest = build_index(args.paths, args.index_dir, model=model, progress=sys.stderr.isatty(),
-                           chunking=chunking)
+                           chunking=chunking, known_questions=args.known_questions)
     if args.json:
         print(manifest.model_dump_json(indent=2))
     else:
+        known = f", {_count(manifest.known_count, 'known question')}" if args.known_questions else ""
         print(f"indexed {_count(len(manifest.sources), 'document')}, {_count(manifest.passage_count, 'passage')}, "
-              f"{_count(manifest.sentence_count, 'sentence')} into {args.index_dir}")
+              f"{_count(manifest.sentence_count, 'sentence')}{known} into {args.index_dir}")
     return 0
 
 

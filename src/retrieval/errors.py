@@ -39,9 +39,12 @@ class ConfigError(RetrievalError):
     """An unknown setting (model, fusion method, index type)."""
 
 
-def rebuild_hint(index_dir: object, sources: Sequence[str] = (), verb: str = "rebuild") -> str:
-    """How to build `index_dir` again: from `sources`, the files it was built from, when they are known."""
-    return f"{verb} it with `python -m retrieval index {_sources_named(sources)} --index-dir {index_dir}`"
+def rebuild_hint(index_dir: object, sources: Sequence[str] = (), verb: str = "rebuild",
+                 known: Sequence[str] = ()) -> str:
+    """How to build `index_dir` again: from `sources`, the files it was built from, when they are known,
+    with the known-questions files `known` it was given."""
+    flags = f" --known-questions {' '.join(shlex.quote(k) for k in known)}" if known else ""
+    return f"{verb} it with `python -m retrieval index {_sources_named(sources)} --index-dir {index_dir}{flags}`"
 
 
 def _sources_named(sources: Sequence[str]) -> str:

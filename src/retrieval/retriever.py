@@ -13,6 +13,7 @@ from . import dense
 from .embedding import Embedder, TokenVectors, encode_with_tokens, encoder_version, get_embedder
 from .errors import ConfigError, IndexCorruptError, IndexStaleError, QuestionError, RetrievalError, rebuild_hint
 from .fusion import fuse, top_k
+from .known import KnownQuestions
 from .models import Document, Passage, PassageHit, Span
 from .sparse import SparseIndex, document_frequencies
 from .store import (
@@ -20,6 +21,8 @@ from .store import (
 )
 
 DEFAULT_INDEX_DIR = Path("index")
+# the project's known questions for its data/ (`retrieval.known`; the Makefile's index target gives them too)
+DEFAULT_KNOWN_QUESTIONS = Path("eval/news_train.jsonl")
 LOAD_ATTEMPTS = 3  # a load that overlaps a rebuild's swap reads the new manifest
 STALE_CHECK_INTERVAL = 1.0  # seconds between looks at the source files (`Retriever.refresh_stale`)
 QUERY_TOKENS_KEPT = 256  # see `Retriever.query_tokens`; `Assistant.ask_batch` encodes fewer at a time
@@ -73,6 +76,7 @@ class Retriever:
         bm25_sentences: SparseIndex,
         embedder: Embedder,
         stale_docs: frozenset[str] = frozenset(),
+        known: KnownQuestions | None = None,
     ):
         self.index_dir = index_dir
         self.manifest = manifest
@@ -87,6 +91,7 @@ class Retriever:
         self.stale_docs = stale_docs
         self.sentences: list[tuple[str, Span]] = unique_sentences(passages)
         self.sentence_row = {(d, s.start, s.end): i for i, (d, s) in enumerate(self.sentences)}
+        self.known = known  # questions asked before, with the sentences that answer them (`retrieval.known`)
         self._query_tokens: dict[str, TokenVectors] = {}  # the last QUERY_TOKENS_KEPT queries encoded
         self._query_lock = threading.Lock()
         self._signatures: dict[str, tuple[int, int] | None] = {}
@@ -157,23 +162,27 @@ class Retriever:
     ) -> "Retriever":
         data = verify_files(index_dir, manifest)
         sources = manifest.source_hint_paths(index_dir)
+
+        def hint() -> str:
+            return rebuild_hint(index_dir, sources, known=manifest.known_hint_paths(index_dir))
+
         if embedder is not None and embedder.name != manifest.model:
             raise IndexStaleError(
                 f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "
-                f"{embedder.name!r}; use the manifest's model or {rebuild_hint(index_dir, sources)} --model "
+                f"{embedder.name!r}; use the manifest's model or {hint()} --model "
                 f"{embedder.name}."
             )
         if manifest.encoder and manifest.encoder != encoder_version(manifest.model):
             raise IndexStaleError(
                 f"{index_dir} was built with another version of the encoder {manifest.model!r} (its "
-                f"adapter changed since); {rebuild_hint(index_dir, sources)}."
+                f"adapter changed since); {hint()}."
             )
         signatures = source_signatures(manifest, index_dir)
         stale = frozenset(changed_sources(manifest, index_dir))
         if stale and not allow_stale:
             raise IndexStaleError(
                 f"sources changed since {index_dir} was built ({', '.join(sorted(stale))}); "
-                f"{rebuild_hint(index_dir, sources)}."
+                f"{hint()}."
             )
         try:
             documents = _read_jsonl(data / "documents.jsonl", Document)
@@ -186,30 +195,37 @@ class Retriever:
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
             raise IndexCorruptError(
                 f"{data} cannot be loaded ({exc.__class__.__name__}: {str(exc)[:200]}); "
-                f"{rebuild_hint(index_dir, sources)}."
+                f"{hint()}."
             ) from None
         if faiss_index.ntotal != len(passages) or len(passage_vectors) != len(passages):
             raise IndexCorruptError(
                 f"{data} holds {faiss_index.ntotal} vectors for {len(passages)} passages; "
-                f"{rebuild_hint(index_dir, sources)}."
+                f"{hint()}."
             )
         embedder = embedder or get_embedder(manifest.model)
         stored = {int(faiss_index.d), *(v.shape[-1] for v in (passage_vectors, sentence_vectors))}
         if passage_vectors.ndim != 2 or sentence_vectors.ndim != 2 or stored != {manifest.dimension}:
             raise IndexCorruptError(
                 f"{data} holds vectors of {sorted(stored)} dimensions, its manifest says "
-                f"{manifest.dimension}; {rebuild_hint(index_dir, sources)}."
+                f"{manifest.dimension}; {hint()}."
             )
         if embedder.dimension != manifest.dimension:
             raise IndexStaleError(
                 f"{index_dir} holds {manifest.dimension}-dimensional vectors, but model "
                 f"{embedder.name!r} makes {embedder.dimension}-dimensional ones, so it is not the model "
-                f"the index was built with; {rebuild_hint(index_dir, sources)} --model {embedder.name}."
+                f"the index was built with; {hint()} --model {embedder.name}."
             )
         retriever = cls(
             index_dir, manifest, documents, passages, passage_vectors, faiss_index,
             sentence_vectors, bm25_passages, bm25_sentences, embedder, stale,
         )
+        try:
+            retriever.known = KnownQuestions.load(data, retriever.sentence_row)
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(
+                f"the known questions in {data} cannot be loaded ({exc.__class__.__name__}: {str(exc)[:200]}); "
+                f"{hint()}."
+            ) from None
         retriever._signatures = signatures
         return retriever
 

@@ -4,7 +4,8 @@ Layout of an index folder::
 
     manifest.json        written last, by an atomic rename; names the data folder
     data-<id>/           documents.jsonl, passages.jsonl, passage_vectors.npy, dense.faiss,
-                         sentence_vectors.npy, bm25_passages/, bm25_sentences/
+                         sentence_vectors.npy, bm25_passages/, bm25_sentences/, and with known
+                         questions known_questions.jsonl, known_vectors.npy (`retrieval.known`)
 
 A build writes a new data folder, then swaps the manifest, so a build that dies leaves the
 previous index whole. A file lock keeps two builds from interleaving.
@@ -34,6 +35,7 @@ from .errors import (
     ConfigError, IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, SourceError, rebuild_hint,
 )
 from .ingest import expand_sources, load_document
+from .known import KnownQuestion, KnownQuestions, files_digest, locate, read_known_questions
 from .models import Document, Passage, Span
 from .sparse import SparseIndex
 
@@ -78,6 +80,10 @@ class Manifest(BaseModel):
                                                   "loaded from")
     inputs: list[str] = Field(default_factory=list, description="the files and folders given to the build, as "
                                                                 "given: the rebuild command names them")
+    known_questions: list[str] = Field(default_factory=list, description="the known-questions files given to "
+                                                                         "the build, as given (`retrieval.known`)")
+    known_digest: str = Field(default="", description="sha256 of the known-questions files (`known.files_digest`)")
+    known_count: int = Field(default=0, description="known questions whose answers the sources hold")
 
     @property
     def source_paths(self) -> list[str]:
@@ -97,8 +103,15 @@ class Manifest(BaseModel):
     def source_hint_paths(self, index_dir: Path) -> list[str]:
         """What the build was given (its folders, not each file of them; the files for an index of old), as
         a command run in the current folder names them."""
+        return self._as_named_here(index_dir, self.inputs or self.source_paths)
+
+    def known_hint_paths(self, index_dir: Path) -> list[str]:
+        """The known-questions files the build was given, as a command run in the current folder names them."""
+        return self._as_named_here(index_dir, self.known_questions)
+
+    def _as_named_here(self, index_dir: Path, paths: Sequence[str]) -> list[str]:
         out = []
-        for path in self.inputs or self.source_paths:
+        for path in paths:
             found = self.source_file(index_dir, path)
             if Path(path).is_absolute():
                 out.append(path)
@@ -194,8 +207,10 @@ def build_index(
     chunking: ChunkSettings = ChunkSettings(),
     index_type: str = "auto",
     progress: bool = False,
+    known_questions: Sequence[str | Path] = (),
 ) -> Manifest:
-    """Index text or Markdown files (or folders of them) into `index_dir`.
+    """Index text or Markdown files (or folders of them) into `index_dir`; `known_questions`, JSON Lines
+    files of questions with their answers, teach the ranker (`retrieval.known`).
 
     Example:
         >>> manifest = build_index(["data/sbs-2017-04-19-chechnya.txt"], "index")
@@ -207,6 +222,7 @@ def build_index(
     return build_index_from_documents(
         documents, index_dir, model=model, embedder=embedder, chunking=chunking,
         index_type=index_type, progress=progress, inputs=[str(s) for s in sources],
+        known_questions=known_questions,
     )
 
 
@@ -220,6 +236,7 @@ def build_index_from_documents(
     index_type: str = "auto",
     progress: bool = False,
     inputs: Sequence[str] = (),
+    known_questions: Sequence[str | Path] = (),
 ) -> Manifest:
     """Index documents already in memory (see `build_index`); `inputs`, the files and folders they were
     read from, as given, are kept for the rebuild command."""
@@ -229,6 +246,7 @@ def build_index_from_documents(
     documents = dedupe_documents(documents)
     if not documents:
         raise SourceError("no sources given; name the text or Markdown files (or folders of them) to index.")
+    asked = read_known_questions(known_questions) if known_questions else None  # a bad file fails first
     embedder = embedder or get_embedder(model)
     passages = [p for doc in documents for p in make_passages(doc, chunking)]
     texts_by_doc = {doc.doc_id: doc.text for doc in documents}
@@ -237,6 +255,7 @@ def build_index_from_documents(
 
     passage_vectors = embedder.encode([p.text for p in passages], progress=progress)
     sentence_vectors = embedder.encode(sentence_texts, progress=progress)
+    known = _known_questions(asked, sentences, sentence_texts, embedder) if asked is not None else None
 
     lock = _lock(index_dir)
     try:
@@ -246,7 +265,8 @@ def build_index_from_documents(
         try:
             manifest = _write_data(tmp, data_name, documents, passages, passage_vectors,
                                    sentence_vectors, sentence_texts, embedder, chunking, index_type,
-                                   built_in=_relative_to(Path.cwd(), index_dir), inputs=list(inputs))
+                                   built_in=_relative_to(Path.cwd(), index_dir), inputs=list(inputs),
+                                   known=known, known_paths=[str(p) for p in known_questions])
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -262,10 +282,28 @@ def build_index_from_documents(
         lock.release()
 
 
+def _known_questions(asked: list[KnownQuestion], sentences: Sequence[tuple[str, Span]],
+                     sentence_texts: Sequence[str], embedder: Embedder) -> KnownQuestions:
+    """The known questions whose answers some sentence holds, encoded."""
+    located = locate(asked, [(d, s.start, s.end) for d, s in sentences], sentence_texts)
+    kept = [q for q in located if q.sentences]
+    unheld = sum(1 for q in located if q.answers and not q.sentences)
+    if unheld:
+        log.warning("%d known question%s skipped: no source sentence holds %s answers word for word",
+                    unheld, "s" if unheld != 1 else "", "their" if unheld != 1 else "its")
+    vectors = (embedder.encode([q.question for q in kept]) if kept
+               else np.zeros((0, embedder.dimension), dtype=np.float32))
+    row = {(d, s.start, s.end): i for i, (d, s) in enumerate(sentences)}
+    return KnownQuestions(kept, np.asarray(vectors, dtype=np.float32), row)
+
+
 def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_vectors,
                 sentence_texts, embedder, chunking, index_type, built_in: str = "",
-                inputs: list[str] | None = None) -> Manifest:
+                inputs: list[str] | None = None, known: KnownQuestions | None = None,
+                known_paths: list[str] | None = None) -> Manifest:
     _write_jsonl(tmp / "documents.jsonl", documents)
+    if known is not None:
+        known.save(tmp)
     _write_jsonl(tmp / "passages.jsonl", passages)
     np.save(tmp / "passage_vectors.npy", passage_vectors, allow_pickle=False)
     np.save(tmp / "sentence_vectors.npy", sentence_vectors, allow_pickle=False)
@@ -297,6 +335,9 @@ def _write_data(tmp, data_name, documents, passages, passage_vectors, sentence_v
         data_dir=data_name,
         built_in=built_in,
         inputs=inputs or [],
+        known_questions=known_paths or [],
+        known_digest=files_digest(known_paths) if known_paths else "",
+        known_count=len(known) if known is not None else 0,
         files=files,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )
@@ -419,10 +460,10 @@ def changed_sources(manifest: Manifest, index_dir: Path = Path("index"),
 
 def is_current(
     index_dir: str | Path, sources: Iterable[str | Path], model: str = DEFAULT_MODEL,
-    chunking: ChunkSettings = ChunkSettings(),
+    chunking: ChunkSettings = ChunkSettings(), known_questions: Sequence[str | Path] = (),
 ) -> bool:
     """True when `index_dir` holds a readable index of exactly these sources, built with this model,
-    these chunk settings and this chunking code."""
+    these chunk settings, this chunking code and these known questions."""
     from .errors import RetrievalError
 
     try:
@@ -434,5 +475,11 @@ def is_current(
     if manifest.chunking != chunking or manifest.chunker != chunker_id():
         return False
     if manifest.model != model or manifest.encoder != encoder_version(model):
+        return False
+    try:
+        known = files_digest(known_questions) if known_questions else ""
+    except OSError:
+        return False
+    if manifest.known_digest != known:
         return False
     return sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(s.sha256 for s in manifest.sources)

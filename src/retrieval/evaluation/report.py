@@ -44,6 +44,7 @@ def summarise(
     squad = run.dataset.kind == "squad"
     out: dict = {
         "dataset": run.dataset.path, "kind": run.dataset.kind, "model": run.model,
+        "known_questions": run.known_count, "known_questions_files": list(run.known_questions),
         "methods": list(run.methods), "k": run.k, "threshold": run.threshold,
         "averaging": f"macro over {plural(len(run.group_names), 'article')}" if squad else "micro",
         "primary_metric": PRIMARY_METRIC, "n_groups": len(run.group_names),
@@ -764,7 +765,9 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
         f"- dataset: `{run.dataset.path}` ({run.dataset.kind}; {_count(metrics.get('n_questions'), 'question')}, "
         f"{metrics.get('n_answerable')} answerable, {metrics.get('n_unanswerable')} unanswerable"
         + (f", {plural(len(run.group_names), 'article')}" if squad else "") + ")",
-        f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}",
+        f"- model: `{run.model}`; methods: {', '.join(methods)}; k = {run.k}"
+        + (f"; the index's known questions: {run.known_count} ({', '.join(f'`{p}`' for p in run.known_questions)})"
+           if run.known_questions else ""),
         f"- pipeline abstention threshold: {run.threshold:.4f}"
         + (" (plain text's, with its own answerability model)" if run.plain else
            f" ({run.scorer.outside_threshold:.4f} for a first quote outside the report)"

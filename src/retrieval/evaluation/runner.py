@@ -70,6 +70,9 @@ class EvalRun:
     results: dict[str, list[list[QuestionResult]]] = field(default_factory=dict)
     seconds: float = 0.0
     model: str = ""
+    # the known questions of the index asked (`retrieval.known`): their files and count
+    known_questions: tuple[str, ...] = ()
+    known_count: int = 0
     scorer: Scorer | None = None
     # every document asked is plain text, judged with the scorer's plain-text model and threshold
     plain: bool = False
@@ -197,6 +200,23 @@ def warn_missing_golds(missing: Sequence[str], index_dir: str | Path, inside_wor
           "answers, or pass the --index-dir they were written for", file=sys.stderr)
 
 
+def warn_known(questions: Sequence[EvalQuestion], retriever: Retriever, index_dir: str | Path) -> None:
+    """One warning on stderr when questions asked are known questions of the index (`retrieval.known`):
+    each finds itself, so their hits are in-sample."""
+    if retriever.known is None:
+        return
+    known = {" ".join(q.question.split()).casefold() for q in retriever.known.questions}
+    asked = [q.qid for q in questions if " ".join(q.question.split()).casefold() in known]
+    if asked:
+        many = len(asked) != 1
+        print(f"WARNING: {len(asked)} of the {len(questions)} questions {'are' if many else 'is'} among the known "
+              f"questions {index_dir} was built with ({', '.join(retriever.manifest.known_questions)}): "
+              f"{'their' if many else 'its'} answers rank first because {'they are' if many else 'it is'} known, so "
+              f"the hits are in-sample. Measure {'them' if many else 'it'} on an index built without "
+              "--known-questions (python -m retrieval index … --index-dir OTHER, then --index-dir OTHER)",
+              file=sys.stderr)
+
+
 def _check_methods(methods: Sequence[str]) -> tuple[str, ...]:
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
@@ -289,8 +309,11 @@ def evaluate(
             retriever = Retriever.load(index_dir)
             retriever.embedder = CachingEmbedder(retriever.embedder)
             run.model = retriever.manifest.model
+            run.known_questions = tuple(retriever.manifest.known_questions)
+            run.known_count = retriever.manifest.known_count
             run.plain = all_plain(Assistant(retriever, scorer=scorer))
             questions = [q for g in dataset.groups for q in g.questions]
+            warn_known(questions, retriever, index_dir)
             texts = [doc.text for doc in retriever.documents.values()]
             missing = golds_not_in_sources(questions, texts)
             if missing:

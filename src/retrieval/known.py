@@ -1,0 +1,144 @@
+"""Known questions: questions asked of the sources before, each with its answer as the source words it.
+
+Given at index time (`index … --known-questions FILE`), they teach the ranker where a question worded
+away from the text points: a new question close in meaning to a known one lends the sentences that
+answer the known one its support (`support`), a ranking feature (`extract.SENTENCE_FEATURES`,
+"known_question"). Two questions are far easier to match than a question and its answer: "What does
+the expert call the situation?" lies near "How did the think tank's expert sum up the situation?",
+nearer than either lies to "It is a real disaster …".
+
+A file of known questions is JSON Lines, one object per line with "question" and "answers" (texts
+that occur word for word in a source), as `eval/news_train.jsonl`; a line without answers is an
+unanswerable question and lends no sentence anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field, ValidationError
+
+from .errors import SourceError
+from .quotes import normalize_text
+
+# A known question lends support only when at least this similar (cosine) to the new one; support then
+# rises linearly to 1 at a known question asked again. Chosen on dev with the ranker's weight (eval/RESULTS.md,
+# twentieth session): floors 0.4 / 0.5 / 0.6 at weight 16 gave dev hit@1 0.899 / 0.908 / 0.899.
+KNOWN_FLOOR = 0.5
+QUESTIONS_FILE = "known_questions.jsonl"
+VECTORS_FILE = "known_vectors.npy"
+
+
+class KnownQuestion(BaseModel):
+    """One known question and the sentences (document, start, end) that hold one of its answers."""
+
+    question: str
+    answers: list[str] = Field(default_factory=list)
+    sentences: list[tuple[str, int, int]] = Field(default_factory=list)
+
+
+class _Line(BaseModel):
+    question: str = Field(min_length=1)
+    answers: list[str] = Field(default_factory=list)
+
+
+def read_known_questions(paths: Sequence[str | Path]) -> list[KnownQuestion]:
+    """The questions of JSON Lines files, in order; `SourceError` names the file and line of one that is
+    not `{"question": "...", "answers": ["..."]}`."""
+    out: list[KnownQuestion] = []
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise SourceError(f"no known-questions file at {path}; name a JSON Lines file of "
+                              '{"question": ..., "answers": [...]} objects.')
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                parsed = _Line.model_validate(json.loads(line))
+            except (ValueError, ValidationError):
+                raise SourceError(
+                    f"{path}, line {number}: not a known question; write one JSON object per line with "
+                    '"question" (text) and "answers" (a list of texts from the source).') from None
+            out.append(KnownQuestion(question=parsed.question, answers=[a for a in parsed.answers if a.strip()]))
+    return out
+
+
+def files_digest(paths: Sequence[str | Path]) -> str:
+    """sha256 over the files' bytes, in order: an index of other known questions is not current."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def holds_answer(sentence: str, answer: str) -> bool:
+    """Whether `answer` occurs in `sentence` as whole words, case, punctuation and articles aside."""
+    needle = normalize_text(answer)
+    return bool(needle) and f" {needle} " in f" {normalize_text(sentence)} "
+
+
+def locate(questions: Iterable[KnownQuestion], sentences: Sequence[tuple[str, int, int]],
+           texts: Sequence[str]) -> list[KnownQuestion]:
+    """Each question with the sentences (keys in `sentences`, texts in `texts`) that hold one of its
+    answers."""
+    normalized = [f" {normalize_text(t)} " for t in texts]
+    out = []
+    for q in questions:
+        needles = [f" {n} " for n in map(normalize_text, q.answers) if n]
+        found = [key for key, text in zip(sentences, normalized) if any(n in text for n in needles)]
+        out.append(q.model_copy(update={"sentences": found}))
+    return out
+
+
+def support_from_similarity(similarity: np.ndarray, floor: float = KNOWN_FLOOR) -> np.ndarray:
+    """0 below `floor`, rising linearly to 1 at a similarity of 1."""
+    return np.clip((np.asarray(similarity, dtype=np.float64) - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+class KnownQuestions:
+    """The known questions of an index, their vectors, and the sentence rows each one's answers lie in."""
+
+    def __init__(self, questions: list[KnownQuestion], vectors: np.ndarray, sentence_row: dict):
+        self.questions = questions
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else np.ones((0, 1))
+        self.vectors = (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        self.rows = [np.array([sentence_row[k] for k in map(tuple, q.sentences) if k in sentence_row],
+                              dtype=np.int64) for q in questions]
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def support(self, query_vector: np.ndarray, n_sentences: int) -> np.ndarray:
+        """Per sentence row: the support of the most similar known question it answers (0 for none)."""
+        out = np.zeros(n_sentences)
+        if not len(self.questions):
+            return out
+        norm = float(np.linalg.norm(query_vector)) or 1.0
+        lent = support_from_similarity(self.vectors @ (query_vector / norm))
+        for value, rows in zip(lent, self.rows):
+            if value > 0 and len(rows):
+                out[rows] = np.maximum(out[rows], value)
+        return out
+
+    def save(self, folder: Path) -> None:
+        with (folder / QUESTIONS_FILE).open("w", encoding="utf-8") as fh:
+            for q in self.questions:
+                fh.write(q.model_dump_json() + "\n")
+        np.save(folder / VECTORS_FILE, self.vectors, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path, sentence_row: dict) -> "KnownQuestions | None":
+        """The known questions stored in an index's data folder, or None when it has none."""
+        if not (folder / QUESTIONS_FILE).is_file():
+            return None
+        with (folder / QUESTIONS_FILE).open(encoding="utf-8") as fh:
+            questions = [KnownQuestion.model_validate_json(line) for line in fh if line.strip()]
+        vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
+        if len(vectors) != len(questions):
+            raise ValueError(f"{len(vectors)} vectors for {len(questions)} known questions")
+        return cls(questions, vectors, sentence_row)

@@ -1,0 +1,193 @@
+"""Known questions (`retrieval.known`): reading, locating answers, support, and an index built with them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval import Assistant, IndexStaleError, Retriever, SourceError, build_index
+from retrieval.known import (
+    KNOWN_FLOOR, KnownQuestion, KnownQuestions, holds_answer, locate, read_known_questions,
+    support_from_similarity,
+)
+from retrieval.store import MANIFEST, is_current, read_manifest
+
+from conftest import ARTICLE
+
+
+def _write(path: Path, rows: list[dict | str]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_reads_questions_and_answers_skipping_blank_lines(tmp_path: Path):
+    path = _write(tmp_path / "k.jsonl", [{"question": "How long do cats sleep?", "answers": ["sixteen hours"]},
+                                         "", {"question": "Do cats fly?", "answers": []}, {"question": "Why?"}])
+    asked = read_known_questions([path])
+    assert [(q.question, q.answers) for q in asked] == [
+        ("How long do cats sleep?", ["sixteen hours"]), ("Do cats fly?", []), ("Why?", [])]
+
+
+@pytest.mark.parametrize("line", ['{"answers": ["x"]}', "not json", '{"question": "", "answers": []}',
+                                  '{"question": "Q?", "answers": "not a list"}'])
+def test_a_bad_line_is_named_with_its_file_and_number(tmp_path: Path, line: str):
+    path = _write(tmp_path / "k.jsonl", [{"question": "Fine?", "answers": []}, line])
+    with pytest.raises(SourceError, match=r"k\.jsonl, line 2: .*\"question\""):
+        read_known_questions([path])
+
+
+def test_a_missing_file_says_what_to_give(tmp_path: Path):
+    with pytest.raises(SourceError, match="no known-questions file at .*JSON Lines"):
+        read_known_questions([tmp_path / "nowhere.jsonl"])
+
+
+def test_answers_are_matched_as_whole_words_case_and_punctuation_aside():
+    assert holds_answer("The first steam railway opened in 1825.", "STEAM railway")
+    assert holds_answer("“It is a real disaster, it's getting out of control,” she says.", "a real disaster")
+    assert not holds_answer("It opened in 1825.", "18")
+    assert not holds_answer("Anything at all.", "  ")
+
+
+def test_locate_gives_each_question_the_sentences_that_hold_an_answer():
+    keys = [("d", 0, 10), ("d", 11, 30), ("e", 0, 12)]
+    texts = ["Cats sleep a lot.", "They hunt at dawn and dusk.", "Cats hunt mice."]
+    asked = [KnownQuestion(question="When do they hunt?", answers=["at dawn"]),
+             KnownQuestion(question="What do cats do?", answers=["hunt", "sleep"]),
+             KnownQuestion(question="Unanswered?", answers=["the moon"])]
+    located = locate(asked, keys, texts)
+    assert [q.sentences for q in located] == [[("d", 11, 30)], [("d", 0, 10), ("d", 11, 30), ("e", 0, 12)], []]
+
+
+def test_support_is_zero_below_the_floor_and_rises_to_one():
+    values = support_from_similarity(np.array([0.0, KNOWN_FLOOR, (1 + KNOWN_FLOOR) / 2, 1.0, 1.2]))
+    assert values.tolist() == pytest.approx([0.0, 0.0, 0.5, 1.0, 1.0])
+
+
+def test_each_sentence_takes_the_support_of_its_closest_known_question():
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
+    asked = [KnownQuestion(question="a", sentences=[("d", 0, 1)]),
+             KnownQuestion(question="b", sentences=[("d", 0, 1), ("d", 2, 3)]),
+             KnownQuestion(question="c", sentences=[("d", 4, 5)])]
+    known = KnownQuestions(asked, vectors, {("d", 0, 1): 0, ("d", 2, 3): 1, ("d", 4, 5): 2})
+    support = known.support(np.array([2.0, 0.0]), 4)  # cosine 1 with a, 0.8 with b, 0 with c
+    assert support.tolist() == pytest.approx([1.0, support_from_similarity(np.array([0.8]))[0], 0.0, 0.0])
+
+
+@pytest.fixture
+def known_file(tmp_path: Path) -> Path:
+    return _write(tmp_path / "known.jsonl", [
+        {"question": "How long do cats sleep?", "answers": ["sixteen hours a day"]},
+        {"question": "When did the first railway open?", "answers": ["1825"]},
+        {"question": "What colour are zebras?", "answers": ["black and white"]},  # no source holds it
+        {"question": "Do cats fly?", "answers": []},
+    ])
+
+
+def test_an_index_keeps_its_known_questions_and_checks_them_for_currency(
+        tiny_corpus: Path, tmp_path: Path, fake_embedder, known_file: Path, caplog):
+    index_dir = tmp_path / "index"
+    with caplog.at_level("WARNING", logger="retrieval.store"):
+        manifest = build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
+    assert "1 known question skipped" in caplog.text
+    assert manifest.known_count == 2 and manifest.known_questions == [str(known_file)]
+    assert {"known_questions.jsonl", "known_vectors.npy"} <= set(manifest.files)
+    retriever = Retriever.load(index_dir, embedder=fake_embedder)
+    assert [q.question for q in retriever.known.questions] == [
+        "How long do cats sleep?", "When did the first railway open?"]
+    sleep = [retriever.sentence_row[k] for k in map(tuple, retriever.known.questions[0].sentences)]
+    assert retriever.known.support(retriever.encode(["How long do cats sleep?"])[0],
+                                   len(retriever.sentences))[sleep] == pytest.approx([1.0])
+
+    assert is_current(index_dir, [tiny_corpus], "fake-64", known_questions=[known_file])
+    assert not is_current(index_dir, [tiny_corpus], "fake-64")  # built with them, asked without
+    _write(known_file, [{"question": "How long do cats sleep?", "answers": ["sixteen hours"]}])
+    assert not is_current(index_dir, [tiny_corpus], "fake-64", known_questions=[known_file])
+    assert not is_current(index_dir, [tiny_corpus], "fake-64", known_questions=[tmp_path / "gone.jsonl"])
+
+
+def test_an_index_without_known_questions_has_none(tiny_index: Path, fake_embedder):
+    assert Retriever.load(tiny_index, embedder=fake_embedder).known is None
+    assert read_manifest(tiny_index).known_count == 0
+
+
+def test_the_rebuild_hint_names_the_known_questions(tiny_corpus: Path, tmp_path: Path, fake_embedder,
+                                                    known_file: Path):
+    index_dir = tmp_path / "index"
+    build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
+    with pytest.raises(IndexStaleError, match=f"--known-questions {known_file}"):
+        Retriever.load(index_dir, embedder=type(fake_embedder)(32))
+
+
+def test_damaged_known_questions_say_how_to_rebuild(tiny_corpus: Path, tmp_path: Path, fake_embedder,
+                                                   known_file: Path):
+    from retrieval import IndexCorruptError
+
+    index_dir = tmp_path / "index"
+    build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
+    manifest = json.loads((index_dir / MANIFEST).read_text())
+    data = index_dir / manifest["data_dir"]
+    (data / "known_vectors.npy").write_bytes(b"broken")
+    with pytest.raises(IndexCorruptError, match="python -m retrieval index"):
+        Retriever.load(index_dir, embedder=fake_embedder)
+
+
+def test_a_bad_known_questions_file_fails_before_any_encoding(tiny_corpus: Path, tmp_path: Path):
+    class Refuses:
+        name, dimension = "refuses", 8
+
+        def encode(self, *args, **kwargs):
+            raise AssertionError("encoded before the known questions were read")
+
+    bad = _write(tmp_path / "bad.jsonl", ["{not json"])
+    with pytest.raises(SourceError, match="bad.jsonl, line 1"):
+        build_index([tiny_corpus], tmp_path / "index", embedder=Refuses(), known_questions=[bad])
+    assert not (tmp_path / "index" / MANIFEST).exists()
+
+
+def test_a_known_question_close_to_a_new_one_ranks_its_answer_first(tmp_path: Path, article_index: Path):
+    """The article's "Where are the gay men being evacuated to?" ranks the evacuation's opening sentence
+    above the one that names Moscow; a known question about where the network takes them lifts Moscow."""
+    question = "Where are the gay men being evacuated to?"
+    plain = Assistant.load(article_index).ask(question)
+    assert "Moscow" not in plain.citations[0].quote
+    known = _write(tmp_path / "known.jsonl", [
+        {"question": "Where is the network taking the gay men it evacuates?", "answers": ["Moscow"]}])
+    index_dir = tmp_path / "index"
+    build_index([ARTICLE], index_dir, known_questions=[known])
+    answer = Assistant.load(index_dir).ask(question)
+    assert answer.citations[0].quote.startswith("The Russia LGBT Network has been evacuating gay men to Moscow")
+    assert answer.citations[0].paragraph == 30
+    assert answer.confidence == pytest.approx(plain.confidence)  # ranking only: answerability reads none of it
+
+
+def test_the_projects_index_is_built_with_its_known_questions_when_missing(tmp_path: Path, monkeypatch):
+    import shutil
+
+    from conftest import ROOT
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "eval").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "data" / ARTICLE.name)
+    shutil.copy(ROOT / "eval" / "news_train.jsonl", tmp_path / "eval")
+    monkeypatch.chdir(tmp_path)
+    assistant = Assistant.load()
+    assert read_manifest(Path("index")).known_questions == ["eval/news_train.jsonl"]
+    assert len(assistant.retriever.known) == 224  # the file's answerable questions, every answer in the article
+
+
+def test_the_index_command_takes_known_questions_and_counts_them(tiny_corpus: Path, tmp_path: Path,
+                                                                known_file: Path, capsys):
+    from retrieval.cli import main
+
+    index_dir = tmp_path / "index"
+    args = ["index", str(tiny_corpus), "--index-dir", str(index_dir), "--model", "fake-64",
+            "--known-questions", str(known_file)]
+    assert main(args) == 0
+    assert "5 passages, 7 sentences, 2 known questions into" in capsys.readouterr().out
+    assert main([*args, "--if-stale"]) == 0
+    assert "is up to date" in capsys.readouterr().err
+    assert main([*args[:-2], "--if-stale"]) == 0  # without them the index is not current: built again
+    assert "0 known questions" not in capsys.readouterr().out and read_manifest(index_dir).known_count == 0
