@@ -11,7 +11,7 @@ import pytest
 from retrieval import Assistant, IndexStaleError, Retriever, SourceError, build_index
 from retrieval.known import (
     KNOWN_FLOOR, KnownQuestion, KnownQuestions, holds_answer, locate, read_known_questions,
-    support_from_similarity,
+    support_from_similarity, vote_weights,
 )
 from retrieval.store import MANIFEST, is_current, read_manifest
 
@@ -66,6 +66,40 @@ def test_support_is_zero_below_the_floor_and_rises_to_one():
     assert values.tolist() == pytest.approx([0.0, 0.0, 0.5, 1.0, 1.0])
 
 
+def test_vote_weights_are_a_softmax_of_the_similarities():
+    weights = vote_weights(np.array([0.9, 0.85, 0.2]))
+    assert weights.sum() == pytest.approx(1.0)
+    assert weights[1] / weights[0] == pytest.approx(np.exp(-1.0))  # 0.05 less similar at the temperature 0.05
+    assert weights[2] < 1e-5
+
+
+def test_the_vote_weighs_answerable_known_questions_against_unanswerable_ones():
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    asked = [KnownQuestion(question="a", answers=["x"]), KnownQuestion(question="b", answers=["y"]),
+             KnownQuestion(question="c")]
+    known = KnownQuestions(asked, vectors, {})
+    assert known.vote(np.array([3.0, 0.0])) == pytest.approx(1.0, abs=1e-4)  # a alone is near
+    up, down = vote_weights(np.array([0.0, 0.8, 1.0])) @ np.array([1.0, 1.0, -1.0]), known.vote(np.array([0.0, 1.0]))
+    assert down == pytest.approx(up) and -1.0 < down < 0.0  # c nearest, b not far behind
+    assert KnownQuestions(asked[:2], vectors[:2], {}).vote(np.array([0.0, 1.0])) == 0.0  # no unanswerable one
+    assert KnownQuestions(asked[2:], vectors[2:], {}).vote(np.array([0.0, 1.0])) == 0.0  # no answerable one
+
+
+def test_the_vote_moves_the_answerability_logit_by_the_scorers_weight():
+    from retrieval.extract import Candidates, default_scorer, sigmoid
+
+    shipped = default_scorer()
+    features = np.zeros((1, len(shipped.sentence.features)))
+    plain = Candidates(np.zeros(1, np.int64), np.zeros(1, np.int64), features)
+    voted = Candidates(np.zeros(1, np.int64), np.zeros(1, np.int64), features, known_vote=0.25)
+    base = shipped.answerability(plain)
+    logit = np.log(base / (1 - base))
+    assert shipped.known_vote_weight > 0
+    assert shipped.answerability(voted) == pytest.approx(sigmoid(logit + 0.25 * shipped.known_vote_weight))
+    off = shipped.model_copy(update={"known_vote_weight": 0.0})
+    assert off.answerability(voted) == pytest.approx(base)
+
+
 def test_each_sentence_takes_the_support_of_its_closest_known_question():
     vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
     asked = [KnownQuestion(question="a", sentences=[("d", 0, 1)]),
@@ -92,11 +126,12 @@ def test_an_index_keeps_its_known_questions_and_checks_them_for_currency(
     with caplog.at_level("WARNING", logger="retrieval.store"):
         manifest = build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
     assert "1 known question skipped" in caplog.text
-    assert manifest.known_count == 2 and manifest.known_questions == [str(known_file)]
+    assert manifest.known_count == 3 and manifest.known_questions == [str(known_file)]
     assert {"known_questions.jsonl", "known_vectors.npy"} <= set(manifest.files)
     retriever = Retriever.load(index_dir, embedder=fake_embedder)
     assert [q.question for q in retriever.known.questions] == [
-        "How long do cats sleep?", "When did the first railway open?"]
+        "How long do cats sleep?", "When did the first railway open?", "Do cats fly?"]
+    assert retriever.known.answerable.tolist() == [True, True, False]
     sleep = [retriever.sentence_row[k] for k in map(tuple, retriever.known.questions[0].sentences)]
     assert retriever.known.support(retriever.encode(["How long do cats sleep?"])[0],
                                    len(retriever.sentences))[sleep] == pytest.approx([1.0])
@@ -160,7 +195,7 @@ def test_a_known_question_close_to_a_new_one_ranks_its_answer_first(tmp_path: Pa
     answer = Assistant.load(index_dir).ask(question)
     assert answer.citations[0].quote.startswith("The Russia LGBT Network has been evacuating gay men to Moscow")
     assert answer.citations[0].paragraph == 30
-    assert answer.confidence == pytest.approx(plain.confidence)  # ranking only: answerability reads none of it
+    assert answer.confidence == pytest.approx(plain.confidence)  # no unanswerable known question: no vote
 
 
 def test_the_projects_index_is_built_with_its_known_questions_when_missing(tmp_path: Path, monkeypatch):
@@ -175,7 +210,8 @@ def test_the_projects_index_is_built_with_its_known_questions_when_missing(tmp_p
     monkeypatch.chdir(tmp_path)
     assistant = Assistant.load()
     assert read_manifest(Path("index")).known_questions == ["eval/news_train.jsonl"]
-    assert len(assistant.retriever.known) == 224  # the file's answerable questions, every answer in the article
+    known = assistant.retriever.known
+    assert (len(known), int(known.answerable.sum())) == (370, 224)  # every answer of the file is in the article
 
 
 def test_the_index_command_takes_known_questions_and_counts_them(tiny_corpus: Path, tmp_path: Path,
@@ -186,8 +222,23 @@ def test_the_index_command_takes_known_questions_and_counts_them(tiny_corpus: Pa
     args = ["index", str(tiny_corpus), "--index-dir", str(index_dir), "--model", "fake-64",
             "--known-questions", str(known_file)]
     assert main(args) == 0
-    assert "5 passages, 7 sentences, 2 known questions into" in capsys.readouterr().out
+    assert "5 passages, 7 sentences, 3 known questions into" in capsys.readouterr().out
     assert main([*args, "--if-stale"]) == 0
     assert "is up to date" in capsys.readouterr().err
     assert main([*args[:-2], "--if-stale"]) == 0  # without them the index is not current: built again
     assert "0 known questions" not in capsys.readouterr().out and read_manifest(index_dir).known_count == 0
+
+
+def test_known_questions_vote_a_question_near_an_unanswerable_one_down(tmp_path: Path, article_index: Path):
+    """The article gives the requests for help ("around 50"), not how many came from women: with both
+    known, a question about women is judged less likely answered, one about the requests more likely."""
+    known = _write(tmp_path / "known.jsonl", [
+        {"question": "How many of the requests for help came from women?", "answers": []},
+        {"question": "How many requests for help has the network received?", "answers": ["around 50"]}])
+    index_dir = tmp_path / "index"
+    build_index([ARTICLE], index_dir, known_questions=[known])
+    plain, voted = Assistant.load(article_index), Assistant.load(index_dir)
+    women, people = "How many women have asked the network for help?", "How many people asked the network for help?"
+    assert voted.retriever.known.vote(voted.retriever.encode([women])[0]) < 0
+    assert voted.ask(women).confidence < plain.ask(women).confidence
+    assert voted.ask(people).confidence > plain.ask(people).confidence

@@ -21,7 +21,7 @@ from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement,
     asks_the_assistant, author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request,
     prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
-    profile_request, same_month, sentence_table, vague_question,
+    profile_request, same_month, sentence_table, vague_question, without_known,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -474,7 +474,7 @@ class Assistant:
                 kept = ~barred
                 confidence = self.score(Candidates(
                     candidates.rows[kept], candidates.passage_ids[kept], candidates.features[kept],
-                    candidates.question, candidates.documents))[1]
+                    candidates.question, candidates.documents, candidates.known_vote))[1]
             scores = demote(scores, barred)
         order = np.argsort(-scores, kind="stable")
         citations = self._citations(candidates, order, scores, limit=k)
@@ -1003,7 +1003,11 @@ class Assistant:
             ranked = sorted(found, key=lambda e: (e.kind != "direct",))
             scored = self._restatements_after([(e, e.confidence) for e in ranked], keep_scores=True)
         else:  # "… about X", "Which paper does X write for?": the most relevant first
-            relevance = self._relevance(found, candidates, scores, asked.topic)
+            # which of the speaker's quotes is about the topic, without the support known questions lend: a
+            # known question about the speaker lends it to their other quotes too ("What did the minister
+            # write on Instagram?" had got his words about the editors first)
+            own = without_known(self.scorer.sentence, candidates.features, scores)
+            relevance = self._relevance(found, candidates, own, asked.topic)
             scored = sorted(
                 ((e, e.confidence * (0.25 + 0.75 * r)) for e, r in zip(found, relevance)),
                 key=lambda t: -round(t[1], 4),

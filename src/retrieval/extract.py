@@ -402,6 +402,9 @@ class Scorer(BaseModel):
     # it; picked as the lowest best similarity of any answerable dev or news_train question, so that
     # it declines none of them. None: no floor.
     topic_floor: float | None = None
+    # The answerability logit moves by this times the known questions' vote (`known.KnownQuestions.vote`;
+    # 0 for an index without known questions of both kinds). Set in eval/train_scorer.py, chosen on dev.
+    known_vote_weight: float = 0.0
     note: str = ""
 
     @model_validator(mode="after")
@@ -426,7 +429,8 @@ class Scorer(BaseModel):
         the question lands on plain text (`plain_question`, when the scorer has one)."""
         model = self.plain_question if plain and self.plain_question is not None else self.question
         evidence = evidence_scores(self.evidence or self.sentence, candidates.features)
-        return sigmoid(float(model.decision(question_features(candidates, evidence)[None, :])[0]))
+        logit = float(model.decision(question_features(candidates, evidence)[None, :])[0])
+        return sigmoid(logit + self.known_vote_weight * candidates.known_vote)
 
     def off_topic(self, candidates: Candidates) -> bool:
         """Whether the question is below `topic_floor`: no candidate sentence comes near it. On plain text
@@ -489,6 +493,7 @@ class Candidates:
     features: np.ndarray         # (n, len(SENTENCE_FEATURES))
     question: np.ndarray | None = None   # question-only features, see `question_features`
     documents: tuple[str, ...] = ()      # the documents the passage search found, in its order
+    known_vote: float = 0.0              # the known questions' vote on answerability (`known.KnownQuestions.vote`)
 
 
 def best_similarity(candidates: Candidates) -> float:
@@ -930,7 +935,8 @@ def sentence_candidates(
         float(len(q_tokens)),
         q_negated,
     ])
-    return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found)
+    vote = retriever.known.vote(query_vector) if retriever.known else 0.0
+    return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found, vote)
 
 
 # Ranking features that say which speaker a question is about, or which sentence answered a question
@@ -950,6 +956,14 @@ def evidence_scores(model: LinearModel, features: np.ndarray) -> np.ndarray:
             i = model.features.index(name)
             f[:, i] = model.mean[i]
     return model.decision(f)
+
+
+def without_known(model: LinearModel, features: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """`scores` (the ranker's, of `features`) less what the known questions' support added."""
+    if "known_question" not in model.features:
+        return scores
+    i = model.features.index("known_question")
+    return scores - model.coef[i] * (features[:, i] - model.mean[i]) / model.scale[i]
 
 
 def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:

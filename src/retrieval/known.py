@@ -7,9 +7,14 @@ answer the known one its support (`support`), a ranking feature (`extract.SENTEN
 the expert call the situation?" lies near "How did the think tank's expert sum up the situation?",
 nearer than either lies to "It is a real disaster …".
 
+Unanswerable known questions (no answers) lend no sentence anything, but they vote with the answerable
+ones on whether the source answers (`vote`): a new question nearer a known unanswerable one than any
+answerable one is less likely answered. The answerability model's logit moves by `Scorer.known_vote_weight`
+times the vote.
+
 A file of known questions is JSON Lines, one object per line with "question" and "answers" (texts
-that occur word for word in a source), as `eval/news_train.jsonl`; a line without answers is an
-unanswerable question and lends no sentence anything.
+that occur word for word in a source; `[]` or none: the sources do not answer it), as
+`eval/news_train.jsonl`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ from .quotes import normalize_text
 # rises linearly to 1 at a known question asked again. Chosen on dev with the ranker's weight (eval/RESULTS.md,
 # twentieth session): floors 0.4 / 0.5 / 0.6 at weight 16 gave dev hit@1 0.899 / 0.908 / 0.899.
 KNOWN_FLOOR = 0.5
+# The vote's softmax temperature over the known questions' similarities; chosen on dev with the vote's
+# weight (eval/train_scorer.py, KNOWN_VOTE_WEIGHT): 0.02 / 0.05 / 0.1 gave dev AUROC at most 0.975 / 0.978 /
+# 0.970. A vote of the closest answerable minus the closest unanswerable similarity alone gave 0.974.
+VOTE_TEMPERATURE = 0.05
 QUESTIONS_FILE = "known_questions.jsonl"
 VECTORS_FILE = "known_vectors.npy"
 
@@ -100,6 +109,14 @@ def support_from_similarity(similarity: np.ndarray, floor: float = KNOWN_FLOOR) 
     return np.clip((np.asarray(similarity, dtype=np.float64) - floor) / (1.0 - floor), 0.0, 1.0)
 
 
+def vote_weights(similarity: np.ndarray, temperature: float = VOTE_TEMPERATURE) -> np.ndarray:
+    """A softmax of the similarities at `temperature`: weights summing to 1, a question 0.05 less similar
+    weighing e⁻¹ as much at the default."""
+    scaled = (np.asarray(similarity, dtype=np.float64) - np.max(similarity)) / temperature
+    weights = np.exp(scaled)
+    return weights / weights.sum()
+
+
 class KnownQuestions:
     """The known questions of an index, their vectors, and the sentence rows each one's answers lie in."""
 
@@ -110,8 +127,19 @@ class KnownQuestions:
         self.rows = [np.array([sentence_row[k] for k in map(tuple, q.sentences) if k in sentence_row],
                               dtype=np.int64) for q in questions]
 
+        self.answerable = np.array([bool(q.answers) for q in questions], dtype=bool)
+
     def __len__(self) -> int:
         return len(self.questions)
+
+    def vote(self, query_vector: np.ndarray) -> float:
+        """The known questions' vote on whether the source answers, in [-1, 1]: each answerable one +1, each
+        unanswerable one -1, weighted by `vote_weights` of their similarities, so the closest few decide; 0
+        without both kinds (no evidence either way)."""
+        if self.answerable.all() or not self.answerable.any():
+            return 0.0
+        weights = vote_weights(self.vectors @ (query_vector / (float(np.linalg.norm(query_vector)) or 1.0)))
+        return float(weights @ np.where(self.answerable, 1.0, -1.0))
 
     def support(self, query_vector: np.ndarray, n_sentences: int) -> np.ndarray:
         """Per sentence row: the support of the most similar known question it answers (0 for none)."""

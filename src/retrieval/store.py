@@ -83,7 +83,8 @@ class Manifest(BaseModel):
     known_questions: list[str] = Field(default_factory=list, description="the known-questions files given to "
                                                                          "the build, as given (`retrieval.known`)")
     known_digest: str = Field(default="", description="sha256 of the known-questions files (`known.files_digest`)")
-    known_count: int = Field(default=0, description="known questions whose answers the sources hold")
+    known_count: int = Field(default=0, description="known questions kept: the unanswerable ones and those whose "
+                                                    "answers the sources hold")
 
     @property
     def source_paths(self) -> list[str]:
@@ -284,9 +285,9 @@ def build_index_from_documents(
 
 def _known_questions(asked: list[KnownQuestion], sentences: Sequence[tuple[str, Span]],
                      sentence_texts: Sequence[str], embedder: Embedder) -> KnownQuestions:
-    """The known questions whose answers some sentence holds, encoded."""
+    """The known questions, encoded: the unanswerable ones and those whose answers some sentence holds."""
     located = locate(asked, [(d, s.start, s.end) for d, s in sentences], sentence_texts)
-    kept = [q for q in located if q.sentences]
+    kept = [q for q in located if q.sentences or not q.answers]
     unheld = sum(1 for q in located if q.answers and not q.sentences)
     if unheld:
         log.warning("%d known question%s skipped: no source sentence holds %s answers word for word",
