@@ -85,7 +85,8 @@ KNOWN_QUESTION_WEIGHT = 16.0
 # [-1, 1]): the answerability logit moves by this times it. Chosen on dev (AUROC of the pipeline's
 # confidence, index built with eval/news_train.jsonl, with the shipped scorer's threshold): 0 / 0.8 / 1.2 /
 # 1.6 -> 0.937 / 0.972 / 0.977 / 0.978 (abstain_recall 0.732 / 0.805 / 0.829 / 0.902, false_abstain 0.046
-# each; 2.4 at a temperature of 0.1: 0.970); the threshold is then picked with it.
+# each; 2.4 at a temperature of 0.1: 0.970). The thresholds are picked without it, as before, so an index
+# without known questions keeps them.
 KNOWN_VOTE_WEIGHT = 1.6
 FIXED_WEIGHTS = {"section_named": SECTION_NAMED_WEIGHT, "speaker_asked": SPEAKER_ASKED_WEIGHT,
                  "known_question": KNOWN_QUESTION_WEIGHT}
@@ -421,16 +422,13 @@ def main() -> int:
               f"{plain.abstain_recall:.3f}, false_abstain {plain.false_abstain_rate:.3f} (out of fold, "
               "micro)", file=sys.stderr)
         embedder = get_embedder(args.model)
-        # dev is asked as the project's index is built: with the news questions known (`retrieval.known`);
-        # the news questions themselves are featurised without, or each would find itself
-        known = [args.news_train] if args.news_train else []
-        build_index([args.data], Path(tmp) / "dev", embedder=embedder, known_questions=known)
-        build_index([args.data], Path(tmp) / "plain", embedder=embedder)
-        scorer = fit_on_dev(scorer.model_copy(update={"known_vote_weight": KNOWN_VOTE_WEIGHT if known else 0.0}),
-                            Retriever.load(Path(tmp) / "dev", embedder=embedder), args.dev,
+        build_index([args.data], Path(tmp) / "dev", embedder=embedder)
+        scorer = fit_on_dev(scorer, Retriever.load(Path(tmp) / "dev", embedder=embedder), args.dev,
                             args.false_abstain_budget, tune_folds, args.dev_weight, args.news_train,
-                            args.news_weight, args.offtopic_train, args.offtopic_weight,
-                            plain=Retriever.load(Path(tmp) / "plain", embedder=embedder))
+                            args.news_weight, args.offtopic_train, args.offtopic_weight)
+        # The thresholds hold for an index without known questions, as they are picked; with them, the
+        # vote moves each confidence (dev with eval/news_train.jsonl known, at these thresholds: `eval`).
+        scorer = scorer.model_copy(update={"known_vote_weight": KNOWN_VOTE_WEIGHT})
     folds = ", tune articles featurised by out-of-fold encoders" if args.folds else ""
     news = f" and {args.news_train.name} (weight {args.news_weight:g})" if args.news_train else ""
     if args.offtopic_train:
@@ -444,8 +442,8 @@ def main() -> int:
         f"budget {args.false_abstain_budget}{dev_note}; a higher threshold for first quotes outside the "
         f"report, picked on {args.dev.name}{off_pick} the same way; for plain text (no news page's parts) the "
         f"answerability model of {args.tune.name} alone, its threshold picked on its out-of-fold confidences"
-        + (f"; {args.dev.name} asked of an index with {args.news_train.name} as known questions, whose vote moves "
-           f"the answerability logit by {scorer.known_vote_weight:g} times it" if scorer.known_vote_weight else ""))})
+        + f"; an index's known questions vote on answerability, moving its logit by {scorer.known_vote_weight:g} "
+          "times the vote (the thresholds are picked without)")})
     out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
     return 0
@@ -497,13 +495,6 @@ def topic_floor(parts) -> float:
     return round(float(min(x[np.asarray(y).astype(bool), col].min() for x, y in parts if np.asarray(y).any())), 6)
 
 
-def known_votes(retriever: Retriever, questions) -> np.ndarray:
-    """Per question, the vote of the index's known questions on its answerability (0 without them)."""
-    if retriever.known is None or not questions:
-        return np.zeros(len(questions))
-    return np.array([retriever.known.vote(v) for v in retriever.encode([q.question for q in questions])])
-
-
 def first_answers(assistant: Assistant, questions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per question, its answer's confidence, whether its first quote holds a gold answer, and whether
     that quote lies outside the report while the question names no part of the page (an answer from the
@@ -525,7 +516,7 @@ def first_answers(assistant: Assistant, questions) -> tuple[np.ndarray, np.ndarr
 def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
                tune_folds=(), dev_weight: float = 0.0, news_train: Path | None = None,
                news_weight: float = 0.0, offtopic_train: Path | None = None,
-               offtopic_weight: float = 0.0, plain: Retriever | None = None) -> Scorer:
+               offtopic_weight: float = 0.0) -> Scorer:
     """The scorer with its abstention threshold picked and its quote scores calibrated on the dev
     questions, asked of `retriever` (the article's index).
 
@@ -534,8 +525,7 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
     `offtopic_weight`); the threshold is then picked on out-of-fold confidences (`DEV_FOLDS`-fold
     cross-validation over dev), so that no dev question is judged by a model that learnt from it. The
     threshold for quotes outside the report is picked on dev's and the off-topic questions' out-of-fold
-    confidences together. Each confidence takes the index's known questions' vote (`known_vote_weight`);
-    `news_train` is featurised on `plain` (an index without known questions), when given.
+    confidences together.
     """
     (group,) = load_dataset(dev).groups
     questions = group.questions
@@ -550,25 +540,22 @@ def fit_on_dev(scorer: Scorer, retriever: Retriever, dev: Path, budget: float,
     off_conf, off_outside = np.empty(0), np.empty(0, dtype=bool)
     if dev_weight > 0:
         tune_xy = _stack(tune_folds)
-        news = (news_train_xy(scorer, plain or retriever, news_train)[1], news_weight)
+        news = (news_train_xy(scorer, retriever, news_train)[1], news_weight)
         off_questions, (off_x, off_y) = news_train_xy(scorer, retriever, offtopic_train)
         off = ((off_x, off_y), offtopic_weight)
-        vote = scorer.known_vote_weight * known_votes(retriever, questions)
         # questions answered from the quote ledger ("What did X say?") keep their own confidence
-        pipeline = np.isclose(conf, sigmoid(scorer.question.decision(x_dev) + vote), atol=1e-4)
+        pipeline = np.isclose(conf, sigmoid(scorer.question.decision(x_dev)), atol=1e-4)
         folds = StratifiedKFold(DEV_FOLDS, shuffle=True, random_state=0).split(x_dev, answerable)
         for train, held in folds:
             model = answerability_model(tune_xy, (x_dev[train], answerable[train]), dev_weight, *news, *off)
-            conf[held] = np.where(pipeline[held], sigmoid(model.decision(x_dev[held]) + vote[held]), conf[held])
+            conf[held] = np.where(pipeline[held], sigmoid(model.decision(x_dev[held])), conf[held])
         if len(off_y):
             off_conf, _, off_outside = first_answers(assistant, off_questions)
-            off_vote = scorer.known_vote_weight * known_votes(retriever, off_questions)
-            off_pipeline = np.isclose(off_conf, sigmoid(scorer.question.decision(off_x) + off_vote), atol=1e-4)
+            off_pipeline = np.isclose(off_conf, sigmoid(scorer.question.decision(off_x)), atol=1e-4)
             for train, held in KFold(DEV_FOLDS, shuffle=True, random_state=0).split(off_x):
                 model = answerability_model(tune_xy, (x_dev, answerable), dev_weight, *news,
                                             (off_x[train], off_y[train]), offtopic_weight)
-                off_conf[held] = np.where(off_pipeline[held], sigmoid(model.decision(off_x[held]) + off_vote[held]),
-                                          off_conf[held])
+                off_conf[held] = np.where(off_pipeline[held], sigmoid(model.decision(off_x[held])), off_conf[held])
         final = answerability_model(tune_xy, (x_dev, answerable), dev_weight, *news, *off)
         scorer = scorer.model_copy(update={"question": final, "topic_floor": topic_floor(
             [(x_dev, answerable), news[0]])})
