@@ -474,7 +474,8 @@ class Assistant:
                 kept = ~barred
                 confidence = self.score(Candidates(
                     candidates.rows[kept], candidates.passage_ids[kept], candidates.features[kept],
-                    candidates.question, candidates.documents, candidates.known_vote))[1]
+                    candidates.question, candidates.documents, candidates.known_vote,
+                    candidates.known_unanswered))[1]
             scores = demote(scores, barred)
         order = np.argsort(-scores, kind="stable")
         citations = self._citations(candidates, order, scores, limit=k)
@@ -500,6 +501,10 @@ class Assistant:
             reason = ("the source does not appear to answer this question; the closest quote is from "
                       f"{label if label.startswith('another') else 'the ' + label}, outside the report itself, "
                       "where an answer needs more confidence") if outside else NO_ANSWER
+            if candidates.known_unanswered and scorer.declined_by_vote(candidates, confidence, threshold,
+                                                                       self.plain(first.doc_id)):
+                reason += (f"; questions like it were asked before and the source did not answer them "
+                           f"(“{candidates.known_unanswered}”)")
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         if self.method == "pipeline" and scorer.off_topic(candidates):

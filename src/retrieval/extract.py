@@ -402,8 +402,9 @@ class Scorer(BaseModel):
     # it; picked as the lowest best similarity of any answerable dev or news_train question, so that
     # it declines none of them. None: no floor.
     topic_floor: float | None = None
-    # The answerability logit moves by this times the known questions' vote (`known.KnownQuestions.vote`;
-    # 0 for an index without known questions of both kinds). Set in eval/train_scorer.py, chosen on dev.
+    # On a news page the answerability logit moves by this times the known questions' vote
+    # (`known.KnownQuestions.vote`; 0 for an index without known questions of both kinds). Set in
+    # eval/train_scorer.py, chosen on dev.
     known_vote_weight: float = 0.0
     note: str = ""
 
@@ -430,7 +431,20 @@ class Scorer(BaseModel):
         model = self.plain_question if plain and self.plain_question is not None else self.question
         evidence = evidence_scores(self.evidence or self.sentence, candidates.features)
         logit = float(model.decision(question_features(candidates, evidence)[None, :])[0])
-        return sigmoid(logit + self.known_vote_weight * candidates.known_vote)
+        return sigmoid(logit + self.vote_weight(plain) * candidates.known_vote)
+
+    def vote_weight(self, plain: bool = False) -> float:
+        """The weight of the known questions' vote: `known_vote_weight` on a news page, whose model it was
+        chosen with; 0 on plain text, whose model and threshold come from tune alone."""
+        return 0.0 if plain and self.plain_question is not None else self.known_vote_weight
+
+    def declined_by_vote(self, candidates: Candidates, confidence: float, threshold: float,
+                         plain: bool = False) -> bool:
+        """Whether the known questions' vote alone brought `confidence` under `threshold`."""
+        if candidates.known_vote >= 0 or confidence >= threshold or not 0.0 < confidence < 1.0:
+            return False
+        logit = math.log(confidence / (1.0 - confidence))
+        return sigmoid(logit - self.vote_weight(plain) * candidates.known_vote) >= threshold
 
     def off_topic(self, candidates: Candidates) -> bool:
         """Whether the question is below `topic_floor`: no candidate sentence comes near it. On plain text
@@ -494,6 +508,7 @@ class Candidates:
     question: np.ndarray | None = None   # question-only features, see `question_features`
     documents: tuple[str, ...] = ()      # the documents the passage search found, in its order
     known_vote: float = 0.0              # the known questions' vote on answerability (`known.KnownQuestions.vote`)
+    known_unanswered: str | None = None  # the closest unanswerable known question, when the vote is against
 
 
 def best_similarity(candidates: Candidates) -> float:
@@ -936,7 +951,8 @@ def sentence_candidates(
         q_negated,
     ])
     vote = retriever.known.vote(query_vector) if retriever.known else 0.0
-    return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found, vote)
+    unanswered = retriever.known.nearest(query_vector, answerable=False) if vote < 0 else None
+    return Candidates(r, p, features, np.concatenate([q_extra, qtype]), found, vote, unanswered)
 
 
 # Ranking features that say which speaker a question is about, or which sentence answered a question

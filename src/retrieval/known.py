@@ -9,7 +9,7 @@ nearer than either lies to "It is a real disaster …".
 
 Unanswerable known questions (no answers) lend no sentence anything, but they vote with the answerable
 ones on whether the source answers (`vote`): a new question nearer a known unanswerable one than any
-answerable one is less likely answered. The answerability model's logit moves by `Scorer.known_vote_weight`
+answerable one is less likely answered, on a news page (the vote's weight was chosen on one). The answerability model's logit moves by `Scorer.known_vote_weight`
 times the vote.
 
 A file of known questions is JSON Lines, one object per line with "question" and "answers" (texts
@@ -35,8 +35,8 @@ from .quotes import normalize_text
 # twentieth session): floors 0.4 / 0.5 / 0.6 at weight 16 gave dev hit@1 0.899 / 0.908 / 0.899.
 KNOWN_FLOOR = 0.5
 # The vote's softmax temperature over the known questions' similarities; chosen on dev with the vote's
-# weight (eval/train_scorer.py, KNOWN_VOTE_WEIGHT): 0.02 / 0.05 / 0.1 gave dev AUROC at most 0.975 / 0.978 /
-# 0.970. A vote of the closest answerable minus the closest unanswerable similarity alone gave 0.974.
+# weight (eval/train_scorer.py, KNOWN_VOTE_WEIGHT), before each vote was scaled by its support: 0.02 / 0.05
+# / 0.1 gave dev AUROC at most 0.975 / 0.978 / 0.970.
 VOTE_TEMPERATURE = 0.05
 QUESTIONS_FILE = "known_questions.jsonl"
 VECTORS_FILE = "known_vectors.npy"
@@ -134,12 +134,14 @@ class KnownQuestions:
 
     def vote(self, query_vector: np.ndarray) -> float:
         """The known questions' vote on whether the source answers, in [-1, 1]: each answerable one +1, each
-        unanswerable one -1, weighted by `vote_weights` of their similarities, so the closest few decide; 0
+        unanswerable one -1, times its support (0 below `KNOWN_FLOOR`: a question far from every known one
+        gets no vote), weighted by `vote_weights` of their similarities, so the closest few decide; 0
         without both kinds (no evidence either way)."""
         if self.answerable.all() or not self.answerable.any():
             return 0.0
-        weights = vote_weights(self.vectors @ (query_vector / (float(np.linalg.norm(query_vector)) or 1.0)))
-        return float(weights @ np.where(self.answerable, 1.0, -1.0))
+        similarity = self.vectors @ (query_vector / (float(np.linalg.norm(query_vector)) or 1.0))
+        labels = np.where(self.answerable, 1.0, -1.0) * support_from_similarity(similarity)
+        return float(vote_weights(similarity) @ labels)
 
     def support(self, query_vector: np.ndarray, n_sentences: int) -> np.ndarray:
         """Per sentence row: the support of the most similar known question it answers (0 for none)."""
@@ -152,6 +154,14 @@ class KnownQuestions:
             if value > 0 and len(rows):
                 out[rows] = np.maximum(out[rows], value)
         return out
+
+    def nearest(self, query_vector: np.ndarray, answerable: bool) -> str | None:
+        """The known question, answerable or not as asked, most similar to the query; None without one."""
+        mask = self.answerable if answerable else ~self.answerable
+        if not mask.any():
+            return None
+        similarity = self.vectors[mask] @ (query_vector / (float(np.linalg.norm(query_vector)) or 1.0))
+        return [q for q, m in zip(self.questions, mask) if m][int(np.argmax(similarity))].question
 
     def save(self, folder: Path) -> None:
         with (folder / QUESTIONS_FILE).open("w", encoding="utf-8") as fh:
