@@ -31,12 +31,44 @@ def test_reads_questions_and_answers_skipping_blank_lines(tmp_path: Path):
         ("How long do cats sleep?", ["sixteen hours"]), ("Do cats fly?", []), ("Why?", [])]
 
 
-@pytest.mark.parametrize("line", ['{"answers": ["x"]}', "not json", '{"question": "", "answers": []}',
-                                  '{"question": "Q?", "answers": "not a list"}'])
-def test_a_bad_line_is_named_with_its_file_and_number(tmp_path: Path, line: str):
+@pytest.mark.parametrize("line, said", [
+    ('{"answers": ["x"]}', 'no question ("question" must be non-empty text)'),
+    ("not json", "not JSON"),
+    ('{"question": "", "answers": []}', 'no question ("question" must be non-empty text)'),
+    ('{"question": "Q?", "answers": "not a list"}', '"answers" is text, not a list; write ["not a list"]'),
+    ('{"question": "Q?", "answers": ["fine", ""]}', '"answers" must be a list of non-empty texts'),
+    ('{"question": "Q?", "answer": ["x"]}', "unknown key 'answer' (did you mean \"answers\"?)"),
+    ('["Q?", ["x"]]', "a JSON list, not an object"),
+])
+def test_a_bad_line_is_named_with_its_file_and_number_and_what_is_wrong(tmp_path: Path, line: str, said: str):
     path = _write(tmp_path / "k.jsonl", [{"question": "Fine?", "answers": []}, line])
-    with pytest.raises(SourceError, match=r"k\.jsonl, line 2: .*\"question\""):
+    with pytest.raises(SourceError) as raised:
         read_known_questions([path])
+    assert str(raised.value).startswith(f"{path}, line 2: {said}")
+
+
+def test_null_answers_a_byte_order_mark_and_a_single_path_are_read(tmp_path: Path):
+    path = tmp_path / "k.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"question": "Do cats fly?", "answers": null, "id": "k1"}\n')
+    (asked,) = read_known_questions(path)
+    assert (asked.question, asked.answers, asked.where) == ("Do cats fly?", [], f"{path}, line 1")
+
+
+def test_a_file_that_is_not_utf8_is_one_error(tmp_path: Path):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes('{"question": "Où?", "answers": []}\n'.encode("latin-1"))
+    with pytest.raises(SourceError, match="latin1.jsonl is not UTF-8 text .*save it as UTF-8"):
+        read_known_questions([path])
+
+
+def test_repeated_conflicting_and_empty_files_are_warned_of(tmp_path: Path, caplog):
+    path = _write(tmp_path / "k.jsonl", [{"question": "Do cats fly?", "answers": []},
+                                         {"question": "do cats fly", "answers": ["sleep"]}])
+    empty = _write(tmp_path / "empty.jsonl", [""])
+    with caplog.at_level("WARNING", logger="retrieval.known"):
+        assert len(read_known_questions([path, empty])) == 2
+    assert f"{path}, line 2 repeats the question of {path}, line 1, one with answers and one without" in caplog.text
+    assert f"{empty} holds no known question" in caplog.text
 
 
 def test_a_missing_file_says_what_to_give(tmp_path: Path):
@@ -130,8 +162,9 @@ def test_an_index_keeps_its_known_questions_and_checks_them_for_currency(
         tiny_corpus: Path, tmp_path: Path, fake_embedder, known_file: Path, caplog):
     index_dir = tmp_path / "index"
     with caplog.at_level("WARNING", logger="retrieval.store"):
-        manifest = build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
-    assert "1 known question skipped" in caplog.text
+        manifest = build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=known_file)
+    assert (f"1 known question skipped: no source sentence holds its answers word for word (an answer must lie "
+            f"within one sentence): {known_file}, line 3: 'What colour are zebras?'") in caplog.text
     assert manifest.known_count == 3 and manifest.known_questions == [str(known_file)]
     assert {"known_questions.jsonl", "known_vectors.npy"} <= set(manifest.files)
     retriever = Retriever.load(index_dir, embedder=fake_embedder)
@@ -147,6 +180,8 @@ def test_an_index_keeps_its_known_questions_and_checks_them_for_currency(
     _write(known_file, [{"question": "How long do cats sleep?", "answers": ["sixteen hours"]}])
     assert not is_current(index_dir, [tiny_corpus], "fake-64", known_questions=[known_file])
     assert not is_current(index_dir, [tiny_corpus], "fake-64", known_questions=[tmp_path / "gone.jsonl"])
+    renamed = known_file.rename(tmp_path / "renamed.jsonl")  # the same bytes under another name: not current
+    assert not is_current(index_dir, [tiny_corpus], "fake-64", known_questions=[renamed])
 
 
 def test_an_index_without_known_questions_has_none(tiny_index: Path, fake_embedder):
@@ -162,8 +197,8 @@ def test_the_rebuild_hint_names_the_known_questions(tiny_corpus: Path, tmp_path:
         Retriever.load(index_dir, embedder=type(fake_embedder)(32))
 
 
-def test_damaged_known_questions_say_how_to_rebuild(tiny_corpus: Path, tmp_path: Path, fake_embedder,
-                                                   known_file: Path):
+def test_damaged_known_questions_say_how_to_rebuild_with_them(tiny_corpus: Path, tmp_path: Path, fake_embedder,
+                                                             known_file: Path):
     from retrieval import IndexCorruptError
 
     index_dir = tmp_path / "index"
@@ -171,7 +206,7 @@ def test_damaged_known_questions_say_how_to_rebuild(tiny_corpus: Path, tmp_path:
     manifest = json.loads((index_dir / MANIFEST).read_text())
     data = index_dir / manifest["data_dir"]
     (data / "known_vectors.npy").write_bytes(b"broken")
-    with pytest.raises(IndexCorruptError, match="python -m retrieval index"):
+    with pytest.raises(IndexCorruptError, match=f"python -m retrieval index .* --known-questions {known_file}`"):
         Retriever.load(index_dir, embedder=fake_embedder)
 
 
@@ -231,6 +266,10 @@ def test_the_index_command_takes_known_questions_and_counts_them(tiny_corpus: Pa
     assert "5 passages, 7 sentences, 3 known questions into" in capsys.readouterr().out
     assert main([*args, "--if-stale"]) == 0
     assert "is up to date" in capsys.readouterr().err
+    # the flag takes one file, so it may come before the documents, and again for another file
+    first = ["index", "--known-questions", str(known_file), "--known-questions", str(known_file), str(tiny_corpus),
+             "--index-dir", str(tmp_path / "other"), "--model", "fake-64"]
+    assert main(first) == 0 and read_manifest(tmp_path / "other").known_questions == [str(known_file)] * 2
     assert main([*args[:-2], "--if-stale"]) == 0  # without them the index is not current: built again
     assert "0 known questions" not in capsys.readouterr().out and read_manifest(index_dir).known_count == 0
 
@@ -248,3 +287,21 @@ def test_known_questions_vote_a_question_near_an_unanswerable_one_down(tmp_path:
     assert voted.retriever.known.vote(voted.retriever.encode([women])[0]) < 0
     assert voted.ask(women).confidence < plain.ask(women).confidence
     assert voted.ask(people).confidence > plain.ask(people).confidence
+
+
+def test_eval_names_the_questions_it_asks_that_are_known(tiny_corpus: Path, tmp_path: Path, fake_embedder,
+                                                        known_file: Path, capsys):
+    from retrieval.evaluation.datasets import EvalQuestion
+    from retrieval.evaluation.runner import warn_known
+
+    index_dir = tmp_path / "index"
+    build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
+    retriever = Retriever.load(index_dir, embedder=fake_embedder)
+    asked = [EvalQuestion(qid="q1", question="how long do cats sleep"),  # case and punctuation aside
+             EvalQuestion(qid="q2", question="Why do cats purr?"),
+             EvalQuestion(qid="q3", question="Do  cats fly?")]
+    warn_known(asked, retriever, index_dir)
+    err = capsys.readouterr().err
+    assert err.startswith("WARNING: 2 of the 3 questions (q1, q3) are among the known questions")
+    warn_known(asked[1:2], retriever, index_dir)
+    assert capsys.readouterr().err == ""

@@ -57,9 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passage size cap (default 1000, at least 50)")
     p.add_argument("--overlap", type=_at_least(0, 5), default=0,
                    help="sentences repeated across a split passage (0-5, default 0)")
-    p.add_argument("--known-questions", nargs="+", type=Path, default=[], metavar="FILE", help=(
-        "JSON Lines files of questions asked before, each with its answers as the sources word them "
-        '({"question": ..., "answers": [...]}); a new question close to one ranks its answer higher'))
+    p.add_argument("--known-questions", action="append", type=Path, default=[], metavar="FILE", help=(
+        "a JSON Lines file of questions asked before, each with its answers as the sources word them "
+        '({"question": ..., "answers": [...]}; [] when they do not answer it); repeat for more files'))
     p.add_argument("--if-stale", action="store_true", help="skip the build when the index is current")
     p.add_argument("--json", action="store_true", help="print the manifest as JSON")
 

@@ -43,7 +43,7 @@ def rebuild_hint(index_dir: object, sources: Sequence[str] = (), verb: str = "re
                  known: Sequence[str] = ()) -> str:
     """How to build `index_dir` again: from `sources`, the files it was built from, when they are known,
     with the known-questions files `known` it was given."""
-    flags = f" --known-questions {' '.join(shlex.quote(k) for k in known)}" if known else ""
+    flags = "".join(f" --known-questions {shlex.quote(k)}" for k in known)
     return f"{verb} it with `python -m retrieval index {_sources_named(sources)} --index-dir {index_dir}{flags}`"
 
 

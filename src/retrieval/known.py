@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from .errors import SourceError
 from .quotes import normalize_text
@@ -39,6 +40,7 @@ KNOWN_FLOOR = 0.5
 # / 0.1 gave dev AUROC at most 0.975 / 0.978 / 0.970.
 VOTE_TEMPERATURE = 0.05
 QUESTIONS_FILE = "known_questions.jsonl"
+log = logging.getLogger(__name__)
 VECTORS_FILE = "known_vectors.npy"
 
 
@@ -48,31 +50,66 @@ class KnownQuestion(BaseModel):
     question: str
     answers: list[str] = Field(default_factory=list)
     sentences: list[tuple[str, int, int]] = Field(default_factory=list)
+    where: str = Field(default="", description="file and line it was read from")
 
 
-class _Line(BaseModel):
-    question: str = Field(min_length=1)
-    answers: list[str] = Field(default_factory=list)
+_KEYS = {"question", "answers", "id"}
 
 
-def read_known_questions(paths: Sequence[str | Path]) -> list[KnownQuestion]:
+def _parse_line(line: str, where: str) -> KnownQuestion:
+    """One line of a known-questions file, or `SourceError` saying what is wrong with it."""
+    fix = ('write one JSON object per line: {"question": "...", "answers": ["text from the source", ...]} '
+           '("answers": [] when the sources do not answer it)')
+    try:
+        row = json.loads(line)
+    except ValueError:
+        raise SourceError(f"{where}: not JSON; {fix}.") from None
+    if not isinstance(row, dict):
+        raise SourceError(f"{where}: a JSON {type(row).__name__}, not an object; {fix}.")
+    unknown = sorted(set(row) - _KEYS)
+    if unknown:
+        hint = ' (did you mean "answers"?)' if "answer" in unknown else ""
+        raise SourceError(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(repr(k) for k in unknown)}{hint}; {fix}.")
+    question, answers = row.get("question"), row.get("answers", [])
+    if not isinstance(question, str) or not question.strip():
+        raise SourceError(f"{where}: no question (\"question\" must be non-empty text); {fix}.")
+    answers = [] if answers is None else answers
+    if isinstance(answers, str):
+        raise SourceError(f'{where}: "answers" is text, not a list; write ["{answers[:40]}"].')
+    if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip() for a in answers):
+        raise SourceError(f'{where}: "answers" must be a list of non-empty texts; {fix}.')
+    return KnownQuestion(question=question.strip(), answers=answers, where=where)
+
+
+def read_known_questions(paths: Sequence[str | Path] | str | Path) -> list[KnownQuestion]:
     """The questions of JSON Lines files, in order; `SourceError` names the file and line of one that is
-    not `{"question": "...", "answers": ["..."]}`."""
+    not `{"question": "...", "answers": ["..."]}`. Logs a warning for a file with no question and for a
+    question given twice."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     out: list[KnownQuestion] = []
     for path in map(Path, paths):
         if not path.is_file():
             raise SourceError(f"no known-questions file at {path}; name a JSON Lines file of "
                               '{"question": ..., "answers": [...]} objects.')
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                parsed = _Line.model_validate(json.loads(line))
-            except (ValueError, ValidationError):
-                raise SourceError(
-                    f"{path}, line {number}: not a known question; write one JSON object per line with "
-                    '"question" (text) and "answers" (a list of texts from the source).') from None
-            out.append(KnownQuestion(question=parsed.question, answers=[a for a in parsed.answers if a.strip()]))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
+        read = [_parse_line(line, f"{path}, line {number}")
+                for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        if not read:
+            log.warning("%s holds no known question", path)
+        out += read
+    seen: dict[str, KnownQuestion] = {}
+    for q in out:
+        key = " ".join(normalize_text(q.question).split())
+        if key in seen:
+            same = bool(seen[key].answers) == bool(q.answers)
+            log.warning("%s repeats the question of %s%s", q.where, seen[key].where,
+                        "" if same else ", one with answers and one without: they vote against each other")
+        else:
+            seen[key] = q
     return out
 
 

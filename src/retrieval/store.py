@@ -247,6 +247,7 @@ def build_index_from_documents(
     documents = dedupe_documents(documents)
     if not documents:
         raise SourceError("no sources given; name the text or Markdown files (or folders of them) to index.")
+    known_questions = [known_questions] if isinstance(known_questions, (str, Path)) else list(known_questions)
     asked = read_known_questions(known_questions) if known_questions else None  # a bad file fails first
     embedder = embedder or get_embedder(model)
     passages = [p for doc in documents for p in make_passages(doc, chunking)]
@@ -288,10 +289,13 @@ def _known_questions(asked: list[KnownQuestion], sentences: Sequence[tuple[str, 
     """The known questions, encoded: the unanswerable ones and those whose answers some sentence holds."""
     located = locate(asked, [(d, s.start, s.end) for d, s in sentences], sentence_texts)
     kept = [q for q in located if q.sentences or not q.answers]
-    unheld = sum(1 for q in located if q.answers and not q.sentences)
+    unheld = [q for q in located if q.answers and not q.sentences]
     if unheld:
-        log.warning("%d known question%s skipped: no source sentence holds %s answers word for word",
-                    unheld, "s" if unheld != 1 else "", "their" if unheld != 1 else "its")
+        named = "; ".join(f"{q.where}: {q.question!r}" for q in unheld[:3]) + (
+            f"; and {len(unheld) - 3} more" if len(unheld) > 3 else "")
+        log.warning("%d known question%s skipped: no source sentence holds %s answers word for word (an answer "
+                    "must lie within one sentence): %s", len(unheld), "s" if len(unheld) != 1 else "",
+                    "their" if len(unheld) != 1 else "its", named)
     vectors = (embedder.encode([q.question for q in kept]) if kept
                else np.zeros((0, embedder.dimension), dtype=np.float32))
     row = {(d, s.start, s.end): i for i, (d, s) in enumerate(sentences)}
@@ -386,7 +390,7 @@ def read_manifest(index_dir: str | Path) -> Manifest:
 def verify_files(index_dir: Path, manifest: Manifest) -> Path:
     """The data folder, after checking every file against the manifest's sha256."""
     data = index_dir / manifest.data_dir
-    hint = rebuild_hint(index_dir, manifest.source_hint_paths(index_dir))
+    hint = rebuild_hint(index_dir, manifest.source_hint_paths(index_dir), known=manifest.known_hint_paths(index_dir))
     if not _DATA_NAME.fullmatch(manifest.data_dir):  # never follow a manifest out of its folder
         raise IndexCorruptError(
             f"{index_dir / MANIFEST} names data folder {manifest.data_dir!r}, not one of its own; "
@@ -477,10 +481,11 @@ def is_current(
         return False
     if manifest.model != model or manifest.encoder != encoder_version(model):
         return False
+    known_questions = [known_questions] if isinstance(known_questions, (str, Path)) else list(known_questions)
     try:
         known = files_digest(known_questions) if known_questions else ""
     except OSError:
         return False
-    if manifest.known_digest != known:
+    if manifest.known_digest != known or manifest.known_questions != [str(p) for p in known_questions]:
         return False
     return sorted(d.sha256 for d in dedupe_documents(docs)) == sorted(s.sha256 for s in manifest.sources)

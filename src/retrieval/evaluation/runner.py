@@ -22,6 +22,7 @@ from ..errors import ConfigError
 from ..extract import Scorer
 from ..ingest import make_document
 from ..models import Answer, Passage
+from ..quotes import normalize_text
 from ..retriever import Retriever
 from .datasets import EvalDataset, EvalGroup, EvalQuestion
 from .metrics import QUOTE_FOLD, QuestionResult, QuoteSource, contains_answer, normalize_answer, span_overlaps
@@ -205,12 +206,13 @@ def warn_known(questions: Sequence[EvalQuestion], retriever: Retriever, index_di
     each finds itself, so their hits are in-sample."""
     if retriever.known is None:
         return
-    known = {" ".join(q.question.split()).casefold() for q in retriever.known.questions}
-    asked = [q.qid for q in questions if " ".join(q.question.split()).casefold() in known]
+    known = {normalize_text(q.question) for q in retriever.known.questions}
+    asked = [q.qid for q in questions if normalize_text(q.question) in known]
     if asked:
         many = len(asked) != 1
-        print(f"WARNING: {len(asked)} of the {len(questions)} questions {'are' if many else 'is'} among the known "
-              f"questions {index_dir} was built with ({', '.join(retriever.manifest.known_questions)}): "
+        ids = ", ".join(asked[:10]) + (f" and {len(asked) - 10} more" if len(asked) > 10 else "")
+        print(f"WARNING: {len(asked)} of the {len(questions)} questions ({ids}) {'are' if many else 'is'} among the "
+              f"known questions {index_dir} was built with ({', '.join(retriever.manifest.known_questions)}): "
               f"{'their' if many else 'its'} answers rank first because {'they are' if many else 'it is'} known, so "
               f"the hits are in-sample. Measure {'them' if many else 'it'} on an index built without "
               "--known-questions (python -m retrieval index … --index-dir OTHER, then --index-dir OTHER)",
