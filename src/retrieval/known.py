@@ -9,8 +9,8 @@ nearer than either lies to "It is a real disaster …".
 
 Unanswerable known questions (no answers) lend no sentence anything, but they vote with the answerable
 ones on whether the source answers (`vote`): a new question nearer a known unanswerable one than any
-answerable one is less likely answered, on a news page (the vote's weight was chosen on one). The answerability model's logit moves by `Scorer.known_vote_weight`
-times the vote.
+answerable one is less likely answered, on a news page (the vote's weight was chosen on one). The
+answerability model's logit moves by `Scorer.known_vote_weight` times the vote.
 
 A file of known questions is JSON Lines, one object per line with "question" and "answers" (texts
 that occur word for word in a source; `[]` or none: the sources do not answer it), as
