@@ -265,6 +265,8 @@ _PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
     r"^(?:[Ww]hat\s+is|[Ww]hat['’]s|[Ww]hat\s+was)\s+" + _WHO_NAME + r"['’]s?\s+(?:full\s+|exact\s+|official\s+)?"
     r"(?:job(?:\s+title)?|title|role|position|occupation|profession|employer|affiliation|name)",
     r"^[Ww]hat\s+(?:does|did)\s+" + _WHO_NAME + r"\s+do(?:\s+for\s+a\s+living)?",
+    # "Who is Ekaterina Sokirianskaia?" (a journalist's review: her unanswered known questions had voted it down)
+    r"^[Ww]ho\s+(?:is|was)\s+" + _WHO_NAME,
     r"^(?:[Ww]here|[Ww]ho)\s+(?:does|did)\s+" + _WHO_NAME + r"\s+work(?:\s+for|\s+at)?",
     r"^[Hh]ow\s+(?:is|do\s+you\s+spell|does\s+the\s+(?:article|story|source)\s+spell)\s+" + _WHO_NAME
     + r"(?:['’]s?\s+name)?(?:\s+(?:spelt|spelled|written))?",
