@@ -444,8 +444,8 @@ def main() -> int:
         f"budget {args.false_abstain_budget}{dev_note}; a higher threshold for first quotes outside the "
         f"report, picked on {args.dev.name}{off_pick} the same way; for plain text (no news page's parts) the "
         f"answerability model of {args.tune.name} alone, its threshold picked on its out-of-fold confidences"
-        + f"; an index's known questions vote on answerability, moving its logit by {scorer.known_vote_weight:g} "
-          "times the vote (the thresholds are picked without)")})
+        + f"; an index's known questions vote on a news page's answerability, moving its logit by "
+          f"{scorer.known_vote_weight:g} times the vote (the thresholds are picked without)")})
     out.write_text(scorer.model_dump_json(indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} (threshold {scorer.threshold:.4f})", file=sys.stderr)
     return 0
