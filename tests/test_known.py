@@ -305,3 +305,12 @@ def test_eval_names_the_questions_it_asks_that_are_known(tiny_corpus: Path, tmp_
     assert err.startswith("WARNING: 2 of the 3 questions (q1, q3) are among the known questions")
     warn_known(asked[1:2], retriever, index_dir)
     assert capsys.readouterr().err == ""
+
+
+def test_a_model_mismatch_hint_is_one_command_with_the_model_inside(tiny_corpus: Path, tmp_path: Path, fake_embedder,
+                                                                    known_file: Path):
+    index_dir = tmp_path / "index"
+    build_index([tiny_corpus], index_dir, embedder=fake_embedder, known_questions=[known_file])
+    with pytest.raises(IndexStaleError) as raised:
+        Retriever.load(index_dir, embedder=type(fake_embedder)(32))
+    assert str(raised.value).endswith(f"--known-questions {known_file} --model fake-32`.")

@@ -40,10 +40,11 @@ class ConfigError(RetrievalError):
 
 
 def rebuild_hint(index_dir: object, sources: Sequence[str] = (), verb: str = "rebuild",
-                 known: Sequence[str] = ()) -> str:
+                 known: Sequence[str] = (), model: str | None = None) -> str:
     """How to build `index_dir` again: from `sources`, the files it was built from, when they are known,
-    with the known-questions files `known` it was given."""
+    with the known-questions files `known` it was given, and with `model` when another is wanted."""
     flags = "".join(f" --known-questions {shlex.quote(k)}" for k in known)
+    flags += f" --model {shlex.quote(model)}" if model else ""
     return f"{verb} it with `python -m retrieval index {_sources_named(sources)} --index-dir {index_dir}{flags}`"
 
 

@@ -163,14 +163,13 @@ class Retriever:
         data = verify_files(index_dir, manifest)
         sources = manifest.source_hint_paths(index_dir)
 
-        def hint() -> str:
-            return rebuild_hint(index_dir, sources, known=manifest.known_hint_paths(index_dir))
+        def hint(model: str | None = None) -> str:
+            return rebuild_hint(index_dir, sources, known=manifest.known_hint_paths(index_dir), model=model)
 
         if embedder is not None and embedder.name != manifest.model:
             raise IndexStaleError(
                 f"{index_dir} was built with model {manifest.model!r}, but the query encoder is "
-                f"{embedder.name!r}; use the manifest's model or {hint()} --model "
-                f"{embedder.name}."
+                f"{embedder.name!r}; use the manifest's model or {hint(embedder.name)}."
             )
         if manifest.encoder and manifest.encoder != encoder_version(manifest.model):
             raise IndexStaleError(
@@ -213,7 +212,7 @@ class Retriever:
             raise IndexStaleError(
                 f"{index_dir} holds {manifest.dimension}-dimensional vectors, but model "
                 f"{embedder.name!r} makes {embedder.dimension}-dimensional ones, so it is not the model "
-                f"the index was built with; {hint()} --model {embedder.name}."
+                f"the index was built with; {hint(embedder.name)}."
             )
         retriever = cls(
             index_dir, manifest, documents, passages, passage_vectors, faiss_index,
