@@ -27,7 +27,7 @@ install: $(VENV)/.install-stamp
 install-test: $(VENV)/.install-test-stamp
 
 index: install
-	$(BIN)/python -m retrieval index data --index-dir index --known-questions eval/news_train.jsonl --if-stale
+	$(BIN)/python -m retrieval index data --index-dir index --known-questions eval/news_train.jsonl --known-questions eval/news_known.jsonl --if-stale
 
 run: index
 	$(BIN)/python -m retrieval serve --host $(HOST) --port $(PORT)
@@ -47,7 +47,7 @@ encoder: install
 	$(BIN)/python eval/finetune.py --articles 4:8 --out $(FOLDS)/lora-4_8
 	$(BIN)/python eval/finetune.py --out src/retrieval/encoder
 	$(BIN)/python eval/train_scorer.py --folds $(FOLDS)/lora-0_4 $(FOLDS)/lora-4_8
-	$(BIN)/python -m retrieval index data --index-dir index --known-questions eval/news_train.jsonl
+	$(BIN)/python -m retrieval index data --index-dir index --known-questions eval/news_train.jsonl --known-questions eval/news_known.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -250,6 +250,29 @@ def test_news_training_questions_quote_the_article_and_stay_apart_from_dev_and_s
     assert decontaminate.closest_cosines(train + dev[:1], dev, embedder)[-1] > 0.99
 
 
+def test_known_news_questions_quote_the_article_and_stay_apart_from_every_held_out_set():
+    """eval/news_known.jsonl is the project index's known questions beside news_train's (`retrieval.known`):
+    its gold texts are the article's own, and no question is close to one of dev's, seed's or the
+    off-topic probe's."""
+    import sys
+
+    from retrieval.embedding import DEFAULT_MODEL, get_embedder
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "eval"))
+    import decontaminate
+
+    article = (root / "data/sbs-2017-04-19-chechnya.txt").read_text(encoding="utf-8")
+    (known,) = load_dataset(root / "eval/news_known.jsonl").groups
+    assert len(known.questions) >= 200 and len({q.qid for q in known.questions}) == len(known.questions)
+    assert all(a in article for q in known.questions for a in q.answers)
+    embedder = get_embedder(DEFAULT_MODEL)
+    asked = [q.question for q in known.questions]
+    for held_out in (*decontaminate.HELD_OUT, root / "eval/offtopic_qa.jsonl"):
+        closest = decontaminate.closest_cosines(asked, decontaminate.questions_of(held_out), embedder)
+        assert closest.max() <= decontaminate.MAX_COSINE, held_out.name
+
+
 def test_off_topic_questions_are_unanswerable_and_apart_from_every_held_out_set():
     """eval/offtopic_train.jsonl (questions about anything but the article) teaches the answerability
     model; eval/offtopic_qa.jsonl measures it, so no question of the one is close to one of the other,
@@ -278,7 +301,8 @@ def test_off_topic_questions_are_unanswerable_and_apart_from_every_held_out_set(
         closest = decontaminate.closest_cosines(trained, decontaminate.questions_of(held_out), embedder)
         assert closest.max() <= decontaminate.MAX_COSINE, held_out.name
     closest = decontaminate.closest_cosines([q.question for q in probe.questions],
-                                            trained + decontaminate.questions_of(root / "eval/news_train.jsonl"),
+                                            trained + decontaminate.questions_of(root / "eval/news_train.jsonl")
+                                            + decontaminate.questions_of(root / "eval/news_known.jsonl"),
                                             embedder)
     assert closest.max() <= decontaminate.MAX_COSINE
 

@@ -247,12 +247,13 @@ def test_the_projects_index_is_built_with_its_known_questions_when_missing(tmp_p
     (tmp_path / "data").mkdir()
     (tmp_path / "eval").mkdir()
     shutil.copy(ARTICLE, tmp_path / "data" / ARTICLE.name)
-    shutil.copy(ROOT / "eval" / "news_train.jsonl", tmp_path / "eval")
+    for name in ("news_train.jsonl", "news_known.jsonl"):
+        shutil.copy(ROOT / "eval" / name, tmp_path / "eval")
     monkeypatch.chdir(tmp_path)
     assistant = Assistant.load()
-    assert read_manifest(Path("index")).known_questions == ["eval/news_train.jsonl"]
+    assert read_manifest(Path("index")).known_questions == ["eval/news_train.jsonl", "eval/news_known.jsonl"]
     known = assistant.retriever.known
-    assert (len(known), int(known.answerable.sum())) == (370, 224)  # every answer of the file is in the article
+    assert (len(known), int(known.answerable.sum())) == (593, 376)  # every answer of the files is in the article
 
 
 def test_the_index_command_takes_known_questions_and_counts_them(tiny_corpus: Path, tmp_path: Path,

@@ -124,15 +124,15 @@ class Assistant:
         **retriever_options,
     ) -> "Assistant":
         """Load an index (default `index/`), building it from `sources` (default `data/`) when missing, with
-        `known_questions` (default, for `index/` from `data/`: the project's `eval/news_train.jsonl`)."""
+        `known_questions` (default, for `index/` from `data/`: the project's `eval/news_train.jsonl` and
+        `eval/news_known.jsonl`)."""
         from .store import MANIFEST, build_index
 
         index_dir = Path(index_dir) if index_dir is not None else DEFAULT_INDEX_DIR
         if not (index_dir / MANIFEST).exists():
             project = not sources and index_dir == DEFAULT_INDEX_DIR and Path("data").exists()
             if sources or project:
-                known = known_questions or ([DEFAULT_KNOWN_QUESTIONS] if project and DEFAULT_KNOWN_QUESTIONS.is_file()
-                                            else [])
+                known = known_questions or ([p for p in DEFAULT_KNOWN_QUESTIONS if p.is_file()] if project else [])
                 build_index(sources or [Path("data")], index_dir, known_questions=known)
         return cls(Retriever.load(index_dir, **retriever_options), scorer=scorer, method=method)
 

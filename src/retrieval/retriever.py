@@ -22,7 +22,7 @@ from .store import (
 
 DEFAULT_INDEX_DIR = Path("index")
 # the project's known questions for its data/ (`retrieval.known`; the Makefile's index target gives them too)
-DEFAULT_KNOWN_QUESTIONS = Path("eval/news_train.jsonl")
+DEFAULT_KNOWN_QUESTIONS = (Path("eval/news_train.jsonl"), Path("eval/news_known.jsonl"))
 LOAD_ATTEMPTS = 3  # a load that overlaps a rebuild's swap reads the new manifest
 STALE_CHECK_INTERVAL = 1.0  # seconds between looks at the source files (`Retriever.refresh_stale`)
 QUERY_TOKENS_KEPT = 256  # see `Retriever.query_tokens`; `Assistant.ask_batch` encodes fewer at a time
