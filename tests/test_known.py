@@ -319,16 +319,19 @@ def test_a_model_mismatch_hint_is_one_command_with_the_model_inside(tiny_corpus:
 
 def test_a_follow_up_with_a_pronoun_takes_no_vote(tmp_path: Path, article_index: Path):
     """Who "he" is decides what was asked: the known questions nearest "What did he write on Instagram?"
-    in meaning are no evidence, so it is answered with the pronoun note, as without known questions."""
+    in meaning are no evidence, for the vote or the ranking, so it is answered with the pronoun note and
+    the quotes it gets without known questions."""
     known = _write(tmp_path / "known.jsonl", [
         {"question": "What did he write in his post?", "answers": []},
         {"question": "What did they write on Instagram?", "answers": []},
-        {"question": "Where did the minister write his comments?", "answers": ["he wrote on Instagram"]}])
+        {"question": "What did he write on Instagram?", "answers": ["are being hysterical"]}])  # of another "he"
     index_dir = tmp_path / "index"
     build_index([ARTICLE], index_dir, known_questions=[known])
     voted = Assistant.load(index_dir)
     question = "What did he write on Instagram?"
-    assert voted.retriever.known.vote(voted.retriever.encode([question])[0]) < 0
+    assert voted.retriever.known.vote(voted.retriever.encode([question])[0]) != 0
     answer = voted.ask(question)
     assert not answer.abstained and answer.reason.startswith("the question does not say who “he” is")
-    assert answer.confidence == pytest.approx(Assistant.load(article_index).ask(question).confidence)
+    plain = Assistant.load(article_index).ask(question)
+    assert answer.confidence == pytest.approx(plain.confidence)
+    assert [c.quote for c in answer.citations] == [c.quote for c in plain.citations]  # nor any support lent

@@ -459,9 +459,11 @@ class Assistant:
         candidates = sentence_candidates(
             self.retriever, question, query_vector, scorer.passages_considered, scorer.sentences_considered
         )
-        if candidates.known_vote and pronoun_speaker(question) is not None:
-            # "What did he write on Instagram?": who "he" is decides what was asked, so the questions near
-            # it in meaning are no evidence either way (a journalist's follow-ups had been voted down)
+        if self.retriever.known is not None and pronoun_speaker(question) is not None:
+            # "What did he write on Instagram?": who "he" is decides what was asked, so the known questions
+            # near it in meaning are no evidence, for the ranking or the vote (a journalist's follow-ups
+            # had been voted down, and "And what did she say about Putin?" got Milashina's sentence first)
+            candidates.features[:, SENTENCE_FEATURES.index("known_question")] = 0.0
             candidates.known_vote, candidates.known_unanswered = 0.0, None
         scores, confidence = self.score(candidates)
         if self.method == "pipeline" and len(scores):
