@@ -766,7 +766,8 @@ def test_yes_no_claims_are_read_from_named_subjects_only():
 def test_who_is_someone_named_gets_how_the_source_describes_them(assistant):
     answer = assistant.ask("Who is Ekaterina Sokirianskaia?")
     assert not answer.abstained and answer.reason.startswith(
-        "how the source describes Ekaterina Sokirianskaia: “Russia Project Director with the International Crisis Group”")
+        "how the source describes Ekaterina Sokirianskaia: "
+        "“Russia Project Director with the International Crisis Group”")
     assert answer.citations[0].quote.startswith("Ekaterina Sokirianskaia, Russia Project Director")
     assert assistant.ask("Who is Ramzan Kadyrov?").reason == "the sentences that name Ramzan Kadyrov"
     assert assistant.ask("Who is Donald Trump?").abstained  # no sentence names him: the search's answer
