@@ -40,8 +40,9 @@ KNOWN_FLOOR = 0.5
 # / 0.1 gave dev AUROC at most 0.975 / 0.978 / 0.970.
 VOTE_TEMPERATURE = 0.05
 QUESTIONS_FILE = "known_questions.jsonl"
-log = logging.getLogger(__name__)
 VECTORS_FILE = "known_vectors.npy"
+
+log = logging.getLogger(__name__)
 
 
 class KnownQuestion(BaseModel):
@@ -122,21 +123,26 @@ def files_digest(paths: Sequence[str | Path]) -> str:
     return digest.hexdigest()
 
 
+def _padded(text: str) -> str:
+    """`text` normalised (case, punctuation and articles aside) between spaces, for whole-word search."""
+    return f" {normalize_text(text)} "
+
+
 def holds_answer(sentence: str, answer: str) -> bool:
     """Whether `answer` occurs in `sentence` as whole words, case, punctuation and articles aside."""
     needle = normalize_text(answer)
-    return bool(needle) and f" {needle} " in f" {normalize_text(sentence)} "
+    return bool(needle) and f" {needle} " in _padded(sentence)
 
 
 def locate(questions: Iterable[KnownQuestion], sentences: Sequence[tuple[str, int, int]],
            texts: Sequence[str]) -> list[KnownQuestion]:
     """Each question with the sentences (keys in `sentences`, texts in `texts`) that hold one of its
-    answers."""
-    normalized = [f" {normalize_text(t)} " for t in texts]
+    answers (`holds_answer`, with each text normalised once)."""
+    padded = [_padded(t) for t in texts]
     out = []
     for q in questions:
         needles = [f" {n} " for n in map(normalize_text, q.answers) if n]
-        found = [key for key, text in zip(sentences, normalized) if any(n in text for n in needles)]
+        found = [key for key, text in zip(sentences, padded) if any(n in text for n in needles)]
         out.append(q.model_copy(update={"sentences": found}))
     return out
 
