@@ -16,7 +16,8 @@ from retrieval import (
 from retrieval.chunking import make_passages
 from retrieval.ingest import load_document, make_document
 from retrieval.quotes import (
-    appositives, matching_role, name_matches, narration, normalize_text, role_matches, title_before, writers_clause,
+    appositives, matching_role, name_matches, named_posts, narration, normalize_text, post_asked, post_unnamed,
+    role_matches, title_before, writers_clause,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -836,3 +837,72 @@ def test_the_baker_finds_the_speaker_a_title_describes():
     assert {e.speaker for e in quotes_by(ledger, "the baker")} == {"Otto Fischer"}
     assert {e.speaker for e in quotes_by(ledger, "the local baker")} == {"Otto Fischer"}
     assert {e.speaker for e in quotes_by(ledger, "the winter")} == set()
+
+
+# -- who holds a post ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "head", "modifiers", "phrase"), [
+    ("Who is the prosecutor leading the federal investigation?", "prosecutor", set(), "the prosecutor"),
+    ("Which US official expressed concern about the reports?", "official", {"us"}, "the US official"),
+    ("Name of Kadyrov's spokesman?", "spokesman", {"kadyrov"}, "Kadyrov's spokesman"),
+    ("What is the name of Chechnya's Minister for Information?", "minister", {"chechnya", "information"},
+     "Chechnya's Minister for Information"),
+    ("Who is the editor-in-chief of Novaya Gazeta?", "editor-in-chief", {"novaya", "gazeta"},
+     "the editor-in-chief of Novaya Gazeta"),
+    ("Who is the current Prime Minister of Australia?", "minister", {"current", "prime", "australia"},
+     "the current Prime Minister of Australia"),
+    ("Which US politicians, by name, condemned Russia?", "politicians", {"us"}, "the US politicians"),
+])
+def test_a_question_for_whoever_holds_a_post(question, head, modifiers, phrase):
+    asked = post_asked(question)
+    assert asked is not None
+    assert (asked.head, set(asked.modifiers), asked.phrase) == (head, modifiers, phrase)
+
+
+@pytest.mark.parametrize("question", [
+    "Which newspaper does Milashina write for?",            # a paper, not a post
+    "Who is credited as the photographer of the picture?",  # a verb before the post
+    "What is the name of the mosque the leaders visited?",  # another noun before it
+    "Which politicians have condemned Russia's treatment of LGBT+ people?",  # may be answered by who they are
+    "Who heads the Russia LGBT Network?",
+    "Who is Ramzan Kadyrov?",
+])
+def test_other_questions_ask_for_no_posts_holder(question):
+    assert post_asked(question) is None
+
+
+POSTS_TEXT = [
+    "Russian Prime Minister Vladimir Putin met Chechen President Ramzan Kadyrov.",
+    "Federal prosecutors announced an inquiry, the journalist behind the report, Elena Milashina, said.",
+    "Spokespeople for the Chechen leader denied it.",
+    "Jane Doe, director of the Crisis Group, said it was a disaster.",
+    "Officials in Grozny declined to comment.",
+]
+
+
+def test_the_names_a_text_gives_a_post_by_title_or_appositive():
+    named = named_posts(" ".join(POSTS_TEXT))
+    assert ("Vladimir Putin", "Russian Prime Minister") in named
+    assert ("Ramzan Kadyrov", "Chechen President") in named
+    assert ("Elena Milashina", "the journalist behind the report") in named
+    assert ("Jane Doe", "director of the Crisis Group") in named
+
+
+@pytest.mark.parametrize(("question", "mentions"), [
+    ("Who is the prosecutor leading the inquiry?", [1]),       # "Federal prosecutors", no name
+    ("Name of Kadyrov's spokesman?", [2]),                      # "Spokespeople" is the same post
+    ("Which US official spoke?", [4]),                          # officials, none of the US's named
+    ("Who is the Chechen leader?", []),                         # "Chechen President Ramzan Kadyrov"
+    ("Which journalist broke the story?", []),                  # Elena Milashina, by an appositive
+    ("What is the name of the Crisis Group official?", []),     # its director, Jane Doe
+    ("Who is the Chechen minister?", [0]),                      # a minister is named, but Russia's
+    ("Who is the mayor?", []),                                  # no mayor mentioned: not for this rule
+])
+def test_a_post_the_source_mentions_but_names_no_holder_of(question, mentions):
+    assert post_unnamed(post_asked(question), POSTS_TEXT) == mentions
+
+
+def test_a_speakers_own_description_names_the_post():
+    asked = post_asked("Who is the Chechen minister?")
+    assert post_unnamed(asked, POSTS_TEXT, descriptions=["Chechen Minister for Information"]) == []

@@ -26,9 +26,9 @@ from .extract import (
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
     HONORIFICS, SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, fold_accents, matching_role,
-    mentions_topic, name_matches, narration, normalize_text, parse_claim_check, parse_speaker_question,
-    quote_similarity, quotes_by, reports_speech, speech_only, spelt_as_in, topic_held, topic_words, who_said,
-    writers_clause,
+    mentions_topic, name_matches, narration, normalize_text, parse_claim_check, parse_speaker_question, post_asked,
+    post_unnamed, quote_similarity, quotes_by, reports_speech, speech_only, spelt_as_in, topic_held, topic_words,
+    who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -682,19 +682,43 @@ class Assistant:
         """"What is the name of the minister?" when the source quotes the minister by role alone: it
         does not say, though its sentences about the minister look like an answer."""
         asked = _NAME_ASKED.match(question)
-        if asked is None:
-            return None
-        who = asked.group("who")
         ledger = [e for e in self._ledger_in_scope(candidates.documents) if e.speaker]
-        roles = [e for e in ledger if e.speaker_kind == "role" and name_matches(who, e.speaker)]
-        named = [e for e in ledger if e.speaker_kind == "person"
-                 and (name_matches(who, e.speaker) or matching_role(who, e.speaker_roles) is not None)]
-        if not roles or named:
-            return None
         threshold = self._common_bar(citations)
-        return Answer(question=question, abstained=True, threshold=threshold, closest=citations,
-                      confidence=round(min(confidence, threshold) * 0.5, 4),
-                      reason=f"the source does not name {_named(roles[0])}: it quotes them by role alone")
+        if asked is not None:
+            who = asked.group("who")
+            roles = [e for e in ledger if e.speaker_kind == "role" and name_matches(who, e.speaker)]
+            named = [e for e in ledger if e.speaker_kind == "person"
+                     and (name_matches(who, e.speaker) or matching_role(who, e.speaker_roles) is not None)]
+            if roles and not named:
+                return Answer(question=question, abstained=True, threshold=threshold, closest=citations,
+                              confidence=round(min(confidence, threshold) * 0.5, 4),
+                              reason=f"the source does not name {_named(roles[0])}: it quotes them by role alone")
+        post = post_asked(question)
+        if post is None:
+            return None
+        # "Who is the prosecutor leading the inquiry?": the source mentions prosecutors, and names none
+        rows = [i for i, (d, _) in enumerate(self.retriever.sentences) if d in set(candidates.documents)]
+        table = sentence_table(self.retriever)
+        mentions = post_unnamed(post, [table.text(r) for r in rows],
+                                [d for e in ledger if e.speaker_kind == "person" for d in e.speaker_roles])
+        if not mentions:
+            return None
+        # the mentions that say whose post it is ("the Chechen Minister for Information", not "Prime Minister"),
+        # then those among the closest passages, then the closest passages
+        score = round(min(confidence, threshold) * 0.5, 4)
+        mentioned = self._cite_rows([rows[i] for i in mentions], score, limit=len(mentions))
+        near = {(c.doc_id, c.start) for c in citations}
+
+        def whose(c: Citation) -> bool:
+            return not post.modifiers or bool(post.modifiers & set(normalize_text(c.quote).split()))
+
+        mentioned.sort(key=lambda c: (not whose(c), (c.doc_id, c.start) not in near, c.section != "body"))
+        first = mentioned[:1] if whose(mentioned[0]) else []
+        closest = list({(c.doc_id, c.start): c for c in first + citations + mentioned}.values())[:3]
+        reason = f"the source names no one as {post.phrase}" + (
+            f": it mentions the post (¶{first[0].paragraph}) without a name" if first else "")
+        return Answer(question=question, abstained=True, threshold=threshold, closest=closest, confidence=score,
+                      reason=reason)
 
     # -- questions about speakers ------------------------------------------------------------
 

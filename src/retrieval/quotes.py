@@ -351,6 +351,125 @@ def role_matches(query: str, descriptions: Sequence[str]) -> bool:
     return matching_role(query, descriptions) is not None
 
 
+# -- who holds a post: "Who is the prosecutor leading the inquiry?" of a source that names none --------------
+
+# Words for a post someone holds, and words for the same post: "the Chechen leader" is the one the source
+# calls "Chechen President Ramzan Kadyrov". A generic head ("official") is any post of whatever its
+# modifiers name ("the Crisis Group official": its director).
+POST_WORDS = ROLE_WORDS | OCCUPATIONS | SPOKES_WORDS | frozenset("official politician lawmaker diplomat".split())
+POST_SYNONYMS = ROLE_SYNONYMS + (
+    frozenset("spokesman spokeswoman spokesperson spokespeople".split()),
+    frozenset("leader president head ruler chief premier".split()),
+)
+GENERIC_POSTS = frozenset("official representative".split())
+_IDENTITY_ASKED = re.compile(
+    r"^\s*(?:(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:full\s+)?names?\s+of|(?:the\s+)?names?\s+of"
+    r"|who\s+(?:is|was|are|were)|who['’]s|which)\s+(?P<rest>[^?]+?)\s*[?.!]*\s*$", re.IGNORECASE)
+_POST_COMPLEMENT = frozenset("of for at with".split())
+_NAME_PAIR = re.compile(r"(?=\b([A-Z][\w’'\-]+[ \t]+[A-Z][\w’'\-]+)\b)")
+
+
+def post_forms(word: str) -> frozenset[str]:
+    """`word` as a post, singular, with the words for the same post; empty when it names none."""
+    word = word.lower().split("-")[0]  # "editor-in-chief"
+    for form in (word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word):
+        if form in POST_WORDS:
+            return next((g for g in POST_SYNONYMS if form in g), frozenset((form,)))
+    return frozenset()
+
+
+def _shares_word(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two sets of normalised words share one, a place's name and its adjective alike ("Chechnya",
+    "Chechen": the same first five letters)."""
+    b = list(b)
+    return any(x == y or (len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5]) for x in a for y in b)
+
+
+@dataclass(frozen=True)
+class PostAsked:
+    """A question for the name of whoever holds a post: "Who is the prosecutor …?"."""
+
+    head: str                   # the post, as asked: "prosecutor"
+    modifiers: frozenset[str]   # whose post, normalised: {"chechnya", "information"}
+    phrase: str                 # "Chechnya's Minister for Information"
+
+
+def post_asked(question: str) -> PostAsked | None:
+    """The post whose holder the question asks to be named ("the prosecutor" in "Who is the prosecutor
+    leading the inquiry?", "Which US official expressed concern?", "Name of Kadyrov's spokesman?"), else
+    None: a question about anything but a post ("Which newspaper …?"), or one where a verb comes before the
+    post ("Who is credited as the photographer?")."""
+    m = _IDENTITY_ASKED.match(" ".join(question.split()))
+    if not m:
+        return None
+    words = [w.strip(",;:") for w in m.group("rest").split()]
+    at = next((i for i, w in enumerate(words) if post_forms(w)), None)
+    if at is None:
+        return None
+    while at + 1 < len(words) and post_forms(words[at + 1]):  # "Prime Minister"
+        at += 1
+    before = words[:at]
+    determiner = ("the", "a", "an", "this", "that")
+    if before and not (before[0].lower() in determiner or before[0][:1].isupper() or re.search(r"['’]s?$", before[0])):
+        return None
+    if any(w.lower() in determiner for w in before[1:]):  # "the mosque the leaders visited": another noun first
+        return None
+    if (m.group(0).lstrip().lower().startswith("which") and post_forms(words[at]) and words[at].lower().endswith("s")
+            and not re.search(r"\bby name\b", question, re.IGNORECASE)):
+        return None  # "Which politicians condemned …?" may be answered by who they are: "… from both sides"
+    end = at + 1
+    if end < len(words) and words[end].lower() in _POST_COMPLEMENT:  # "Minister for Information"
+        end += 1
+        while end < len(words) and (words[end][:1].isupper() or words[end].lower() == "the"):
+            end += 1
+        end = end if end > at + 2 or words[at + 1:end] and words[end - 1][:1].isupper() else at + 1
+    phrase = " ".join(words[:end]) if end > at + 1 else " ".join(words[:at + 1])
+    modifiers = {w for w in normalize_text(re.sub(r"['’]s\b", "", " ".join(before + words[at + 1:end]))).split()
+                 if w not in determiner and w not in _POST_COMPLEMENT}
+    phrase = re.sub(r"^(?:the|a|an|this|that)\s+", "", phrase, flags=re.IGNORECASE)
+    return PostAsked(head=words[at].lower(), modifiers=frozenset(modifiers),
+                     phrase=phrase if any(re.search(r"['’]s?$", w) for w in before) else f"the {phrase}")
+
+
+def named_posts(text: str) -> list[tuple[str, str]]:
+    """(name, description) for each name `text` describes by a title before it or an appositive
+    (`appositives`): ("Vladimir Putin", "Russian Prime Minister"), ("Elena Milashina", "the journalist
+    behind the initial newspaper report")."""
+    out = []
+    for m in _NAME_PAIR.finditer(text):
+        start, end = m.start(1), m.end(1)
+        out += [(m.group(1), d) for d in appositives(text, start, end)]
+    return list(dict.fromkeys(out))
+
+
+def holds_post(asked: PostAsked, description: str) -> bool:
+    """Whether the source's `description` of someone makes them the holder of the post asked about: its
+    head is the post or a word for it (any post for a generic one) and, when the question says whose post,
+    it shares a word with that."""
+    heads = _head_words(description)
+    if not heads:
+        return False
+    head = post_forms(heads[-1])
+    asked_forms = post_forms(asked.head)
+    if not (head & asked_forms or (asked_forms & GENERIC_POSTS and head)):
+        return False
+    return not asked.modifiers or _shares_word(asked.modifiers, normalize_text(description).split())
+
+
+def post_unnamed(asked: PostAsked, texts: Sequence[str],
+                 descriptions: Iterable[str] = ()) -> list[int]:
+    """The texts (indexes) that mention the post asked about, when none of `texts` names its holder
+    (`named_posts`) and none of `descriptions` (the speakers' own, `LedgerEntry.speaker_roles`) is of it;
+    else []: the source names someone as it, or never mentions it."""
+    if any(holds_post(asked, d) for d in descriptions):
+        return []
+    forms = post_forms(asked.head)
+    mentioned = [i for i, t in enumerate(texts) if any(post_forms(w) & forms for w in normalize_text(t).split())]
+    if not mentioned or any(holds_post(asked, d) for t in texts for _, d in named_posts(t)):
+        return []
+    return mentioned
+
+
 # ---------------------------------------------------------------------------------------------
 # Quote marks
 
