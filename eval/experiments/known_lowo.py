@@ -51,6 +51,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=Path, default=ROOT / "eval/news_train.jsonl")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--keep", type=Path, help="write the indexes and reports here instead of a temporary folder")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     briefs: dict[str, list[dict]] = defaultdict(list)
@@ -63,8 +64,9 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "retrieval", "index", str(args.data), "--index-dir", str(folder),
                         *extra], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
 
-    with tempfile.TemporaryDirectory(prefix="known-lowo-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="known-lowo-") as scratch:
+        tmp = args.keep or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         index(tmp / "plain", None)
         without = ask(args.questions, tmp / "plain", tmp / "report-plain")
         pooled: list[dict] = []
