@@ -696,9 +696,15 @@ class Assistant:
         post = post_asked(question)
         if post is None:
             return None
-        # "Who is the prosecutor leading the inquiry?": the source mentions prosecutors, and names none
-        rows = [i for i, (d, _) in enumerate(self.retriever.sentences) if d in set(candidates.documents)]
+        # "Who is the prosecutor leading the inquiry?": the source mentions prosecutors, and names none. News
+        # pages only, whose style ties a name to its post ("Chief Prosecutor Jane Doe", "Jane Doe, the prosecutor");
+        # an encyclopedia's ways ("Who was the Norse leader?": "… under Rollo") had 8 of tune's answerable
+        # questions declined, against 2 unanswerable
         table = sentence_table(self.retriever)
+        pages = set(candidates.documents) & table.news_pages
+        rows = [i for i, (d, _) in enumerate(self.retriever.sentences) if d in pages]
+        if not rows:
+            return None
         mentions = post_unnamed(post, [table.text(r) for r in rows],
                                 [d for e in ledger if e.speaker_kind == "person" for d in e.speaker_roles])
         if not mentions:
