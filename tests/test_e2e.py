@@ -172,12 +172,23 @@ def test_whether_the_source_mentions_something(assistant):
     # whom she works for, first (a journalist's review: ¶15, which does not name the paper, had come first)
     ("Where does Milashina work?", "Ms Milashina, who writes for Novaya Gazeta",
      "“who writes for Novaya Gazeta”; “the journalist behind the initial newspaper report”"),
+    # asked with her full name, the sentence that names her "Ms Milashina" too (the ranker had put ¶15 first)
+    ("Which newspaper does Elena Milashina write for?", "Ms Milashina, who writes for Novaya Gazeta",
+     "“who writes for Novaya Gazeta”; “the journalist behind the initial newspaper report”"),
 ])
 def test_how_the_source_describes_someone(assistant, question, first, description):
     """"How is Sokirianskaia's name spelt?" and "What is Milashina's job?" were declined (0.21, 0.32)."""
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].quote.startswith(first)
     assert description in answer.reason and "(the source spells the name “" in answer.reason
+
+
+def test_how_the_source_describes_someone_it_does_not_quote(assistant):
+    # by the title before the name and the clause after it; it had said "the sentences that name Ramzan Kadyrov"
+    answer = assistant.ask("What is Ramzan Kadyrov's position?")
+    assert answer.reason == ("how the source describes Ramzan Kadyrov: “Chechen President”; “who has been accused "
+                             "of brutal human rights abuses during his decade-long reign”")
+    assert answer.citations[0].quote.startswith("Russian Prime Minister Vladimir Putin meets with Chechen President")
 
 
 def test_two_speakers_asked_together_are_each_quoted_in_turn(assistant):
@@ -769,5 +780,7 @@ def test_who_is_someone_named_gets_how_the_source_describes_them(assistant):
         "how the source describes Ekaterina Sokirianskaia: "
         "“Russia Project Director with the International Crisis Group”")
     assert answer.citations[0].quote.startswith("Ekaterina Sokirianskaia, Russia Project Director")
-    assert assistant.ask("Who is Ramzan Kadyrov?").reason == "the sentences that name Ramzan Kadyrov"
+    assert assistant.ask("Who is Ramzan Kadyrov?").reason.startswith(  # not quoted: his title before his name
+        "how the source describes Ramzan Kadyrov: “Chechen President”")
+    assert assistant.ask("Who is Ben Winsor?").reason == "the sentences that name Ben Winsor"  # the byline alone
     assert assistant.ask("Who is Donald Trump?").abstained  # no sentence names him: the search's answer

@@ -26,9 +26,9 @@ from .extract import (
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
     HONORIFICS, SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, fold_accents, matching_role,
-    mentions_topic, name_matches, narration, normalize_text, parse_claim_check, parse_speaker_question, post_asked,
-    post_unnamed, quote_similarity, quotes_by, reports_speech, speech_only, spelt_as_in, topic_held, topic_words,
-    who_said, writers_clause,
+    mentions_topic, name_matches, named_posts, narration, normalize_text, parse_claim_check,
+    parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech, speech_only,
+    spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -790,8 +790,13 @@ class Assistant:
         if not rows:
             return None
         entries = [e for e in self._ledger_in_scope(docs) if e.speaker and name_matches(name, e.speaker)]
+        if len(tokenize(name)) > 1 and entries:  # "Elena Milashina": "Ms Milashina, who writes for …" too
+            surname = set(tokenize(name)[-1:])
+            rows = sorted(set(rows) | set(table.rows_holding(docs, surname)))
         full = entries[0].speaker if entries else name
         roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
+        if not entries:  # someone the source does not quote: its titles and appositives ("Chechen President")
+            roles = list(dict.fromkeys(d for r in rows for n, d in named_posts(table.text(r)) if name_matches(name, n)))
         if _ASKS_EMPLOYER.search(question):  # "Where does Milashina work?": "who writes for Novaya Gazeta" first
             roles.sort(key=lambda role: _EMPLOYER.search(role) is None)
         described = [r for role in roles for r in rows if normalize_text(role) in normalize_text(table.text(r))]

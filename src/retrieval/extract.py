@@ -268,6 +268,11 @@ _PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
     # "Who is Ekaterina Sokirianskaia?" (a journalist's review: her unanswered known questions had voted it down)
     r"^[Ww]ho\s+(?:is|was)\s+" + _WHO_NAME,
     r"^(?:[Ww]here|[Ww]ho)\s+(?:does|did)\s+" + _WHO_NAME + r"\s+work(?:\s+for|\s+at)?",
+    # "Which newspaper does Elena Milashina write for?": the ranker had put "the journalist behind the initial
+    # newspaper report, Elena Milashina" first, which names no paper
+    r"^(?:[Ww]hich|[Ww]hat)\s+(?:newspaper|paper|publication|outlet|news\s+outlet|media\s+outlet|magazine|website"
+    r"|organi[sz]ation|agency|company|group|channel|station|broadcaster)\s+(?:does|did)\s+" + _WHO_NAME
+    + r"\s+(?:write|work|report)\s+(?:for|at|with)",
     r"^[Hh]ow\s+(?:is|do\s+you\s+spell|does\s+the\s+(?:article|story|source)\s+spell)\s+" + _WHO_NAME
     + r"(?:['’]s?\s+name)?(?:\s+(?:spelt|spelled|written))?",
 )]
