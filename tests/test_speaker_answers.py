@@ -359,6 +359,24 @@ def test_a_post_the_source_names_someone_as_is_answered(assistant, question):
     assert not answer.abstained and "names no one" not in (answer.reason or "")
 
 
+@pytest.mark.parametrize("question", [
+    "How did the minister describe his own people in his online post?",
+    "How did the minister describe the Chechen men whose reaction was expected?",
+])
+def test_a_speakers_most_relevant_words_come_first_however_sure_the_attribution(assistant, question):
+    # "he wrote on Instagram" (attribution 0.9) had put his words about the editors, that he "says" (1.0), first
+    first = assistant.ask(question).citations[0]
+    assert "militant mountain men" in first.quote and first.speaker == "Chechen Minister for Information"
+
+
+def test_a_quotations_score_is_mostly_its_relevance():
+    from retrieval.answer import route_score
+
+    assert route_score(0.6, 0.9) > route_score(0.56, 1.0)  # relevance first
+    assert route_score(0.5, 1.0) > route_score(0.5, 0.8)   # then the attribution
+    assert route_score(1.0, 1.0) == 1.0 and route_score(0.0, 0.0) == pytest.approx(0.2)
+
+
 ARREST_REPORT = ("A man was arrested in Springfield on Monday.\n\nA police spokesman said the investigation was "
                  "continuing.\n\nDetective Inspector Jane Roe said the man would be charged on Tuesday.\n")
 
