@@ -290,6 +290,20 @@ def test_known_questions_vote_a_question_near_an_unanswerable_one_down(tmp_path:
     assert voted.ask(people).confidence > plain.ask(people).confidence
 
 
+def test_a_decline_by_the_vote_does_not_quote_the_known_question(tmp_path: Path):
+    """A journalist's review: the reason quoted "Why did the International Crisis Group confirm the existence of
+    mass concentration camps?", a false premise (it calls the camps exaggerations), as if the source's."""
+    premise = "Why did the International Crisis Group confirm the existence of mass concentration camps?"
+    known = _write(tmp_path / "known.jsonl", [
+        {"question": premise, "answers": []},
+        {"question": "How many requests for help has the network received?", "answers": ["around 50"]}])
+    build_index([ARTICLE], tmp_path / "index", known_questions=[known])
+    answer = Assistant.load(tmp_path / "index").ask("Did the ICG confirm the concentration camps?")
+    assert answer.abstained
+    assert answer.reason.endswith("; questions like it were asked before and the source did not answer them")
+    assert "confirm the existence" not in answer.reason
+
+
 def test_eval_names_the_questions_it_asks_that_are_known(tiny_corpus: Path, tmp_path: Path, fake_embedder,
                                                         known_file: Path, capsys):
     from retrieval.evaluation.datasets import EvalQuestion
