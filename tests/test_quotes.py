@@ -853,6 +853,7 @@ def test_the_baker_finds_the_speaker_a_title_describes():
     ("Who is the current Prime Minister of Australia?", "minister", {"current", "prime", "australia"},
      "the current Prime Minister of Australia"),
     ("Which US politicians, by name, condemned Russia?", "politicians", {"us"}, "the US politicians"),
+    ("What's the name of the police spokesman?", "spokesman", {"police"}, "the police spokesman"),
 ])
 def test_a_question_for_whoever_holds_a_post(question, head, modifiers, phrase):
     asked = post_asked(question)

@@ -363,7 +363,8 @@ POST_SYNONYMS = ROLE_SYNONYMS + (
 )
 GENERIC_POSTS = frozenset("official representative".split())
 _IDENTITY_ASKED = re.compile(
-    r"^\s*(?:(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:full\s+)?names?\s+of|(?:the\s+)?names?\s+of"
+    r"^\s*(?:(?:what|which)\s+(?:is|was|are|were)\s+the\s+(?:full\s+)?names?\s+of|what['’]s\s+the\s+(?:full\s+)?names?"
+    r"\s+of|(?:the\s+)?names?\s+of"
     r"|who\s+(?:is|was|are|were)|who['’]s|which)\s+(?P<rest>[^?]+?)\s*[?.!]*\s*$", re.IGNORECASE)
 _POST_COMPLEMENT = frozenset("of for at with".split())
 _NAME_PAIR = re.compile(r"(?=\b([A-Z][\w’'\-]+[ \t]+[A-Z][\w’'\-]+)\b)")
