@@ -761,6 +761,8 @@ def test_a_topic_named_only_in_the_writers_clause_is_not_the_speakers(assistant,
     ("Is Kadyrov gay?", "does not have “gay”: the source may not say this"),
     ("Is Sokirianskaia with Human Rights Watch?", "the source describes Ekaterina Sokirianskaia as “Russia Project "
                                                   "Director with the International Crisis Group”, which does not have"),
+    # "did" too (a journalist's review): she stays "despite death threats", and the answer had said nothing
+    ("Did Milashina leave Russia?", "the first quote (¶15) does not have “leave”: the source may not say this"),
 ])
 def test_a_yes_no_question_about_someone_named_is_read_as_a_claim(assistant, question, note):
     answer = assistant.ask(question)
@@ -773,6 +775,8 @@ def test_yes_no_claims_are_read_from_named_subjects_only():
     assert yes_no_claim("Is Kadyrov gay?") == "Kadyrov is gay"
     assert yes_no_claim("was Elena Milashina arrested") == "Elena Milashina was arrested"
     assert yes_no_claim("Is it true that Putin resigned?") == "Putin resigned"
+    assert yes_no_claim("Did Kadyrov post on Instagram?") == "Kadyrov did post on Instagram"
+    assert yes_no_claim("Did the minister post on Instagram?") is None  # a named subject only
     assert yes_no_claim("Is there a hotline?") is None and yes_no_claim("Is the network based in Moscow?") is None
     assert yes_no_claim("Who is Kadyrov?") is None
 

@@ -1243,7 +1243,7 @@ _TRUTH_CHECK = re.compile(r"^(?:is|was)\s+it\s+(?:true|accurate|correct|right|th
                           r"(?P<claim>.+?)\s*\??$", re.IGNORECASE)
 # "Is Kadyrov gay?", "Was Milashina arrested?": a yes/no question about someone named, read as the claim
 # "Kadyrov is gay" (a journalist's review: it had got the minister's "mortal sin of Sodom" at 0.77, no note)
-_NAMED_YES_NO = re.compile(r"^(?P<verb>(?i:is|was|are|were))\s+(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
+_NAMED_YES_NO = re.compile(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
                            r"(?P<rest>[^?]+?)\s*\??$")
 
 
