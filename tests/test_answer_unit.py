@@ -922,6 +922,9 @@ def test_mention_request(question, asked):
     ("Which newspaper does Milashina write for?", "Milashina"),
     ("Which publication did Elena Milashina work at?", "Elena Milashina"),
     ("Which newspaper did Elena Milashina work for before Novaya Gazeta?", None),  # another question: the ranker's
+    # what an organisation is (a journalist's review)
+    ("What kind of organisation is the International Crisis Group?", "International Crisis Group"),
+    ("What is the Russia LGBT Network?", "Russia LGBT Network"), ("What is the population of Chechnya?", None),
     ("What is the minister's title?", None), ("What is the role of the ICC?", None),
     # a desk's shorthand (a fact-checker's review: both had been declined)
     ("milashina employer", "milashina"), ("milashina paper?", "milashina"), ("Sokirianskaia's job?", "Sokirianskaia"),

@@ -805,3 +805,16 @@ def test_an_answer_is_never_below_its_bar_and_a_decline_never_above_it(assistant
     of 0.357; a developer reading the JSON takes confidence against threshold as the decision."""
     answer = assistant.ask(question)
     assert (answer.confidence >= answer.threshold) is (not answer.abstained)
+
+
+def test_what_an_organisation_is_comes_from_how_the_source_describes_it_or_not_at_all(assistant):
+    """A journalist's review: "What kind of organisation is the International Crisis Group?" was answered with
+    Sokirianskaia's job, and "What is the Russia LGBT Network?" put its evacuations before "an NGO based in
+    the country"."""
+    crisis = assistant.ask("What kind of organisation is the International Crisis Group?")
+    assert crisis.abstained and not crisis.citations
+    assert crisis.reason == "the source names the International Crisis Group (¶8) but does not say what it is"
+    assert crisis.confidence < crisis.threshold and "International Crisis Group" in crisis.closest[0].quote
+    network = assistant.ask("What is the Russia LGBT Network?")
+    assert not network.abstained and "an NGO based in the country" in network.citations[0].quote
+    assert network.reason.startswith("how the source describes Russia LGBT Network: “an NGO based in the country”")

@@ -804,8 +804,15 @@ class Assistant:
             rows = sorted(set(rows) | set(table.rows_holding(docs, surname)))
         full = entries[0].speaker if entries else name
         roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
-        if not entries:  # someone the source does not quote: its titles and appositives ("Chechen President")
+        if not roles:  # someone the source does not quote, or describe so: titles and appositives ("Chechen President")
             roles = list(dict.fromkeys(d for r in rows for n, d in named_posts(table.text(r)) if name_matches(name, n)))
+        if not roles and _ASKS_KIND.match(question):  # "What kind of organisation is the Crisis Group?": not the
+            # sentences that merely name it (Sokirianskaia's job had been the answer)
+            closest = self._cite_rows(rows, min(confidence, self.scorer.threshold) * 0.5, limit=k)
+            return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
+                          confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
+                          reason=f"the source names {'the ' * bool(re.search(r'the ' + re.escape(name), question))}"
+                                 f"{full} (¶{closest[0].paragraph}) but does not say what it is")
         if _ASKS_EMPLOYER.search(question):  # "Where does Milashina work?": "who writes for Novaya Gazeta" first
             roles.sort(key=lambda role: _EMPLOYER.search(role) is None)
         described = [r for role in roles for r in rows if normalize_text(role) in normalize_text(table.text(r))]
@@ -1276,6 +1283,8 @@ _NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+
 _TOLL = re.compile(r"\b(?:the|a|its|their)\s+(?P<what>[a-z][\w'-]*\s+(?:toll|tally|count))\b", re.IGNORECASE)
 
 
+# "What kind of organisation is X?": asks for a description, which the sentences that merely name X are not
+_ASKS_KIND = re.compile(r"^\s*what\s+(?:(?:kind|sort|type)\s+of\b|(?:is|was)\s+the\s+[A-Z])", re.IGNORECASE)
 # a question about whom someone works for, and a description that names it ("who writes for Novaya Gazeta")
 _ASKS_EMPLOYER = re.compile(r"\b(work|works|worked|working|employ\w*|employer|outlet|organi[sz]ation|paper|newspaper"
                             r"|write\s+for|writes\s+for)\b", re.IGNORECASE)
