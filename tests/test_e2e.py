@@ -818,3 +818,13 @@ def test_what_an_organisation_is_comes_from_how_the_source_describes_it_or_not_a
     network = assistant.ask("What is the Russia LGBT Network?")
     assert not network.abstained and "an NGO based in the country" in network.citations[0].quote
     assert network.reason.startswith("how the source describes Russia LGBT Network: “an NGO based in the country”")
+
+
+def test_the_related_stories_are_the_other_stories_teasers_and_the_links(assistant):
+    # a journalist's review: the one "Related:" line had been all, the four teasers of other stories left out
+    answer = assistant.ask("What are the related stories?", k=20)
+    assert answer.reason.startswith("the other stories' teasers and the links to other stories on the page")
+    assert {c.section for c in answer.citations} == {"teaser", "related"}
+    assert answer.citations[0].quote == "Russia to question journalists over Chechnya gay persecution reports"
+    assert any(c.quote.startswith("Related: Gaycation heads to the Ukraine") for c in answer.citations)
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)  # in page order

@@ -581,6 +581,9 @@ class Assistant:
             return self._quote_at_end(question, ranked[0], part == "last_quote", confidence, closest)
 
         def parts_of(d: str) -> list[str]:
+            if part == "related":  # "What are the related stories?": the other stories' teasers too (a journalist's
+                # review: the one "Related:" link had been all)
+                return [s for s in ("teaser", "related") if (d, s) in table.section_rows] or [part]
             return [s for s in ("standfirst", "lead") if (d, s) in table.section_rows] if part == "gist" else [part]
 
         # "What is the headline?" of several sources: the best-ranked one with a headline
