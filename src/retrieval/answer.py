@@ -361,7 +361,9 @@ class Assistant:
                       or self._unnamed_answer(question, *found))
             if answer is not None:
                 return answer
-            claimed = yes_no_claim(question)
+            # a claim of what someone said ("Did Milashina call the response outrageous?") is checked against
+            # whose words the quote is (`_not_theirs`); any other claim against the quote's words
+            claimed = yes_no_claim(question) if asked_subject(question) is None else None
             if claimed and not quoted_words(question):  # quoted words are checked word for word instead
                 answer = self._pipeline_answer(question, *found)
                 return self._role_note(answer, claimed, found[0].documents) or self._truth_note(answer, claimed)
