@@ -828,3 +828,14 @@ def test_the_related_stories_are_the_other_stories_teasers_and_the_links(assista
     assert answer.citations[0].quote == "Russia to question journalists over Chechnya gay persecution reports"
     assert any(c.quote.startswith("Related: Gaycation heads to the Ukraine") for c in answer.citations)
     assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)  # in page order
+
+
+def test_no_one_named_so_still_points_at_narration_that_reports_them(assistant):
+    """A journalist's review: "What have Kadyrov's spokespeople said?" got "the source quotes no one named
+    Kadyrov's spokespeople", as if nothing were reported, while ¶19 says what the Chechen leader's did."""
+    answer = assistant.ask("What have Kadyrov's spokespeople said?")
+    assert answer.abstained
+    assert answer.reason.startswith("the source quotes no one named Kadyrov's spokespeople; the passage listed "
+                                    "first (¶19) reports what someone said")
+    assert answer.closest[0].quote.startswith("Spokespeople for the Chechen leader have denied")
+    assert "listed first" not in (assistant.ask("What did the US State Department say?").reason or "")

@@ -1036,6 +1036,13 @@ class Assistant:
             mentioned = self._mentioned(name, candidates)
             reason = (f"the source mentions {name} but quotes no words of theirs" if mentioned
                       else f"the source quotes no one named {name}")
+            told = next((c for c in reporting if _REPORTED_ACT.search(c.quote)), None)
+            if told is not None and not mentioned:
+                # "What have Kadyrov's spokespeople said?": "Spokespeople for the Chechen leader have denied …"
+                # (¶19) is listed, but "no one named" alone had read as if nothing were reported (a journalist)
+                closest = [told] + [c for c in closest if (c.doc_id, c.start) != (told.doc_id, told.start)]
+                reason += (f"; the passage listed first (¶{told.paragraph}) reports what someone said in words that "
+                           "share part of that name: read it to see whether they are the ones asked about")
             unread = self._unread_speech(name, candidates.documents) if mentioned else None
             if unread is not None:  # "Greta Lind and her husband said …": the ledger may have missed their words
                 first = self._cite_rows([unread], min(confidence, threshold), limit=1)
