@@ -19,8 +19,8 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement,
-    asks_the_assistant, author_asked, cannot_answer, demote, held_whole, outside_report, page_line_answers,
-    page_part_request, prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
+    asks_the_assistant, author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request,
+    prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
     profile_request, same_month, sentence_table, vague_question, without_known,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
@@ -462,12 +462,6 @@ class Assistant:
         candidates = sentence_candidates(
             self.retriever, question, query_vector, scorer.passages_considered, scorer.sentences_considered
         )
-        if candidates.known_vote < 0 and held_whole(question, candidates.rows, sentence_table(self.retriever)):
-            # a sentence holds the question's every word and the number or time it asks for: known questions
-            # on the same thing left unanswered ("On what date did the prosecutors' investigation conclude?")
-            # are no evidence against it (a journalist's review: "When did prosecutors announce the
-            # investigation?" had been declined, though the article says "on Monday")
-            candidates.known_vote, candidates.known_unanswered = 0.0, None
         if self.retriever.known is not None and pronoun_speaker(question) is not None:
             # "What did he write on Instagram?": who "he" is decides what was asked, so the known questions
             # near it in meaning are no evidence, for the ranking or the vote (a journalist's follow-ups
@@ -1268,8 +1262,8 @@ _TRUTH_CHECK = re.compile(r"^(?:is|was)\s+it\s+(?:true|accurate|correct|right|th
                           r"(?P<claim>.+?)\s*\??$", re.IGNORECASE)
 # "Is Kadyrov gay?", "Was Milashina arrested?": a yes/no question about someone named, read as the claim
 # "Kadyrov is gay" (a journalist's review: it had got the minister's "mortal sin of Sodom" at 0.77, no note)
-_NAMED_YES_NO = re.compile(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+"
-                           r"(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+(?P<rest>[^?]+?)\s*\??$")
+_NAMED_YES_NO = re.compile(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
+                           r"(?P<rest>[^?]+?)\s*\??$")
 
 
 def yes_no_claim(question: str) -> str | None:

@@ -755,9 +755,6 @@ _QUESTION_STOP = frozenset(
     "whose what when where why how did do does from as into".split())
 
 
-_QUESTION_TOKENS = frozenset(tokenize(" ".join(_QUESTION_STOP)))
-
-
 def content_tokens(tokens: tuple[str, ...]) -> np.ndarray:
     """Which of a question's model tokens carry content: word pieces and words that are not stop words."""
     stop = stopwords() | _QUESTION_STOP
@@ -995,18 +992,6 @@ def without_known(model: LinearModel, features: np.ndarray, scores: np.ndarray) 
         return scores
     i = model.features.index("known_question")
     return scores - model.coef[i] * (features[:, i] - model.mean[i]) / model.scale[i]
-
-
-def held_whole(question: str, rows: Iterable[int], table: SentenceTable) -> bool:
-    """Whether one of the sentences `rows` holds every content word of a question that asks for a number or
-    a time, and a number or a time: "When did prosecutors announce the investigation?" of "Federal Russian
-    prosecutors announced on Monday that they would open an investigation …"."""
-    wants = question_type(question)
-    asked = set(tokenize(question)) - _QUESTION_TOKENS
-    if not (wants[0] or wants[1]) or len(asked) < 2:
-        return False
-    return any(asked <= table.tokens[r] and ((wants[0] and table.has_number[r]) or (wants[1] and table.has_time[r]))
-               for r in map(int, rows))
 
 
 def question_features(candidates: Candidates, scores: np.ndarray) -> np.ndarray:
