@@ -982,10 +982,10 @@ def test_asks_judgement(question, judged):
 
 
 @pytest.mark.parametrize(("word", "held"), [
-    ("Russia", True), ("Russians", True), ("report", True),  # "russian", "reported"
-    ("Chechnya", False), ("reporting", False), ("gay", False),  # another word; too short to tell
+    ("Russia", True), ("Russians", True), ("Chechens", True),  # "russian", "chechen"
+    ("Chechnya", False), ("sign", False), ("gay", False),  # another word ("signal"); too short to tell
 ])
 def test_another_form_of_a_word_is_held(word, held):
     from retrieval.answer import _another_form_in
 
-    assert _another_form_in(word, {"russian", "chechen", "gays", "reported"}) is held
+    assert _another_form_in(word, {"russian", "chechen", "gays", "signal"}) is held

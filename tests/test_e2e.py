@@ -761,6 +761,8 @@ def test_a_topic_named_only_in_the_writers_clause_is_not_the_speakers(assistant,
     ("Is Kadyrov gay?", "does not have “gay”: the source may not say this"),
     ("Is Sokirianskaia with Human Rights Watch?", "the source describes Ekaterina Sokirianskaia as “Russia Project "
                                                   "Director with the International Crisis Group”, which does not have"),
+    ("Does Sokirianskaia work for Human Rights Watch?", "the source describes Ekaterina Sokirianskaia as “Russia "
+                                                        "Project Director with the International Crisis Group”"),
     # "did" too (a journalist's review): she stays "despite death threats", and the answer had said nothing
     ("Did Milashina leave Russia?", "the first quote (¶15) does not have “leave”: the source may not say this"),
 ])
@@ -815,6 +817,10 @@ def test_what_an_organisation_is_comes_from_how_the_source_describes_it_or_not_a
     assert crisis.abstained and not crisis.citations
     assert crisis.reason == "the source names the International Crisis Group (¶8) but does not say what it is"
     assert crisis.confidence < crisis.threshold and "International Crisis Group" in crisis.closest[0].quote
+    # what the ledger knows by other words is not what was asked about (a code review: "Chechnya" had been
+    # the "Chechen Minister for Information", "Russia" the "Russia LGBT Network")
+    russia = assistant.ask("What kind of organisation is Russia?")
+    assert russia.abstained and russia.reason.startswith("the source names Russia (")
     network = assistant.ask("What is the Russia LGBT Network?")
     assert not network.abstained and "an NGO based in the country" in network.citations[0].quote
     assert network.reason.startswith("how the source describes Russia LGBT Network: “an NGO based in the country”")
@@ -827,6 +833,9 @@ def test_the_related_stories_are_the_other_stories_teasers_and_the_links(assista
     assert {c.section for c in answer.citations} == {"teaser", "related"}
     assert answer.citations[0].quote == "Russia to question journalists over Chechnya gay persecution reports"
     assert any(c.quote.startswith("Related: Gaycation heads to the Ukraine") for c in answer.citations)
+    # the link asked for is the link (a code review: with k=3 the teasers had filled the answer)
+    link = assistant.ask("What is the related link?")
+    assert [c.quote for c in link.citations] == ["Related: Gaycation heads to the Ukraine - SBS Viceland"]
     assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)  # in page order
 
 

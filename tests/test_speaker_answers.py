@@ -351,13 +351,15 @@ def test_a_post_the_source_mentions_without_a_name_is_not_answered_with_another_
         assert mentioned in answer.closest[0].quote
 
 
-@pytest.mark.parametrize("question", [
-    "Which journalist broke the story?", "Who is the reporter behind the initial newspaper report?",
-    "What is the name of the International Crisis Group official quoted in the piece?",
+@pytest.mark.parametrize("question, named", [
+    ("Which journalist broke the story?", "Elena Milashina"),
+    ("Who is the reporter behind the initial newspaper report?", "Elena Milashina"),
+    ("What is the name of the International Crisis Group official quoted in the piece?", "Ekaterina Sokirianskaia"),
 ])
-def test_a_post_the_source_names_someone_as_is_answered(assistant, question):
+def test_a_post_the_source_names_someone_as_is_answered(assistant, question, named):
     answer = assistant.ask(question)
     assert not answer.abstained and "names no one" not in (answer.reason or "")
+    assert named in answer.citations[0].quote
 
 
 @pytest.mark.parametrize("question", [
@@ -398,6 +400,7 @@ def test_a_post_with_no_name_on_any_news_page(tmp_path: Path, fake_embedder):
     assert unnamed.closest[0].quote == "A police spokesman said the investigation was continuing."
     named = news.ask("Who is the detective inspector?")
     assert "names no one" not in (named.reason or "")
+    assert any("Jane Roe" in c.quote for c in named.citations + named.closest)
     # plain text names people by post in too many ways to tell ("… under Rollo"): not declined so
     plain = Assistant.load(tmp_path / "index-plain", embedder=fake_embedder).ask("Who is the police spokesman?")
     assert "names no one" not in (plain.reason or "")

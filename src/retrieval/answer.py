@@ -577,8 +577,8 @@ class Assistant:
             return self._quote_at_end(question, ranked[0], part == "last_quote", confidence, closest)
 
         def parts_of(d: str) -> list[str]:
-            if part == "related":  # "What are the related stories?": the other stories' teasers too (a journalist's
-                # review: the one "Related:" link had been all)
+            if part == "related" and not re.search(r"\blinks?\b", question, re.IGNORECASE):  # "What are the related
+                # stories?": the other stories' teasers too (a journalist's review: the "Related:" link had been all)
                 return [s for s in ("teaser", "related") if (d, s) in table.section_rows] or [part]
             return [s for s in ("standfirst", "lead") if (d, s) in table.section_rows] if part == "gist" else [part]
 
@@ -797,7 +797,10 @@ class Assistant:
         rows = table.rows_holding(docs, set(tokenize(name)))
         if not rows:
             return None
-        entries = [e for e in self._ledger_in_scope(docs) if e.speaker and name_matches(name, e.speaker)]
+        # a speaker known by role or as an organisation only by the same words ("Chechnya" is not the "Chechen
+        # Minister for Information", "Russia" not the "Russia LGBT Network"; a code review)
+        entries = [e for e in self._ledger_in_scope(docs) if e.speaker and name_matches(name, e.speaker) and (
+            e.speaker_kind == "person" or set(tokenize(name)) == set(tokenize(e.speaker)))]
         if len(tokenize(name)) > 1 and entries:  # "Elena Milashina": "Ms Milashina, who writes for …" too
             surname = set(tokenize(name)[-1:])
             rows = sorted(set(rows) | set(table.rows_holding(docs, surname)))
@@ -1262,8 +1265,8 @@ _TRUTH_CHECK = re.compile(r"^(?:is|was)\s+it\s+(?:true|accurate|correct|right|th
                           r"(?P<claim>.+?)\s*\??$", re.IGNORECASE)
 # "Is Kadyrov gay?", "Was Milashina arrested?": a yes/no question about someone named, read as the claim
 # "Kadyrov is gay" (a journalist's review: it had got the minister's "mortal sin of Sodom" at 0.77, no note)
-_NAMED_YES_NO = re.compile(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
-                           r"(?P<rest>[^?]+?)\s*\??$")
+_NAMED_YES_NO = re.compile(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+"
+                           r"(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+(?P<rest>[^?]+?)\s*\??$")
 
 
 def yes_no_claim(question: str) -> str | None:
@@ -1280,7 +1283,8 @@ def yes_no_claim(question: str) -> str | None:
 
 
 # a claim of someone's role or employer: "Sokirianskaia is with Human Rights Watch", "Milashina works for SBS"
-_ROLE_CLAIM = re.compile(r"^(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+(?:is|was|works|worked|writes|wrote)"
+_ROLE_CLAIM = re.compile(r"^(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
+                         r"(?:is|was|works|worked|writes|wrote|(?:does|did)\s+(?:work|write))"
                          r"\s+(?:for|with|at|as|an?|the)\s+(?P<role>.+)$")
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
 # "What is the number of arrests?", "the total of …"; "the death toll", "the arrest tally": a count named as such
@@ -1290,7 +1294,9 @@ _TOLL = re.compile(r"\b(?:the|a|its|their)\s+(?P<what>[a-z][\w'-]*\s+(?:toll|tal
 
 
 # "What kind of organisation is X?": asks for a description, which the sentences that merely name X are not
-_ASKS_KIND = re.compile(r"^\s*what\s+(?:(?:kind|sort|type)\s+of\b|(?:is|was)\s+the\s+[A-Z])", re.IGNORECASE)
+_ASKS_KIND = re.compile(r"^\s*(?i:what)\s+(?:(?i:(?:kind|sort|type)\s+of\s+(?:organi[sz]ation|group|body|outfit|company"
+                        r"|ngo|institution|agency|charity|network|newspaper|paper|publication|outlet))\b"
+                        r"|(?i:is|was)\s+(?i:the)\s+[A-Z])")
 # a question about whom someone works for, and a description that names it ("who writes for Novaya Gazeta")
 _ASKS_EMPLOYER = re.compile(r"\b(work|works|worked|working|employ\w*|employer|outlet|organi[sz]ation|paper|newspaper"
                             r"|write\s+for|writes\s+for)\b", re.IGNORECASE)
@@ -1347,8 +1353,12 @@ def _another_form_in(word: str, words: set[str]) -> bool:
     """Whether `words` (lower case) hold `word` with an ending of up to two letters more or less: "Russian"
     for "Russia" (a journalist's review: "Is Putin the president of Russia?" was told the caption lacks it)."""
     w = word.lower()
-    return len(w) >= 4 and any(x != w and min(len(x), len(w)) >= 4 and abs(len(x) - len(w)) <= 2
-                               and (x.startswith(w) or w.startswith(x)) for x in words)
+    return len(w) >= 4 and any(min(len(x), len(w)) >= 4 and (
+        (x.startswith(w) and x[len(w):] in _FORM_ENDINGS) or (w.startswith(x) and w[len(x):] in _FORM_ENDINGS))
+        for x in words)
+
+
+_FORM_ENDINGS = frozenset("n s an ns ans es".split())  # "Russia"/"Russian", not "sign"/"signal"
 
 
 def route_score(relevance: float, attribution: float) -> float:

@@ -267,7 +267,7 @@ _PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
     r"^[Ww]hat\s+(?:does|did)\s+" + _WHO_NAME + r"\s+do(?:\s+for\s+a\s+living)?",
     # "What kind of organisation is the International Crisis Group?" (a journalist's review: answered with
     # Sokirianskaia's job; the article never says), "What is the Russia LGBT Network?"
-    r"^[Ww]hat\s+(?:kind|sort|type)\s+of\s+(?:organi[sz]ation|group|body|outfit|entity|company|ngo|institution"
+    r"^[Ww]hat\s+(?:kind|sort|type)\s+of\s+(?:organi[sz]ation|group|body|outfit|company|ngo|institution"
     r"|newspaper|paper|publication|outlet|agency|charity|network)\s+(?:is|was)\s+(?:the\s+)?" + _WHO_NAME,
     r"^[Ww]hat\s+(?:is|was)\s+the\s+" + _WHO_NAME,
     # "Who is Ekaterina Sokirianskaia?" (a journalist's review: her unanswered known questions had voted it down)

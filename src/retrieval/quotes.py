@@ -367,6 +367,9 @@ _IDENTITY_ASKED = re.compile(
     r"\s+of|(?:the\s+)?names?\s+of"
     r"|who\s+(?:is|was|are|were)|who['’]s|which)\s+(?P<rest>[^?]+?)\s*[?.!]*\s*$", re.IGNORECASE)
 _POST_COMPLEMENT = frozenset("of for at with".split())
+# where a post's complement ends: "the editor-in-chief of the newspaper | that broke the story"
+_COMPLEMENT_END = frozenset("who whom whose that which leading quoted named in on by to during after before when "
+                            "where and or".split())
 _NAME_PAIR = re.compile(r"(?=\b([A-Z][\w’'\-]+[ \t]+[A-Z][\w’'\-]+)\b)")
 
 
@@ -401,8 +404,8 @@ def post_asked(question: str) -> PostAsked | None:
     None: a question about anything but a post ("Which newspaper …?"), or one where a verb comes before the
     post ("Who is credited as the photographer?")."""
     m = _IDENTITY_ASKED.match(" ".join(question.split()))
-    if not m:
-        return None
+    if not m or re.search(r"\b(?:and|or)\s+(?:who|what|which|where|when|how)\b", m.group("rest"), re.IGNORECASE):
+        return None  # two questions in one ("Who is the prosecutor and who is the Chechen president?")
     words = [w.strip(",;:") for w in m.group("rest").split()]
     at = next((i for i, w in enumerate(words) if post_forms(w)), None)
     if at is None:
@@ -419,17 +422,20 @@ def post_asked(question: str) -> PostAsked | None:
             and not re.search(r"\bby name\b", question, re.IGNORECASE)):
         return None  # "Which politicians condemned …?" may be answered by who they are: "… from both sides"
     end = at + 1
-    if end < len(words) and words[end].lower() in _POST_COMPLEMENT:  # "Minister for Information"
+    if end < len(words) and words[end].lower() in _POST_COMPLEMENT:  # "Minister for Information", "of the opposition"
         end += 1
-        while end < len(words) and (words[end][:1].isupper() or words[end].lower() == "the"):
+        while end < len(words) and words[end].lower() not in _COMPLEMENT_END:
             end += 1
-        end = end if end > at + 2 or words[at + 1:end] and words[end - 1][:1].isupper() else at + 1
-    phrase = " ".join(words[:end]) if end > at + 1 else " ".join(words[:at + 1])
-    modifiers = {w for w in normalize_text(re.sub(r"['’]s\b", "", " ".join(before + words[at + 1:end]))).split()
-                 if w not in determiner and w not in _POST_COMPLEMENT}
-    phrase = re.sub(r"^(?:the|a|an|this|that)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = " ".join(words[:end])
+    determined = re.match(r"(?:the|a|an|this|that)\s+", phrase, flags=re.IGNORECASE)
+    phrase = phrase[determined.end():] if determined else phrase
+    # whose post, by the names the question gives ("Chechnya's", "US", "for Information"): a lower-case word
+    # ("the regime's leader", "the federal prosecutor") may be the source's other word for it
+    modifiers = {w for w in normalize_text(re.sub(r"['’]s\b", "", " ".join(
+        x for x in before + words[at + 1:end] if x[:1].isupper()))).split()}
     return PostAsked(head=words[at].lower(), modifiers=frozenset(modifiers),
-                     phrase=phrase if any(re.search(r"['’]s?$", w) for w in before) else f"the {phrase}")
+                     phrase=f"the {phrase}" if determined or not any(re.search(r"['’]s?$", w) for w in before)
+                     else phrase)
 
 
 def named_posts(text: str) -> list[tuple[str, str]]:
@@ -439,6 +445,8 @@ def named_posts(text: str) -> list[tuple[str, str]]:
     out = []
     for m in _NAME_PAIR.finditer(text):
         start, end = m.start(1), m.end(1)
+        if post_forms(m.group(1).split()[0]):  # "Minister Vladimir" of "Prime Minister Vladimir Putin"
+            continue
         out += [(m.group(1), d) for d in appositives(text, start, end)]
     return list(dict.fromkeys(out))
 
@@ -465,7 +473,14 @@ def post_unnamed(asked: PostAsked, texts: Sequence[str],
     if any(holds_post(asked, d) for d in descriptions):
         return []
     forms = post_forms(asked.head)
-    mentioned = [i for i, t in enumerate(texts) if any(post_forms(w) & forms for w in normalize_text(t).split())]
+
+    def mentions(text: str) -> bool:  # the post, not given to anyone named in this sentence; "heads to" is a verb
+        words = normalize_text(text).split()
+        said = any(post_forms(w) & forms and not (w == "heads" and after != "of")
+                   for w, after in zip(words, words[1:] + [""]))
+        return said and not any(post_forms(_head_words(d)[-1]) & forms for _, d in named_posts(text) if _head_words(d))
+
+    mentioned = [i for i, t in enumerate(texts) if mentions(t)]
     if not mentioned or any(holds_post(asked, d) for t in texts for _, d in named_posts(t)):
         return []
     return mentioned
