@@ -848,3 +848,11 @@ def test_no_one_named_so_still_points_at_narration_that_reports_them(assistant):
                                     "first (¶19) reports what someone said")
     assert answer.closest[0].quote.startswith("Spokespeople for the Chechen leader have denied")
     assert "listed first" not in (assistant.ask("What did the US State Department say?").reason or "")
+
+
+def test_someone_else_quoted_on_the_topic_is_named_only_for_more_than_what_the_source_is_about(assistant):
+    """A journalist's review: "What did Putin say about Chechnya?" added "it quotes Russia LGBT Network on that",
+    as if the network spoke for him; Chechnya is in the title, what every speaker talks about."""
+    assert "it quotes" not in assistant.ask("What did Putin say about Chechnya?").reason
+    assert assistant.ask("What did Kadyrov write on Instagram?").reason.endswith(
+        "it quotes the Chechen Minister for Information on that (¶22)")

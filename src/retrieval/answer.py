@@ -1098,8 +1098,12 @@ class Assistant:
     def _whose_instead(self, topic: str | None, name: str, documents: Iterable[str]) -> str:
         """"; it quotes the Chechen Minister for Information on that (¶22)" when someone other than `name`
         is quoted on `topic` ("What did Kadyrov write on Instagram?"): the one whose words hold most of the
-        topic's, at least half; else ""."""
-        if not topic_words(topic or "", name):
+        topic's, at least half; else "", as for a topic that is only what the source is about, its title's words
+        ("What did Putin say about Chechnya?" had been pointed at the network's words on Chechnya; a journalist)."""
+        documents = list(documents)
+        titled = set().union(*(tokenize(self.retriever.documents[d].title) for d in documents
+                               if d in self.retriever.documents))
+        if not topic_words(topic or "", name) - titled:
             return ""
         table = sentence_table(self.retriever)
         best, share = None, 0.5
