@@ -709,8 +709,8 @@ class Assistant:
         # an encyclopedia's ways ("Who was the Norse leader?": "… under Rollo") had 8 of tune's answerable
         # questions declined, against 2 unanswerable
         table = sentence_table(self.retriever)
-        pages = set(candidates.documents) & table.news_pages
-        rows = [i for i, (d, _) in enumerate(self.retriever.sentences) if d in pages]
+        rows = [r for d in candidates.documents if d in table.news_pages
+                for r in range(table.doc_rows[d].start, table.doc_rows[d].stop)]
         if not rows:
             return None
         mentions = post_unnamed(post, [table.text(r) for r in rows],
@@ -810,11 +810,12 @@ class Assistant:
             roles = list(dict.fromkeys(d for r in rows for n, d in named_posts(table.text(r)) if name_matches(name, n)))
         if not roles and _ASKS_KIND.match(question):  # "What kind of organisation is the Crisis Group?": not the
             # sentences that merely name it (Sokirianskaia's job had been the answer)
-            closest = self._cite_rows(rows, min(confidence, self.scorer.threshold) * 0.5, limit=k)
+            score = round(min(confidence, self.scorer.threshold) * 0.5, 4)
+            closest = self._cite_rows(rows, score, limit=k)
+            the = "the " if re.search(r"\bthe\s+" + re.escape(name), question, re.IGNORECASE) else ""
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
-                          confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
-                          reason=f"the source names {'the ' * bool(re.search(r'the ' + re.escape(name), question))}"
-                                 f"{full} (¶{closest[0].paragraph}) but does not say what it is")
+                          confidence=score, reason=f"the source names {the}{full} (¶{closest[0].paragraph}) but does "
+                                                   "not say what it is")
         if _ASKS_EMPLOYER.search(question):  # "Where does Milashina work?": "who writes for Novaya Gazeta" first
             roles.sort(key=lambda role: _EMPLOYER.search(role) is None)
         described = [r for role in roles for r in rows if normalize_text(role) in normalize_text(table.text(r))]

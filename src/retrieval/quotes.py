@@ -357,8 +357,7 @@ def role_matches(query: str, descriptions: Sequence[str]) -> bool:
 # calls "Chechen President Ramzan Kadyrov". A generic head ("official") is any post of whatever its
 # modifiers name ("the Crisis Group official": its director).
 POST_WORDS = ROLE_WORDS | OCCUPATIONS | SPOKES_WORDS | frozenset("official politician lawmaker diplomat".split())
-POST_SYNONYMS = ROLE_SYNONYMS + (
-    frozenset("spokesman spokeswoman spokesperson spokespeople".split()),
+POST_SYNONYMS = tuple(g | {"spokespeople"} if "spokesman" in g else g for g in ROLE_SYNONYMS) + (
     frozenset("leader president head ruler chief premier".split()),
 )
 GENERIC_POSTS = frozenset("official representative".split())
@@ -380,13 +379,6 @@ def post_forms(word: str) -> frozenset[str]:
         if form in POST_WORDS:
             return next((g for g in POST_SYNONYMS if form in g), frozenset((form,)))
     return frozenset()
-
-
-def _shares_word(a: Iterable[str], b: Iterable[str]) -> bool:
-    """Whether two sets of normalised words share one, a place's name and its adjective alike ("Chechnya",
-    "Chechen": the same first five letters)."""
-    b = list(b)
-    return any(x == y or (len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5]) for x in a for y in b)
 
 
 @dataclass(frozen=True)
@@ -462,7 +454,9 @@ def holds_post(asked: PostAsked, description: str) -> bool:
     asked_forms = post_forms(asked.head)
     if not (head & asked_forms or (asked_forms & GENERIC_POSTS and head)):
         return False
-    return not asked.modifiers or _shares_word(asked.modifiers, normalize_text(description).split())
+    # a place's name and its adjective alike ("Chechnya", "Chechen")
+    return not asked.modifiers or any(_token_like(m, w) for m in asked.modifiers
+                                      for w in normalize_text(description).split())
 
 
 def post_unnamed(asked: PostAsked, texts: Sequence[str],
@@ -470,7 +464,8 @@ def post_unnamed(asked: PostAsked, texts: Sequence[str],
     """The texts (indexes) that mention the post asked about, when none of `texts` names its holder
     (`named_posts`) and none of `descriptions` (the speakers' own, `LedgerEntry.speaker_roles`) is of it;
     else []: the source names someone as it, or never mentions it."""
-    if any(holds_post(asked, d) for d in descriptions):
+    described = [d for t in texts for _, d in named_posts(t)] if texts else []
+    if any(holds_post(asked, d) for d in (*descriptions, *described)):
         return []
     forms = post_forms(asked.head)
 
@@ -478,12 +473,9 @@ def post_unnamed(asked: PostAsked, texts: Sequence[str],
         words = normalize_text(text).split()
         said = any(post_forms(w) & forms and not (w == "heads" and after != "of")
                    for w, after in zip(words, words[1:] + [""]))
-        return said and not any(post_forms(_head_words(d)[-1]) & forms for _, d in named_posts(text) if _head_words(d))
+        return said and not any(post_forms(h[-1]) & forms for _, d in named_posts(text) if (h := _head_words(d)))
 
-    mentioned = [i for i, t in enumerate(texts) if mentions(t)]
-    if not mentioned or any(holds_post(asked, d) for t in texts for _, d in named_posts(t)):
-        return []
-    return mentioned
+    return [i for i, t in enumerate(texts) if mentions(t)]
 
 
 # ---------------------------------------------------------------------------------------------
