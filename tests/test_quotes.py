@@ -771,6 +771,25 @@ def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
     assert asked_subject(question) == subject
 
 
+@pytest.mark.parametrize("question, asked", [
+    ("Why did Sokirianskaia say she would stay in Russia?", ("Sokirianskaia", "she would stay in Russia")),
+    ("What did the International Crisis Group tell supporters by email?",
+     ("the International Crisis Group", "supporters by email")),
+    ("How many times has the minister denied it?", ("the minister", "it")),
+    ("Why did Milashina call the reports exaggerated?", ("Milashina", "the reports exaggerated")),
+    # the page's own words are anyone's, a pronoun no one, and a question of no one's words asks no one's
+    ("What does the summary line say the network considers the reports to be?", None),
+    ("How does the summary under the headline say the group classifies the abuse?", None),
+    ("Why did she say it?", None), ("Did Milashina say she would stay?", None),
+    ("How many requests for help has the network received?", None),
+    ("Which court does the network intend to refer the matter to?", None),  # "intend to" is no name
+])
+def test_whose_words_a_wh_question_asks_for(question, asked):
+    from retrieval.quotes import asked_speech
+
+    assert asked_speech(question) == asked
+
+
 @pytest.mark.parametrize("query, name, found", [
     ("Tomas Ibanez", "Tomás Ibáñez", True),
     ("Ibanez", "Tomás Ibáñez", True),

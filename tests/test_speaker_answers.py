@@ -782,3 +782,45 @@ def test_a_reaction_in_plain_text_is_left_to_the_narration(tmp_path: Path, fake_
     for question in ("How did King Louis XV respond to British plans?", "How did King Louis XV react?"):
         answer = assistant.ask(question)
         assert "quotes no one named" not in (answer.reason or "") and "no words of" not in (answer.reason or "")
+
+
+@pytest.mark.parametrize("question, reason, first", [
+    # someone else's words in the first quote: Milashina said she would stay (a journalist's review)
+    ("Why did Sokirianskaia say she would stay in Russia despite death threats?",
+     "the source quotes Ekaterina Sokirianskaia, but not saying this: the first passage listed (¶15) gives Elena "
+     "Milashina's words", "Federal Russian prosecutors announced"),
+    ("Why did Human Rights Watch say the concentration camp reports were exaggerated?",
+     "the source quotes no one named Human Rights Watch: the first passage listed (¶24) gives International "
+     "Crisis Group's words", "The International Crisis Group says"),
+    # a quotation that names them is still its speaker's: Sokirianskaia's words on the Crisis Group
+    ("What did the International Crisis Group tell supporters by email?",
+     "the source quotes International Crisis Group, but not saying this: the first passage listed (¶38) gives "
+     "Ekaterina Sokirianskaia's words", "Ms Sokirianskaia says the International Crisis Group supports"),
+    # their words, but none about it; another's hold it all
+    ("What did Sokirianskaia tell Novaya Gazeta?",
+     "the source quotes Ekaterina Sokirianskaia, but none of their words has “Novaya Gazeta”: Elena Milashina's do "
+     "(¶16)", "Ms Milashina, who writes for Novaya Gazeta"),
+    ("What did Milashina say about the Chechen government's response being outrageous?",
+     "the source quotes Elena Milashina, but none of their words has all of “the Chechen government's response "
+     "being outrageous”: Ekaterina Sokirianskaia's do (¶18)", "Ms Sokirianskaia says the Chechen government"),
+])
+def test_words_asked_of_one_speaker_that_are_anothers_are_declined(assistant, question, reason, first):
+    # each had been answered (0.45-0.96) with the other speaker's words and no note: a false premise taken as true
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.confidence < answer.threshold and not answer.citations
+    assert answer.reason == reason
+    assert answer.closest[0].quote.startswith(first) and exact(assistant, answer.closest[0])
+
+
+@pytest.mark.parametrize("question, first", [
+    ("Why did the minister call the editors hysterical?", "The Chechen Minister for Information says"),
+    ("Why did Milashina say she would stay in Russia?", "Federal Russian prosecutors announced"),  # with her words
+    # narration that names them, not someone else's words
+    ("Why did the Russia LGBT Network say it is evacuating people?", "The Russia LGBT Network has been evacuating"),
+    ("When did prosecutors announce the investigation?", "Federal Russian prosecutors announced on Monday"),
+    # a description the source's speaker may fit, though it never calls him so
+    ("What did the Chechen official call the editors of Novaya Gazeta?", "The Chechen Minister for Information says"),
+])
+def test_words_asked_of_their_own_speaker_are_answered(assistant, question, first):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].quote.startswith(first)

@@ -25,8 +25,8 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    HONORIFICS, SPEECH_VERBS, asked_subject, asks_who_is_quoted, attribute_span, fold_accents, matching_role,
-    mentions_topic, name_matches, named_posts, narration, normalize_text, parse_claim_check,
+    HONORIFICS, SPEECH_VERBS, asked_speech, asked_subject, asks_who_is_quoted, attribute_span, fold_accents,
+    matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text, parse_claim_check,
     parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech, speech_only,
     spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
@@ -381,8 +381,71 @@ class Assistant:
                 return _noted(answer, f"the first quote is {first.speaker}'s (¶{first.paragraph}), the nearest "
                                       "to these words: compare them before quoting" if first.speaker else
                               "the first quote is the writer's narration: the source quotes no one saying this")
+            spoken = asked_speech(question)
+            if spoken is not None and (other := self._said_by_another(answer, *spoken, found[0].documents)):
+                return other
             return self._not_theirs(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
+
+    def _said_by_another(self, answer: Answer, name: str, claim: str, documents: Sequence[str]) -> Answer | None:
+        """"Why did Sokirianskaia say she would stay in Russia?" answered with Milashina's words: a question for
+        something in someone's words that the source gives someone else is declined, naming whose words they
+        are, as is one whose words none of theirs hold when another's hold them all ("Why did the network say the
+        camp reports were exaggerated?": the International Crisis Group said so). None to keep the answer:
+        a first quote that names them (narration about them) or their words that hold half the claim's."""
+        first = answer.citations[0] if answer.citations else None
+        if first is None or self._the_writer(name, documents):
+            return None
+        ledger = [e for e in self._ledger_in_scope(documents) if e.speaker and e.kind in ("direct", "reported")]
+        inside = [e for e in ledger if e.citation.doc_id == first.doc_id
+                  and e.citation.start < first.end and first.start < e.citation.end]
+        if not inside:
+            return None  # the writer's narration: `_not_theirs` notes it
+        theirs = quotes_by(ledger, name)
+        if not theirs and _DESCRIPTION.match(name):
+            return None  # "What did the Chechen official call the editors?": a description the minister may fit
+        own = {e.speaker for e in theirs}
+        threshold = self._common_bar(answer.citations)
+        declined = dict(abstained=True, threshold=threshold, citations=[], closest=answer.citations,
+                        confidence=round(min(answer.confidence, threshold) * 0.5, 4))
+        named = set(tokenize(name))
+        if not own & {e.speaker for e in inside}:
+            narrated = first.quote  # the words outside the quotations: the writer's
+            for e in sorted(inside, key=lambda e: -e.citation.start):
+                a, b = max(e.citation.start, first.start) - first.start, min(e.citation.end, first.end) - first.start
+                narrated = narrated[:a] + " " + narrated[b:]
+            if named and 2 * len(named & set(tokenize(narrated))) >= len(named):
+                return None  # "When did prosecutors announce the inquiry?": "Federal Russian prosecutors announced …"
+            whose = _listed(list(dict.fromkeys(_named(e) for e in inside)))
+            said = (f"the source quotes {_named(theirs[0])}, but not saying this" if theirs
+                    else f"the source quotes no one named {name}")
+            return answer.model_copy(update=dict(declined, reason=f"{said}: the first passage listed "
+                                                              f"(¶{first.paragraph}) gives {whose}'s words"))
+        instead = self._topic_elsewhere(claim, theirs, name, documents)
+        if instead is None:
+            return None
+        return answer.model_copy(update=dict(
+            declined, closest=[instead.citation] + [c for c in answer.citations if c.start != instead.citation.start],
+            reason=f"the source quotes {_named(theirs[0])}, but none of their words has “{claim}”: "
+                   f"{_named(instead)}'s do (¶{instead.citation.paragraph})"))
+
+    def _topic_elsewhere(self, topic: str, theirs: Sequence[LedgerEntry], name: str,
+                         documents: Iterable[str]) -> LedgerEntry | None:
+        """Someone else's quotation that holds every content word of `topic` when none of `theirs` (the quotes of
+        the speaker asked about) holds more than half of them, else None."""
+        words = _AUXILIARY.sub(" ", topic)  # "the reports were exaggerated": no one's words need hold "were"
+        if len(topic_words(words, name)) < 2:
+            return None
+        table = sentence_table(self.retriever)
+
+        def held(e: LedgerEntry) -> float:
+            return topic_held(set(tokenize(self._their_words(table, e))), words, name)
+
+        if max(held(e) for e in theirs) > 0.5:
+            return None
+        own = {e.speaker for e in theirs}
+        return next((e for e in self._ledger_in_scope(documents) if e.speaker and e.speaker not in own
+                     and e.kind in ("direct", "reported") and held(e) == 1.0), None)
 
     def _not_theirs(self, answer: Answer, documents: Sequence[str]) -> Answer:
         """"Did Milashina call the response outrageous?" answered with Sokirianskaia's words: a note that the
@@ -1069,6 +1132,16 @@ class Assistant:
                           confidence=round(min(confidence, threshold) * 0.5, 4),
                           closest=[e.citation for e in found[:k]],
                           reason=f"the source quotes {speaker}, but none of their words is about {asked.topic}{others}")
+        instead = self._topic_elsewhere(asked.topic, found, name, candidates.documents) if asked.topic else None
+        if instead is not None:
+            # "What did Milashina say about the government's response being outrageous?": half the topic in her
+            # words, all of it in Sokirianskaia's ("outrageous" is hers)
+            speaker = _named(found[0]) if found[0].speaker else name
+            return Answer(question=question, abstained=True, threshold=threshold,
+                          confidence=round(min(confidence, threshold) * 0.5, 4),
+                          closest=[instead.citation] + [e.citation for e in found[:max(k - 1, 0)]],
+                          reason=f"the source quotes {speaker}, but none of their words has all of “{asked.topic}”: "
+                                 f"{_named(instead)}'s do (¶{instead.citation.paragraph})")
         plain = asked.topic is None and _PLAIN_BY.match(question) is not None
         if plain:  # everything the speaker said: direct quotes first, each kind in text order
             ranked = sorted(found, key=lambda e: (e.kind != "direct",))
@@ -1371,6 +1444,10 @@ def route_score(relevance: float, attribution: float) -> float:
     the attribution is, so that "he wrote on Instagram" (0.9) does not put his less relevant words that he
     "says" (1.0) first ("How did the minister describe his own people in his online post?")."""
     return (0.25 + 0.75 * relevance) * (0.8 + 0.2 * attribution)
+
+
+_AUXILIARY = re.compile(r"\b(?:am|is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall|should"
+                        r"|can|could|may|might|must)\b", re.IGNORECASE)
 
 
 def _named(entry: LedgerEntry) -> str:

@@ -1529,11 +1529,17 @@ _CLAIM = re.compile(
 
 # "Did Milashina call the response outrageous?", "Has the network denied …?": a question whose subject is
 # the one whose words are asked about
-_SUBJECT = re.compile(
-    r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?:say|said|call|called|deny|denied|claim|claimed|describe"
-    r"|described|accuse|accused|admit|admitted|confirm|confirmed|tell|told|warn|warned|suggest|suggested|argue|argued"
-    r"|critici[sz]e|critici[sz]ed|condemn|condemned|blame|blamed|announce|announced|promise|promised|insist|insisted"
-    r"|write|wrote|state|stated|express|expressed|voice|voiced|refer|referred)\b", re.I)
+_SUBJECT_VERBS = (
+    r"(?:say|said|call|called|deny|denied|claim|claimed|describe|described|accuse|accused|admit|admitted|confirm"
+    r"|confirmed|tell|told|warn|warned|suggest|suggested|argue|argued|critici[sz]e|critici[sz]ed|condemn|condemned"
+    r"|blame|blamed|announce|announced|promise|promised|insist|insisted|write|wrote|state|stated|express|expressed"
+    r"|voice|voiced|refer|referred)")
+_SUBJECT = re.compile(r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+" + _SUBJECT_VERBS + r"\b", re.I)
+# "Why did Sokirianskaia say she would stay?", "What did the Crisis Group tell supporters by email?": a question
+# for something in someone's words, which only their words answer
+_WH_SPEECH = re.compile(
+    r"^(?:why|how|when|where|what|which\s+\w+|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+"
+    r"(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+" + _SUBJECT_VERBS + r"\b\s*(?P<claim>.*?)\s*\??$", re.I)
 
 
 def asked_subject(question: str) -> str | None:
@@ -1543,8 +1549,28 @@ def asked_subject(question: str) -> str | None:
     if m is None or _NOT_A_NAME.search(m.group("name")):
         return None
     name = m.group("name").strip(" ,.")
-    return None if name.lower() in {"it", "this", "that", "he", "she", "they", "you", "we", "i", "anyone",
-                                    "someone", "anybody", "somebody", "no one", "nobody"} else name
+    return None if name.lower() in _NOT_SPEAKERS else name
+
+
+_NOT_SPEAKERS = frozenset({"it", "this", "that", "he", "she", "they", "you", "we", "i", "anyone", "someone",
+                           "anybody", "somebody", "no one", "nobody"})
+
+
+def asked_speech(question: str) -> tuple[str, str] | None:
+    """(speaker, the rest) of a wh-question for something in someone's words ("Why did Milashina call the
+    reports exaggerated?": Milashina, "the reports exaggerated"), else None."""
+    m = _WH_SPEECH.match(" ".join(question.strip().split()))
+    if m is None or _NOT_A_NAME.search(m.group("name")):
+        return None
+    name = m.group("name").strip(" ,.")
+    if name.lower() in _NOT_SPEAKERS or _PAGE_PART.search(name) or re.search(r"\bto\b", name, re.IGNORECASE):
+        return None  # "What does the summary line say the network considers …?": the page's words, anyone's
+    return name, m.group("claim")
+
+
+_PAGE_PART = re.compile(r"\b(?:summary|headline|caption|teaser|article|story|report|piece|source|photo|picture|image"
+                        r"|byline|dateline|standfirst|subtitle|subheading|intro|introduction|paragraph|line|title"
+                        r"|text|page|link)s?$", re.IGNORECASE)
 
 
 def parse_claim_check(question: str) -> tuple[str, str] | None:
