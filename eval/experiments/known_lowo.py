@@ -7,6 +7,8 @@ whose known questions are the other four briefs', pools the answers, and prints 
 beside those of an index without known questions.
 
     .venv/bin/python eval/experiments/known_lowo.py
+    # as the project's index is built: every index also knows the other known-question files
+    .venv/bin/python eval/experiments/known_lowo.py --also-known eval/news_known.jsonl
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=ROOT / "eval/news_train.jsonl")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--keep", type=Path, help="write the indexes and reports here instead of a temporary folder")
+    parser.add_argument("--also-known", type=Path, action="append", default=[], metavar="FILE",
+                        help="known questions every index also holds (repeat), e.g. eval/news_known.jsonl")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     briefs: dict[str, list[dict]] = defaultdict(list)
@@ -60,7 +64,8 @@ def main() -> int:
     answerable = {row["id"]: bool(row.get("answers")) for row in rows}
 
     def index(folder: Path, known: Path | None) -> None:
-        extra = ["--known-questions", str(known)] if known else []
+        files = ([known] if known else []) + args.also_known
+        extra = [arg for path in files for arg in ("--known-questions", str(path))]
         subprocess.run([sys.executable, "-m", "retrieval", "index", str(args.data), "--index-dir", str(folder),
                         *extra], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
 
@@ -68,7 +73,7 @@ def main() -> int:
         tmp = args.keep or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)
         index(tmp / "plain", None)
-        without = ask(args.questions, tmp / "plain", tmp / "report-plain")
+        without = ask(args.questions, tmp / "plain", tmp / "report-plain")  # with --also-known's, if any
         pooled: list[dict] = []
         for brief, own in sorted(briefs.items()):
             (tmp / f"{brief}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in own), encoding="utf-8")
