@@ -989,3 +989,22 @@ def test_another_form_of_a_word_is_held(word, held):
     from retrieval.answer import _another_form_in
 
     assert _another_form_in(word, {"russian", "chechen", "gays", "signal"}) is held
+
+
+@pytest.mark.parametrize("question, sentence, plan", [
+    # an outcome asked for, a plan or an announcement given (a journalist's review)
+    ("What did the International Criminal Court decide about Chechnya?",
+     "The network says it intends to refer the matter to the International Criminal Court.", "intends"),
+    ("What did prosecutors find in their investigation?",
+     "Prosecutors announced on Monday that they would open an investigation into the allegations.", "would"),
+    ("What was the outcome of the vote?", "The council will vote on the plan on Tuesday.", "will"),
+    # the outcome given, or none asked for
+    ("What did the inquiry find?", "The inquiry found that the men were held, and would stay so.", None),
+    ("What did the court decide?", "Its ruling would mean an end to the camps.", None),
+    ("What does the network plan to do?", "The network says it intends to refer the matter to the court.", None),
+    ("What did Einstein discover?", "Einstein discovered the photoelectric law.", None),
+])
+def test_an_outcome_asked_for_is_not_given_by_a_plan(question, sentence, plan):
+    from retrieval.extract import only_intended
+
+    assert only_intended(question, sentence) == plan

@@ -824,3 +824,12 @@ def test_words_asked_of_one_speaker_that_are_anothers_are_declined(assistant, qu
 def test_words_asked_of_their_own_speaker_are_answered(assistant, question, first):
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].quote.startswith(first)
+
+
+def test_an_outcome_asked_for_is_declined_when_the_source_tells_only_the_plan(assistant):
+    # had been answered (0.52) with the network's intention, which a hurried reader takes for the court's decision
+    answer = assistant.ask("What did the International Criminal Court decide about Chechnya?")
+    assert answer.abstained and answer.confidence < answer.threshold and not answer.citations
+    assert answer.reason == ("the first passage listed (¶35) tells only of what is planned or announced (“intends”), "
+                             "not of an outcome: the source does not say what came of it")
+    assert answer.closest[0].quote.startswith("The network says it intends to refer the matter")

@@ -19,8 +19,8 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement,
-    asks_the_assistant, author_asked, cannot_answer, demote, outside_report, page_line_answers, page_part_request,
-    prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
+    asks_the_assistant, author_asked, cannot_answer, demote, only_intended, outside_report, page_line_answers,
+    page_part_request, prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
     profile_request, same_month, sentence_table, vague_question, without_known,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
@@ -370,6 +370,11 @@ class Assistant:
             answer = self._pipeline_answer(question, *found)
             if answer.abstained:
                 return answer
+            if (plan := only_intended(question, answer.citations[0].quote)) is not None:
+                # "What did prosecutors find in their investigation?": "… announced … they would open an investigation"
+                return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells only "
+                                              f"of what is planned or announced (“{plan}”), not of an outcome: the "
+                                              "source does not say what came of it")
             if (pronoun := pronoun_speaker(question)) is not None:
                 is_ = "are" if pronoun == "they" else "is"
                 return _noted(answer, f"the question does not say who “{pronoun}” {is_}, and each question is "
@@ -405,9 +410,6 @@ class Assistant:
         if not theirs and _DESCRIPTION.match(name):
             return None  # "What did the Chechen official call the editors?": a description the minister may fit
         own = {e.speaker for e in theirs}
-        threshold = self._common_bar(answer.citations)
-        declined = dict(abstained=True, threshold=threshold, citations=[], closest=answer.citations,
-                        confidence=round(min(answer.confidence, threshold) * 0.5, 4))
         named = set(tokenize(name))
         if not own & {e.speaker for e in inside}:
             narrated = first.quote  # the words outside the quotations: the writer's
@@ -419,15 +421,23 @@ class Assistant:
             whose = _listed(list(dict.fromkeys(_named(e) for e in inside)))
             said = (f"the source quotes {_named(theirs[0])}, but not saying this" if theirs
                     else f"the source quotes no one named {name}")
-            return answer.model_copy(update=dict(declined, reason=f"{said}: the first passage listed "
-                                                              f"(¶{first.paragraph}) gives {whose}'s words"))
+            return self._declined(answer, f"{said}: the first passage listed (¶{first.paragraph}) gives {whose}'s "
+                                          "words")
         instead = self._topic_elsewhere(claim, theirs, name, documents)
         if instead is None:
             return None
-        return answer.model_copy(update=dict(
-            declined, closest=[instead.citation] + [c for c in answer.citations if c.start != instead.citation.start],
-            reason=f"the source quotes {_named(theirs[0])}, but none of their words has “{claim}”: "
-                   f"{_named(instead)}'s do (¶{instead.citation.paragraph})"))
+        return self._declined(answer, f"the source quotes {_named(theirs[0])}, but none of their words has "
+                                      f"“{claim}”: {_named(instead)}'s do (¶{instead.citation.paragraph})",
+                              first=instead.citation)
+
+    def _declined(self, answer: Answer, reason: str, first: Citation | None = None) -> Answer:
+        """`answer` declined for `reason` after all, its quotes listed as the closest (`first` ahead of them)."""
+        threshold = self._common_bar(answer.citations)
+        closest = answer.citations if first is None else [first] + [
+            c for c in answer.citations if (c.doc_id, c.start) != (first.doc_id, first.start)]
+        return answer.model_copy(update=dict(abstained=True, threshold=threshold, citations=[], closest=closest,
+                                             confidence=round(min(answer.confidence, threshold) * 0.5, 4),
+                                             reason=reason))
 
     def _topic_elsewhere(self, topic: str, theirs: Sequence[LedgerEntry], name: str,
                          documents: Iterable[str]) -> LedgerEntry | None:

@@ -1138,6 +1138,33 @@ def asks_future(question: str) -> bool:
     return _ASKS_FUTURE.search(question) is not None
 
 
+# "What did the prosecutors find?", "What has the court decided?": a question for an outcome, which a sentence
+# that only tells what is planned or announced ("… would open an investigation") does not give
+_ASKS_OUTCOME = re.compile(
+    r"^(?:what|which\s+\w+|how)\s+(?:did|has|have|had)\s+(?P<what>.+?)\s+(?P<verb>find|found|decide|decided|conclude"
+    r"|concluded|rule|ruled|reveal|revealed|show|showed|shown|determine|determined|uncover|uncovered|discover"
+    r"|discovered|establish|established)\b"
+    r"|^what\s+(?:was|were|is|are)\s+the\s+(?P<verb2>outcome|result|results|verdict|findings?|conclusions?|ruling"
+    r"|decision)\s+of\s+(?P<what2>.+?)\s*\??$", re.IGNORECASE)
+_INTENDED = re.compile(r"\b(?:intends?|intended|intending|plans?|planned|planning|will|would|going\s+to|aims?"
+                       r"|hopes?|seeks?|seeking|expects?)\b", re.IGNORECASE)
+_OUTCOME_WORDS = frozenset(tokenize(
+    "find found finds finding findings decide decided decides decision decisions conclude concluded concludes "
+    "conclusion conclusions rule ruled rules ruling rulings reveal revealed reveals show showed shown shows "
+    "determine determined determines uncover uncovered discover discovered discovers establish established "
+    "verdict result results outcome outcomes judgment judgement confirmed corroborated"))
+
+
+def only_intended(question: str, sentence: str) -> str | None:
+    """The word of `sentence` that tells of a plan or an announcement ("would", "intends") when the question
+    asks for an outcome ("What did prosecutors find in their investigation?") and the sentence gives none
+    (no word of finding, deciding, ruling …), else None."""
+    if _ASKS_OUTCOME.match(" ".join(question.split())) is None or set(tokenize(sentence)) & _OUTCOME_WORDS:
+        return None
+    m = _INTENDED.search(sentence)
+    return m.group() if m else None
+
+
 # words a question about the page's own date or writer may use that the page itself need not hold
 PAGE_LINE_WORDS = frozenset(tokenize(
     "article story report piece page text site website online news published publish publication updated update "
