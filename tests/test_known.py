@@ -300,7 +300,8 @@ def test_a_decline_by_the_vote_does_not_quote_the_known_question(tmp_path: Path)
     build_index([ARTICLE], tmp_path / "index", known_questions=[known])
     answer = Assistant.load(tmp_path / "index").ask("Did the ICG confirm the concentration camps?")
     assert answer.abstained
-    assert answer.reason.endswith("; questions like it were asked before and the source did not answer them")
+    assert answer.reason.endswith(
+        "; the questions written to test this source that are most like it are ones it does not answer")
     assert "confirm the existence" not in answer.reason
 
 

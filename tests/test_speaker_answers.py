@@ -833,3 +833,16 @@ def test_an_outcome_asked_for_is_declined_when_the_source_tells_only_the_plan(as
     assert answer.reason == ("the first passage listed (¶35) tells only of what is planned or announced (“intends”), "
                              "not of an outcome: the source does not say what came of it")
     assert answer.closest[0].quote.startswith("The network says it intends to refer the matter")
+
+
+def test_a_view_asked_of_someone_answered_by_their_own_words_on_it_gets_no_claim_note(assistant):
+    # "… does not have “expect” or “anyone” or “held”: the source may not say this" had come with her words on
+    # accountability: a warning on a right answer (a journalist's review)
+    answer = assistant.ask("Does Sokirianskaia expect anyone to be held accountable?")
+    assert not answer.abstained and answer.reason is None
+    assert answer.citations[0].quote.startswith("Ms Sokirianskaia says the International Crisis Group supports full")
+
+
+def test_a_view_asked_of_someone_keeps_the_claim_note_when_their_words_are_on_something_else(assistant):
+    answer = assistant.ask("Does Sokirianskaia think Kadyrov will resign?")
+    assert "does not have" in answer.reason and "“resign”" in answer.reason

@@ -366,6 +366,15 @@ class Assistant:
             claimed = yes_no_claim(question) if asked_subject(question) is None else None
             if claimed and not quoted_words(question):  # quoted words are checked word for word instead
                 answer = self._pipeline_answer(question, *found)
+                view = _VIEW_CLAIM.match(claimed)
+                first = answer.citations[0] if answer.citations else None
+                viewed = _AUXILIARY.sub(" ", _INDEFINITE.sub(" ", claimed[view.end():])) if view else ""
+                if (view and first is not None and first.speaker and name_matches(view.group("name"), first.speaker)
+                        and topic_held(set(tokenize(first.quote)), viewed) >= 0.5):
+                    # "Does Sokirianskaia expect anyone to be held accountable?": her own words on it answer, in other
+                    # words than the question's, which no note should flag as a claim the source may not make (a
+                    # journalist: warnings on right answers teach readers to ignore them)
+                    return answer
                 return self._role_note(answer, claimed, found[0].documents) or self._truth_note(answer, claimed)
             answer = self._pipeline_answer(question, *found)
             if answer.abstained:
@@ -587,7 +596,8 @@ class Assistant:
                 # not quoted: a known question can hold a false premise ("Why did the International Crisis
                 # Group confirm the existence of mass concentration camps?"), and a reader in a hurry takes
                 # it for the source's (a journalist's review)
-                reason += "; questions like it were asked before and the source did not answer them"
+                reason += ("; the questions written to test this source that are most like it are ones it does not "
+                           "answer")
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         if self.method == "pipeline" and scorer.off_topic(candidates):
@@ -1370,6 +1380,9 @@ def yes_no_claim(question: str) -> str | None:
     return None
 
 
+# a question about someone's view: "Sokirianskaia does expect …", "Milashina did think …"
+_VIEW_CLAIM = re.compile(r"^(?P<name>.+?)\s+(?:does|did)\s+(?:expect|think|believe|hope|fear|worry|want|feel|consider"
+                         r"|doubt|see|suspect|predict)\b")
 # a claim of someone's role or employer: "Sokirianskaia is with Human Rights Watch", "Milashina works for SBS"
 _ROLE_CLAIM = re.compile(r"^(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
                          r"(?:is|was|works|worked|writes|wrote|(?:does|did)\s+(?:work|write))"
@@ -1456,6 +1469,8 @@ def route_score(relevance: float, attribution: float) -> float:
     return (0.25 + 0.75 * relevance) * (0.8 + 0.2 * attribution)
 
 
+_INDEFINITE = re.compile(r"\b(?:any|anyone|anybody|anything|some|someone|somebody|something|everyone|everything)\b",
+                         re.IGNORECASE)
 _AUXILIARY = re.compile(r"\b(?:am|is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall|should"
                         r"|can|could|may|might|must)\b", re.IGNORECASE)
 
