@@ -846,3 +846,11 @@ def test_a_view_asked_of_someone_answered_by_their_own_words_on_it_gets_no_claim
 def test_a_view_asked_of_someone_keeps_the_claim_note_when_their_words_are_on_something_else(assistant):
     answer = assistant.ask("Does Sokirianskaia think Kadyrov will resign?")
     assert "does not have" in answer.reason and "“resign”" in answer.reason
+
+
+def test_narration_that_tells_nothing_said_or_done_does_not_stand_for_someones_words(assistant):
+    # "Russia bans image of Vladimir Putin in drag …" had been given as "these passages report them" (a journalist)
+    answer = assistant.ask("What did Putin say about the image of himself in drag?")
+    assert answer.abstained and answer.reason == "the source mentions Putin but quotes no words of theirs"
+    told = assistant.ask("What did prosecutors say?")  # "Federal Russian prosecutors announced …" does tell
+    assert not told.abstained and told.citations[0].quote.startswith("Federal Russian prosecutors announced")

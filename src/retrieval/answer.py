@@ -1103,6 +1103,11 @@ class Assistant:
                 named <= set(tokenize(c.quote))
                 or (c.section in ("body", "standfirst") and 2 * len(named & set(tokenize(c.quote))) >= len(named)))
                 and (not asked.topic or mentions_topic(c.quote, asked.topic, name))]  # "… respond to the post?"
+            if news and _SPEECH_ASKED.search(question):
+                # what they said, told in the writer's words, needs a verb of saying or doing: "Russia bans image of
+                # Vladimir Putin in drag …" reports nothing Putin said (it had been given as "these passages report
+                # them"; a journalist)
+                reporting = [c for c in reporting if _REPORTED_ACT.search(c.quote)]
             # a reaction asked for ("How did prosecutors respond?"): narration that names them and tells an act
             # ("Federal Russian prosecutors announced …") answers, however the ranker scores it
             acts = [c for c in reporting if _REPORTED_ACT.search(c.quote)] if reaction else []
