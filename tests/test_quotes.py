@@ -783,6 +783,12 @@ def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
     ("Why did she say it?", None), ("Did Milashina say she would stay?", None),
     ("How many requests for help has the network received?", None),
     ("Which court does the network intend to refer the matter to?", None),  # "intend to" is no name
+    ("According to Milashina, why is the situation a real disaster?", ("Milashina", "why is the situation a real "
+                                                                        "disaster")),
+    ("Who alone has influence over the regime, according to Sokirianskaia?",
+     ("Sokirianskaia", "Who alone has influence over the regime")),
+    ("What would it take to end it, according to her?", None), ("According to the article, what happened?", None),
+    ("What crimes, according to the related story, will be investigated?", None),
 ])
 def test_whose_words_a_wh_question_asks_for(question, asked):
     from retrieval.quotes import asked_speech

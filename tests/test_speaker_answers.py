@@ -854,3 +854,10 @@ def test_narration_that_tells_nothing_said_or_done_does_not_stand_for_someones_w
     assert answer.abstained and answer.reason == "the source mentions Putin but quotes no words of theirs"
     told = assistant.ask("What did prosecutors say?")  # "Federal Russian prosecutors announced …" does tell
     assert not told.abstained and told.citations[0].quote.startswith("Federal Russian prosecutors announced")
+
+
+def test_words_asked_of_someone_by_according_to_that_are_anothers_are_declined(assistant):
+    # "a real disaster" is Sokirianskaia's (¶9); it had been answered with her words (a fact-checker's review)
+    answer = assistant.ask("According to Milashina, why is the situation 'a real disaster'?")
+    assert answer.abstained and "the source quotes Elena Milashina, but not saying this" in answer.reason
+    assert "gives Ekaterina Sokirianskaia's words" in answer.reason

@@ -1552,14 +1552,25 @@ def asked_subject(question: str) -> str | None:
     return None if name.lower() in _NOT_SPEAKERS else name
 
 
-_NOT_SPEAKERS = frozenset({"it", "this", "that", "he", "she", "they", "you", "we", "i", "anyone", "someone",
-                           "anybody", "somebody", "no one", "nobody"})
+_NOT_SPEAKERS = frozenset({"it", "this", "that", "he", "she", "they", "you", "we", "i", "him", "her", "them", "us",
+                           "me", "anyone", "someone", "anybody", "somebody", "no one", "nobody"})
+
+
+# "According to Milashina, why is the situation a disaster?", "…, according to the minister?"
+_ACCORDING_TO = (
+    re.compile(r"^according\s+to\s+" + _NAME + r"\s*,\s*(?P<claim>(?:what|who|whom|whose|why|how|when|where|which"
+               r"|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b.+?)\s*\??$", re.I),
+    re.compile(r"^(?P<claim>(?:what|who|whom|whose|why|how|when|where|which|is|are|was|were|did|does|do|has|have|had"
+               r"|can|could|will|would)\b.+?),?\s+according\s+to\s+" + _NAME + r"\s*\??$", re.I),
+)
 
 
 def asked_speech(question: str) -> tuple[str, str] | None:
     """(speaker, the rest) of a wh-question for something in someone's words ("Why did Milashina call the
-    reports exaggerated?": Milashina, "the reports exaggerated"), else None."""
-    m = _WH_SPEECH.match(" ".join(question.strip().split()))
+    reports exaggerated?": Milashina, "the reports exaggerated"; "According to Milashina, why is it a
+    disaster?": Milashina, "why is it a disaster"), else None."""
+    q = " ".join(question.strip().split())
+    m = _WH_SPEECH.match(q) or next((m for p in _ACCORDING_TO if (m := p.match(q))), None)
     if m is None or _NOT_A_NAME.search(m.group("name")):
         return None
     name = m.group("name").strip(" ,.")
