@@ -763,7 +763,7 @@ def test_what_a_speaker_question_names(question, target):
     ("Has the network denied the reports?", "the network"),
     ("Did the US voice concern?", "the US"),
     ("Did anyone deny it?", None), ("Did it say so?", None), ("Is Milashina a journalist?", None),
-    ("Did the men who fled say where they went?", None),
+    ("Did the men who fled say where they went?", None), ("Has Kadyrov been accused of abuses?", None),
 ])
 def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
     from retrieval.quotes import asked_subject
@@ -780,6 +780,8 @@ def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
     # the page's own words are anyone's, a pronoun no one, and a question of no one's words asks no one's
     ("What does the summary line say the network considers the reports to be?", None),
     ("How does the summary under the headline say the group classifies the abuse?", None),
+    ("What does the teaser about AIDS say?", None),
+    ("What has Kadyrov been accused of?", None),  # others' words about him
     ("Why did she say it?", None), ("Did Milashina say she would stay?", None),
     ("How many requests for help has the network received?", None),
     ("Which court does the network intend to refer the matter to?", None),  # "intend to" is no name
@@ -789,6 +791,11 @@ def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
      ("Sokirianskaia", "Who alone has influence over the regime")),
     ("What would it take to end it, according to her?", None), ("According to the article, what happened?", None),
     ("What crimes, according to the related story, will be investigated?", None),
+    # words after the name are no part of it, and a capital word is a name, not a verb (a code review)
+    ("Why did Sokirianskaia later say the response was outrageous?",
+     ("Sokirianskaia", "the response was outrageous")),
+    ("Why did the State Department say there was no information?",
+     ("the State Department", "there was no information")),
 ])
 def test_whose_words_a_wh_question_asks_for(question, asked):
     from retrieval.quotes import asked_speech

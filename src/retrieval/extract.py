@@ -1138,21 +1138,23 @@ def asks_future(question: str) -> bool:
     return _ASKS_FUTURE.search(question) is not None
 
 
-# "What did the prosecutors find?", "What has the court decided?": a question for an outcome, which a sentence
-# that only tells what is planned or announced ("… would open an investigation") does not give
+# "What did the prosecutors find?", "What was the verdict of …?": a question for an outcome, which a sentence
+# that only tells what is planned or announced ("… would open an investigation") does not give. Not "decide"
+# or "conclude": a plan is a decision ("What did prosecutors decide?"), and a speaker's view their conclusion
 _ASKS_OUTCOME = re.compile(
-    r"^(?:what|which\s+\w+|how)\s+(?:did|has|have|had)\s+(?P<what>.+?)\s+(?P<verb>find|found|decide|decided|conclude"
-    r"|concluded|rule|ruled|reveal|revealed|show|showed|shown|determine|determined|uncover|uncovered|discover"
-    r"|discovered|establish|established)\b"
-    r"|^what\s+(?:was|were|is|are)\s+the\s+(?P<verb2>outcome|result|results|verdict|findings?|conclusions?|ruling"
-    r"|decision)\s+of\s+(?P<what2>.+?)\s*\??$", re.IGNORECASE)
-_INTENDED = re.compile(r"\b(?:intends?|intended|intending|plans?|planned|planning|will|would|going\s+to|aims?"
-                       r"|hopes?|seeks?|seeking|expects?)\b", re.IGNORECASE)
+    r"^(?:what|which\s+\w+)\s+(?:did|has|have|had)\s+(?P<what>.+?)\s+(?P<verb>find|found|rule|ruled|reveal"
+    r"|revealed|uncover|uncovered|discover|discovered|determine|determined|establish|established)\b"
+    r"|^what\s+(?:was|were|is|are)\s+the\s+(?P<verb2>outcome|result|results|verdict|findings?|ruling)\s+of\s+"
+    r"(?P<what2>.+?)\s*\??$", re.IGNORECASE)
+# a plan told by its verb ("intends to", "would open"), not a noun ("hopes for accountability") nor what came
+# later ("which would later be named")
+_INTENDED = re.compile(r"\b(?:(?:intends?|intended|intending|plans?|planned|planning|aims?|hopes?|seeks?|expects?"
+                       r"|going)\s+to|will|would(?!\s+later))\b", re.IGNORECASE)
 _OUTCOME_WORDS = frozenset(tokenize(
     "find found finds finding findings decide decided decides decision decisions conclude concluded concludes "
     "conclusion conclusions rule ruled rules ruling rulings reveal revealed reveals show showed shown shows "
     "determine determined determines uncover uncovered discover discovered discovers establish established "
-    "verdict result results outcome outcomes judgment judgement confirmed corroborated"))
+    "verdict result results outcome outcomes judgment judgement confirmed corroborated held observed named"))
 
 
 def only_intended(question: str, sentence: str) -> str | None:

@@ -1539,7 +1539,13 @@ _SUBJECT = re.compile(r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+" + _SU
 # for something in someone's words, which only their words answer
 _WH_SPEECH = re.compile(
     r"^(?:why|how|when|where|what|which\s+\w+|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+"
-    r"(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+" + _SUBJECT_VERBS + r"\b\s*(?P<claim>.*?)\s*\??$", re.I)
+    r"(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?-i:" + _SUBJECT_VERBS + r")\b\s*(?P<claim>.*?)\s*\??$",
+    re.I)  # a verb in lower case: "the State Department", "the Daily Express" are names
+# words between a name and its verb that are no part of the name: "Why did Sokirianskaia later say …?"
+_AFTER_NAME_WORDS = re.compile(
+    r"(?:\s+(?:later|also|publicly|once|first|actually|reportedly|ever|really|just|then|still|again|previously"
+    r"|initially|originally|recently|allegedly|apparently|explicitly|specifically|even|never|not|only|personally"
+    r"|openly|privately|officially|herself|himself|themselves|itself))+$", re.IGNORECASE)
 
 
 def asked_subject(question: str) -> str | None:
@@ -1549,7 +1555,10 @@ def asked_subject(question: str) -> str | None:
     if m is None or _NOT_A_NAME.search(m.group("name")):
         return None
     name = m.group("name").strip(" ,.")
-    return None if name.lower() in _NOT_SPEAKERS else name
+    return None if name.lower() in _NOT_SPEAKERS or _PASSIVE.search(name) else name
+
+
+_PASSIVE = re.compile(r"\b(?:been|being|be)$", re.IGNORECASE)
 
 
 _NOT_SPEAKERS = frozenset({"it", "this", "that", "he", "she", "they", "you", "we", "i", "him", "her", "them", "us",
@@ -1573,7 +1582,9 @@ def asked_speech(question: str) -> tuple[str, str] | None:
     m = _WH_SPEECH.match(q) or next((m for p in _ACCORDING_TO if (m := p.match(q))), None)
     if m is None or _NOT_A_NAME.search(m.group("name")):
         return None
-    name = m.group("name").strip(" ,.")
+    name = _AFTER_NAME_WORDS.sub("", m.group("name").strip(" ,."))
+    if _PASSIVE.search(name):
+        return None  # "What has Kadyrov been accused of?": what others said of him
     if name.lower() in _NOT_SPEAKERS or _PAGE_PART.search(name) or re.search(r"\bto\b", name, re.IGNORECASE):
         return None  # "What does the summary line say the network considers …?": the page's words, anyone's
     return name, m.group("claim")
@@ -1581,7 +1592,7 @@ def asked_speech(question: str) -> tuple[str, str] | None:
 
 _PAGE_PART = re.compile(r"\b(?:summary|headline|caption|teaser|article|story|report|piece|source|photo|picture|image"
                         r"|byline|dateline|standfirst|subtitle|subheading|intro|introduction|paragraph|line|title"
-                        r"|text|page|link)s?$", re.IGNORECASE)
+                        r"|text|page|link)s?\b", re.IGNORECASE)
 
 
 def parse_claim_check(question: str) -> tuple[str, str] | None:
