@@ -803,6 +803,21 @@ def test_whose_words_a_wh_question_asks_for(question, asked):
     assert asked_speech(question) == asked
 
 
+@pytest.mark.parametrize("question, actor", [
+    ("How many requests for help has Human Rights Watch received?", "Human Rights Watch"),
+    ("How many men has the Russia LGBT Network evacuated?", "the Russia LGBT Network"),
+    ("What has Russia done about it?", "Russia"),
+    # a capitalised adjective before a noun is no name and verb; a name in lower case is not read
+    ("How long has the Chechen regime functioned with impunity?", None),
+    ("Where has Kadyrov been ruling?", None), ("how many requests has human rights watch received", None),
+    ("What has the summary line said?", None),
+])
+def test_who_a_wh_question_asks_about_as_the_one_who_did_something(question, actor):
+    from retrieval.quotes import asked_actor
+
+    assert asked_actor(question) == actor
+
+
 @pytest.mark.parametrize("query, name, found", [
     ("Tomas Ibanez", "Tomás Ibáñez", True),
     ("Ibanez", "Tomás Ibáñez", True),

@@ -876,3 +876,23 @@ def test_a_declined_premise_lists_the_other_speakers_words_once_and_no_more_quot
     spans = [(c.start, c.end) for c in answer.closest]
     assert all(a_end <= b_start or b_end <= a_start
                for i, (a_start, a_end) in enumerate(spans) for b_start, b_end in spans[i + 1:])
+
+
+@pytest.mark.parametrize("question, reason", [
+    # "It says it has received “around 50” requests …" is the network's (a fact-checker's review)
+    ("How many requests for help has Human Rights Watch received?",
+     "the source does not say this of Human Rights Watch: the first passage listed (¶34) gives Russia LGBT "
+     "Network's words, which do not name them"),
+])
+def test_what_someone_else_did_is_not_given_for_the_one_asked_about(assistant, question, reason):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == reason and answer.closest[0].quote.startswith("It says it has")
+
+
+@pytest.mark.parametrize("question, first", [
+    ("How many requests for help has the Russia LGBT Network received?", "It says it has received"),
+    ("What has Russia done to investigate the reports?", "Federal Russian prosecutors announced"),  # "Russian"
+])
+def test_what_the_one_asked_about_did_is_answered(assistant, question, first):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].quote.startswith(first)

@@ -25,9 +25,9 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
-    HONORIFICS, SPEECH_VERBS, asked_speech, asked_subject, asks_who_is_quoted, attribute_span, fold_accents,
-    matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text, parse_claim_check,
-    parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech, speech_only,
+    HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted, attribute_span,
+    fold_accents, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
+    parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech, speech_only,
     spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
@@ -394,6 +394,9 @@ class Assistant:
             spoken = asked_speech(question)
             if spoken is not None and (other := self._said_by_another(answer, *spoken, found[0].documents)):
                 return other
+            actor = asked_actor(question) if spoken is None else None
+            if actor is not None and (other := self._done_by_another(answer, actor, found[0].documents)):
+                return other
             return self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
         return self._pipeline_answer(question, *found)
 
@@ -443,6 +446,22 @@ class Assistant:
         return answer.model_copy(update=dict(abstained=True, threshold=threshold, citations=[], closest=closest,
                                              confidence=round(min(answer.confidence, threshold) * 0.5, 4),
                                              reason=reason))
+
+    def _done_by_another(self, answer: Answer, name: str, documents: Sequence[str]) -> Answer | None:
+        """"How many requests for help has Human Rights Watch received?" answered with "It says it has received
+        “around 50” requests …", the network's words about itself: declined when the first quote is someone
+        else's words and does not name the one asked about. None to keep the answer."""
+        first = answer.citations[0] if answer.citations else None
+        if first is None or _names_half(set(tokenize(name)), first.quote):
+            return None
+        ledger = [e for e in self._ledger_in_scope(documents) if e.speaker and e.kind in ("direct", "reported")]
+        inside = [e for e in ledger if e.citation.doc_id == first.doc_id
+                  and e.citation.start < first.end and first.start < e.citation.end]
+        if not inside or {e.speaker for e in quotes_by(ledger, name)} & {e.speaker for e in inside}:
+            return None
+        whose = _listed(list(dict.fromkeys(_named(e) for e in inside)))
+        return self._declined(answer, f"the source does not say this of {name}: the first passage listed "
+                                      f"(¶{first.paragraph}) gives {whose}'s words, which do not name them")
 
     def _topic_elsewhere(self, topic: str, theirs: Sequence[LedgerEntry], name: str,
                          documents: Iterable[str]) -> LedgerEntry | None:
@@ -1474,8 +1493,9 @@ def route_score(relevance: float, attribution: float) -> float:
 
 
 def _names_half(named: set[str], text: str) -> bool:
-    """Whether `text` holds at least half of a name's words (`named`, tokenized)."""
-    return bool(named) and 2 * len(named & set(tokenize(text))) >= len(named)
+    """Whether `text` holds at least half of a name's words (`named`, tokenized), "Russian" for "Russia"."""
+    words = set(tokenize(text))
+    return bool(named) and 2 * sum(n in words or _another_form_in(n, words) for n in named) >= len(named)
 
 
 def _ahead(first: Citation, citations: Sequence[Citation]) -> list[Citation]:
