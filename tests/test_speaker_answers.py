@@ -821,12 +821,14 @@ def test_words_asked_of_one_speaker_that_are_anothers_are_declined(assistant, qu
     # a name with more than the source gives it, or a word after it (a code review)
     ("Why did Milashina of Novaya Gazeta say she would stay?", "Federal Russian prosecutors announced"),
     ("Why did Sokirianskaia later say the response was outrageous?", "Ms Sokirianskaia says the Chechen"),
-    # a description the source's speaker may fit, though it never calls him so
+    # a description the source's speaker may fit, though it never calls him so, or a source of no name
+    ("Who is believed to be running the crackdown, according to witness accounts?", ""),
     ("What did the Chechen official call the editors of Novaya Gazeta?", "The Chechen Minister for Information says"),
 ])
 def test_words_asked_of_their_own_speaker_are_answered(assistant, question, first):
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].quote.startswith(first)
+    assert "witness accounts" not in (answer.reason or "")  # no note that the quote is not "witness accounts's"
 
 
 def test_an_outcome_asked_for_is_declined_when_the_source_tells_only_the_plan(assistant):

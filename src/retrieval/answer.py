@@ -397,6 +397,8 @@ class Assistant:
             actor = asked_actor(question) if spoken is None else None
             if actor is not None and (other := self._done_by_another(answer, actor, found[0].documents)):
                 return other
+            if spoken is not None and spoken[0] == spoken[0].lower() and not _DESCRIPTION.match(spoken[0]):
+                return answer  # "… according to witness accounts?": no one's words to compare
             return self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
         return self._pipeline_answer(question, *found)
 
@@ -415,8 +417,9 @@ class Assistant:
         if not inside:
             return None  # the writer's narration: `_not_theirs` notes it
         theirs = quotes_by(ledger, name)
-        if not theirs and _DESCRIPTION.match(name):
-            return None  # "What did the Chechen official call the editors?": a description the minister may fit
+        if not theirs and (_DESCRIPTION.match(name) or name == name.lower()):
+            return None  # "What did the Chechen official call the editors?", "… according to witness accounts?":
+            # a description the minister may fit, or the accounts the network gathered
         own = {e.speaker for e in theirs}
         named = set(tokenize(name))
         parts = re.findall(r"[A-Z][\w’'-]{3,}", name)
