@@ -1572,14 +1572,13 @@ _WH_ACTION = re.compile(
     r"(?i:has|have|had)\s+(?P<name>(?:[Tt]he\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+)?[A-Z][\w’'-]*)*)"
     r"\s+(?P<verb>[a-z]+ed|done|made|taken|given|sent|found|got|gotten|held|brought|kept|seen|shown|won|paid|lost"
     r"|left|led|begun|built|told|bought)\b")  # a participle, so that "the Chechen regime" is no name and verb
-_NOT_ACTS = frozenset({"been", "be", "being", "not", "never", "also", "ever", "still", "just", "really", "actually"})
 
 
 def asked_actor(question: str) -> str | None:
     """Who a wh-question asks about as the one who did something ("How many requests has Human Rights Watch
     received?": Human Rights Watch), by a capitalised name; else None."""
     m = _WH_ACTION.match(" ".join(question.strip().split()))
-    if m is None or m.group("verb").lower() in _NOT_ACTS or _PAGE_PART.search(m.group("name")):
+    if m is None or _PAGE_PART.search(m.group("name")):
         return None
     return m.group("name")
 
