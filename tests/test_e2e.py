@@ -290,6 +290,8 @@ def test_the_byline_rule_declines_on_its_own_and_only_what_it_must(assistant):
     # a date to check: its month ("April", the dateline's "Apr") and day are no sign of another subject (a
     # fact-checker's review: it had been declined as "the dateline says only when the page was published")
     "Was the article published on 18 April 2017?",
+    # the verbs a question about the page asks with are no other subject ("does" had been; a code review)
+    "When does the page say it was published?", "What date does the page show for publication?",
 ])
 def test_the_dateline_still_answers_when_the_article_was_published(assistant, question):
     answer = assistant.ask(question)
