@@ -252,4 +252,4 @@ def test_a_misspelt_name_is_read_as_the_source_spells_it_in_the_chat(page: Page)
 def test_who_is_quoted_in_the_chat(page: Page):
     screenshot.ask(page, "Who is quoted in the article?")
     reply = last_reply(page)
-    expect(reply).to_contain_text("The source quotes 5 speakers: Russia LGBT Network, Ekaterina Sokirianskaia")
+    expect(reply).to_contain_text("The source quotes 5 speakers: the Russia LGBT Network, Ekaterina Sokirianskaia")

@@ -658,7 +658,7 @@ def test_a_quote_asked_for_with_an_adjective_is_the_speakers_first_direct_quote(
 @pytest.mark.parametrize("question, reason", [
     # "International" (Crisis Group) had passed for the International Criminal Court
     ("What did Sokirianskaia say about the ICC?", "the source quotes Ekaterina Sokirianskaia, but none of their words "
-     "is about the International Criminal Court; it quotes Russia LGBT Network on that (¶35)"),
+     "is about the International Criminal Court; it quotes the Russia LGBT Network on that (¶35)"),
     # the Security Council is named in the writer's clause after the network's words, not in them
     ("What did Sokirianskaia say about the UN Security Council?",
      "the source quotes Ekaterina Sokirianskaia, but none of their words is about the UN Security Council"),
@@ -853,7 +853,7 @@ def test_no_one_named_so_still_points_at_narration_that_reports_them(assistant):
 
 
 def test_someone_else_quoted_on_the_topic_is_named_only_for_more_than_what_the_source_is_about(assistant):
-    """A journalist's review: "What did Putin say about Chechnya?" added "it quotes Russia LGBT Network on that",
+    """A journalist's review: "What did Putin say about Chechnya?" added "it quotes the Russia LGBT Network on that",
     as if the network spoke for him; Chechnya is in the title, what every speaker talks about."""
     assert "it quotes" not in assistant.ask("What did Putin say about Chechnya?").reason
     assert assistant.ask("What did Kadyrov write on Instagram?").reason.endswith(

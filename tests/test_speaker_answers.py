@@ -77,12 +77,12 @@ def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
 def test_a_description_resolved_is_named_whole(assistant):
     answer = assistant.ask("Who said the network intends to refer the matter to the International Criminal Court?")
     assert answer.citations[0].paragraph == 35
-    assert answer.reason.endswith("“The network says”, where “The network” is Russia LGBT Network")  # not "“The”"
+    assert answer.reason.endswith("“The network says”, where “The network” is the Russia LGBT Network")  # not "“The”"
 
 
 @pytest.mark.parametrize("question, paragraph, word, speaker", [
-    ('Who said "without a UN Security Council referral"?', 35, "although", "Russia LGBT Network"),
-    ("Who said the court is unlikely to have jurisdiction?", 35, "although", "Russia LGBT Network"),
+    ('Who said "without a UN Security Council referral"?', 35, "although", "the Russia LGBT Network"),
+    ("Who said the court is unlikely to have jurisdiction?", 35, "although", "the Russia LGBT Network"),
     ("Who said hopes for accountability are dim?", 38, "but", SOKIRIANSKAIA),
 ])
 def test_a_clause_the_writer_adds_after_reported_speech_is_not_the_speakers(assistant, question, paragraph, word,
@@ -428,9 +428,9 @@ def test_who_is_quoted_lists_every_speaker_once_in_text_order(assistant, questio
                         "Chechen Minister for Information", "International Crisis Group"]
     assert all(c.section == "body" and exact(assistant, c) for c in answer.citations)
     assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
-    assert answer.reason.startswith("the source quotes 5 speakers: Russia LGBT Network, Ekaterina Sokirianskaia, "
-                                    "Elena Milashina, the Chechen Minister for Information and International "
-                                    "Crisis Group")
+    assert answer.reason.startswith("the source quotes 5 speakers: the Russia LGBT Network, Ekaterina Sokirianskaia, "
+                                    "Elena Milashina, the Chechen Minister for Information and the "
+                                    "International Crisis Group")
 
 
 def test_who_is_quoted_honours_k_and_says_how_many_are_left_out(assistant):
@@ -473,8 +473,9 @@ def test_a_speaker_quoted_on_other_things_only_is_not_answered_for_the_topic(ass
     # a journalist's review: each had been answered with someone else's words and nothing said
     ("What did Kadyrov write on Instagram?", "the source mentions Kadyrov but quotes no words of theirs; it quotes "
                                              "the Chechen Minister for Information on that (¶22)"),
-    ("What did Milashina tell supporters via email?", "the source quotes Elena Milashina, but none of their words "
-                                                      "is about email; it quotes Russia LGBT Network on that (¶31)"),
+    ("What did Milashina tell supporters via email?",
+     "the source quotes Elena Milashina, but none of their words is about email; it quotes the Russia LGBT Network "
+     "on that (¶31)"),
     # "she" is no word of the topic: it had matched every "she says"
     ("What did Sokirianskaia say about the death threats she received?",
      "the source quotes Ekaterina Sokirianskaia, but none of their words is about the death threats she received; "
@@ -790,11 +791,11 @@ def test_a_reaction_in_plain_text_is_left_to_the_narration(tmp_path: Path, fake_
      "the source quotes Ekaterina Sokirianskaia, but not saying this: the first passage listed (¶15) gives Elena "
      "Milashina's words", "Federal Russian prosecutors announced"),
     ("Why did Human Rights Watch say the concentration camp reports were exaggerated?",
-     "the source quotes no one named Human Rights Watch: the first passage listed (¶24) gives International "
+     "the source quotes no one named Human Rights Watch: the first passage listed (¶24) gives the International "
      "Crisis Group's words", "The International Crisis Group says"),
     # a quotation that names them is still its speaker's: Sokirianskaia's words on the Crisis Group
     ("What did the International Crisis Group tell supporters by email?",
-     "the source quotes International Crisis Group, but not saying this: the first passage listed (¶38) gives "
+     "the source quotes the International Crisis Group, but not saying this: the first passage listed (¶38) gives "
      "Ekaterina Sokirianskaia's words", "Ms Sokirianskaia says the International Crisis Group supports"),
     # their words, but none about it; another's hold it all
     ("What did Sokirianskaia tell Novaya Gazeta?",
@@ -883,7 +884,7 @@ def test_a_declined_premise_lists_the_other_speakers_words_once_and_no_more_quot
 @pytest.mark.parametrize("question, reason", [
     # "It says it has received “around 50” requests …" is the network's (a fact-checker's review)
     ("How many requests for help has Human Rights Watch received?",
-     "the source does not say this of Human Rights Watch: the first passage listed (¶34) gives Russia LGBT "
+     "the source does not say this of Human Rights Watch: the first passage listed (¶34) gives the Russia LGBT "
      "Network's words, which do not name them"),
 ])
 def test_what_someone_else_did_is_not_given_for_the_one_asked_about(assistant, question, reason):

@@ -188,6 +188,6 @@ def test_words_in_scare_quotes_inside_reported_speech_name_the_reported_speaker(
     # a fact-checker: the reason said "attributes them to no one" while words_checked named the Crisis Group
     answer = assistant.ask("Who said 'concentration camps'?")
     assert answer.reason == ("the source has these words word for word (¶24), in quote marks of their own inside a "
-                             "sentence that reports what International Crisis Group says; it does not say whose "
+                             "sentence that reports what the International Crisis Group says; it does not say whose "
                              "words they are")
     assert answer.words_checked[0].speaker == "International Crisis Group"

@@ -1519,12 +1519,21 @@ _AUXILIARY = re.compile(r"\b(?:am|is|are|was|were|be|been|being|has|have|had|do|
 
 
 def _named(entry: LedgerEntry) -> str:
-    """The speaker as a sentence names them: "the Chechen Minister for Information" for a role."""
+    """The speaker as a sentence names them: "the Chechen Minister for Information" for a role, "the Russia LGBT
+    Network" for a body named by what it is (not "Human Rights Watch")."""
     speaker = entry.speaker or ""
     if re.match(r"The [a-z]", speaker):  # "The council says": not a name, so not capitalised mid-sentence
         return "t" + speaker[1:]
-    role = entry.speaker_kind == "role" and not speaker.lower().startswith("the ")
-    return f"the {speaker}" if role else speaker
+    the = not speaker.lower().startswith("the ") and (
+        entry.speaker_kind == "role" or (entry.speaker_kind == "org" and _BODY.search(speaker) is not None))
+    return f"the {speaker}" if the else speaker
+
+
+# the last word of an organisation's name that English gives "the": "the International Crisis Group"
+_BODY = re.compile(r"\b(?:Network|Group|Council|Ministry|Department|Court|Committee|Commission|Office|Agency|Union"
+                   r"|Foundation|Institute|Party|Government|Federation|Association|Centre|Center|Organi[sz]ation"
+                   r"|Society|Bank|Fund|Board|Authority|Service|Services|Police|Army|Parliament|Senate|Assembly"
+                   r"|Alliance|Coalition|Project|Programme|Program|Campaign|Movement|Kremlin|House|Embassy)$")
 
 
 def _in_turn(scored: list[tuple[LedgerEntry, float]]) -> list[tuple[LedgerEntry, float]]:
