@@ -627,7 +627,8 @@ class Assistant:
         # confident enough, but from a dateline or byline that cannot say what is asked
         source_words = sentence_table(self.retriever).doc_tokens.get(first.doc_id, set()) \
             if self.method == "pipeline" else None
-        if self.method == "pipeline" and not page_line_answers(question, first.section, source_words):
+        page_words = set(tokenize(f"{first.doc_title or ''} {first.quote}"))
+        if self.method == "pipeline" and not page_line_answers(question, first.section, source_words, page_words):
             asks = "when the page was published" if first.section == "dateline" else "who wrote it"
             reason = f"the closest quote is the page's {first.section_label}, which says only {asks}"
             if first.section == "byline" and "byline" in named_sections(question):  # "Who wrote the SBS report?"

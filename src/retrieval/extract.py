@@ -162,8 +162,9 @@ SECTION_PHRASES = {
                          re.IGNORECASE),
     "headline": re.compile(r"\bheadlines?\b|\btitle of (the|this) (article|story|report)\b", re.IGNORECASE),
     "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b"
-                         r"|\b(reporter|journalist|writer|correspondent) (wrote|filed) (it|this)\b", re.IGNORECASE),
-    "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
+                         r"|\b(reporter|journalist|writer|correspondent) (wrote|filed) (it|this)\b"
+                         r"|\b(write|wrote|written|author|authored) (the|this) (article|story|piece)\b", re.IGNORECASE),
+    "dateline": re.compile(r"\b(dateline|publish|published|publishes|publication|updated|posted)\b", re.IGNORECASE),
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
     # not a section of its own: the first sentence of the body
     "lead": re.compile(r"\b(opening|first|lead|introductory) (paragraph|sentence|line)s?\b|\blede\b",
@@ -1198,19 +1199,36 @@ def about_something_else(question: str, source_words: set[str]) -> bool:
     return bool({t for t in tokenize(question) if not t.isdigit()} - PAGE_LINE_WORDS - source_words)
 
 
-def page_line_answers(question: str, section: str, source_words: set[str] | None = None) -> bool:
+def page_line_answers(question: str, section: str, source_words: set[str] | None = None,
+                      page_words: set[str] | None = None) -> bool:
     """Whether a quote from `section` can answer `question`: any section but the dateline and the
     byline can; the dateline a question that asks when (or names it), the byline one that asks who;
     neither one about something the source never mentions (given its words, `source_words`): the
-    dateline is not when "the first iPhone" came out, nor the byline who wrote "The Hunger Games"."""
+    dateline is not when "the first iPhone" came out, nor the byline who wrote "The Hunger Games"; nor,
+    given the words of the page's title and of the line itself (`page_words`), one that names something
+    else: the dateline is not when "Novaya Gazeta's original report" came out."""
     if section not in ("dateline", "byline"):
         return True
     if source_words is not None and about_something_else(question, source_words):
+        return False
+    if page_words is not None and names_something_else(question, page_words):
         return False
     if section == "dateline":
         return not asks_future(question) and bool(_Q_TIME.search(question) or _ASKS_DATELINE.search(question)
                     or SECTION_PHRASES["dateline"].search(question))
     return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
+
+
+def names_something_else(question: str, page_words: set[str]) -> bool:
+    """Whether the question names, by a capitalised word not opening it, something other than `page_words`
+    (a page's title and a line of it): "When was Novaya Gazeta's report published?" of an SBS page. A month
+    or a day of the week names nothing."""
+    named = {t for m in _CAP_WORD.finditer(question) for t in tokenize(m.group())}
+    return bool(named - page_words - _DAYS_AND_MONTHS)
+
+
+_DAYS_AND_MONTHS = frozenset(tokenize("monday tuesday wednesday thursday friday saturday sunday "
+                                      + " ".join(sorted(_MONTH_FORMS))))
 
 
 # words that ask or fill, held by any source: no sign of what a question is about
