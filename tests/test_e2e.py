@@ -863,8 +863,6 @@ def test_someone_else_quoted_on_the_topic_is_named_only_for_more_than_what_the_s
 @pytest.mark.parametrize("question, answered", [
     # the page's date is not another report's (a fact-checker's review: it had been the answer, at 0.63)
     ("On what date was Novaya Gazeta's original report published?", False),
-    # "publish" names the dateline, so the bar for a quote outside the report is not asked of it
-    ("When did SBS publish the article?", True),
     ("Did Ben Winsor write the article?", True),
 ])
 def test_the_dateline_and_byline_answer_for_this_page_only(assistant, question, answered):

@@ -164,7 +164,7 @@ SECTION_PHRASES = {
     "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b"
                          r"|\b(reporter|journalist|writer|correspondent) (wrote|filed) (it|this)\b"
                          r"|\b(write|wrote|written|author|authored) (the|this) (article|story|piece)\b", re.IGNORECASE),
-    "dateline": re.compile(r"\b(dateline|publish|published|publishes|publication|updated|posted)\b", re.IGNORECASE),
+    "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
     # not a section of its own: the first sentence of the body
     "lead": re.compile(r"\b(opening|first|lead|introductory) (paragraph|sentence|line)s?\b|\blede\b",
