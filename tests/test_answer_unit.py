@@ -1013,3 +1013,11 @@ def test_an_outcome_asked_for_is_not_given_by_a_plan(question, sentence, plan):
     from retrieval.extract import only_intended
 
     assert only_intended(question, sentence) == plan
+
+
+@pytest.mark.parametrize("confidence, threshold", [(0.97, 0.357), (0.357, 0.357), (0.1, 0.357), (0.0, 0.218)])
+def test_a_rules_decline_reports_a_confidence_under_its_bar(confidence, threshold):
+    from retrieval.answer import decline_score
+
+    score = decline_score(confidence, threshold)
+    assert 0 <= score < threshold and score <= confidence

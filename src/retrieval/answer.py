@@ -397,7 +397,7 @@ class Assistant:
             actor = asked_actor(question) if spoken is None else None
             if actor is not None and (other := self._done_by_another(answer, actor, found[0].documents)):
                 return other
-            if spoken is not None and spoken[0] == spoken[0].lower() and not _DESCRIPTION.match(spoken[0]):
+            if spoken is not None and _nameless(spoken[0]):
                 return answer  # "… according to witness accounts?": no one's words to compare
             return self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
         return self._pipeline_answer(question, *found)
@@ -411,13 +411,11 @@ class Assistant:
         first = answer.citations[0] if answer.citations else None
         if first is None or self._the_writer(name, documents):
             return None
-        ledger = [e for e in self._ledger_in_scope(documents) if e.speaker and e.kind in ("direct", "reported")]
-        inside = [e for e in ledger if e.citation.doc_id == first.doc_id
-                  and e.citation.start < first.end and first.start < e.citation.end]
+        ledger, inside = self._speech_in(first, documents)
         if not inside:
             return None  # the writer's narration: `_not_theirs` notes it
         theirs = quotes_by(ledger, name)
-        if not theirs and (_DESCRIPTION.match(name) or name == name.lower()):
+        if not theirs and (_DESCRIPTION.match(name) or _nameless(name)):
             return None  # "What did the Chechen official call the editors?", "… according to witness accounts?":
             # a description the minister may fit, or the accounts the network gathered
         own = {e.speaker for e in theirs}
@@ -442,12 +440,18 @@ class Assistant:
             return None
         return self._declined(answer, _held_elsewhere(_named(theirs[0]), claim, instead), first=instead.citation)
 
+    def _speech_in(self, first: Citation, documents: Sequence[str]) -> tuple[list[LedgerEntry], list[LedgerEntry]]:
+        """The quotations of `documents` (direct or reported, with a speaker), and those that overlap `first`."""
+        ledger = [e for e in self._ledger_in_scope(documents) if e.speaker and e.kind in ("direct", "reported")]
+        return ledger, [e for e in ledger if e.citation.doc_id == first.doc_id
+                        and e.citation.start < first.end and first.start < e.citation.end]
+
     def _declined(self, answer: Answer, reason: str, first: Citation | None = None) -> Answer:
         """`answer` declined for `reason` after all, its quotes listed as the closest (`first` ahead of them)."""
         threshold = self._common_bar(answer.citations)
         closest = answer.citations if first is None else _ahead(first, answer.citations)[:len(answer.citations)]
         return answer.model_copy(update=dict(abstained=True, threshold=threshold, citations=[], closest=closest,
-                                             confidence=round(min(answer.confidence, threshold) * 0.5, 4),
+                                             confidence=decline_score(answer.confidence, threshold),
                                              reason=reason))
 
     def _done_by_another(self, answer: Answer, name: str, documents: Sequence[str]) -> Answer | None:
@@ -457,9 +461,7 @@ class Assistant:
         first = answer.citations[0] if answer.citations else None
         if first is None or _names_half(set(tokenize(name)), first.quote):
             return None
-        ledger = [e for e in self._ledger_in_scope(documents) if e.speaker and e.kind in ("direct", "reported")]
-        inside = [e for e in ledger if e.citation.doc_id == first.doc_id
-                  and e.citation.start < first.end and first.start < e.citation.end]
+        ledger, inside = self._speech_in(first, documents)
         if not inside or {e.speaker for e in quotes_by(ledger, name)} & {e.speaker for e in inside}:
             return None
         whose = _listed(list(dict.fromkeys(_named(e) for e in inside)))
@@ -627,7 +629,8 @@ class Assistant:
         # confident enough, but from a dateline or byline that cannot say what is asked
         source_words = sentence_table(self.retriever).doc_tokens.get(first.doc_id, set()) \
             if self.method == "pipeline" else None
-        page_words = set(tokenize(f"{first.doc_title or ''} {first.quote}"))
+        page_words = (set(tokenize(f"{first.doc_title or ''} {first.quote}"))
+                      if first.section in ("dateline", "byline") else None)  # only those lines are judged by it
         if self.method == "pipeline" and not page_line_answers(question, first.section, source_words, page_words):
             asks = "when the page was published" if first.section == "dateline" else "who wrote it"
             reason = f"the closest quote is the page's {first.section_label}, which says only {asks}"
@@ -695,7 +698,7 @@ class Assistant:
         label = " and the ".join(_PART_LABELS.get(s, SECTION_LABELS.get(s, s)) for s in parts)
         if not rows:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
-                          confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
+                          confidence=decline_score(confidence, self.scorer.threshold),
                           reason=f"the text of “{title}” has no {label}" + (
                               f" (“{title}” is the title it was indexed under, not a line of its text)"
                               if part == "headline" else ""))
@@ -716,7 +719,7 @@ class Assistant:
         which = "last" if last else "first"
         if not quoted:
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
-                          confidence=round(min(confidence, self.scorer.threshold) * 0.5, 4),
+                          confidence=decline_score(confidence, self.scorer.threshold),
                           reason=f"the report of “{title}” quotes no one in quote marks")
         entry = min(quoted, key=lambda e: (-e.citation.start if last else e.citation.start))
         confidence = max(confidence, self.scorer.threshold)
@@ -803,7 +806,7 @@ class Assistant:
                      and (name_matches(who, e.speaker) or matching_role(who, e.speaker_roles) is not None)]
             if roles and not named:
                 return Answer(question=question, abstained=True, threshold=threshold, closest=citations,
-                              confidence=round(min(confidence, threshold) * 0.5, 4),
+                              confidence=decline_score(confidence, threshold),
                               reason=f"the source does not name {_named(roles[0])}: it quotes them by role alone")
         post = post_asked(question)
         if post is None:
@@ -823,7 +826,7 @@ class Assistant:
             return None
         # the mentions that say whose post it is ("the Chechen Minister for Information", not "Prime Minister"),
         # then those among the closest passages, then the closest passages
-        score = round(min(confidence, threshold) * 0.5, 4)
+        score = decline_score(confidence, threshold)
         mentioned = self._cite_rows([rows[i] for i in mentions], score, limit=len(mentions))
         near = {(c.doc_id, c.start) for c in citations}
 
@@ -914,7 +917,7 @@ class Assistant:
             roles = list(dict.fromkeys(d for r in rows for n, d in named_posts(table.text(r)) if name_matches(name, n)))
         if not roles and _ASKS_KIND.match(question):  # "What kind of organisation is the Crisis Group?": not the
             # sentences that merely name it (Sokirianskaia's job had been the answer)
-            score = round(min(confidence, self.scorer.threshold) * 0.5, 4)
+            score = decline_score(confidence, self.scorer.threshold)
             closest = self._cite_rows(rows, score, limit=k)
             the = "the " if re.search(r"\bthe\s+" + re.escape(name), question, re.IGNORECASE) else ""
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, closest=closest,
@@ -1095,7 +1098,7 @@ class Assistant:
                 quoted = list(dict.fromkeys(_named(f[0]) if f[0].speaker else n for n, f in zip(names, each) if f))
                 unquoted = [n for n, f in zip(names, each) if not f]
                 return Answer(question=question, abstained=True, threshold=threshold,
-                              confidence=round(min(confidence, threshold) * 0.5, 4),
+                              confidence=decline_score(confidence, threshold),
                               closest=[e.citation for f in each for e in f][:k],
                               reason=f"the source quotes {_listed(quoted)} but no words of {_listed(unquoted)}: "
                                      f"ask about {_listed(quoted)} alone")
@@ -1117,7 +1120,7 @@ class Assistant:
             if any(c.section == "byline" and named and named <= set(tokenize(c.quote)) for c in closest):
                 # "What did Ben Winsor say?": the byline names the writer, it reports nothing he said
                 return Answer(question=question, abstained=True, threshold=threshold,
-                              confidence=round(min(confidence, threshold) * 0.5, 4), closest=closest,
+                              confidence=decline_score(confidence, threshold), closest=closest,
                               reason=f"{name} wrote the source (its byline): it quotes no words of theirs, and the "
                                      "report's own sentences are the writer's narration")
             reporting = [c for c in closest if c.speaker is None and named and c.section != "dateline" and (
@@ -1169,7 +1172,7 @@ class Assistant:
                     f"; it quotes {_listed(quoted)}" if quoted else "")
             reason += self._whose_instead(asked.topic, name, candidates.documents)
             return Answer(question=question, abstained=True, reason=reason,
-                          confidence=round(min(confidence, threshold) * 0.5, 4), threshold=threshold,
+                          confidence=decline_score(confidence, threshold), threshold=threshold,
                           closest=closest)
         table = sentence_table(self.retriever)
         if asked.topic and not any(mentions_topic(self._their_words(table, e), asked.topic, name) for e in found):
@@ -1177,7 +1180,7 @@ class Assistant:
             speaker = _named(found[0]) if found[0].speaker else name
             others = self._whose_instead(asked.topic, name, candidates.documents)
             return Answer(question=question, abstained=True, threshold=threshold,
-                          confidence=round(min(confidence, threshold) * 0.5, 4),
+                          confidence=decline_score(confidence, threshold),
                           closest=[e.citation for e in found[:k]],
                           reason=f"the source quotes {speaker}, but none of their words is about {asked.topic}{others}")
         instead = self._topic_elsewhere(asked.topic, found, name, candidates.documents) if asked.topic else None
@@ -1186,7 +1189,7 @@ class Assistant:
             # words, all of it in Sokirianskaia's ("outrageous" is hers)
             speaker = _named(found[0]) if found[0].speaker else name
             return Answer(question=question, abstained=True, threshold=threshold,
-                          confidence=round(min(confidence, threshold) * 0.5, 4),
+                          confidence=decline_score(confidence, threshold),
                           closest=_ahead(instead.citation, [e.citation for e in found])[:max(k, 1)],
                           reason=_held_elsewhere(speaker, asked.topic, instead))
         plain = asked.topic is None and _PLAIN_BY.match(question) is not None
@@ -1489,11 +1492,23 @@ def _another_form_in(word: str, words: set[str]) -> bool:
 _FORM_ENDINGS = frozenset("n s an ns ans es".split())  # "Russia"/"Russian", not "sign"/"signal"
 
 
+def decline_score(confidence: float, threshold: float) -> float:
+    """The confidence a rule's decline reports: half the lower of the model's and the bar, so that a decline
+    is never at or over the bar it is read against."""
+    return round(min(confidence, threshold) * 0.5, 4)
+
+
 def route_score(relevance: float, attribution: float) -> float:
     """A speaker's quotation's score for a question about a topic: its relevance, weighed lightly by how sure
     the attribution is, so that "he wrote on Instagram" (0.9) does not put his less relevant words that he
     "says" (1.0) first ("How did the minister describe his own people in his online post?")."""
     return (0.25 + 0.75 * relevance) * (0.8 + 0.2 * attribution)
+
+
+def _nameless(name: str) -> bool:
+    """Whether what a question gives as a speaker is no one: lower case without an article ("witness accounts";
+    "the analyst" is a description of someone)."""
+    return name == name.lower() and not _DESCRIPTION.match(name)
 
 
 def _names_half(named: set[str], text: str) -> bool:

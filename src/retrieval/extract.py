@@ -1143,10 +1143,9 @@ def asks_future(question: str) -> bool:
 # that only tells what is planned or announced ("… would open an investigation") does not give. Not "decide"
 # or "conclude": a plan is a decision ("What did prosecutors decide?"), and a speaker's view their conclusion
 _ASKS_OUTCOME = re.compile(
-    r"^(?:what|which\s+\w+)\s+(?:did|has|have|had)\s+(?P<what>.+?)\s+(?P<verb>find|found|rule|ruled|reveal"
-    r"|revealed|uncover|uncovered|discover|discovered|determine|determined|establish|established)\b"
-    r"|^what\s+(?:was|were|is|are)\s+the\s+(?P<verb2>outcome|result|results|verdict|findings?|ruling)\s+of\s+"
-    r"(?P<what2>.+?)\s*\??$", re.IGNORECASE)
+    r"^(?:what|which\s+\w+)\s+(?:did|has|have|had)\s+.+?\s+(?:find|found|rule|ruled|reveal|revealed|uncover"
+    r"|uncovered|discover|discovered|determine|determined|establish|established)\b"
+    r"|^what\s+(?:was|were|is|are)\s+the\s+(?:outcome|result|results|verdict|findings?|ruling)\s+of\s", re.IGNORECASE)
 # a plan told by its verb ("intends to", "would open"), not a noun ("hopes for accountability") nor what came
 # later ("which would later be named")
 _INTENDED = re.compile(r"\b(?:(?:intends?|intended|intending|plans?|planned|planning|aims?|hopes?|seeks?|expects?"
@@ -1159,7 +1158,7 @@ _OUTCOME_WORDS = frozenset(tokenize(
 
 
 def only_intended(question: str, sentence: str) -> str | None:
-    """The word of `sentence` that tells of a plan or an announcement ("would", "intends") when the question
+    """The words of `sentence` that tell of a plan or an announcement ("would", "intends to") when the question
     asks for an outcome ("What did prosecutors find in their investigation?") and the sentence gives none
     (no word of finding, deciding, ruling …), else None."""
     if _ASKS_OUTCOME.match(" ".join(question.split())) is None or set(tokenize(sentence)) & _OUTCOME_WORDS:
