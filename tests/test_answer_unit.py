@@ -1015,6 +1015,33 @@ def test_an_outcome_asked_for_is_not_given_by_a_plan(question, sentence, plan):
     assert only_intended(question, sentence) == plan
 
 
+@pytest.mark.parametrize("question, sentence, maybe", [
+    # something asked about as done, told only as a possibility, a condition or a plan (a fact-checker's review)
+    ("When did the federal government intervene in Chechnya?",
+     "She says it is possible the federal government may intervene in the Chechen republic.", "may intervene"),
+    ("Why were the detention facilities emptied?",
+     "If the Kremlin gives a signal that the detention facilities have to be emptied - it would stop.",
+     "have to be emptied"),
+    ("How did the Kremlin stop the persecution?", "This has to stop and it would stop.", "has to stop"),
+    ("Why did the Chechens attack unarmed people?", "Chechens would not attack unarmed people.", "would not attack"),
+    ("When was the resolution vetoed by Russia?", "It is almost certain to be vetoed by Russia.",
+     "certain to be vetoed"),
+    ("When did the network refer the matter to the court?", "The network says it intends to refer the matter.",
+     "intends to refer"),
+    # told as done somewhere in the sentence, or a noun of the same stem, or nothing asked as done
+    ("When did prosecutors announce the investigation?", "Prosecutors said they will investigate reports.", None),
+    ("Why did the army attack the town?", "The army attacked the town, and would attack it again.", None),
+    ("Why did Sokirianskaia say it would stop?", "This has to stop and it would stop.", None),
+    ("What would stop the persecution?", "This has to stop and it would stop.", None),
+    ("How likely is the federal government to intervene?", "The federal government may intervene.", None),
+    ("When did the network help the victims?", "The Network works hard helping the victims.", None),
+])
+def test_something_asked_as_done_is_not_given_by_a_possibility(question, sentence, maybe):
+    from retrieval.extract import only_possible
+
+    assert only_possible(question, sentence) == maybe
+
+
 @pytest.mark.parametrize("confidence, threshold", [(0.97, 0.357), (0.357, 0.357), (0.1, 0.357), (0.0, 0.218)])
 def test_a_rules_decline_reports_a_confidence_under_its_bar(confidence, threshold):
     from retrieval.answer import decline_score

@@ -841,6 +841,20 @@ def test_an_outcome_asked_for_is_declined_when_the_source_tells_only_the_plan(as
     assert answer.closest[0].quote.startswith("The network says it intends to refer the matter")
 
 
+@pytest.mark.parametrize("question, paragraph, maybe", [
+    # had been answered (0.92, 0.84) as if it had happened (a fact-checker's review)
+    ("When did the federal government intervene in Chechnya?", 16, "may intervene"),
+    ("Why were the detention facilities emptied?", 13, "have to be emptied"),
+])
+def test_something_asked_as_done_is_declined_when_the_source_tells_it_only_as_possible(
+        assistant, question, paragraph, maybe):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.confidence < answer.threshold and not answer.citations
+    assert answer.reason == (f"the first passage listed (¶{paragraph}) tells of it only as what may, would or is to "
+                             f"happen (“{maybe}”), not as done: the source does not say it happened")
+    assert answer.closest[0].paragraph == paragraph
+
+
 def test_a_view_asked_of_someone_is_checked_for_what_it_is_about_not_for_the_view_verb(assistant):
     # "… does not have “expect” or “anyone” or “held”" had come with her words on accountability (a journalist);
     # dropping the note whenever her words held half the claim hid false premises ("… think Putin will resign?")

@@ -19,9 +19,9 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement,
-    asks_the_assistant, author_asked, cannot_answer, demote, only_intended, outside_report, page_line_answers,
-    page_part_request, prefer_body, pronoun_speaker, quote_span, sentence_candidates, mention_request, named_sections,
-    profile_request, same_month, sentence_table, vague_question, without_known,
+    asks_the_assistant, author_asked, cannot_answer, demote, only_intended, only_possible, outside_report,
+    page_line_answers, page_part_request, prefer_body, pronoun_speaker, quote_span, sentence_candidates,
+    mention_request, named_sections, profile_request, same_month, sentence_table, vague_question, without_known,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -380,6 +380,11 @@ class Assistant:
                 return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells only "
                                               f"of what is planned or announced (“{plan}”), not of an outcome: the "
                                               "source does not say what came of it")
+            if (maybe := only_possible(question, answer.citations[0].quote)) is not None:
+                # "When did the federal government intervene?": "… it is possible the federal government may intervene"
+                return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells of "
+                                              f"it only as what may, would or is to happen (“{maybe}”), not as done: "
+                                              "the source does not say it happened")
             if (pronoun := pronoun_speaker(question)) is not None:
                 is_ = "are" if pronoun == "they" else "is"
                 return _noted(answer, f"the question does not say who “{pronoun}” {is_}, and each question is "

@@ -38,7 +38,7 @@ from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
 from .quotes import build_ledger, normalize_text, speaker_heads
-from .sparse import stopwords, tokenize
+from .sparse import _stem, stopwords, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -1165,6 +1165,42 @@ def only_intended(question: str, sentence: str) -> str | None:
         return None
     m = _INTENDED.search(sentence)
     return m.group() if m else None
+
+
+
+# "When did the federal government intervene?", "Why were the detention facilities emptied?": a question for
+# something as done, which a sentence that tells it only as a possibility or a condition ("may intervene",
+# "have to be emptied - it would stop") does not give
+_ASKS_DONE = re.compile(r"^(?:when|how|why|where)\s+(?:did|was|were|has|have|had)\s+(?P<rest>.+)$", re.IGNORECASE)
+_MODAL_BEFORE = (r"\b(?P<modal>may|might|could|would|will|can|should|must|(?:has|have|had|needs?|intends?|plans?|hopes?"
+                 r"|aims?|seeks?|wants?|expects?|certain|likely|unlikely|going) to)\s+(?:not\s+)?"
+                 r"(?:(?:be|have|been|really|actually|ever)\s+){0,2}")
+
+
+_NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ance|ence|ness|ity|ions|ments)$", re.IGNORECASE)
+
+
+def only_possible(question: str, sentence: str) -> str | None:
+    """The words of `sentence` that tell as a possibility ("may intervene", "has to stop") something the question
+    asks about as done ("When did the federal government intervene?"): a word of the question that the sentence
+    holds, in any form, only after a modal verb. None when the question asks for nothing as done or the
+    sentence tells each of its words as done somewhere."""
+    m = _ASKS_DONE.match(" ".join(question.split()).rstrip("?. "))
+    if m is None:
+        return None
+    stop = stopwords()
+    rest = m.group("rest")
+    for word in dict.fromkeys(re.findall(r"[a-z]+", rest)):
+        if word in stop or len(word) < 3 or _NOUN_ENDING.search(word) or re.search(_MODAL_BEFORE + word, rest):
+            continue  # "investigation" is no "will investigate"; "Why did she say it would stop?" asks no deed
+        stem = _stem(word)
+        uses = [u for u in re.finditer(r"[A-Za-z]+", sentence)
+                if _stem(u.group().lower()) == stem and not _NOUN_ENDING.search(u.group())]
+        modal = [re.search(_MODAL_BEFORE + r"$", sentence[:u.start()], re.IGNORECASE) for u in uses]
+        if uses and all(modal):
+            return sentence[modal[0].start():uses[0].end()]
+    return None
+
 
 
 # words a question about the page's own date or writer may use that the page itself need not hold
