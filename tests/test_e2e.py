@@ -686,11 +686,20 @@ def test_a_speaker_named_by_a_pronoun_alone_is_answered_with_a_note(assistant):
     ("Did Milashina call the response outrageous?",
      "the first quote is Ekaterina Sokirianskaia's words, not Milashina's"),
     ("Did Sokirianskaia say she'd stay despite death threats?",
-     "the first quote is the writer's narration, not words the source gives Sokirianskaia"),
+     "the first quote is the writer's narration and does not name Sokirianskaia: the source may not say this of "
+     "them"),
     # narration that names them reports their claim: it is not "no words the source gives them" (a fact-checker)
     ("Did the Chechen leader's spokespeople deny that gay people exist?",
      "the first quote reports the Chechen leader's spokespeople in the writer's words: the source does not quote "
      "them"),
+    # narration that names someone else by a word of theirs does not report them (a fact-checker: "reports
+    # Chechen prosecutors" had granted the false premise)
+    ("Why did Chechen prosecutors announce an investigation?",
+     "the first quote is the writer's narration and does not have “Chechen” of “Chechen prosecutors”: check that "
+     "it is about them before attributing it"),
+    ("Why did the Chechen police say gay people don't exist?",
+     "the first quote is the writer's narration and does not have “police” of “the Chechen police”: check that it "
+     "is about them before attributing it"),
     # narration about someone the source does quote elsewhere is not "the source does not quote them"
     ("Did the network say it is evacuating gay men to Moscow?",
      "the first quote is the writer's narration about the network, not their words"),

@@ -866,9 +866,13 @@ def test_a_view_asked_of_someone_is_checked_for_what_it_is_about_not_for_the_vie
 
 
 def test_words_asked_of_someone_in_a_wh_question_that_narration_tells_are_noted(assistant):
-    # "Spokespeople for the Chechen leader have denied …" had come with no note at all (a code review)
-    answer = assistant.ask("Why did Kadyrov deny that gay people exist?")
-    assert answer.reason == "the first quote is the writer's narration, not words the source gives Kadyrov"
+    # "Spokespeople for the Chechen leader have denied …" had come with no note at all (a code review), then with
+    # "… not words the source gives Putin", which a fact-checker read as granting that Putin denied it
+    for name, where in (("Kadyrov", ""), ("Putin", " in Chechnya")):
+        answer = assistant.ask(f"Why did {name} deny that gay people exist{where}?")
+        assert answer.citations[0].quote.startswith("Spokespeople for the Chechen leader have denied")
+        assert answer.reason == (f"the first quote is the writer's narration and does not name {name}: the source "
+                                 "may not say this of them")
 
 
 def test_narration_that_tells_nothing_said_or_done_does_not_stand_for_someones_words(assistant):

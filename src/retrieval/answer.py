@@ -508,12 +508,23 @@ class Assistant:
             return _noted(answer, f"the first quote is {first.speaker}'s words, not {subject}'s")
         named = set(tokenize(subject))
         if _names_half(named, first.quote):
+            held, words = set(tokenize(first.quote)), {w.lower() for w in re.findall(r"[\w’'-]+", first.quote)}
+            # a name or the head noun: "the newspaper's editors" are the "Editors of Novaya Gazeta"
+            parts = re.findall(r"[\w-]+", subject.replace("’s", "").replace("'s", ""))
+            lacking = [w for w in dict.fromkeys(parts) if (w[0].isupper() or w == parts[-1])
+                       and (t := tokenize(w)) and not set(t) <= held and not _another_form_in(w, words)]
+            if lacking:  # "Why did Chechen prosecutors announce …?": "Federal Russian prosecutors announced …"
+                return _noted(answer, "the first quote is the writer's narration and does not have "
+                                      + " or ".join(f"“{w}”" for w in lacking) + f" of “{subject}”: check that it "
+                                      "is about them before attributing it")
             if theirs:  # "The Russia LGBT Network has been evacuating gay men to Moscow": about them, not theirs
                 return _noted(answer, f"the first quote is the writer's narration about {subject}, not their words")
             # "Spokespeople for the Chechen leader have denied …": their claim, in the writer's words
             return _noted(answer, f"the first quote reports {subject} in the writer's words: the source does not "
                                   "quote them")
-        return _noted(answer, f"the first quote is the writer's narration, not words the source gives {subject}")
+        # not "not words the source gives Putin", which a reader takes to grant that Putin did it (a fact-checker)
+        return _noted(answer, f"the first quote is the writer's narration and does not name {subject}: the source may "
+                              "not say this of them")
 
     def _the_writer(self, name: str, documents: Sequence[str]) -> bool:
         """Whether `name` is the source's writer: "the author", "the reporter", or its byline's name."""
