@@ -855,6 +855,27 @@ def test_something_asked_as_done_is_declined_when_the_source_tells_it_only_as_po
     assert answer.closest[0].paragraph == paragraph
 
 
+@pytest.mark.parametrize("question, first, absent", [
+    # had been answered with the true figure, place or day and no word on the question's (a fact-checker's review)
+    ("Why did the network receive 500 requests for help?", "It says it has received “around 50” requests", "“500”"),
+    ("Why is the network sending victims to Kiev?", "“Since it is dangerous", "“Kiev”"),
+    ("Why did Putin meet Kadyrov in Grozny in 2010?", "Russian Prime Minister Vladimir Putin meets with", "“2010”"),
+    ("What did the Chechen Minister for Information post on Twitter?", "The Chechen Minister for Information says",
+     "“Twitter”"),
+])
+def test_a_detail_the_source_never_has_is_named_beside_the_answer(assistant, question, first, absent):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].quote.startswith(first)
+    assert answer.reason.startswith(f"the source never has {absent}: check the quote against what the question "
+                                    "takes for granted")
+
+
+def test_a_detail_held_in_another_form_is_not_named(assistant):
+    for question in ("What did the United States say about the reports?", "Why did Russian prosecutors announce "
+                     "an investigation on Monday?"):
+        assert "never has" not in (assistant.ask(question).reason or "")
+
+
 def test_a_view_asked_of_someone_is_checked_for_what_it_is_about_not_for_the_view_verb(assistant):
     # "… does not have “expect” or “anyone” or “held”" had come with her words on accountability (a journalist);
     # dropping the note whenever her words held half the claim hid false premises ("… think Putin will resign?")

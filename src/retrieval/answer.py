@@ -18,10 +18,11 @@ import numpy as np
 
 from .errors import ConfigError
 from .extract import (
-    PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, asks_judgement,
-    asks_the_assistant, author_asked, cannot_answer, demote, only_intended, only_possible, outside_report,
-    page_line_answers, page_part_request, prefer_body, pronoun_speaker, quote_span, sentence_candidates,
-    mention_request, named_sections, profile_request, same_month, sentence_table, vague_question, without_known,
+    PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
+    another_form_in, asks_judgement, asks_the_assistant, author_asked, cannot_answer, demote, only_intended,
+    only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker, quote_span,
+    sentence_candidates, mention_request, named_sections, profile_request, same_month, sentence_table, vague_question,
+    without_known,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -402,9 +403,9 @@ class Assistant:
             actor = asked_actor(question) if spoken is None else None
             if actor is not None and (other := self._done_by_another(answer, actor, found[0].documents)):
                 return other
-            if spoken is not None and _nameless(spoken[0]):
-                return answer  # "… according to witness accounts?": no one's words to compare
-            return self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
+            if spoken is None or not _nameless(spoken[0]):  # "… according to witness accounts?": no one's words
+                answer = self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
+            return self._absent_note(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
 
     def _said_by_another(self, answer: Answer, name: str, claim: str, documents: Sequence[str]) -> Answer | None:
@@ -512,7 +513,7 @@ class Assistant:
             # a name or the head noun: "the newspaper's editors" are the "Editors of Novaya Gazeta"
             parts = re.findall(r"[\w-]+", subject.replace("’s", "").replace("'s", ""))
             lacking = [w for w in dict.fromkeys(parts) if (w[0].isupper() or w == parts[-1])
-                       and (t := tokenize(w)) and not set(t) <= held and not _another_form_in(w, words)]
+                       and (t := tokenize(w)) and not set(t) <= held and not another_form_in(w, words)]
             if lacking:  # "Why did Chechen prosecutors announce …?": "Federal Russian prosecutors announced …"
                 return _noted(answer, "the first quote is the writer's narration and does not have "
                                       + " or ".join(f"“{w}”" for w in lacking) + f" of “{subject}”: check that it "
@@ -525,6 +526,17 @@ class Assistant:
         # not "not words the source gives Putin", which a reader takes to grant that Putin did it (a fact-checker)
         return _noted(answer, f"the first quote is the writer's narration and does not name {subject}: the source may "
                               "not say this of them")
+
+    def _absent_note(self, answer: Answer, documents: Sequence[str]) -> Answer:
+        """"Why did the network receive 500 requests for help?" answered with "around 50": a note naming the
+        details of the question the source never has (`extract.absent_details`), on which its premise may rest."""
+        words = set().union(*(sentence_table(self.retriever).doc_tokens.get(d, set()) for d in documents))
+        text = "\n".join(self.retriever.documents[d].text for d in documents if d in self.retriever.documents)
+        absent = absent_details(answer.question, words, text)
+        if not absent:
+            return answer
+        return _noted(answer, "the source never has " + " or ".join(f"“{w}”" for w in absent) + ": check the quote "
+                              "against what the question takes for granted")
 
     def _the_writer(self, name: str, documents: Sequence[str]) -> bool:
         """Whether `name` is the source's writer: "the author", "the reporter", or its byline's name."""
@@ -566,7 +578,7 @@ class Assistant:
         lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
                                      if w.lower() not in SPEECH_VERBS and w.lower() not in VAGUE_WORDS
                                      and (t := tokenize(w)) and not set(t) <= held and not same_month(w, words)
-                                     and not _another_form_in(w, words)
+                                     and not another_form_in(w, words)
                                      and not (page_line and set(t) <= PAGE_LINE_WORDS)))
         where = f"¶{first.paragraph}" if first.paragraph is not None else "its place"
         if lacking:
@@ -1496,18 +1508,6 @@ _NAME_ASKED = re.compile(r"^\s*(?:what(?:\s+is|['’]s)\s+the\s+(?:full\s+)?name
 _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$")  # "the Crisis Group expert"
 
 
-def _another_form_in(word: str, words: set[str]) -> bool:
-    """Whether `words` (lower case) hold `word` with an ending of up to two letters more or less: "Russian"
-    for "Russia" (a journalist's review: "Is Putin the president of Russia?" was told the caption lacks it)."""
-    w = word.lower()
-    return len(w) >= 4 and any(min(len(x), len(w)) >= 4 and (
-        (x.startswith(w) and x[len(w):] in _FORM_ENDINGS) or (w.startswith(x) and w[len(x):] in _FORM_ENDINGS))
-        for x in words)
-
-
-_FORM_ENDINGS = frozenset("n s an ns ans es".split())  # "Russia"/"Russian", not "sign"/"signal"
-
-
 def decline_score(confidence: float, threshold: float) -> float:
     """The confidence a rule's decline reports: half the lower of the model's and the bar, so that a decline
     is never at or over the bar it is read against."""
@@ -1530,7 +1530,7 @@ def _nameless(name: str) -> bool:
 def _names_half(named: set[str], text: str) -> bool:
     """Whether `text` holds at least half of a name's words (`named`, tokenized), "Russian" for "Russia"."""
     words = set(tokenize(text))
-    return bool(named) and 2 * sum(n in words or _another_form_in(n, words) for n in named) >= len(named)
+    return bool(named) and 2 * sum(n in words or another_form_in(n, words) for n in named) >= len(named)
 
 
 def _ahead(first: Citation, citations: Sequence[Citation]) -> list[Citation]:

@@ -1262,6 +1262,38 @@ def names_something_else(question: str, page_words: set[str]) -> bool:
     return bool(named - page_words - _DAYS_AND_MONTHS)
 
 
+def absent_details(question: str, source_words: set[str], source_text: str) -> list[str]:
+    """The details a question names that the source never holds: a capitalised word not opening it ("Friday",
+    "Petersburg", "Twitter"; "Russia" is held by "Russian", "April" by "Apr") and a number ("500"). A question
+    built on one of them may rest on a premise the source does not share."""
+    caps = list(_CAP_WORD.finditer(question))
+    spelt = set()  # "United States" for the source's "US"
+    for i in range(len(caps)):
+        for j in range(i + 2, min(i + 5, len(caps)) + 1):
+            run = caps[i:j]
+            if all(question[a.end():b.start()] == " " for a, b in zip(run, run[1:])) and re.search(
+                    r"\b" + "".join(m.group()[0] for m in run) + r"\b", source_text):
+                spelt.update(m.start() for m in run)
+    found = [m.group() for m in caps if m.start() not in spelt
+             and (t := tokenize(m.group())) and not set(t) <= source_words
+             and not any(another_form_in(w, source_words) or same_month(w, source_words) for w in t)]
+    found += [n for n in re.findall(r"(?<![\w.,])\d[\d,.]*\d|(?<![\w.,])\d", question)
+              if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", source_text)]
+    return list(dict.fromkeys(found))
+
+
+def another_form_in(word: str, words: set[str]) -> bool:
+    """Whether `words` (lower case) hold `word` with an ending of up to two letters more or less: "Russian"
+    for "Russia" (a journalist's review: "Is Putin the president of Russia?" was told the caption lacks it)."""
+    w = word.lower()
+    return len(w) >= 4 and any(min(len(x), len(w)) >= 4 and (
+        (x.startswith(w) and x[len(w):] in _FORM_ENDINGS) or (w.startswith(x) and w[len(x):] in _FORM_ENDINGS))
+        for x in words)
+
+
+_FORM_ENDINGS = frozenset("n s an ns ans es".split())  # "Russia"/"Russian", not "sign"/"signal"
+
+
 _DAYS_AND_MONTHS = frozenset(tokenize("monday tuesday wednesday thursday friday saturday sunday "
                                       + " ".join(sorted(_MONTH_FORMS))))
 
