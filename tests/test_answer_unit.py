@@ -1063,6 +1063,22 @@ def test_the_details_a_question_names_that_the_source_never_has(question, absent
     assert absent_details(question, set(tokenize(source)), source) == absent
 
 
+@pytest.mark.parametrize("question, read", [
+    # a chat follow-up's opening words (a journalist in the browser: "And what did Milashina say?" was declined)
+    ("And what did Milashina say?", "What did Milashina say?"),
+    ("Thanks. What did Milashina say?", "What did Milashina say?"),
+    ("ok and what did the network say", "What did the network say"),
+    ("Hello, who rules Chechnya?", "Who rules Chechnya?"),
+    # too little left, a word that only begins like one, or none
+    ("So what?", "So what?"), ("And?", "And?"), ("Well-known activists?", "Well-known activists?"),
+    ("Andrew said what?", "Andrew said what?"), ("Sokirianskaia?", "Sokirianskaia?"),
+])
+def test_a_follow_ups_opening_words_are_no_part_of_the_question(question, read):
+    from retrieval.extract import without_opener
+
+    assert without_opener(question) == read
+
+
 @pytest.mark.parametrize("confidence, threshold", [(0.97, 0.357), (0.357, 0.357), (0.1, 0.357), (0.0, 0.218)])
 def test_a_rules_decline_reports_a_confidence_under_its_bar(confidence, threshold):
     from retrieval.answer import decline_score

@@ -876,6 +876,14 @@ def test_a_detail_held_in_another_form_is_not_named(assistant):
         assert "never has" not in (assistant.ask(question).reason or "")
 
 
+@pytest.mark.parametrize("question", ["And what did Milashina say?", "Thanks. What did Milashina say?"])
+def test_a_follow_up_is_read_without_its_opening_words(assistant, question):
+    # "And what did Milashina say?" had been declined (0.35) where "What did Milashina say?" lists her quotes
+    answer = assistant.ask(question)
+    assert answer.question == question and answer.read_as == "What did Milashina say?"
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {"Elena Milashina"}
+
+
 def test_a_view_asked_of_someone_is_checked_for_what_it_is_about_not_for_the_view_verb(assistant):
     # "… does not have “expect” or “anyone” or “held”" had come with her words on accountability (a journalist);
     # dropping the note whenever her words held half the claim hid false premises ("… think Putin will resign?")

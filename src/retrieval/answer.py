@@ -22,7 +22,7 @@ from .extract import (
     another_form_in, asks_judgement, asks_the_assistant, author_asked, cannot_answer, demote, only_intended,
     only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker, quote_span,
     sentence_candidates, mention_request, named_sections, profile_request, same_month, sentence_table, vague_question,
-    without_known,
+    without_known, without_opener,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -295,7 +295,7 @@ class Assistant:
 
     def _read_as(self, question: str) -> str:
         """The question with the source's names for those it misspells or abbreviates."""
-        return self.speller.correct(question)[0] if self.method == "pipeline" else question
+        return self.speller.correct(without_opener(question))[0] if self.method == "pipeline" else question
 
     def ledger(self, doc_id: str | None = None) -> list[LedgerEntry]:
         """The quote ledger: every quotation and reported statement, with its speaker.

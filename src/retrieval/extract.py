@@ -1099,6 +1099,21 @@ _PRONOUNS = ("he", "she", "they", "him", "her", "them", "his", "their")
 _VAGUE_WITH_PRONOUN = frozenset("write writes wrote written give get next after before later first last".split())
 
 
+# what a follow-up opens with in a chat ("And what did Milashina say?", "Thanks. Who rules Chechnya?"): no part
+# of what is asked, but enough to keep a question from the routes that read it from its first word
+_OPENER = re.compile(r"^(?:(?:and|so|but|then|ok|okay|also|well|alright|great|cool|thanks|thank you|thx|hi|hello|hey"
+                     r"|please|oh)(?:[\s,.!:;]+|$))+", re.IGNORECASE)
+
+
+def without_opener(question: str) -> str:
+    """The question without the words a chat follow-up opens with, when two words or more are left."""
+    m = _OPENER.match(question.strip())
+    rest = question.strip()[m.end():] if m else ""
+    if not m or len(rest.split()) < 2 or not rest[0].isalpha():
+        return question
+    return rest[0].upper() + rest[1:]
+
+
 _PRONOUN_SPEAKER = re.compile(
     r"^(?:(?:and|so|but|then|ok|okay|also)\b[\s,]*)*(?:(?:what|how|why|when|where|whom?)\s+(?:else\s+)?)?(?:did|does|do"
     r"|has|have|had|is|was|were|are)\s+(?P<pronoun>he|she|they)\s+(?:also\s+)?(?:say|said|tell|told|claim|claimed|write"
