@@ -695,6 +695,10 @@ def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
     "What are the main quotes?", "Where did the Chechen Minister for Information write his quotes?",
     # the words before "reacted" are no name
     "How did the think-tank expert characterise the way Grozny reacted to the reports?",
+    # the one asking is no speaker (a journalist's 777-character request had been declined as "the source quotes
+    # no one named I'm on deadline for a piece about the international")
+    "I'm on deadline for a piece about the international reaction to the reports coming out of Chechnya",
+    "What did you say?",
 ])
 def test_not_a_question_about_one_speakers_words(question):
     assert parse_speaker_question(question) is None

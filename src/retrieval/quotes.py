@@ -1650,7 +1650,9 @@ def spelt_as_in(name: str, texts: Iterable[str]) -> str:
 
 
 _NOT_A_NAME = re.compile(r"\b(?:what|who|whom|when|where|why|how|which|say|said|says|tell|told|the\s+way"
-                         r"|characteri[sz]e[ds]?|describe[ds]?|portray(?:s|ed)?|explain(?:s|ed)?)\b", re.I)
+                         r"|characteri[sz]e[ds]?|describe[ds]?|portray(?:s|ed)?|explain(?:s|ed)?)\b"
+                         # the one asking ("I'm on deadline for a piece about the international reaction to …")
+                         r"|(?:^|\s)(?:i|i[’']m|i[’']ve|me|my|we|our|you|your)(?=\s|$)", re.I)
 
 
 def parse_speaker_question(question: str) -> SpeakerQuestion | None:
