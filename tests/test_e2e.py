@@ -520,18 +520,20 @@ def test_two_questions_in_one_are_not_read_as_one_speaker(assistant):
     assert {c.section for c in aids.citations} == {"teaser"}
 
 
-def test_a_count_of_something_the_source_never_names_is_flagged(assistant):
+def test_a_count_of_something_the_source_never_names_is_declined(assistant):
     """"How many women have asked the network for help?" got the one figure the source gives ("around 50"
-    requests, from people in the region) with nothing said: a wrong number for copy."""
+    requests, from people in the region) with nothing said: a wrong number for copy. A note was not enough: the
+    figure still went to the copy box (a journalist in the browser), so it is declined, the figure listed."""
     women = assistant.ask("How many women have asked the network for help?")
-    assert not women.abstained and "around 50" in women.citations[0].quote
-    assert women.reason == "the source never uses the word “women”: the figure quoted may count something else"
+    assert women.abstained and not women.citations and "around 50" in women.closest[0].quote
+    assert women.confidence < women.threshold
+    assert women.reason == ("the source never uses the word “women”: it gives no such figure, and the passages "
+                            "listed may count something else")
     requests = assistant.ask("How many requests for help has the network received?")
     assert not requests.abstained and requests.reason is None and "around 50" in requests.citations[0].quote
     # a count named as such: the source speaks of "death threats", never of a toll
     toll = assistant.ask("What is the death toll so far?")
-    assert toll.abstained or toll.reason == (
-        "the source never uses “death toll”: the figure quoted may count something else")
+    assert toll.abstained and not toll.citations and toll.reason.startswith("the source never uses “death toll”")
     # a misspelt word the source does use is no cause for a warning (a journalist's review)
     typo = assistant.ask("how many peple asked the netwrok for help")
     assert not typo.abstained and typo.reason is None and "around 50" in typo.citations[0].quote

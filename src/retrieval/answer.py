@@ -669,10 +669,12 @@ class Assistant:
                           reason=reason, closest=citations)
         counted = _counted_word(question)
         if self.method == "pipeline" and counted and not self._uses_word(counted, source_words or set()):
-            # "How many women have asked for help?" and the one figure the source gives, of requests
-            return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
-                          citations=citations, reason=f"the source never uses {_the_words(counted)}: the figure "
-                                                      "quoted may count something else")
+            # "How many women have asked for help?" and the one figure the source gives, of requests: declined, as
+            # a figure in the copy box is pasted (a journalist in the browser: "What is the death toll so far?")
+            return Answer(question=question, abstained=True, confidence=decline_score(confidence, threshold),
+                          threshold=threshold, closest=citations,
+                          reason=f"the source never uses {_the_words(counted)}: it gives no such figure, and the "
+                                 "passages listed may count something else")
         judged = self.method == "pipeline" and asks_judgement(question)
         return Answer(question=question, abstained=False, confidence=confidence,
                       threshold=threshold, citations=citations, reason=JUDGEMENT if judged else None)
