@@ -1079,6 +1079,19 @@ def test_a_follow_ups_opening_words_are_no_part_of_the_question(question, read):
     assert without_opener(question) == read
 
 
+@pytest.mark.parametrize("question, other", [
+    ("Who wrote the original newspaper report?", True), ("When was the initial report published?", True),
+    ("Who wrote the newspaper's investigation?", True),
+    ("Who wrote the article?", False), ("When was the article first published?", False),
+    ("Who wrote this story?", False),
+])
+def test_a_text_the_page_reports_on_is_not_the_page(question, other):
+    from retrieval.extract import asks_of_another_text, page_line_answers
+
+    assert asks_of_another_text(question) is other
+    assert page_line_answers(question, "byline" if question.startswith("Who") else "dateline") is not other
+
+
 @pytest.mark.parametrize("confidence, threshold", [(0.97, 0.357), (0.357, 0.357), (0.1, 0.357), (0.0, 0.218)])
 def test_a_rules_decline_reports_a_confidence_under_its_bar(confidence, threshold):
     from retrieval.answer import decline_score

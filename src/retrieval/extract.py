@@ -1150,6 +1150,17 @@ _ASKS_FUTURE = re.compile(
     r"\b(will|won[’']t|shall|going to|plan(s|ned|ning)? to|intends? to|expected to|due|upcoming|next)\b", re.IGNORECASE)
 
 
+# "Who wrote the original newspaper report?", "When was the initial report published?": a text the page
+# reports on, whose writer and date its byline and dateline are not
+_ANOTHER_TEXT = re.compile(r"\b(?:original|initial|earlier|previous|prior|other|another|first|newspaper|newspaper[’']s)"
+                           r"\s+(?:[\w-]+\s+)?(?:report|reports|article|story|piece|exposé|expose|investigation)\b",
+                           re.IGNORECASE)
+
+
+def asks_of_another_text(question: str) -> bool:
+    return _ANOTHER_TEXT.search(question) is not None
+
+
 def asks_future(question: str) -> bool:
     return _ASKS_FUTURE.search(question) is not None
 
@@ -1259,6 +1270,8 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
     else: the dateline is not when "Novaya Gazeta's original report" came out."""
     if section not in ("dateline", "byline"):
         return True
+    if asks_of_another_text(question):
+        return False
     if source_words is not None and about_something_else(question, source_words):
         return False
     if page_words is not None and names_something_else(question, page_words):
@@ -1342,10 +1355,11 @@ def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray,
     other_part = bool(named - lines) and not named & lines
     credit_asked = asks_for_credit(question)
     future = asks_future(question)
+    other_text = asks_of_another_text(question)
     links = [s == "related" and words is not None and source_words is not None
              and link_off_topic(question, words[i], source_words) for i, s in enumerate(sections)]
-    return np.array([(bool(c) and not credit_asked) or (other_part and s in lines) or (future and s == "dateline")
-                     or link for s, c, link in zip(sections, credit, links)], dtype=bool)
+    return np.array([(bool(c) and not credit_asked) or ((other_part or other_text) and s in lines)
+                     or (future and s == "dateline") or link for s, c, link in zip(sections, credit, links)], dtype=bool)
 
 
 def demote(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
