@@ -885,4 +885,5 @@ def test_someone_else_quoted_on_the_topic_is_named_only_for_more_than_what_the_s
 def test_the_dateline_and_byline_answer_for_this_page_only(assistant, question, answered):
     answer = assistant.ask(question)
     assert answer.abstained is not answered
-    assert (answer.citations or answer.closest)[0].section in ("dateline", "byline")
+    # the original report is not the page: its dateline is no longer even the closest passage
+    assert ((answer.citations or answer.closest)[0].section in ("dateline", "byline")) is answered

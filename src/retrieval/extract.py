@@ -1359,7 +1359,8 @@ def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray,
     links = [s == "related" and words is not None and source_words is not None
              and link_off_topic(question, words[i], source_words) for i, s in enumerate(sections)]
     return np.array([(bool(c) and not credit_asked) or ((other_part or other_text) and s in lines)
-                     or (future and s == "dateline") or link for s, c, link in zip(sections, credit, links)], dtype=bool)
+                     or (future and s == "dateline") or link
+                     for s, c, link in zip(sections, credit, links)], dtype=bool)
 
 
 def demote(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -1520,8 +1520,8 @@ _WHO = re.compile(
     r"(?:\s+that)?\s*[:,]?\s*(?P<text>.+?)\s*\??$", re.I)
 
 
-_A_TEXT_WRITTEN = re.compile(r"^who\s+(?:wrote|writes)\s+(?:the|this|that|a|an|its|their|his|her)?\s*(?:[\w'’-]+\s+){0,4}"
-                             r"(?:report|reports|article|articles|story|stories|piece|book|books|letter|post|column"
+_A_TEXT_WRITTEN = re.compile(r"^who\s+(?:wrote|writes)\s+(?:the|this|that|a|an|its|their|his|her)?\s*"
+                             r"(?:[\w'’-]+\s+){0,4}(?:report|reports|article|articles|story|stories|piece|book|books|letter|post|column"
                              r"|paper|headline|caption|blog|editorial|exposé|expose)\s*\??$", re.I)
 
 
