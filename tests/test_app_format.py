@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -171,6 +172,109 @@ def test_highlight_of_an_abstention_says_not_an_answer():
     labels = [label for _, label in pieces if label]
     assert labels == ["[2] not an answer", "[1] not an answer"]
     assert all(label in app.COLOR_MAP for label in labels)
+
+
+class _Blocks(HTMLParser):
+    """The source panel's paragraphs: `(data-para, text)` per `<p>`, marks as `(n, text)`, and any text
+    a label element holds (labels are drawn by CSS from `data-label`, so there must be none)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paras: list[tuple[str | None, str]] = []
+        self.marks: list[tuple[str, str, str | None]] = []  # (n, text, the paragraph it sits in)
+        self.label_text = ""
+        self.labels: list[str] = []
+        self._para: str | None = None
+        self._in: list[str] = []
+        self._text: list[str] = []
+        self._mark: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._in.append(attrs.get("class") or "")
+        if tag == "p":
+            self._para, self._text = attrs.get("data-para"), []
+        elif tag == "mark":
+            self._mark = (attrs["data-n"], [])
+        elif "label" in (attrs.get("class") or "").split():
+            self.labels.append(attrs.get("data-label"))
+
+    def handle_endtag(self, tag):
+        self._in.pop()
+        if tag == "p":
+            self.paras.append((self._para, "".join(self._text)))
+        elif tag == "mark":
+            self.marks.append((self._mark[0], "".join(self._mark[1]), self._para))
+            self._mark = None
+
+    def handle_data(self, data):
+        if "label" in self._in[-1].split():
+            self.label_text += data
+        self._text.append(data)
+        if self._mark is not None:
+            self._mark[1].append(data)
+
+
+def parse_source(markup: str) -> _Blocks:
+    parser = _Blocks()
+    parser.feed(markup)
+    return parser
+
+
+def test_source_panel_marks_quotes_inline_and_escapes_text():
+    doc = DOC.model_copy(update={"paragraphs": ()})  # no paragraph data: the text as one block
+    shown = parse_source(app.source_html(doc, [DISASTER, RULED], focus=2))
+    assert "".join(text for _, text in shown.paras) == DOC.text
+    assert [(n, text) for n, text, _ in shown.marks] == [("2", RULED.quote), ("1", DISASTER.quote)]
+    assert shown.labels == ["[2]", "[1]"] and shown.label_text == ""  # drawn by CSS, never copied
+    markup = app.source_html(doc, [CAPTION], answer=False)
+    assert "<img" not in markup and "&lt;img src=x onerror=alert(1)&gt;" in markup
+    assert parse_source(markup).labels == ["[1] not an answer"]
+    assert 'class="token highlighted hl-2 quote-focus"' in app.source_html(doc, [DISASTER, RULED], focus=2)
+
+
+def test_source_panel_numbers_each_paragraph_and_its_text_is_the_paragraphs():
+    """A related story's headline and blurb are one ¶ (a journalist counting lines was off from ¶14)."""
+    from conftest import ARTICLE
+    from retrieval.ingest import load_document
+
+    doc = load_document(ARTICLE)
+    teasers = [p for p in doc.paragraphs if "\n" in doc.text[p.start:p.end]]
+    assert [p.number for p in teasers][:2] == [14, 23]  # headline + blurb, one paragraph each
+    shown = parse_source(app.source_html(doc, []))
+    assert shown.paras == [(str(p.number), doc.text[p.start:p.end]) for p in doc.paragraphs]
+
+
+def test_source_panel_highlight_keeps_the_paragraph_whole():
+    """The highlighted paragraph's text is the article's: no break, no label inside the quote."""
+    from conftest import ARTICLE
+    from retrieval.ingest import load_document
+
+    doc = load_document(ARTICLE)
+    para = doc.paragraphs[21]  # ¶22: “What reaction … insult?” he wrote on Instagram, …
+    quote = "What reaction did you expect from militant mountain men"
+    start = doc.text.index(quote)
+    c = Citation(doc_id=doc.doc_id, doc_title=doc.title, passage_id="x", paragraph=22, section="body",
+                 section_label=SECTION_LABELS["body"], quote=quote, start=start, end=start + len(quote),
+                 score=0.9, source_sha256=doc.sha256)
+    shown = parse_source(app.source_html(doc, [c]))
+    assert ("22", doc.text[para.start:para.end]) in shown.paras
+    assert shown.marks == [("1", quote, "22")] and shown.label_text == ""
+
+
+@pytest.mark.slow
+def test_real_citations_sit_in_the_paragraph_the_panel_numbers(assistant):
+    """Every quote the Quotes tab lists, and the quotes of answers after related-story boxes (¶14, ¶23,
+    ¶32), are marked inside the block the panel numbers with their `Citation.paragraph`."""
+    citations = [entry.citation for entry in assistant.ledger()]
+    for question in ("What did Ms Milashina say?", "What did the Chechen Minister for Information say?",
+                     "How many requests for help has the Russia LGBT Network received?"):
+        citations += assistant.ask(question, k=app.MAX_QUOTES).citations
+    assert max(c.paragraph for c in citations) > 32 and len({c.paragraph for c in citations}) > 10
+    for c in citations:
+        doc = assistant.documents[c.doc_id]
+        shown = parse_source(app.source_html(doc, [c]))
+        assert shown.marks == [("1", c.quote, str(c.paragraph))], c
 
 
 def test_citation_choices_name_place_and_quote():
