@@ -110,7 +110,8 @@ _MARK_COLOURS = {_mark_class(label): colour for label, colour in COLOR_MAP.items
 CSS += "".join(f"#source mark.{cls}, #source mark.{cls} .label::after {{ background: {colour}; }}\n"
                for cls, colour in _MARK_COLOURS.items())
 
-# Scroll the source panel to the quote in focus, then show the panel if hidden.
+# Scroll the source panel's own box (never the page: `scrollIntoView` scrolled the page, ~900 px down to
+# the panel, away from the answer) to the quote in focus.
 SCROLL_JS = """
 () => {
   const go = () => {
@@ -120,11 +121,38 @@ SCROLL_JS = """
     if (!hit || !box) return;
     const offset = hit.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTo({ top: box.scrollTop + offset - box.clientHeight / 3 });
-    hit.scrollIntoView({ block: "nearest" });
   };
   setTimeout(go, 150);
 }
 """
+
+# After an answer: scroll the chat's own box so the question just asked heads its visible part, the answer
+# below it from its first line (the chat no longer sticks to its bottom), and the source panel to the
+# quote. The page itself only ever moves up, and only when the answer's first line is above the window.
+ANSWERED_JS = """
+() => {
+  const go = () => {
+    const chat = document.getElementById("chat");
+    const rows = chat ? chat.querySelectorAll(".user-row") : [];
+    const row = rows[rows.length - 1];
+    if (!row) return;
+    let box = row.parentElement;
+    while (box && box !== chat && !(box.scrollHeight > box.clientHeight + 1
+                                    && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
+      box = box.parentElement;
+    }
+    if (box) {
+      const top = Math.max(box.getBoundingClientRect().top, 0);
+      box.scrollTop += row.getBoundingClientRect().top - top - 8;
+    }
+    const reply = row.nextElementSibling || row;
+    const above = reply.getBoundingClientRect().top;
+    if (above < 0) window.scrollBy(0, above - 8);
+  };
+  setTimeout(go, 150);
+  (SCROLL_JS)();
+}
+""".replace("SCROLL_JS", SCROLL_JS.strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -750,6 +778,7 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                     with gr.Tab("Chat", id="chat-tab"):
                         chat = gr.Chatbot(
                             label="Chat", elem_id="chat", height=560, layout="bubble",
+                            autoscroll=False,  # ANSWERED_JS shows a new answer from its first line
                             sanitize_html=True, allow_tags=False, latex_delimiters=[],
                             # no per-message copy button: it copies the reply's Markdown source
                             # (`**[1]**`, escapes); the copy-ready box holds clean text
@@ -790,7 +819,7 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
         outputs = [chat, source, picker, copy, last_answer, question, quote_list]
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat], outputs, api_visibility="private").then(
-                None, None, None, js=SCROLL_JS
+                None, None, None, js=ANSWERED_JS
             )
         picker.input(show_citation, [picker, last_answer], [source], api_visibility="private").then(
             None, None, None, js=SCROLL_JS

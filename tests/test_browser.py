@@ -314,3 +314,33 @@ def test_source_panel_highlight_is_inline_and_copies_as_the_article(page: Page):
         return text;
     }""")
     assert copied == paragraph
+
+
+LONG = "What did Sokirianskaia say?"  # many quotes: more than the chat box holds
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}],
+                         ids=["laptop", "phone"])
+def test_after_asking_the_answers_first_quote_is_in_view(browser, server, viewport):
+    """Asking leaves the page where it is (it had scrolled ~900 px, ~2,400 px on a phone, to the highlight
+    in the source panel) and the chat shows the new answer from its first quote, not its end."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        page.goto(server.url, wait_until="domcontentloaded")
+        box = page.locator("#question textarea")
+        box.wait_for(timeout=screenshot.REPLY_TIMEOUT_MS)
+        replies = page.locator("#chat .bot-row")
+        for n, question in enumerate((SEVERAL, LONG), start=1):
+            box.fill(question)
+            before = page.evaluate("window.scrollY")
+            page.locator("#ask").click()
+            expect(replies).to_have_count(n, timeout=screenshot.REPLY_TIMEOUT_MS)
+            page.wait_for_timeout(800)  # the scrolls run after the reply is shown
+            after = page.evaluate("window.scrollY")
+            # never down to the source; up a little, when the answer's first line is above the window
+            assert after <= before, f"the page scrolled down {after - before} px"
+            first = replies.last.locator("strong", has_text="[1]").first
+            expect(first).to_be_in_viewport(ratio=1)
+        assert page.locator("#source .quote-focus").count() == 1  # the panel still shows the quote
+    finally:
+        page.close()
