@@ -731,8 +731,15 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
             gr.update(value=None),
         )
 
+    # One selection at a time drives the source panel and the copy box together: a citation of the last
+    # answer (the Quotes tab's choice is cleared), or a quote of the Quotes tab (the citation's is).
     def show_citation(number: int | None, answer: Answer | None):
-        return source_view(assistant, answer, number)
+        return source_view(assistant, answer, number), copy_block(answer, assistant.documents), gr.update(value=None)
+
+    def clear_chat():
+        """The bin icon: no answer, so no citations, highlight or copy-ready quotes either."""
+        return (source_view(assistant, None), gr.update(choices=[], value=None, visible=False), "", None,
+                gr.update(value=None))
 
     ledger = assistant.ledger() if hasattr(assistant, "ledger") else []
     groups = speaker_quotes(ledger)
@@ -821,11 +828,13 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
             trigger(respond, [question, chat], outputs, api_visibility="private").then(
                 None, None, None, js=ANSWERED_JS
             )
-        picker.input(show_citation, [picker, last_answer], [source], api_visibility="private").then(
+        picker.input(show_citation, [picker, last_answer], [source, copy, quote_list],
+                     api_visibility="private").then(
             None, None, None, js=SCROLL_JS
         )
         quote_list.input(show_quote, [quote_list], [source, copy, picker],
                          api_visibility="private").then(None, None, None, js=SCROLL_JS)
+        chat.clear(clear_chat, None, [source, picker, copy, last_answer, quote_list], api_visibility="private")
         gr.api(ask, api_name="ask")
     return demo
 

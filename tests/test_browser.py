@@ -344,3 +344,38 @@ def test_after_asking_the_answers_first_quote_is_in_view(browser, server, viewpo
         assert page.locator("#source .quote-focus").count() == 1  # the panel still shows the quote
     finally:
         page.close()
+
+
+def test_one_selection_drives_highlight_and_copy_box_and_clearing_clears_them(page: Page, api):
+    """A quote chosen in the Quotes tab, then citation [2]: the highlight and the copy box both follow
+    [2] (the copy box had kept the Quotes tab's quote). The bin icon clears citations, highlight and copy box."""
+    import app
+    from retrieval import Answer
+
+    answer = app.shown_answer(Answer.model_validate(api.predict(SEVERAL, api_name="/ask")))
+    screenshot.ask(page, SEVERAL)
+    copy = page.locator("#copy textarea")
+    answer_copy = copy.input_value()
+    assert answer_copy.startswith("[1] ") and len(answer_copy.splitlines()) == len(answer.citations)
+
+    page.get_by_role("tab", name="Quotes").click()
+    page.locator("#quotes label").filter(has_text="¶11 · direct: “All it would take").click()
+    expect(page.locator("#source .quote-focus .text")).to_have_text("All it would take is a phone call from Putin,")
+    expect(copy).to_have_value(re.compile("^“All it would take"))
+    expect(page.locator("#citations input:checked")).to_have_count(0)
+
+    page.locator("#citations label").nth(1).click()  # [2]
+    focus = page.locator("#source .quote-focus")
+    expect(focus).to_have_attribute("data-n", "2")
+    expect(focus.locator(".text")).to_have_text(answer.citations[1].quote)
+    expect(page.locator("#source mark")).to_have_count(len(answer.citations))
+    expect(copy).to_have_value(answer_copy)  # the answer's quotes, as the highlight shows them
+    expect(page.locator("#quotes input:checked")).to_have_count(0)
+
+    page.get_by_role("tab", name="Chat").click()
+    page.locator("#chat button[aria-label='Clear']").click()
+    expect(page.locator("#chat .bot-row")).to_have_count(0)
+    expect(page.locator("#citations")).to_be_hidden()
+    expect(copy).to_have_value("")
+    expect(page.locator("#source mark")).to_have_count(0)
+    expect(page.locator("#source .para[data-para]").first).to_be_attached()  # the article is still shown
