@@ -236,7 +236,15 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}{stale}"
 
 
-quoted = in_quote_marks  # `text` in curly quotes, unless it already opens with a quotation mark
+def quoted(text: str) -> str:
+    """`text` in curly quotes, as `in_quote_marks` (not wrapped again when it opens with a quotation mark),
+    and with no closing mark added after one that closes a quotation the text opened before it began
+    (`Putin is the only one … over Kadyrov.”` -> `“Putin is the only one … over Kadyrov.”`)."""
+    if text[:1] in "“\"‘'":
+        return in_quote_marks(text)
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        return "“" + text
+    return in_quote_marks(text)
 
 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:
@@ -537,7 +545,7 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
     """`(label, number)` pairs for the citation picker: place, confidence and the quote's start."""
     is_answer = answer is not None and not answer.abstained
     return [
-        (f"{citation_label(n, c, answer=is_answer, title=False)}: “{_preview(c.quote)}”", n)
+        (f"{citation_label(n, c, answer=is_answer, title=False)}: {quoted(_preview(c.quote))}", n)
         for n, c in enumerate(shown_citations(answer), start=1)
     ]
 
@@ -601,7 +609,7 @@ def quote_choices(groups: Sequence[tuple[str, Sequence[Citation]]]) -> list[tupl
         for c in quotes:
             kind = "direct" if c.quote_kind == "direct" else "reported"
             stale = " · STALE" if c.stale else ""
-            out.append((f"{speaker} · ¶{c.paragraph} · {kind}{stale}: “{_preview(c.quote, 80)}”", len(out)))
+            out.append((f"{speaker} · ¶{c.paragraph} · {kind}{stale}: {quoted(_preview(c.quote, 80))}", len(out)))
     return out
 
 

@@ -285,6 +285,28 @@ def test_citation_choices_name_place_and_quote():
     assert app.citation_choices(None) == []
 
 
+def test_choice_labels_do_not_double_the_sources_quote_marks():
+    """`““It depends…` in the Citations list: a quote that opens with a quotation mark is not wrapped again,
+    and one that ends with the closing mark of a quotation it began inside gets no second one."""
+    tail = cite("It is a real disaster,”", 3)  # ends inside the source's quotation
+    answer = ANSWER.model_copy(update={"citations": [DISASTER, tail, RULED]})
+    labels = [label.split(": ", 1)[1] for label, _ in app.citation_choices(answer)]
+    assert labels == ["“It is a real disaster,” she says.", "“It is a real disaster,”", f"“{RULED.quote}”"]
+    groups = [("Ekaterina Sokirianskaia", [DISASTER, tail])]
+    assert [label.split(": ", 1)[1] for label, _ in app.quote_choices(groups)] == labels[:2]
+    assert app.quoted("she says, “it is over.”") == "“she says, “it is over.””"  # a quotation inside: kept
+
+
+@pytest.mark.slow
+def test_real_choice_labels_have_no_doubled_quote_marks(assistant):
+    labels = [label for label, _ in app.quote_choices(app.speaker_quotes(assistant.ledger()))]
+    for question in ("What does Milashina think the government will do?", "What did Sokirianskaia say?",
+                     "Who is quoted in the article?"):
+        labels += [label for label, _ in app.citation_choices(app.shown_answer(assistant.ask(question, k=10)))]
+    assert any(": “It depends" in label for label in labels)  # a whole sentence, opening with the source's mark
+    assert [label for label in labels if "““" in label or "””" in label] == []
+
+
 # -- copy-ready quotes ----------------------------------------------------------------------------
 
 def test_copy_ready_has_quote_title_date_and_paragraph():
@@ -563,7 +585,7 @@ def test_quotes_tab_groups_quotes_by_speaker():
     assert "**Russia LGBT Network**: 1 reported statement" in overview
     choices = app.quote_choices(groups)
     assert [n for _, n in choices] == [0, 1, 2, 3]
-    assert choices[1][0] == f"{sok} · ¶3 · direct: “{SAID.quote}”"
+    assert choices[1][0] == f"{sok} · ¶3 · direct: {SAID.quote}"  # it opens with the source's own mark
     assert app.flat_quotes(groups)[3] is unnamed
     assert app.quotes_overview([]) == "The source quotes no one."
 
