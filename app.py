@@ -23,6 +23,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from string import Template
 from typing import TYPE_CHECKING, Any
 
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
@@ -81,8 +82,11 @@ COLOR_MAP: dict[str, str] = {
 # The source panel is our own HTML (`source_html`): one block per paragraph, numbered ¶N in the margin,
 # quotes marked inline. The numbers and the quote labels are CSS `content`, never text: selecting and
 # copying gives the article's words and nothing else.
-_LABEL_TEXT = "#ffffff"  # the text of a quote's label, on its colour
+# Text colours readable (WCAG AA, contrast at least 4.5:1) on what they sit on; white on the light grey of
+# "[n] not an answer" was not.
+_LABEL_TEXT = "#111827"  # a quote's label, on the quote's colour
 _PARA_NUMBER = "#4b5563"  # the ¶N in the margin, on the panel's white
+_PARA_NUMBER_DARK = "#9ca3af"  # the same in the dark theme
 
 
 def _mark_class(label: str) -> str:
@@ -90,22 +94,23 @@ def _mark_class(label: str) -> str:
     return "hl-na" if label.endswith(NOT_AN_ANSWER) else "hl-" + label.strip("[]")
 
 
-CSS = """
+CSS = Template("""
 #source .source-title { font-size: var(--text-sm); color: var(--block-label-text-color); margin: 0 0 6px; }
 #source .source-box { max-height: 65vh; overflow-y: auto; padding: 4px 8px 4px 0; }
 #source .para { position: relative; margin: 0 0 0.75em; padding-left: 2.8em; white-space: pre-wrap;
                 overflow-wrap: break-word; line-height: 1.6; }
 #source .para[data-para]::before { content: "¶" attr(data-para); position: absolute; left: 0; top: 0.3em;
-                                   font-size: 0.75em; color: PARA_NUMBER; user-select: none; }
+                                   font-size: 0.75em; color: $para_number; user-select: none; }
 #source .para[data-section="teaser"], #source .para[data-section="related"] {
     border-left: 3px solid #9ca3af; padding-left: calc(2.8em - 3px); }
 #source mark { color: #111827; padding: 1px 0; border-radius: 3px; box-decoration-break: clone;
                -webkit-box-decoration-break: clone; }
 #source mark .label::after { content: attr(data-label); font-size: 0.7em; font-weight: 600;
                              margin-left: 0.3em; padding: 0 0.3em; border-radius: 3px; user-select: none;
-                             color: LABEL_TEXT; }
+                             color: $label_text; }
+.dark #source .para[data-para]::before { color: $para_number_dark; }
 .quote-focus { outline: 3px solid #ef4444; outline-offset: 2px; border-radius: 3px; }
-""".replace("LABEL_TEXT", _LABEL_TEXT).replace("PARA_NUMBER", _PARA_NUMBER)
+""").substitute(label_text=_LABEL_TEXT, para_number=_PARA_NUMBER, para_number_dark=_PARA_NUMBER_DARK)
 _MARK_COLOURS = {_mark_class(label): colour for label, colour in COLOR_MAP.items()}
 CSS += "".join(f"#source mark.{cls}, #source mark.{cls} .label::after {{ background: {colour}; }}\n"
                for cls, colour in _MARK_COLOURS.items())

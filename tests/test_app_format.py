@@ -277,6 +277,36 @@ def test_real_citations_sit_in_the_paragraph_the_panel_numbers(assistant):
         assert shown.marks == [("1", c.quote, str(c.paragraph))], c
 
 
+def contrast(one: str, two: str) -> float:
+    """WCAG 2 contrast ratio of two `#rrggbb` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_source_panel_labels_meet_wcag_aa_contrast():
+    """The "[n] not an answer" labels were white on light grey (1.47:1); every label, quote and ¶N must be
+    readable: at least 4.5:1 (WCAG AA), as computed from the colours in the app's CSS."""
+    import re
+
+    assert round(contrast("#ffffff", "#d1d5db"), 2) == 1.47 and round(contrast("#000000", "#ffffff")) == 21
+    css = app.CSS
+    label = re.search(r"\.label::after \{[^}]*[^-]color: (#[0-9a-f]{6})", css).group(1)
+    text = re.search(r"#source mark \{[^}]*[^-]color: (#[0-9a-f]{6})", css).group(1)
+    backgrounds = dict(re.findall(r"#source mark\.(hl-[\w]+), [^{]*\{ background: (#[0-9a-f]{6}); \}", css))
+    assert "hl-na" in backgrounds and len(backgrounds) == app.MAX_QUOTES + 1  # every colour a label can take
+    for name, background in backgrounds.items():
+        assert contrast(label, background) >= 4.5, (name, label, background)
+        assert contrast(text, background) >= 4.5, (name, text, background)
+    number = re.search(r"\n#source \.para\[data-para\]::before \{[^}]*color: (#[0-9a-f]{6})", css).group(1)
+    dark_number = re.search(r"\.dark #source \.para\[data-para\]::before \{[^}]*color: (#[0-9a-f]{6})", css).group(1)
+    assert contrast(number, "#ffffff") >= 4.5  # the panel's background, light theme
+    assert contrast(dark_number, "#1f2937") >= 4.5  # dark theme (Gradio's neutral-800 block)
+
+
 def test_citation_choices_name_place_and_quote():
     choices = app.citation_choices(ANSWER)
     assert [value for _, value in choices] == [1, 2]

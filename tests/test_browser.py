@@ -168,6 +168,13 @@ def test_unanswerable_question_abstains(page: Page):
     labels = page.locator("#source .token.highlighted .label")
     expect(labels.first).to_have_attribute("data-label", re.compile("not an answer$"))
     assert all(label.get_attribute("data-label").endswith("not an answer") for label in labels.all())
+    # readable: the label's text on its grey at least 4.5:1 (WCAG AA); it was white on light grey
+    from test_app_format import contrast
+
+    colours = labels.first.evaluate("l => [getComputedStyle(l, '::after').color, "
+                                    "getComputedStyle(l, '::after').backgroundColor]")
+    hexes = ["#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", c)[:3]) for c in colours]
+    assert contrast(*hexes) >= 4.5, colours
     expect(page.locator("#copy textarea")).to_have_value("")
 
 
