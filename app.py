@@ -797,7 +797,9 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                 with gr.Tabs():
                     with gr.Tab("Chat", id="chat-tab"):
                         chat = gr.Chatbot(
-                            label="Chat", elem_id="chat", height=560, layout="bubble",
+                            # no floating "Chat" label (the tab says it): on a phone it covered the
+                            # answer's first line
+                            label="Chat", show_label=False, elem_id="chat", height=560, layout="bubble",
                             autoscroll=False,  # ANSWERED_JS shows a new answer from its first line
                             sanitize_html=True, allow_tags=False, latex_delimiters=[],
                             # no per-message copy button: it copies the reply's Markdown source

@@ -386,3 +386,30 @@ def test_one_selection_drives_highlight_and_copy_box_and_clearing_clears_them(pa
     expect(copy).to_have_value("")
     expect(page.locator("#source mark")).to_have_count(0)
     expect(page.locator("#source .para[data-para]").first).to_be_attached()  # the article is still shown
+
+
+def test_on_a_phone_the_chat_label_covers_no_message(browser, server):
+    """At 390 px the floating "Chat" label sat over the first line of the answer at the top of the chat."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(server.url, wait_until="domcontentloaded")
+        page.locator("#question textarea").wait_for(timeout=screenshot.REPLY_TIMEOUT_MS)
+        screenshot.ask(page, LONG)
+        covered = page.locator("#chat").evaluate("""chat => {
+            const bot = chat.querySelector("[data-testid=bot]");
+            let box = bot.parentElement;  // the chat's scrolling box: bring the answer's first line to its top
+            while (box !== chat && !(box.scrollHeight > box.clientHeight + 1
+                                     && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
+                box = box.parentElement;
+            }
+            box.scrollTop += bot.getBoundingClientRect().top - box.getBoundingClientRect().top;
+            const shown = (e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden";
+            const labels = [...chat.querySelectorAll("[data-testid=block-label]")].filter(shown);
+            const messages = [...chat.querySelectorAll("[data-testid=bot], [data-testid=user]")];
+            const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            return labels.filter((l) => messages.some((m) =>
+                meet(l.getBoundingClientRect(), m.getBoundingClientRect()))).map((l) => l.textContent.trim());
+        }""")
+        assert covered == []
+    finally:
+        page.close()
