@@ -23,6 +23,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from string import Template
 from typing import TYPE_CHECKING, Any
 
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
@@ -78,39 +79,85 @@ COLOR_MAP: dict[str, str] = {
     **{f"[{n}] {NOT_AN_ANSWER}": "#d1d5db" for n in range(1, MAX_QUOTES + 1)},
 }
 
-# Keep the article's paragraphs, and flash the quote a citation points at.
-CSS = """
-#source .container { max-height: 65vh; overflow-y: auto; }
-#source .textfield, #source .text { word-break: normal !important; overflow-wrap: break-word; }
-.quote-focus { outline: 3px solid #ef4444; outline-offset: 2px; border-radius: 3px; }
-"""
+# The source panel is our own HTML (`source_html`): one block per paragraph, numbered ¶N in the margin,
+# quotes marked inline. The numbers and the quote labels are CSS `content`, never text: selecting and
+# copying gives the article's words and nothing else.
+# Text colours readable (WCAG AA, contrast at least 4.5:1) on what they sit on; white on the light grey of
+# "[n] not an answer" was not.
+_LABEL_TEXT = "#111827"  # a quote's label, on the quote's colour
+_PARA_NUMBER = "#4b5563"  # the ¶N in the margin, on the panel's white
+_PARA_NUMBER_DARK = "#9ca3af"  # the same in the dark theme
 
-# Scroll the source panel to quote `n` (1-based). HighlightedText renders each labelled piece as
-# `.token.highlighted` holding `.text` and `.label`, so the quote is found by its label text.
+
+def _mark_class(label: str) -> str:
+    """`"[3]"` -> `"hl-3"`; `"[3] not an answer"` -> `"hl-na"`."""
+    return "hl-na" if label.endswith(NOT_AN_ANSWER) else "hl-" + label.strip("[]")
+
+
+CSS = Template("""
+#source .source-title { font-size: var(--text-sm); color: var(--block-label-text-color); margin: 0 0 6px; }
+#source .source-box { max-height: 65vh; overflow-y: auto; padding: 4px 8px 4px 0; }
+#source .para { position: relative; margin: 0 0 0.75em; padding-left: 2.8em; white-space: pre-wrap;
+                overflow-wrap: break-word; line-height: 1.6; }
+#source .para[data-para]::before { content: "¶" attr(data-para); position: absolute; left: 0; top: 0.3em;
+                                   font-size: 0.75em; color: $para_number; user-select: none; }
+#source .para[data-section="teaser"], #source .para[data-section="related"] {
+    border-left: 3px solid #9ca3af; padding-left: calc(2.8em - 3px); }
+#source mark { color: #111827; padding: 1px 0; border-radius: 3px; box-decoration-break: clone;
+               -webkit-box-decoration-break: clone; }
+#source mark .label::after { content: attr(data-label); font-size: 0.7em; font-weight: 600;
+                             margin-left: 0.3em; padding: 0 0.3em; border-radius: 3px; user-select: none;
+                             color: $label_text; }
+.dark #source .para[data-para]::before { color: $para_number_dark; }
+.quote-focus { outline: 3px solid #ef4444; outline-offset: 2px; border-radius: 3px; }
+""").substitute(label_text=_LABEL_TEXT, para_number=_PARA_NUMBER, para_number_dark=_PARA_NUMBER_DARK)
+_MARK_COLOURS = {_mark_class(label): colour for label, colour in COLOR_MAP.items()}
+CSS += "".join(f"#source mark.{cls}, #source mark.{cls} .label::after {{ background: {colour}; }}\n"
+               for cls, colour in _MARK_COLOURS.items())
+
+# Scroll the source panel's own box (never the page: `scrollIntoView` scrolled the page, ~900 px down to
+# the panel, away from the answer) to the quote in focus.
 SCROLL_JS = """
-(n) => {
+() => {
   const go = () => {
     const root = document.getElementById("source");
-    if (!root || !n) return;
-    const want = "[" + n + "]";
-    const spans = [...root.querySelectorAll(".token.highlighted")];
-    const hit = spans.find((s) => {
-      const label = s.querySelector(".label");
-      return label && label.textContent.trim().startsWith(want);
-    });
-    if (!hit) return;
-    root.querySelectorAll(".quote-focus").forEach((e) => e.classList.remove("quote-focus"));
-    hit.classList.add("quote-focus");
-    // Scroll the panel only, so the question box stays where it is; then show the panel if hidden.
-    const box = root.querySelector(".container") || root;
+    const hit = root && root.querySelector(".quote-focus");
+    const box = root && root.querySelector(".source-box");
+    if (!hit || !box) return;
     const offset = hit.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTo({ top: box.scrollTop + offset - box.clientHeight / 3 });
-    hit.scrollIntoView({ block: "nearest" });
   };
   setTimeout(go, 150);
-  return n;
 }
 """
+
+# After an answer: scroll the chat's own box so the question just asked heads its visible part, the answer
+# below it from its first line (the chat no longer sticks to its bottom), and the source panel to the
+# quote. The page itself only ever moves up, and only when the answer's first line is above the window.
+ANSWERED_JS = """
+() => {
+  const go = () => {
+    const chat = document.getElementById("chat");
+    const rows = chat ? chat.querySelectorAll(".user-row") : [];
+    const row = rows[rows.length - 1];
+    if (!row) return;
+    let box = row.parentElement;
+    while (box && box !== chat && !(box.scrollHeight > box.clientHeight + 1
+                                    && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
+      box = box.parentElement;
+    }
+    if (box) {
+      const top = Math.max(box.getBoundingClientRect().top, 0);
+      box.scrollTop += row.getBoundingClientRect().top - top - 8;
+    }
+    const reply = row.nextElementSibling || row;
+    const above = reply.getBoundingClientRect().top;
+    if (above < 0) window.scrollBy(0, above - 8);
+  };
+  setTimeout(go, 150);
+  (SCROLL_JS)();
+}
+""".replace("SCROLL_JS", SCROLL_JS.strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,7 +241,15 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}{stale}"
 
 
-quoted = in_quote_marks  # `text` in curly quotes, unless it already opens with a quotation mark
+def quoted(text: str) -> str:
+    """`text` in curly quotes, as `in_quote_marks` (not wrapped again when it opens with a quotation mark),
+    and with no closing mark added after one that closes a quotation the text opened before it began
+    (`Putin is the only one … over Kadyrov.”` -> `“Putin is the only one … over Kadyrov.”`)."""
+    if text[:1] in "“\"‘'":
+        return in_quote_marks(text)
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        return "“" + text
+    return in_quote_marks(text)
 
 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:
@@ -383,7 +438,7 @@ def shown_citations(answer: Answer | None) -> list[Citation]:
 def highlight_source(
     document: Document, citations: Sequence[Citation], *, answer: bool = True
 ) -> list[tuple[str, str | None]]:
-    """The whole document split into `(text, label)` pieces for `gr.HighlightedText`.
+    """The whole document split into `(text, label)` pieces for the source panel (`source_html`).
 
     Each citation of this document is labelled `[n]` (its number in the reply) at its offsets;
     the rest of the text has label None. The pieces join back to `document.text` exactly.
@@ -413,6 +468,71 @@ def highlight_source(
     return pieces
 
 
+def _blocks(document: Document) -> list[tuple[int, int, int | None, str | None]]:
+    """`(start, end, number, section)` of each block the source panel shows: the document's paragraphs,
+    and any text between them that is not white space (unnumbered), so no word of the source is lost."""
+    text = document.text
+    paragraphs = document.paragraphs or ()
+    blocks: list[tuple[int, int, int | None, str | None]] = []
+    pos = 0
+    for p in sorted(paragraphs, key=lambda p: p.start):
+        if text[pos:p.start].strip():
+            blocks.append((pos, p.start, None, None))
+        blocks.append((p.start, p.end, p.number, p.section))
+        pos = max(pos, p.end)
+    if text[pos:].strip() or not blocks:
+        blocks.append((pos, len(text), None, None))
+    return blocks
+
+
+def source_html(
+    document: Document, citations: Sequence[Citation], *, answer: bool = True, focus: int | None = None
+) -> str:
+    """The source panel's HTML: the document's paragraphs, each numbered ¶N as citations number them,
+    with the quotes of `highlight_source` marked inline.
+
+    A paragraph is one block (`<p class="para" data-para="N">`), a related story's headline and blurb
+    included; its text content is exactly the paragraph's text. The ¶N and the quote labels are drawn
+    from `data-` attributes by CSS, so they are never selected or copied with the text. All text is
+    HTML-escaped.
+
+    Args:
+        document: the article to show.
+        citations: the reply's quotes, numbered from 1 in this order; other documents' are skipped.
+        answer: False for the closest passages of an abstention (labelled `[n] not an answer`).
+        focus: the quote number (1-based) to outline as the current one, if any.
+
+    Returns:
+        HTML for the `#source` panel.
+    """
+    pieces = highlight_source(document, citations, answer=answer)
+    spans: list[tuple[int, int, str | None]] = []
+    pos = 0
+    for piece, label in pieces:
+        spans.append((pos, pos + len(piece), label))
+        pos += len(piece)
+    title = f"Source: {document.title}" + (f" ({format_date(document.date)})" if document.date else "")
+    out = [f'<div class="source-title">{html.escape(title)}</div><div class="source-box">']
+    for start, end, number, section in _blocks(document):
+        attrs = f' data-para="{number}" data-section="{html.escape(section)}"' if number is not None else ""
+        inner = []
+        for a, b, label in spans:
+            a, b = max(a, start), min(b, end)
+            if a >= b:
+                continue
+            words = html.escape(document.text[a:b], quote=False)
+            if label is None:
+                inner.append(words)
+                continue
+            n = int(label[1:label.index("]")])
+            cls = "token highlighted " + _mark_class(label) + (" quote-focus" if n == focus else "")
+            inner.append(f'<mark class="{cls}" data-n="{n}"><span class="text">{words}</span>'
+                         f'<span class="label" data-label="{html.escape(label)}"></span></mark>')
+        out.append(f'<p class="para"{attrs}>{"".join(inner)}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
 def copy_block(answer: Answer | None, documents: Mapping[str, Document]) -> str:
     """All quotes of an answer in copy-ready form, one per line, numbered; empty when abstaining."""
     if answer is None or answer.abstained:
@@ -430,7 +550,7 @@ def citation_choices(answer: Answer | None) -> list[tuple[str, int]]:
     """`(label, number)` pairs for the citation picker: place, confidence and the quote's start."""
     is_answer = answer is not None and not answer.abstained
     return [
-        (f"{citation_label(n, c, answer=is_answer, title=False)}: “{_preview(c.quote)}”", n)
+        (f"{citation_label(n, c, answer=is_answer, title=False)}: {quoted(_preview(c.quote))}", n)
         for n, c in enumerate(shown_citations(answer), start=1)
     ]
 
@@ -494,7 +614,7 @@ def quote_choices(groups: Sequence[tuple[str, Sequence[Citation]]]) -> list[tupl
         for c in quotes:
             kind = "direct" if c.quote_kind == "direct" else "reported"
             stale = " · STALE" if c.stale else ""
-            out.append((f"{speaker} · ¶{c.paragraph} · {kind}{stale}: “{_preview(c.quote, 80)}”", len(out)))
+            out.append((f"{speaker} · ¶{c.paragraph} · {kind}{stale}: {quoted(_preview(c.quote, 80))}", len(out)))
     return out
 
 
@@ -558,27 +678,28 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
 def source_view(
     assistant: Assistant, answer: Answer | None, selected: int | None = None
 ) -> dict[str, Any]:
-    """HighlightedText update for the source panel: the document of the chosen quote (or the first).
+    """HTML update for the source panel: the document of the chosen quote (or the first), that quote
+    outlined as the current one.
 
     Args:
         assistant: gives the documents.
         answer: the last answer, or None before any.
-        selected: the chosen quote number (1-based), if any.
+        selected: the chosen quote number (1-based), if any; the first when None.
     """
     import gradio as gr
 
     documents = assistant.documents
     quotes = shown_citations(answer)
+    focus = None
     if quotes:
-        index = (selected or 1) - 1
-        doc = documents[quotes[min(max(index, 0), len(quotes) - 1)].doc_id]
+        focus = min(max(selected or 1, 1), len(quotes))
+        doc = documents[quotes[focus - 1].doc_id]
     elif documents:
         doc = next(iter(documents.values()))
     else:
-        return gr.update(value=[], label="Source")
+        return gr.update(value='<div class="source-title">Source</div>')
     is_answer = answer is not None and not answer.abstained
-    label = f"Source: {doc.title}" + (f" ({format_date(doc.date)})" if doc.date else "")
-    return gr.update(value=highlight_source(doc, quotes, answer=is_answer), label=label)
+    return gr.update(value=source_html(doc, quotes, answer=is_answer, focus=focus))
 
 
 def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr.Blocks":
@@ -623,8 +744,15 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
             gr.update(value=None),
         )
 
+    # One selection at a time drives the source panel and the copy box together: a citation of the last
+    # answer (the Quotes tab's choice is cleared), or a quote of the Quotes tab (the citation's is).
     def show_citation(number: int | None, answer: Answer | None):
-        return source_view(assistant, answer, number)
+        return source_view(assistant, answer, number), copy_block(answer, assistant.documents), gr.update(value=None)
+
+    def clear_chat():
+        """The bin icon: no answer, so no citations, highlight or copy-ready quotes either."""
+        return (source_view(assistant, None), gr.update(choices=[], value=None, visible=False), "", None,
+                gr.update(value=None))
 
     ledger = assistant.ledger() if hasattr(assistant, "ledger") else []
     groups = speaker_quotes(ledger)
@@ -669,7 +797,10 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                 with gr.Tabs():
                     with gr.Tab("Chat", id="chat-tab"):
                         chat = gr.Chatbot(
-                            label="Chat", elem_id="chat", height=560, layout="bubble",
+                            # no floating "Chat" label (the tab says it): on a phone it covered the
+                            # answer's first line
+                            label="Chat", show_label=False, elem_id="chat", height=560, layout="bubble",
+                            autoscroll=False,  # ANSWERED_JS shows a new answer from its first line
                             sanitize_html=True, allow_tags=False, latex_delimiters=[],
                             # no per-message copy button: it copies the reply's Markdown source
                             # (`**[1]**`, escapes); the copy-ready box holds clean text
@@ -702,25 +833,23 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
                     lines=3, interactive=False, buttons=["copy"],
                     placeholder="The quotes of the last answer, ready to paste. Empty when it abstains.",
                 )
-                initial = source_view(assistant, None)
-                source = gr.HighlightedText(
-                    value=initial["value"], label=initial["label"], elem_id="source",
-                    color_map=COLOR_MAP, show_legend=False, show_inline_category=True,
-                    combine_adjacent=False,
+                source = gr.HTML(
+                    source_view(assistant, None)["value"], elem_id="source", container=True, padding=True,
+                    js_on_load=None,
                 )
 
         outputs = [chat, source, picker, copy, last_answer, question, quote_list]
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat], outputs, api_visibility="private").then(
-                None, None, None, js="() => (" + SCROLL_JS.strip() + ")(1)"
+                None, None, None, js=ANSWERED_JS
             )
-        picker.input(show_citation, [picker, last_answer], [source], api_visibility="private").then(
-            None, [picker], None, js=SCROLL_JS
+        picker.input(show_citation, [picker, last_answer], [source, copy, quote_list],
+                     api_visibility="private").then(
+            None, None, None, js=SCROLL_JS
         )
         quote_list.input(show_quote, [quote_list], [source, copy, picker],
-                         api_visibility="private").then(
-            None, None, None, js="() => (" + SCROLL_JS.strip() + ")(1)"
-        )
+                         api_visibility="private").then(None, None, None, js=SCROLL_JS)
+        chat.clear(clear_chat, None, [source, picker, copy, last_answer, quote_list], api_visibility="private")
         gr.api(ask, api_name="ask")
     return demo
 

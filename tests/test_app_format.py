@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -173,12 +174,167 @@ def test_highlight_of_an_abstention_says_not_an_answer():
     assert all(label in app.COLOR_MAP for label in labels)
 
 
+class _Blocks(HTMLParser):
+    """The source panel's paragraphs: `(data-para, text)` per `<p>`, marks as `(n, text)`, and any text
+    a label element holds (labels are drawn by CSS from `data-label`, so there must be none)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paras: list[tuple[str | None, str]] = []
+        self.marks: list[tuple[str, str, str | None]] = []  # (n, text, the paragraph it sits in)
+        self.label_text = ""
+        self.labels: list[str] = []
+        self._para: str | None = None
+        self._in: list[str] = []
+        self._text: list[str] = []
+        self._mark: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._in.append(attrs.get("class") or "")
+        if tag == "p":
+            self._para, self._text = attrs.get("data-para"), []
+        elif tag == "mark":
+            self._mark = (attrs["data-n"], [])
+        elif "label" in (attrs.get("class") or "").split():
+            self.labels.append(attrs.get("data-label"))
+
+    def handle_endtag(self, tag):
+        self._in.pop()
+        if tag == "p":
+            self.paras.append((self._para, "".join(self._text)))
+        elif tag == "mark":
+            self.marks.append((self._mark[0], "".join(self._mark[1]), self._para))
+            self._mark = None
+
+    def handle_data(self, data):
+        if "label" in self._in[-1].split():
+            self.label_text += data
+        self._text.append(data)
+        if self._mark is not None:
+            self._mark[1].append(data)
+
+
+def parse_source(markup: str) -> _Blocks:
+    parser = _Blocks()
+    parser.feed(markup)
+    return parser
+
+
+def test_source_panel_marks_quotes_inline_and_escapes_text():
+    doc = DOC.model_copy(update={"paragraphs": ()})  # no paragraph data: the text as one block
+    shown = parse_source(app.source_html(doc, [DISASTER, RULED], focus=2))
+    assert "".join(text for _, text in shown.paras) == DOC.text
+    assert [(n, text) for n, text, _ in shown.marks] == [("2", RULED.quote), ("1", DISASTER.quote)]
+    assert shown.labels == ["[2]", "[1]"] and shown.label_text == ""  # drawn by CSS, never copied
+    markup = app.source_html(doc, [CAPTION], answer=False)
+    assert "<img" not in markup and "&lt;img src=x onerror=alert(1)&gt;" in markup
+    assert parse_source(markup).labels == ["[1] not an answer"]
+    assert 'class="token highlighted hl-2 quote-focus"' in app.source_html(doc, [DISASTER, RULED], focus=2)
+
+
+def test_source_panel_numbers_each_paragraph_and_its_text_is_the_paragraphs():
+    """A related story's headline and blurb are one ¶ (a journalist counting lines was off from ¶14)."""
+    from conftest import ARTICLE
+    from retrieval.ingest import load_document
+
+    doc = load_document(ARTICLE)
+    teasers = [p for p in doc.paragraphs if "\n" in doc.text[p.start:p.end]]
+    assert [p.number for p in teasers][:2] == [14, 23]  # headline + blurb, one paragraph each
+    shown = parse_source(app.source_html(doc, []))
+    assert shown.paras == [(str(p.number), doc.text[p.start:p.end]) for p in doc.paragraphs]
+
+
+def test_source_panel_highlight_keeps_the_paragraph_whole():
+    """The highlighted paragraph's text is the article's: no break, no label inside the quote."""
+    from conftest import ARTICLE
+    from retrieval.ingest import load_document
+
+    doc = load_document(ARTICLE)
+    para = doc.paragraphs[21]  # ¶22: “What reaction … insult?” he wrote on Instagram, …
+    quote = "What reaction did you expect from militant mountain men"
+    start = doc.text.index(quote)
+    c = Citation(doc_id=doc.doc_id, doc_title=doc.title, passage_id="x", paragraph=22, section="body",
+                 section_label=SECTION_LABELS["body"], quote=quote, start=start, end=start + len(quote),
+                 score=0.9, source_sha256=doc.sha256)
+    shown = parse_source(app.source_html(doc, [c]))
+    assert ("22", doc.text[para.start:para.end]) in shown.paras
+    assert shown.marks == [("1", quote, "22")] and shown.label_text == ""
+
+
+@pytest.mark.slow
+def test_real_citations_sit_in_the_paragraph_the_panel_numbers(assistant):
+    """Every quote the Quotes tab lists, and the quotes of answers after related-story boxes (¶14, ¶23,
+    ¶32), are marked inside the block the panel numbers with their `Citation.paragraph`."""
+    citations = [entry.citation for entry in assistant.ledger()]
+    for question in ("What did Ms Milashina say?", "What did the Chechen Minister for Information say?",
+                     "How many requests for help has the Russia LGBT Network received?"):
+        citations += assistant.ask(question, k=app.MAX_QUOTES).citations
+    assert max(c.paragraph for c in citations) > 32 and len({c.paragraph for c in citations}) > 10
+    for c in citations:
+        doc = assistant.documents[c.doc_id]
+        shown = parse_source(app.source_html(doc, [c]))
+        assert shown.marks == [("1", c.quote, str(c.paragraph))], c
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG 2 contrast ratio of two `#rrggbb` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_source_panel_labels_meet_wcag_aa_contrast():
+    """The "[n] not an answer" labels were white on light grey (1.47:1); every label, quote and ¶N must be
+    readable: at least 4.5:1 (WCAG AA), as computed from the colours in the app's CSS."""
+    import re
+
+    assert round(contrast("#ffffff", "#d1d5db"), 2) == 1.47 and round(contrast("#000000", "#ffffff")) == 21
+    css = app.CSS
+    label = re.search(r"\.label::after \{[^}]*[^-]color: (#[0-9a-f]{6})", css).group(1)
+    text = re.search(r"#source mark \{[^}]*[^-]color: (#[0-9a-f]{6})", css).group(1)
+    backgrounds = dict(re.findall(r"#source mark\.(hl-[\w]+), [^{]*\{ background: (#[0-9a-f]{6}); \}", css))
+    assert "hl-na" in backgrounds and len(backgrounds) == app.MAX_QUOTES + 1  # every colour a label can take
+    for name, background in backgrounds.items():
+        assert contrast(label, background) >= 4.5, (name, label, background)
+        assert contrast(text, background) >= 4.5, (name, text, background)
+    number = re.search(r"\n#source \.para\[data-para\]::before \{[^}]*color: (#[0-9a-f]{6})", css).group(1)
+    dark_number = re.search(r"\.dark #source \.para\[data-para\]::before \{[^}]*color: (#[0-9a-f]{6})", css).group(1)
+    assert contrast(number, "#ffffff") >= 4.5  # the panel's background, light theme
+    assert contrast(dark_number, "#1f2937") >= 4.5  # dark theme (Gradio's neutral-800 block)
+
+
 def test_citation_choices_name_place_and_quote():
     choices = app.citation_choices(ANSWER)
     assert [value for _, value in choices] == [1, 2]
     assert choices[0][0].startswith("[1] ¶2 · body of the report · confidence high (97%): “The territory")
     assert all("not an answer" in label for label, _ in app.citation_choices(ABSTAIN))
     assert app.citation_choices(None) == []
+
+
+def test_choice_labels_do_not_double_the_sources_quote_marks():
+    """`““It depends…` in the Citations list: a quote that opens with a quotation mark is not wrapped again,
+    and one that ends with the closing mark of a quotation it began inside gets no second one."""
+    tail = cite("It is a real disaster,”", 3)  # ends inside the source's quotation
+    answer = ANSWER.model_copy(update={"citations": [DISASTER, tail, RULED]})
+    labels = [label.split(": ", 1)[1] for label, _ in app.citation_choices(answer)]
+    assert labels == ["“It is a real disaster,” she says.", "“It is a real disaster,”", f"“{RULED.quote}”"]
+    groups = [("Ekaterina Sokirianskaia", [DISASTER, tail])]
+    assert [label.split(": ", 1)[1] for label, _ in app.quote_choices(groups)] == labels[:2]
+    assert app.quoted("she says, “it is over.”") == "“she says, “it is over.””"  # a quotation inside: kept
+
+
+@pytest.mark.slow
+def test_real_choice_labels_have_no_doubled_quote_marks(assistant):
+    labels = [label for label, _ in app.quote_choices(app.speaker_quotes(assistant.ledger()))]
+    for question in ("What does Milashina think the government will do?", "What did Sokirianskaia say?",
+                     "Who is quoted in the article?"):
+        labels += [label for label, _ in app.citation_choices(app.shown_answer(assistant.ask(question, k=10)))]
+    assert any(": “It depends" in label for label in labels)  # a whole sentence, opening with the source's mark
+    assert [label for label in labels if "““" in label or "””" in label] == []
 
 
 # -- copy-ready quotes ----------------------------------------------------------------------------
@@ -459,7 +615,7 @@ def test_quotes_tab_groups_quotes_by_speaker():
     assert "**Russia LGBT Network**: 1 reported statement" in overview
     choices = app.quote_choices(groups)
     assert [n for _, n in choices] == [0, 1, 2, 3]
-    assert choices[1][0] == f"{sok} · ¶3 · direct: “{SAID.quote}”"
+    assert choices[1][0] == f"{sok} · ¶3 · direct: {SAID.quote}"  # it opens with the source's own mark
     assert app.flat_quotes(groups)[3] is unnamed
     assert app.quotes_overview([]) == "The source quotes no one."
 
