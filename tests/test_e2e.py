@@ -571,6 +571,25 @@ def test_plain_text_declines_a_question_no_sentence_comes_near(tmp_path):
     assert not fed.abstained and "once the first flowers appear" in fed.citations[0].quote
 
 
+def test_plain_text_keeps_what_the_news_rules_would_decline(tmp_path):
+    """Told as possible, asked as done; a count of what the source never names: declined on a news page, but
+    on tune's encyclopedia articles each rule declined more answerable questions than impossible ones."""
+    from retrieval import Assistant, build_index
+    from retrieval.extract import only_possible
+
+    sentence = "In a cold spring the council may ban watering with hoses, as it did in 2012."
+    (tmp_path / "garden.txt").write_text(GARDEN + "\n" + sentence + "\n", encoding="utf-8")
+    build_index([tmp_path / "garden.txt"], tmp_path / "index")
+    garden = Assistant.load(tmp_path / "index")
+    question = "When did the council ban watering with hoses?"
+    assert only_possible(question, sentence) == "may ban"
+    banned = garden.ask(question)
+    assert not banned.abstained and banned.citations[0].quote == sentence
+    gallons = garden.ask("How many gallons should a pot hold?")
+    assert not gallons.abstained and "20 litres" in gallons.citations[0].quote
+    assert gallons.reason == "the source never uses the word “gallons”: the figure quoted may count something else"
+
+
 def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistant):
     from retrieval.answer import JUDGEMENT
 
