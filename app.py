@@ -373,7 +373,8 @@ def format_reply(
     documents = documents or {}
     read_as = f"  \n*Read as: {escape_text(answer.read_as)}*" if answer.read_as else ""
     if answer.abstained:
-        text = "**The article does not answer this question.**"
+        # a question that was never searched (another language, nothing named) is not one the article fails
+        text = "**Not answered.**" if answer.unsearched else "**The article does not answer this question.**"
         if answer.reason and answer.reason != NO_ANSWER:  # e.g. the source quotes no one named X
             text += f" {_misquote_mark(answer)}Why: {escape_text(answer.reason)}."
         if (answer.citations or answer.closest or answer.confidence) and answer.confidence < answer.threshold:

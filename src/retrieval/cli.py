@@ -136,7 +136,8 @@ def format_answer(answer) -> str:
         # a rule may decline above the threshold (a byline that cannot say what is asked): then say so
         bar = (f"below {answer.threshold:.2f}" if answer.confidence < answer.threshold
                else f"over the bar of {answer.threshold:.2f}, declined for the reason below")
-        lines.append(f"The source does not answer this question (confidence {answer.confidence:.2f} {bar}).")
+        lines.append("Not answered." if answer.unsearched else
+                     f"The source does not answer this question (confidence {answer.confidence:.2f} {bar}).")
         if answer.reason and answer.reason != NO_ANSWER:
             lines.append(f"{mark}Why: {answer.reason}.")
         if answer.closest:
