@@ -727,6 +727,10 @@ def test_a_speaker_named_by_a_pronoun_alone_is_answered_with_a_note(assistant):
     ("Why did the Chechen police say gay people don't exist?",
      "the first quote is the writer's narration and does not have “police” of “the Chechen police”: check that it "
      "is about them before attributing it"),
+    # a long description's last word is no head noun ("collected"): the narration reports them
+    ("According to the testimony the network collected, who is actually carrying this out on the ground?",
+     "the first quote reports the testimony the network collected in the writer's words: the source does not "
+     "quote them"),
     # narration about someone the source does quote elsewhere is not "the source does not quote them"
     ("Did the network say it is evacuating gay men to Moscow?",
      "the first quote is the writer's narration about the network, not their words"),

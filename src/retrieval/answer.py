@@ -513,9 +513,10 @@ class Assistant:
         named = set(tokenize(subject))
         if _names_half(named, first.quote):
             held, words = set(tokenize(first.quote)), {w.lower() for w in re.findall(r"[\w’'-]+", first.quote)}
-            # a name or the head noun: "the newspaper's editors" are the "Editors of Novaya Gazeta"
+            # a name, or the head noun of a short one: "the newspaper's editors" are the "Editors of Novaya Gazeta",
+            # and "collected" is no head of "the testimony the network collected"
             parts = re.findall(r"[\w-]+", subject.replace("’s", "").replace("'s", ""))
-            lacking = [w for w in dict.fromkeys(parts) if (w[0].isupper() or w == parts[-1])
+            lacking = [w for w in dict.fromkeys(parts) if (w[0].isupper() or (w == parts[-1] and len(parts) <= 4))
                        and (t := tokenize(w)) and not set(t) <= held and not another_form_in(w, words)]
             if lacking:  # "Why did Chechen prosecutors announce …?": "Federal Russian prosecutors announced …"
                 return _noted(answer, "the first quote is the writer's narration and does not have "
