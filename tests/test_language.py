@@ -19,6 +19,9 @@ def _known(word: str) -> bool:
     ("Combien de personnes ont demandé de l'aide au réseau ?", "French"),
     ("Qu'a dit Sokirianskaia à propos de Poutine ?", "French"),
     ("¿Quién gobierna Chechenia?", "Spanish"),
+    # short, and mostly a name: the words alone leave the guess unsure ("Qui dirige la": Italian at 0.45), the
+    # whole question does not (a journalist in the browser: it had been declined as "from the byline")
+    ("Qui dirige la Tchétchénie ?", "French"), ("Wer regiert Tschetschenien?", "German"),
     ("Wie viele Menschen haben um Hilfe gebeten?", "German"),
     ("Quantas pessoas pediram ajuda?", "Portuguese"),
     ("Сколько человек обратились за помощью?", "Cyrillic script"),
@@ -36,7 +39,9 @@ def test_other_language(question, language):
 
 
 def test_no_english_question_of_the_evaluation_sets_is_taken_for_another_language():
-    questions = [json.loads(line)["question"] for name in ("dev_qa", "news_train", "offtopic_train", "seed_qa")
+    questions = [json.loads(line)["question"] for name in ("dev_qa", "news_train", "offtopic_train", "seed_qa",
+                                                           "news_known", "news_fresh", "news_fresh2", "news_fresh3",
+                                                           "offtopic_qa")
                  for line in (ROOT / "eval" / f"{name}.jsonl").read_text().splitlines() if line.strip()]
     flagged = [q for q in questions if other_language(q, "en", "LATIN", known=lambda w: False)]
     assert len(questions) > 500 and flagged == []
