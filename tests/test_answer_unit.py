@@ -1035,6 +1035,14 @@ def test_an_outcome_asked_for_is_not_given_by_a_plan(question, sentence, plan):
     ("What would stop the persecution?", "This has to stop and it would stop.", None),
     ("How likely is the federal government to intervene?", "The federal government may intervene.", None),
     ("When did the network help the victims?", "The Network works hard helping the victims.", None),
+    # what someone said they would do, reported; "had to" (it happened); a verb too light to name a deed
+    # (a code review: "Why did Milashina stay in the country?" had been declined)
+    ("Why did Milashina stay in the country?",
+     "Elena Milashina, telling SBS she would stay in the country despite death threats.", None),
+    ("When did prosecutors open an inquiry?", "Prosecutors announced on Monday that they would open an inquiry.",
+     None),
+    ("When did he resign?", "He had to resign in 1974.", None),
+    ("Why did the court have jurisdiction?", "It is unlikely the court will have jurisdiction.", None),
 ])
 def test_something_asked_as_done_is_not_given_by_a_possibility(question, sentence, maybe):
     from retrieval.extract import only_possible
@@ -1048,8 +1056,13 @@ def test_something_asked_as_done_is_not_given_by_a_possibility(question, sentenc
     ("Why did prosecutors announce on Friday that they would investigate?", ["Friday"]),
     ("Why is the network sending victims to St Petersburg?", ["St", "Petersburg"]),
     ("What did the minister post on Twitter in 2009?", ["Twitter", "2009"]),
+    ("What happened on the 20th?", ["20th"]), ("Why did Paul McCartney condemn him?", ["Paul", "McCartney"]),
     # held by the source, in another form, as a month cut short, by initials, or opening the question
     ("Why did around 50 people ask the Russians for help in April?", []),
+    ("When did Putin meet Kadyrov, in Apr. 2008?", []), ("Was it at 12.38?", []),
+    # a title, a word that only asks, or a question in Title Case (a code review)
+    ("Why did Mr Kadyrov deny it?", []), ("Did they say so, Exactly?", []), ("What did they say? Also, Why?", []),
+    ("How Are Activists Helping Victims Escape Grozny?", []),
     ("What did the United States say on Monday in 2008?", []),
     ("Where did Putin meet Kadyrov?", []),
     ("Grozny: who rules it?", []),
@@ -1058,8 +1071,8 @@ def test_the_details_a_question_names_that_the_source_never_has(question, absent
     from retrieval.extract import absent_details
     from retrieval.sparse import tokenize
 
-    source = ("Around 50 requests came from Russian men on Monday, 19 Apr 2008, says the US. Putin met Kadyrov in "
-              "Grozny.")
+    source = ("Around 50 requests came from Russian men on Monday, 19 Apr 2008, 12:38 PM, says the US. Putin met "
+              "Kadyrov in Grozny.")
     assert absent_details(question, set(tokenize(source)), source) == absent
 
 
@@ -1072,6 +1085,12 @@ def test_the_details_a_question_names_that_the_source_never_has(question, absent
     # too little left, a word that only begins like one, or none
     ("So what?", "So what?"), ("And?", "And?"), ("Well-known activists?", "Well-known activists?"),
     ("Andrew said what?", "Andrew said what?"), ("Sokirianskaia?", "Sokirianskaia?"),
+    # a word that only looks like an opener: kept unless a stop or a question's first word follows (a code review)
+    ("Great Britain's reaction?", "Great Britain's reaction?"),
+    ("So far, how many people have asked for help?", "So far, how many people have asked for help?"),
+    ("Well known activists, who are they?", "Well known activists, who are they?"),
+    ("Thank you for nothing. Who is Kadyrov?", "Thank you for nothing. Who is Kadyrov?"),
+    ("Thank you. Who is Kadyrov?", "Who is Kadyrov?"), ("So who rules Chechnya?", "Who rules Chechnya?"),
 ])
 def test_a_follow_ups_opening_words_are_no_part_of_the_question(question, read):
     from retrieval.extract import without_opener

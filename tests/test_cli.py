@@ -91,7 +91,8 @@ def test_readable_answer_names_speakers_and_gives_the_reason():
     assert format_answer(ruled).splitlines()[0] == (
         "The source does not answer this question (confidence 0.76 over the bar of 0.54, declined for the reason "
         "below).")
-    vague = Answer(question="Tell me more", abstained=True, threshold=0.24, reason="the question names nothing")
+    vague = Answer(question="Tell me more", abstained=True, threshold=0.24, reason="the question names nothing",
+                   unsearched=True)
     assert format_answer(vague).splitlines() == ["Not answered.", "Why: the question names nothing."]
     plain = declined.model_copy(update={"reason": NO_ANSWER})  # the first line says it already
     assert format_answer(plain).splitlines()[1] == "Closest passages (NOT an answer):"

@@ -370,12 +370,24 @@ def test_who_wrote_the_source_is_answered_by_its_byline(assistant, question):
     "Who wrote the Novaya Gazeta report?",
     # a text the page reports on, named without a name: the byline had been the second quote at 0.87, and the
     # reply had said "the source quotes no one saying this" of "the original newspaper report" (a journalist)
-    "Who wrote the original newspaper report?", "Who wrote the initial report?",
+    "Who wrote the original newspaper report?", "Who wrote the original report on Chechnya?",
 ])
 def test_who_wrote_another_papers_report_is_not_the_byline(assistant, question):
     answer = assistant.ask(question)
-    assert "byline" not in (answer.reason or "") and "quotes no one" not in (answer.reason or "")
-    assert all(c.section != "byline" for c in answer.citations + answer.closest)
+    assert "quotes no one" not in (answer.reason or "") and "byline" not in (answer.reason or "")
+    assert all(c.section != "byline" for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["Who wrote the previous article in this series?", "Who wrote the initial report?",
+                                      "Who wrote the original newspaper report?"])
+def test_who_wrote_another_text_is_never_answered_with_the_byline(assistant, question):
+    # first, the byline declines for its reason rather than leaving the next sentence to answer (a code review:
+    # "Who wrote the previous article in this series?" had been answered at 0.65 with the minister's words)
+    answer = assistant.ask(question)
+    if answer.abstained:
+        assert answer.reason.startswith("the question asks who wrote a text the source does not name")
+    else:
+        assert all(c.section != "byline" for c in answer.citations)
 
 
 def test_the_opening_paragraph_is_the_first_sentence_of_the_report(assistant):
@@ -526,20 +538,25 @@ def test_two_questions_in_one_are_not_read_as_one_speaker(assistant):
     assert {c.section for c in aids.citations} == {"teaser"}
 
 
-def test_a_count_of_something_the_source_never_names_is_declined(assistant):
+def test_a_count_of_something_the_source_never_names_is_flagged_or_declined(assistant):
     """"How many women have asked the network for help?" got the one figure the source gives ("around 50"
-    requests, from people in the region) with nothing said: a wrong number for copy. A note was not enough: the
-    figure still went to the copy box (a journalist in the browser), so it is declined, the figure listed."""
+    requests, from people in the region) with nothing said: a wrong number for copy. Its sentence is near the
+    question, so it is quoted with a note; a count whose figure's sentence is far from the question is declined,
+    the figure listed (a journalist in the browser: "What is the death toll so far?" had it in the copy box)."""
     women = assistant.ask("How many women have asked the network for help?")
-    assert women.abstained and not women.citations and "around 50" in women.closest[0].quote
-    assert women.confidence < women.threshold
-    assert women.reason == ("the source never uses the word “women”: it gives no such figure, and the passages "
-                            "listed may count something else")
+    assert not women.abstained and "around 50" in women.citations[0].quote
+    assert women.reason == "the source never uses the word “women”: the figure quoted may count something else"
+    # a word the source never uses may yet be what its figure counts (a code review)
+    pleas = assistant.ask("How many pleas for assistance did the network receive?")
+    assert not pleas.abstained and "around 50" in pleas.citations[0].quote
     requests = assistant.ask("How many requests for help has the network received?")
     assert not requests.abstained and requests.reason is None and "around 50" in requests.citations[0].quote
     # a count named as such: the source speaks of "death threats", never of a toll
     toll = assistant.ask("What is the death toll so far?")
-    assert toll.abstained and not toll.citations and toll.reason.startswith("the source never uses “death toll”")
+    assert toll.abstained and not toll.citations and toll.confidence < toll.threshold
+    assert toll.reason == ("the source never uses “death toll”: it gives no such figure, and the passages listed "
+                           "may count something else")
+    assert "around 50" in toll.closest[0].quote
     # a misspelt word the source does use is no cause for a warning (a journalist's review)
     typo = assistant.ask("how many peple asked the netwrok for help")
     assert not typo.abstained and typo.reason is None and "around 50" in typo.citations[0].quote
@@ -588,6 +605,16 @@ def test_plain_text_keeps_what_the_news_rules_would_decline(tmp_path):
     gallons = garden.ask("How many gallons should a pot hold?")
     assert not gallons.abstained and "20 litres" in gallons.citations[0].quote
     assert gallons.reason == "the source never uses the word “gallons”: the figure quoted may count something else"
+
+
+def test_only_a_question_never_searched_is_marked_so(assistant):
+    # the chat opens such a reply "Not answered." rather than "The article does not answer this question."
+    for question in ("Tell me more", "Who made you?", "Wer regiert Tschetschenien?"):
+        answer = assistant.ask(question)
+        assert answer.abstained and answer.unsearched and not answer.closest, question
+    searched = assistant.ask("What did Donald Trump say about Chechnya?")
+    assert searched.abstained and not searched.unsearched
+    assert "unsearched" in searched.model_dump()  # in the JSON the REST API returns
 
 
 def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistant):
@@ -908,5 +935,4 @@ def test_someone_else_quoted_on_the_topic_is_named_only_for_more_than_what_the_s
 def test_the_dateline_and_byline_answer_for_this_page_only(assistant, question, answered):
     answer = assistant.ask(question)
     assert answer.abstained is not answered
-    # the original report is not the page: its dateline is no longer even the closest passage
-    assert ((answer.citations or answer.closest)[0].section in ("dateline", "byline")) is answered
+    assert (answer.citations or answer.closest)[0].section in ("dateline", "byline")

@@ -699,8 +699,6 @@ def test_a_speaker_asked_for_by_the_title_their_name_opens_with():
     # no one named I'm on deadline for a piece about the international")
     "I'm on deadline for a piece about the international reaction to the reports coming out of Chechnya",
     "What did you say?",
-    # a text asked for its author, not words for their speaker
-    "Who wrote the original newspaper report?",
 ])
 def test_not_a_question_about_one_speakers_words(question):
     assert parse_speaker_question(question) is None

@@ -16,6 +16,7 @@ The models are plain numbers in `scorer.json` (logistic models), never a pickle.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -37,7 +38,7 @@ from .chunking import is_photo_credit
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
-from .quotes import build_ledger, normalize_text, speaker_heads
+from .quotes import HONORIFICS, build_ledger, normalize_text, speaker_heads
 from .sparse import _stem, stopwords, tokenize
 
 log = logging.getLogger(__name__)
@@ -1100,16 +1101,29 @@ _VAGUE_WITH_PRONOUN = frozenset("write writes wrote written give get next after 
 
 
 # what a follow-up opens with in a chat ("And what did Milashina say?", "Thanks. Who rules Chechnya?"): no part
-# of what is asked, but enough to keep a question from the routes that read it from its first word
-_OPENER = re.compile(r"^(?:(?:and|so|but|then|ok|okay|also|well|alright|great|cool|thanks|thank you|thx|hi|hello|hey"
-                     r"|please|oh)(?:[\s,.!:;]+|$))+", re.IGNORECASE)
+# of what is asked, but enough to keep a question from the routes that read it from its first word. Each is taken
+# off only before a stop, another of them, or a word a question opens with: "So far, how many …?", "Great
+# Britain's reaction?", "Well known activists …" keep theirs (a code review)
+_OPENER = re.compile(r"(?:and|so|but|then|ok|okay|also|well|alright|great|cool|thanks|thank\s+you|thx|hi|hello|hey"
+                     r"|please|oh)(?=\W|$)", re.IGNORECASE)
+_QUESTION_OPENING = re.compile(r"(?:what|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|has|have"
+                               r"|had|can|could|will|would|should|tell|give|show|list|quote)\b", re.IGNORECASE)
 
 
 def without_opener(question: str) -> str:
     """The question without the words a chat follow-up opens with, when two words or more are left."""
-    m = _OPENER.match(question.strip())
-    rest = question.strip()[m.end():] if m else ""
-    if not m or len(rest.split()) < 2 or not rest[0].isalpha():
+    q, rest = question.strip(), question.strip()
+    while (m := _OPENER.match(rest)) is not None:
+        after = rest[m.end():]
+        stop = re.match(r"\s*[,.!:;]+\s*", after)
+        nxt = after.lstrip()
+        if stop:
+            rest = after[stop.end():]
+        elif after[:1].isspace() and (_OPENER.match(nxt) or _QUESTION_OPENING.match(nxt)):
+            rest = nxt
+        else:
+            break
+    if rest == q or len(rest.split()) < 2 or not rest[0].isalpha():
         return question
     return rest[0].upper() + rest[1:]
 
@@ -1152,12 +1166,14 @@ _ASKS_FUTURE = re.compile(
 
 # "Who wrote the original newspaper report?", "When was the initial report published?": a text the page
 # reports on, whose writer and date its byline and dateline are not
-_ANOTHER_TEXT = re.compile(r"\b(?:original|initial|earlier|previous|prior|other|another|first|newspaper|newspaper[’']s)"
-                           r"\s+(?:[\w-]+\s+)?(?:report|reports|article|story|piece|exposé|expose|investigation)\b",
-                           re.IGNORECASE)
+_ANOTHER_TEXT = re.compile(r"\b(?:original|initial|earlier|previous|prior|other|another|(?:the|that|its)\s+first"
+                           r"|newspaper|newspaper[’']s)\s+(?:[\w-]+\s+)?(?:report|reports|article|story|piece|exposé"
+                           r"|expose|investigation)\b", re.IGNORECASE)
 
 
 def asks_of_another_text(question: str) -> bool:
+    """Whether the question asks about a text the page reports on ("the original newspaper report"), whose
+    writer and date the page's byline and dateline are not."""
     return _ANOTHER_TEXT.search(question) is not None
 
 
@@ -1198,11 +1214,15 @@ def only_intended(question: str, sentence: str) -> str | None:
 # something as done, which a sentence that tells it only as a possibility or a condition ("may intervene",
 # "have to be emptied - it would stop") does not give
 _ASKS_DONE = re.compile(r"^(?:when|how|why|where)\s+(?:did|was|were|has|have|had)\s+(?P<rest>.+)$", re.IGNORECASE)
-_MODAL_BEFORE = (r"\b(?P<modal>may|might|could|would|will|can|should|must|(?:has|have|had|needs?|intends?|plans?|hopes?"
+_MODAL_BEFORE = (r"\b(?P<modal>may|might|could|would|will|can|should|must|(?:has|have|needs?|intends?|plans?|hopes?"
                  r"|aims?|seeks?|wants?|expects?|certain|likely|unlikely|going) to)\s+(?:not\s+)?"
                  r"(?:(?:be|have|been|really|actually|ever)\s+){0,2}")
-
-
+# "telling SBS she would stay", "announced that they would open": what someone said they will do, reported
+_SAID_BEFORE = re.compile(r"\b(?:said|says|say|told|tells|telling|announced|announces|promised|pledged|vowed|claimed"
+                          r"|stated|insisted)\b(?:\W+\w+){0,6}\W+$", re.IGNORECASE)
+# verbs too light to say what was done ("Why did the court have jurisdiction?" is no "will have")
+_LIGHT_VERBS = frozenset("have has had do does did get gets got make makes made take takes took go goes went be "
+                         "come comes came give gives gave let lets put puts".split())
 _NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ance|ence|ness|ity|ions|ments)$", re.IGNORECASE)
 
 
@@ -1217,16 +1237,17 @@ def only_possible(question: str, sentence: str) -> str | None:
     stop = stopwords()
     rest = m.group("rest")
     for word in dict.fromkeys(re.findall(r"[a-z]+", rest)):
-        if word in stop or len(word) < 3 or _NOUN_ENDING.search(word) or re.search(_MODAL_BEFORE + word, rest):
+        if (word in stop or word in _LIGHT_VERBS or len(word) < 3 or _NOUN_ENDING.search(word)
+                or re.search(_MODAL_BEFORE + word, rest)):
             continue  # "investigation" is no "will investigate"; "Why did she say it would stop?" asks no deed
         stem = _stem(word)
         uses = [u for u in re.finditer(r"[A-Za-z]+", sentence)
                 if _stem(u.group().lower()) == stem and not _NOUN_ENDING.search(u.group())]
         modal = [re.search(_MODAL_BEFORE + r"$", sentence[:u.start()], re.IGNORECASE) for u in uses]
-        if uses and all(modal):
+        if uses and all(m and not (m.group("modal").lower() in ("would", "will")
+                                   and _SAID_BEFORE.search(sentence[:m.start()])) for m in modal):
             return sentence[modal[0].start():uses[0].end()]
     return None
-
 
 
 # words a question about the page's own date or writer may use that the page itself need not hold
@@ -1293,21 +1314,42 @@ def names_something_else(question: str, page_words: set[str]) -> bool:
 def absent_details(question: str, source_words: set[str], source_text: str) -> list[str]:
     """The details a question names that the source never holds: a capitalised word not opening it ("Friday",
     "Petersburg", "Twitter"; "Russia" is held by "Russian", "April" by "Apr") and a number ("500"). A question
-    built on one of them may rest on a premise the source does not share."""
-    caps = list(_CAP_WORD.finditer(question))
-    spelt = set()  # "United States" for the source's "US"
+    built on one of them may rest on a premise the source does not share. Titles ("Mr"), words that only ask
+    ("Why", "Exactly") and the words of a question in Title Case are no details."""
+    words = re.findall(r"[\w’'-]+", question)[1:]
+    title_case = (2 * sum(w[:1].isupper() for w in words) > len(words)
+                  and any(w[:1].isupper() and w.lower() in VAGUE_WORDS for w in words))  # "How Are Activists …"
+    caps = [] if title_case else [
+        m for m in _CAP_WORD.finditer(question) if m.group().lower().rstrip(".") not in _NO_DETAIL]
+    raw = _raw_words(source_text)
+    spelt = set()  # "United States" for the source's "US", but not "Paul McCartney" for "PM"
     for i in range(len(caps)):
         for j in range(i + 2, min(i + 5, len(caps)) + 1):
             run = caps[i:j]
-            if all(question[a.end():b.start()] == " " for a, b in zip(run, run[1:])) and re.search(
-                    r"\b" + "".join(m.group()[0] for m in run) + r"\b", source_text):
+            initials = "".join(m.group()[0] for m in run)
+            if all(question[a.end():b.start()] == " " for a, b in itertools.pairwise(run)) and (
+                    initials not in ("AM", "PM") and re.search(rf"(?<![\w:]){initials}(?![\w:])", source_text)):
                 spelt.update(m.start() for m in run)
-    found = [m.group() for m in caps if m.start() not in spelt
+    found = [m.group().rstrip(".") for m in caps if m.start() not in spelt
              and (t := tokenize(m.group())) and not set(t) <= source_words
-             and not any(another_form_in(w, source_words) or same_month(w, source_words) for w in t)]
-    found += [n for n in re.findall(r"(?<![\w.,])\d[\d,.]*\d|(?<![\w.,])\d", question)
-              if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", source_text)]
+             and not any(another_form_in(w, source_words) for w in t) and not same_month(m.group(), raw)]
+    for m in re.finditer(r"(?<![\w.,:])(\d[\d,.:]*\d|\d)(?:st|nd|rd|th)?\b", question):
+        n = m.group(1)
+        if not any(re.search(rf"(?<![\d.,:]){re.escape(v)}(?![\d]|[.,:]\d)", source_text)
+                   for v in {n, n.replace(".", ":"), n.replace(":", ".")}):
+            found.append(m.group())  # "20th", as asked
     return list(dict.fromkeys(found))
+
+
+# a title or a word that only asks, capitalised: no detail of what is asked ("Mr Kadyrov", "…, Exactly?")
+_NO_DETAIL = HONORIFICS | VAGUE_WORDS | frozenset("mrs".split())
+
+
+@lru_cache(maxsize=16)
+def _raw_words(text: str) -> frozenset[str]:
+    """The lower-case words of `text`, unstemmed ("oct", "apr" as written)."""
+    return frozenset(w.lower() for w in re.findall(r"[\w’'.-]+", text)) | frozenset(
+        w.lower().rstrip(".") for w in re.findall(r"[\w’'.-]+", text))
 
 
 def another_form_in(word: str, words: set[str]) -> bool:
@@ -1355,10 +1397,9 @@ def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray,
     other_part = bool(named - lines) and not named & lines
     credit_asked = asks_for_credit(question)
     future = asks_future(question)
-    other_text = asks_of_another_text(question)
     links = [s == "related" and words is not None and source_words is not None
              and link_off_topic(question, words[i], source_words) for i, s in enumerate(sections)]
-    return np.array([(bool(c) and not credit_asked) or ((other_part or other_text) and s in lines)
+    return np.array([(bool(c) and not credit_asked) or (other_part and s in lines)
                      or (future and s == "dateline") or link
                      for s, c, link in zip(sections, credit, links)], dtype=bool)
 

@@ -174,12 +174,10 @@ class Answer(_Frozen):
     words_checked: list[WordsCheck] = Field(
         default_factory=list, description="the words the question quotes, and whether the source has them "
                                           "word for word")
-
-    @property
-    def unsearched(self) -> bool:
-        """Declined before the source was searched: a question in another language, one that names nothing,
-        or a request of the assistant itself. Not "the source does not answer": its reason says what to ask."""
-        return self.abstained and not self.citations and not self.closest and self.confidence == 0.0
+    unsearched: bool = Field(
+        default=False, description="declined before the source was searched: a question in another language, one "
+                                   "that names nothing, or a request of the assistant itself (not \"the source does "
+                                   "not answer\": the reason says what to ask)")
 
 
 

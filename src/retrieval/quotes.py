@@ -1520,11 +1520,6 @@ _WHO = re.compile(
     r"(?:\s+that)?\s*[:,]?\s*(?P<text>.+?)\s*\??$", re.I)
 
 
-_A_TEXT_WRITTEN = re.compile(r"^who\s+(?:wrote|writes)\s+(?:the|this|that|a|an|its|their|his|her)?\s*"
-                             r"(?:[\w'’-]+\s+){0,4}(?:report|reports|article|articles|story|stories|piece|book|books|letter|post|column"
-                             r"|paper|headline|caption|blog|editorial|exposé|expose)\s*\??$", re.I)
-
-
 # "Did Sokirianskaia say (that) the federal government will intervene?": whether the source gives these
 # words, or words close to them, to that speaker
 _CLAIM = re.compile(
@@ -1680,8 +1675,6 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
             topic = (m.groupdict().get("topic") or "").strip(" ?.") or None
             return SpeakerQuestion(kind="by", target=name, topic=topic)
     m = _WHO.match(q)
-    if m and _A_TEXT_WRITTEN.match(q) and not any(c in q for c in _QUOTE_CHARS):
-        return None  # "Who wrote the original newspaper report?" asks for an author, not whose words these are
     if m:
         said = m.group("text").strip().strip(_QUOTE_CHARS + " ?.,").strip()
         first = said.split()[0].lower() if said.split() else ""
