@@ -241,15 +241,7 @@ def citation_label(n: int, citation: Citation, *, answer: bool = True, title: bo
     return f"[{n}] {where}¶{citation.paragraph} · {citation.section_label}{who} · {tail}{stale}"
 
 
-def quoted(text: str) -> str:
-    """`text` in curly quotes, as `in_quote_marks` (not wrapped again when it opens with a quotation mark),
-    and with no closing mark added after one that closes a quotation the text opened before it began
-    (`Putin is the only one … over Kadyrov.”` -> `“Putin is the only one … over Kadyrov.”`)."""
-    if text[:1] in "“\"‘'":
-        return in_quote_marks(text)
-    if text.endswith("”") and text.count("”") > text.count("“"):
-        return "“" + text
-    return in_quote_marks(text)
+quoted = in_quote_marks  # `text` in curly quotes, not doubled (`models.in_quote_marks`)
 
 
 def copy_ready(citation: Citation, document: Document | None = None) -> str:

@@ -323,6 +323,17 @@ def test_citation_choices_name_place_and_quote():
     assert app.citation_choices(None) == []
 
 
+def test_a_quote_that_closes_a_quotation_gets_one_closing_mark_everywhere():
+    # the chat had it right, the CLI (`in_quote_marks`) printed “…control,”” and the copy box …control,’” (a code
+    # review): the fix lives in the library now
+    from retrieval.models import for_pasting, in_quote_marks
+
+    closing = "It is a real disaster, it's getting out of control,”"
+    assert in_quote_marks(closing) == "“It is a real disaster, it's getting out of control,”"
+    assert for_pasting(closing) == "“It is a real disaster, it's getting out of control”"
+    assert for_pasting("had been “outrageous”.") == "“had been ‘outrageous’.”"  # a quotation inside stays one
+
+
 def test_choice_labels_do_not_double_the_sources_quote_marks():
     """`““It depends…` in the Citations list: a quote that opens with a quotation mark is not wrapped again,
     and one that ends with the closing mark of a quotation it began inside gets no second one."""

@@ -39,7 +39,7 @@ from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
 from .quotes import HONORIFICS, build_ledger, normalize_text, speaker_heads
-from .sparse import _stem, stopwords, tokenize
+from .sparse import stem, stopwords, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -1209,7 +1209,6 @@ def only_intended(question: str, sentence: str) -> str | None:
     return m.group() if m else None
 
 
-
 # "When did the federal government intervene?", "Why were the detention facilities emptied?": a question for
 # something as done, which a sentence that tells it only as a possibility or a condition ("may intervene",
 # "have to be emptied - it would stop") does not give
@@ -1240,9 +1239,9 @@ def only_possible(question: str, sentence: str) -> str | None:
         if (word in stop or word in _LIGHT_VERBS or len(word) < 3 or _NOUN_ENDING.search(word)
                 or re.search(_MODAL_BEFORE + word, rest)):
             continue  # "investigation" is no "will investigate"; "Why did she say it would stop?" asks no deed
-        stem = _stem(word)
+        asked = stem(word)
         uses = [u for u in re.finditer(r"[A-Za-z]+", sentence)
-                if _stem(u.group().lower()) == stem and not _NOUN_ENDING.search(u.group())]
+                if stem(u.group().lower()) == asked and not _NOUN_ENDING.search(u.group())]
         modal = [re.search(_MODAL_BEFORE + r"$", sentence[:u.start()], re.IGNORECASE) for u in uses]
         if uses and all(m and not (m.group("modal").lower() in ("would", "will")
                                    and _SAID_BEFORE.search(sentence[:m.start()])) for m in modal):

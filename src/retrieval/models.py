@@ -87,8 +87,14 @@ class PassageHit(_Frozen):
 
 
 def in_quote_marks(text: str) -> str:
-    """`text` in curly quotes, unless it already opens with a quotation mark (no doubled “““)."""
-    return text if text[:1] in "“\"‘'" else f"“{text}”"
+    """`text` in curly quotes, unless it already opens with a quotation mark (no doubled “““), and with no
+    closing mark added after one that closes a quotation the text opened before it began
+    (`It is a real disaster, it's getting out of control,”` → `“It is a real disaster, …,”`)."""
+    if text[:1] in "“\"‘'":
+        return text
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        return f"“{text}"
+    return f"“{text}”"
 
 
 _TRAILING_MARK = re.compile(r"\s*[,;:–—-]\s*$")
@@ -107,6 +113,8 @@ def for_pasting(text: str, quotation_only: bool = False) -> str:
         return _TRAILING_MARK.sub("", quoted) + "”"
     if text[:1] in "“\"‘'":
         return text
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        text = text[:-1]  # a quotation opened before the text began closes with it: one mark, not ’”
     inner = text.replace("“", "‘").replace("”", "’")
     opened = False
     chars = []

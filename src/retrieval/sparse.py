@@ -26,7 +26,8 @@ def _stemmer():
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball stem of one lower-case word, as `tokenize` gives it."""
     return _stemmer().stemWord(word)
 
 
@@ -38,7 +39,7 @@ def fold(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Stemmed content words of `text` (stopwords dropped)."""
     stop = stopwords()
-    return [_stem(w) for w in _TOKEN.findall(fold(text).replace("'s", "")) if w not in stop]
+    return [stem(w) for w in _TOKEN.findall(fold(text).replace("'s", "")) if w not in stop]
 
 
 class SparseIndex:
