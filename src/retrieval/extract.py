@@ -1332,6 +1332,10 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
     found = [m.group().rstrip(".") for m in caps if m.start() not in spelt
              and (t := tokenize(m.group())) and not set(t) <= source_words
              and not any(another_form_in(w, source_words) for w in t) and not same_month(m.group(), raw)]
+    folded = " ".join(source_text.lower().split())
+    for m in _NAMED_BODY.finditer(question if caps else ""):  # "Ministry of Information", though each word is held
+        if " ".join(m.group().lower().split()) not in folded and not any(w.startswith(m.group()) for w in found):
+            found.append(m.group())
     for m in re.finditer(r"(?<![\w.,:])(\d[\d,.:]*\d|\d)(?:st|nd|rd|th)?\b", question):
         n = m.group(1)
         if not any(re.search(rf"(?<![\d.,:]){re.escape(v)}(?![\d]|[.,:]\d)", source_text)
@@ -1340,6 +1344,8 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
     return list(dict.fromkeys(found))
 
 
+# a body named by its post and its field: the source's "Ministry of Justice" is no "Ministry of Information"
+_NAMED_BODY = re.compile(r"\b[A-Z][\w’'-]+\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]+")
 # a title or a word that only asks, capitalised: no detail of what is asked ("Mr Kadyrov", "…, Exactly?")
 _NO_DETAIL = HONORIFICS | VAGUE_WORDS | frozenset("mrs".split())
 
