@@ -120,6 +120,7 @@ def test_named_sections(question, sections):
     ("When was the article published?", "dateline", True),
     ("What date did the report come out?", "dateline", True),
     ("publication date", "dateline", True),
+    ("What publication timestamp does the story carry?", "dateline", True),  # a news_fresh3 question
     ("sydney train timetable", "dateline", False),
     ("latest covid numbers", "dateline", False),
     ("Who is the author?", "byline", True),

@@ -270,6 +270,10 @@ def test_speaker_question(question, expected):
     ("What did Kadyrov himself say in response to the newspaper?", "Kadyrov", "the newspaper"),
     ("What did the minister say in reply to the reports?", "the minister", "the reports"),
     ("What did Ms Doe tell SBS?", "Ms Doe", None),
+    # what someone speaks through is theirs: "the network's email" had been no one the source quotes (news_fresh3)
+    ("What does the network's email to supporters say about relocating?", "the network", "relocating"),
+    ("What did the minister's Instagram post say?", "the minister", None),
+    ("What did Kadyrov's spokespeople say?", "Kadyrov's spokespeople", None),  # other speakers, not a medium
 ])
 def test_parse_speaker_question_keeps_the_topic(question, target, topic):
     parsed = parse_speaker_question(question)

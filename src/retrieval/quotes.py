@@ -1655,6 +1655,11 @@ _NOT_A_NAME = re.compile(r"\b(?:what|who|whom|when|where|why|how|which|say|said|
                          r"|(?:^|\s)(?:i|i[’']m|i[’']ve|me|my|we|our|you|your)(?=\s|$)", re.I)
 
 
+# what someone speaks through, after their name: their words, not another speaker's
+_THROUGH = re.compile(r"['’]s?\s+(?:e-?mails?|statements?|posts?|letters?|messages?|tweets?|press\s+releases?|blog"
+                      r"|website|instagram\s+post|newsletter)\b.*$", re.IGNORECASE)
+
+
 def parse_speaker_question(question: str) -> SpeakerQuestion | None:
     """A question about what someone said or about who said something, else None."""
     q = " ".join(question.strip().split())
@@ -1662,6 +1667,7 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
         m = pattern.match(q)
         if m:
             name = re.sub(r"\s+(?:itself|himself|herself|themselves)$", "", m.group("name").strip(" ,."), flags=re.I)
+            name = _THROUGH.sub("", name)  # "the network's email to supporters" says what the network says
             if _NOT_A_NAME.search(name):  # "What did the spokespeople deny and what did the minister say?"
                 return None
             words = name.lower().split()
