@@ -819,6 +819,11 @@ def test_whose_words_a_wh_question_asks_for(question, asked):
     ("How long has the Chechen regime functioned with impunity?", None),
     ("Where has Kadyrov been ruling?", None), ("how many requests has human rights watch received", None),
     ("What has the summary line said?", None),
+    # "did" and a bare verb (a journalist: "Why did the International Crisis Group receive around 50 requests?"
+    # had been answered with the network's words); a possessive is no actor ("the Crisis Group's director")
+    ("Why did Human Rights Watch corroborate the report?", "Human Rights Watch"),
+    ("Why did the International Crisis Group receive around 50 requests?", "the International Crisis Group"),
+    ("How did the Crisis Group's director characterise the response?", None),
 ])
 def test_who_a_wh_question_asks_about_as_the_one_who_did_something(question, actor):
     from retrieval.quotes import asked_actor

@@ -884,6 +884,17 @@ def test_a_follow_up_is_read_without_its_opening_words(assistant, question):
     assert not answer.abstained and {c.speaker for c in answer.citations} == {"Elena Milashina"}
 
 
+def test_a_deed_asked_of_one_body_and_told_in_anothers_words_is_declined(assistant):
+    # "It says it has received “around 50” requests" is the network's: it had answered the question about the
+    # International Crisis Group with no note (a journalist's check of the session's rules)
+    answer = assistant.ask("Why did the International Crisis Group receive around 50 requests for help?")
+    assert answer.abstained and answer.reason.startswith(
+        "the source does not say this of the International Crisis Group: the first passage listed (¶34) gives the "
+        "Russia LGBT Network's words")
+    fair = assistant.ask("Why did the network receive around 50 requests?")
+    assert not fair.abstained and "around 50" in fair.citations[0].quote
+
+
 def test_a_view_asked_of_someone_is_checked_for_what_it_is_about_not_for_the_view_verb(assistant):
     # "… does not have “expect” or “anyone” or “held”" had come with her words on accountability (a journalist);
     # dropping the note whenever her words held half the claim hid false premises ("… think Putin will resign?")

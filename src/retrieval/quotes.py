@@ -1571,16 +1571,20 @@ _WH_ACTION = re.compile(
     r"^(?i:why|how|when|where|what|which\s+\w+|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+"
     r"(?i:has|have|had)\s+(?P<name>(?:[Tt]he\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+)?[A-Z][\w’'-]*)*)"
     r"\s+(?P<verb>[a-z]+ed|done|made|taken|given|sent|found|got|gotten|held|brought|kept|seen|shown|won|paid|lost"
-    r"|left|led|begun|built|told|bought)\b")  # a participle, so that "the Chechen regime" is no name and verb
+    r"|left|led|begun|built|told|bought)\b"  # a participle, so that "the Chechen regime" is no name and verb
+    # "Why did Human Rights Watch corroborate the report?": a bare verb after "did" and a name
+    r"|^(?i:why|how|when|where)\s+(?i:did|does|do)\s+(?P<did_name>(?:[Tt]he\s+)?[A-Z][\w’'-]*"
+    r"(?:\s+(?:(?:of|for|on)\s+)?[A-Z][\w’'-]*)*)\s+(?P<did_verb>[a-z]+)\b")
 
 
 def asked_actor(question: str) -> str | None:
     """Who a wh-question asks about as the one who did something ("How many requests has Human Rights Watch
     received?": Human Rights Watch), by a capitalised name; else None."""
     m = _WH_ACTION.match(" ".join(question.strip().split()))
-    if m is None or _PAGE_PART.search(m.group("name")):
+    name = m and (m.group("name") or m.group("did_name"))
+    if not name or _PAGE_PART.search(name) or re.search(r"['’]s?$", name):  # "the Crisis Group's director"
         return None
-    return m.group("name")
+    return name
 
 
 # "According to Milashina, why is the situation a disaster?", "…, according to the minister?"
