@@ -301,7 +301,7 @@ def test_a_decline_by_the_vote_does_not_quote_the_known_question(tmp_path: Path)
     answer = Assistant.load(tmp_path / "index").ask("Did the ICG confirm the concentration camps?")
     assert answer.abstained
     assert answer.reason.endswith(
-        "; the questions written to test this source that are most like it are ones it does not answer")
+        "; questions much like it were checked against this source and found unanswered")
     assert "confirm the existence" not in answer.reason
 
 

@@ -895,6 +895,16 @@ def test_a_deed_asked_of_one_body_and_told_in_anothers_words_is_declined(assista
     assert not fair.abstained and "around 50" in fair.citations[0].quote
 
 
+def test_a_decline_under_the_bar_says_what_the_question_takes_for_granted(assistant):
+    # each had been declined with the generic reason alone (a journalist's check of the session's rules)
+    twitter = assistant.ask("What did the minister post on Twitter?")
+    assert twitter.abstained and twitter.reason.endswith(
+        "; the source never has “Twitter”, which the question takes for granted")
+    kremlin = assistant.ask("When did the Kremlin intervene?")  # "… the federal government may intervene", ¶16
+    assert kremlin.abstained and kremlin.reason.startswith(
+        "the closest passage (¶16) tells of it only as what may, would or is to happen (“may intervene”)")
+
+
 def test_a_view_asked_of_someone_is_checked_for_what_it_is_about_not_for_the_view_verb(assistant):
     # "… does not have “expect” or “anyone” or “held”" had come with her words on accountability (a journalist);
     # dropping the note whenever her words held half the claim hid false premises ("… think Putin will resign?")

@@ -380,7 +380,15 @@ class Assistant:
                 return self._role_note(answer, claimed, found[0].documents) or self._truth_note(answer, claimed)
             answer = self._pipeline_answer(question, *found)
             if answer.abstained:
-                return answer
+                closest = answer.closest[0] if answer.closest else None
+                news = closest is not None and closest.doc_id in sentence_table(self.retriever).news_pages
+                if news and (answer.reason or "").startswith(NO_ANSWER) and (
+                        maybe := only_possible(question, closest.quote)):
+                    # "When did the Kremlin intervene?" under the bar: say why, as for one over it
+                    answer = answer.model_copy(update={"reason": (
+                        f"the closest passage (¶{closest.paragraph}) tells of it only as what may, would or is to "
+                        f"happen (“{maybe}”), not as done: the source does not say it happened")})
+                return self._absent_note(answer, found[0].documents)
             if (plan := only_intended(question, answer.citations[0].quote)) is not None:
                 # "What did prosecutors find in their investigation?": "… announced … they would open an investigation"
                 return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells only "
@@ -545,8 +553,11 @@ class Assistant:
         absent = absent_details(answer.question, words, text)
         if not absent:
             return answer
-        return _noted(answer, "the source never has " + " or ".join(f"“{w}”" for w in absent) + ": check the quote "
-                              "against what the question takes for granted")
+        named = "the source never has " + " or ".join(f"“{w}”" for w in absent)
+        if answer.abstained:  # "What did the minister post on Twitter?" under the bar: what it lacks, after why
+            return answer.model_copy(update={"reason": f"{answer.reason}; {named}, which the question takes for "
+                                                       "granted" if answer.reason else named})
+        return _noted(answer, named + ": check the quote against what the question takes for granted")
 
     def _the_writer(self, name: str, documents: Sequence[str]) -> bool:
         """Whether `name` is the source's writer: "the author", "the reporter", or its byline's name."""
@@ -661,8 +672,7 @@ class Assistant:
                 # not quoted: a known question can hold a false premise ("Why did the International Crisis
                 # Group confirm the existence of mass concentration camps?"), and a reader in a hurry takes
                 # it for the source's (a journalist's review)
-                reason += ("; the questions written to test this source that are most like it are ones it does not "
-                           "answer")
+                reason += "; questions much like it were checked against this source and found unanswered"
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         if self.method == "pipeline" and scorer.off_topic(candidates):
