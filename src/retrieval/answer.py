@@ -21,8 +21,8 @@ from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
     another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, demote,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
-    quote_span, sentence_candidates, mention_request, named_sections, profile_request, same_month, sentence_table,
-    vague_question, without_known, without_opener,
+    quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
+    sentence_table, vague_question, without_known, without_opener,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
@@ -180,10 +180,14 @@ class Assistant:
     def threshold(self) -> float:
         return self.scorer.threshold
 
+    def _news(self, doc_id: str) -> bool:
+        """Whether `doc_id` is a news page (it has a page's parts: byline, dateline, teasers …)."""
+        return doc_id in sentence_table(self.retriever).news_pages
+
     def plain(self, doc_id: str) -> bool:
         """Whether answers from `doc_id` are judged as plain text's: the document has none of a news
         page's parts and the scorer has a model for plain text (`Scorer.plain_question`)."""
-        return self.scorer.plain_question is not None and doc_id not in sentence_table(self.retriever).news_pages
+        return self.scorer.plain_question is not None and not self._news(doc_id)
 
     def threshold_for(self, doc_id: str) -> float:
         """The abstention threshold for an answer whose first quote is from `doc_id`."""
@@ -381,27 +385,22 @@ class Assistant:
             answer = self._pipeline_answer(question, *found)
             if answer.abstained:
                 closest = answer.closest[0] if answer.closest else None
-                news = closest is not None and closest.doc_id in sentence_table(self.retriever).news_pages
-                if news and (answer.reason or "").startswith(NO_ANSWER) and (
-                        maybe := only_possible(question, closest.quote)):
+                if closest is not None and self._news(closest.doc_id) and (answer.reason or "").startswith(
+                        NO_ANSWER) and (maybe := only_possible(question, closest.quote)):
                     # "When did the Kremlin intervene?" under the bar: say why, as for one over it
-                    answer = answer.model_copy(update={"reason": (
-                        f"the closest passage (¶{closest.paragraph}) tells of it only as what may, would or is to "
-                        f"happen (“{maybe}”), not as done: the source does not say it happened")})
+                    answer = answer.model_copy(update={"reason": _told_as_possible("closest passage", closest, maybe)})
                 return self._absent_note(answer, found[0].documents)
             if (plan := only_intended(question, answer.citations[0].quote)) is not None:
                 # "What did prosecutors find in their investigation?": "… announced … they would open an investigation"
                 return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells only "
                                               f"of what is planned or announced (“{plan}”), not of an outcome: the "
                                               "source does not say what came of it")
-            news = answer.citations[0].doc_id in sentence_table(self.retriever).news_pages
             # on plain text (tune) it declined 5 answerable questions for 1 impossible ("When did oil start getting
             # priced in terms of gold?"): an encyclopedia tells what may be in other ways
-            if news and (maybe := only_possible(question, answer.citations[0].quote)) is not None:
+            first = answer.citations[0]
+            if self._news(first.doc_id) and (maybe := only_possible(question, first.quote)) is not None:
                 # "When did the federal government intervene?": "… it is possible the federal government may intervene"
-                return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells of "
-                                              f"it only as what may, would or is to happen (“{maybe}”), not as done: "
-                                              "the source does not say it happened")
+                return self._declined(answer, _told_as_possible("first passage listed", first, maybe))
             if (pronoun := pronoun_speaker(question)) is not None:
                 is_ = "are" if pronoun == "they" else "is"
                 return _noted(answer, f"the question does not say who “{pronoun}” {is_}, and each question is "
@@ -548,6 +547,8 @@ class Assistant:
     def _absent_note(self, answer: Answer, documents: Sequence[str]) -> Answer:
         """"Why did the network receive 500 requests for help?" answered with "around 50": a note naming the
         details of the question the source never has (`extract.absent_details`), on which its premise may rest."""
+        if not names_a_detail(answer.question):
+            return answer  # most questions: no pass over the documents' words
         words = set().union(*(sentence_table(self.retriever).doc_tokens.get(d, set()) for d in documents))
         text = "\n".join(self.retriever.documents[d].text for d in documents if d in self.retriever.documents)
         absent = absent_details(answer.question, words, text)
@@ -699,7 +700,7 @@ class Assistant:
             # browser: "What is the death toll so far?" had the figure, scored 0.03, in the copy box), as a word
             # the source never uses may yet be its figure's ("How many pleas for assistance …?", a code review);
             # on plain text declining cost tune 2 answerable for 3 impossible (false_abstain 0.0255 -> 0.0267)
-            if first.doc_id not in sentence_table(self.retriever).news_pages or first.score >= threshold:
+            if not self._news(first.doc_id) or first.score >= threshold:
                 return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
                               citations=citations, reason=f"the source never uses {_the_words(counted)}: the "
                                                           "figure quoted may count something else")
@@ -1540,6 +1541,12 @@ def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
 _NAME_ASKED = re.compile(r"^\s*(?:what(?:\s+is|['’]s)\s+the\s+(?:full\s+)?name\s+of|who\s+is|who['’]s|name)\s+"
                          r"(?P<who>(?:the|this|that)\s[^?]+?)\s*\??\s*$", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$")  # "the Crisis Group expert"
+
+
+def _told_as_possible(which: str, citation: Citation, maybe: str) -> str:
+    """The reason a question for something as done is declined when `citation` tells it only as possible."""
+    return (f"the {which} (¶{citation.paragraph}) tells of it only as what may, would or is to happen (“{maybe}”), "
+            "not as done: the source does not say it happened")
 
 
 def decline_score(confidence: float, threshold: float) -> float:

@@ -1315,6 +1315,8 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
     "Petersburg", "Twitter"; "Russia" is held by "Russian", "April" by "Apr") and a number ("500"). A question
     built on one of them may rest on a premise the source does not share. Titles ("Mr"), words that only ask
     ("Why", "Exactly") and the words of a question in Title Case are no details."""
+    if not names_a_detail(question):
+        return []  # most questions: no pass over the source's text
     words = re.findall(r"[\w’'-]+", question)[1:]
     title_case = (2 * sum(w[:1].isupper() for w in words) > len(words)
                   and any(w[:1].isupper() and w.lower() in VAGUE_WORDS for w in words))  # "How Are Activists …"
@@ -1332,9 +1334,9 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
     found = [m.group().rstrip(".") for m in caps if m.start() not in spelt
              and (t := tokenize(m.group())) and not set(t) <= source_words
              and not any(another_form_in(w, source_words) for w in t) and not same_month(m.group(), raw)]
-    folded = " ".join(source_text.lower().split())
     for m in _NAMED_BODY.finditer(question if caps else ""):  # "Ministry of Information", though each word is held
-        if " ".join(m.group().lower().split()) not in folded and not any(w.startswith(m.group()) for w in found):
+        if (" ".join(m.group().lower().split()) not in " ".join(source_text.lower().split())
+                and not any(w.startswith(m.group()) for w in found)):
             found.append(m.group())
     for m in re.finditer(r"(?<![\w.,:])(\d[\d,.:]*\d|\d)(?:st|nd|rd|th)?\b", question):
         n = m.group(1)
@@ -1342,6 +1344,11 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
                    for v in {n, n.replace(".", ":"), n.replace(":", ".")}):
             found.append(m.group())  # "20th", as asked
     return list(dict.fromkeys(found))
+
+
+def names_a_detail(question: str) -> bool:
+    """Whether the question has a capitalised word not opening it or a digit: what `absent_details` reads."""
+    return _CAP_WORD.search(question) is not None or re.search(r"\d", question) is not None
 
 
 # a body named by its post and its field: the source's "Ministry of Justice" is no "Ministry of Information"
@@ -1353,8 +1360,8 @@ _NO_DETAIL = HONORIFICS | VAGUE_WORDS | frozenset("mrs".split())
 @lru_cache(maxsize=16)
 def _raw_words(text: str) -> frozenset[str]:
     """The lower-case words of `text`, unstemmed ("oct", "apr" as written)."""
-    return frozenset(w.lower() for w in re.findall(r"[\w’'.-]+", text)) | frozenset(
-        w.lower().rstrip(".") for w in re.findall(r"[\w’'.-]+", text))
+    words = {w.lower() for w in re.findall(r"[\w’'.-]+", text)}
+    return frozenset(words | {w.rstrip(".") for w in words})
 
 
 def another_form_in(word: str, words: set[str]) -> bool:
