@@ -334,6 +334,27 @@ def test_four_more_voices_questions_quote_the_article_and_stay_apart_from_every_
         assert closest.max() <= most, held_out.name
 
 
+def test_four_more_voices_again_quote_the_article_and_stay_apart_from_every_other_set():
+    """eval/news_fresh4.jsonl (twenty-fourth session): a TV producer's, a teacher's, a wire editor's and a
+    refugee caseworker's questions, measured at HEAD before anything this session changed was decided on;
+    none close to a question of dev, seed, the probe or the first two fresh sets, nor a near copy of a known
+    one or of news_fresh3's."""
+    import numpy as np
+
+    from retrieval.embedding import DEFAULT_MODEL, get_embedder
+
+    decontaminate = _decontaminate()
+    fresh = _questions_quoting_the_article("news_fresh4.jsonl", at_least=250)
+    assert 0.2 < np.mean([not q.answerable for q in fresh]) < 0.4
+    asked, embedder = [q.question for q in fresh], get_embedder(DEFAULT_MODEL)
+    for held_out, most in [(path, decontaminate.MAX_COSINE) for path in (
+            *decontaminate.HELD_OUT, decontaminate.ROOT / "eval/offtopic_qa.jsonl",
+            decontaminate.ROOT / "eval/news_fresh.jsonl", decontaminate.ROOT / "eval/news_fresh2.jsonl")] + [
+            (decontaminate.ROOT / f"eval/{name}.jsonl", 0.95) for name in ("news_known", "news_train", "news_fresh3")]:
+        closest = decontaminate.closest_cosines(asked, decontaminate.questions_of(held_out), embedder)
+        assert closest.max() <= most, held_out.name
+
+
 def test_off_topic_questions_are_unanswerable_and_apart_from_every_held_out_set():
     """eval/offtopic_train.jsonl (questions about anything but the article) teaches the answerability
     model; eval/offtopic_qa.jsonl measures it, so no question of the one is close to one of the other,
