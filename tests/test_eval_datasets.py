@@ -355,6 +355,26 @@ def test_four_more_voices_again_quote_the_article_and_stay_apart_from_every_othe
         assert closest.max() <= most, held_out.name
 
 
+def test_a_fifth_fresh_set_quotes_the_article_and_stays_apart_from_every_other_set():
+    """eval/news_fresh5.jsonl (twenty-fourth session): a documentary researcher's, a phone reader's, a diplomat's
+    press aide's and a community radio host's questions, written after the rule that they judged was fixed."""
+    import numpy as np
+
+    from retrieval.embedding import DEFAULT_MODEL, get_embedder
+
+    decontaminate = _decontaminate()
+    fresh = _questions_quoting_the_article("news_fresh5.jsonl", at_least=250)
+    assert 0.2 < np.mean([not q.answerable for q in fresh]) < 0.4
+    asked, embedder = [q.question for q in fresh], get_embedder(DEFAULT_MODEL)
+    for held_out, most in [(path, decontaminate.MAX_COSINE) for path in (
+            *decontaminate.HELD_OUT, decontaminate.ROOT / "eval/offtopic_qa.jsonl",
+            decontaminate.ROOT / "eval/news_fresh.jsonl", decontaminate.ROOT / "eval/news_fresh2.jsonl")] + [
+            (decontaminate.ROOT / f"eval/{name}.jsonl", 0.95)
+            for name in ("news_known", "news_train", "news_fresh3", "news_fresh4")]:
+        closest = decontaminate.closest_cosines(asked, decontaminate.questions_of(held_out), embedder)
+        assert closest.max() <= most, held_out.name
+
+
 def test_off_topic_questions_are_unanswerable_and_apart_from_every_held_out_set():
     """eval/offtopic_train.jsonl (questions about anything but the article) teaches the answerability
     model; eval/offtopic_qa.jsonl measures it, so no question of the one is close to one of the other,
