@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE, ROOT
+from retrieval.quotes import parse_speaker_question
 
 SOKIRIANSKAIA = "Ekaterina Sokirianskaia"
 
@@ -58,10 +59,11 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
     assert first.quote == "All it would take is a phone call from Putin,"
     assert first.speaker == SOKIRIANSKAIA and first.quote_kind == "direct"
     assert exact(assistant, first)
-    assert SOKIRIANSKAIA in answer.reason and "“Ms Sokirianskaia says”" in answer.reason
-    # with how the source describes her, for the journalist's attribution
-    assert answer.reason.startswith(f"the source has these words word for word (¶11) and attributes them to "
-                                    f"{SOKIRIANSKAIA} (Russia Project Director with the International Crisis Group): ")
+    # with how the source describes her, for the journalist's attribution, and the words that name her, said to
+    # be those (a journalist had read "…: “Ms Sokirianskaia says”" as the words attributed)
+    assert answer.reason == (f"the source has these words word for word (¶11) and attributes them to "
+                             f"{SOKIRIANSKAIA} (Russia Project Director with the International Crisis Group), naming "
+                             "the speaker in “Ms Sokirianskaia says”")
     text = assistant.documents[first.doc_id].text
     assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
 
@@ -70,7 +72,7 @@ def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
     answer = assistant.ask("Who said 'What reaction did you expect from militant mountain men'?")
     assert answer.citations[0].speaker == "Chechen Minister for Information"
     assert answer.reason.startswith("the source has these words word for word (¶22) and attributes them to "
-                                    "the Chechen Minister for Information: ")
+                                    "the Chechen Minister for Information, naming the speaker in “")
     assert answer.reason.endswith("where “he” is the Chechen Minister for Information")
 
 
@@ -967,3 +969,34 @@ def test_what_someone_else_did_is_not_given_for_the_one_asked_about(assistant, q
 def test_what_the_one_asked_about_did_is_answered(assistant, question, first):
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].quote.startswith(first)
+
+
+def test_who_said_words_no_one_says_is_declined_though_a_quotation_shares_some(assistant):
+    """A journalist's review: "Who said “the regime in Grozny is finished”?" was answered (0.67) with
+    Sokirianskaia's "… leverage over the regime in Grozny" as "the closest words", putting words in her mouth."""
+    answer = assistant.ask('Who said "the regime in Grozny is finished"?')
+    assert answer.abstained and not answer.citations
+    assert answer.reason.startswith("the source does not have the words “the regime in Grozny is finished” as "
+                                    "written, nor words that mean the same: it quotes no one saying this")
+    assert answer.closest[0].paragraph == 11  # listed, not as an answer
+    # a misquote of words she did say keeps her name
+    misquote = assistant.ask('Who said "all it takes is one call from Putin"?')
+    assert not misquote.abstained and misquote.citations[0].speaker == SOKIRIANSKAIA
+
+
+@pytest.mark.parametrize("question, paragraph", [
+    ("Quote on impunity", 39),
+    ("Quote about Sodom", 22),
+])
+def test_quote_on_a_topic_is_not_a_speaker(assistant, question, paragraph):
+    """"Quote on impunity" had been declined as "the source mentions on impunity but quotes no words of theirs"."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+    assert parse_speaker_question(question) is None
+    assert parse_speaker_question("Quote Milashina on the investigation").target == "Milashina"
+
+
+def test_what_else_did_someone_say_lists_their_quotes(assistant):
+    """"What else did Milashina say?" had been declined (0.27) while "What did Milashina say?" listed her words."""
+    answer = assistant.ask("What else did Milashina say?")
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {"Elena Milashina"}

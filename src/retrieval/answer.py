@@ -44,6 +44,13 @@ WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who sai
 # words quoted in a question that are not in the source are a misquote, answered with the nearest passage, when
 # that passage holds this share of them ("it is a total disaster": 0.5 of "It is a real disaster"); else invented
 MISQUOTE_MIN_OVERLAP = 0.5
+# "Who said “…”?" with words the source does not have: the closest quotation must mean much the same (cosine,
+# default encoder) for its speaker to be named. A misquote keeps its speaker ("all it takes is one call from
+# Putin" 0.80, "it is a total disaster" 0.71, "gay people do not exist in Chechnya" 0.60 to the spokespeople's
+# denial); words that share a few of a quotation's words but not its sense do not ("the regime in Grozny is
+# finished" 0.47 to "… leverage over the regime in Grozny", "Putin must act now" 0.38 to "All it would take is a
+# phone call from Putin").
+MISQUOTE_MIN_COSINE = 0.55
 # "What did X say?" with X quoted nowhere: the narration's quote score (calibrated: how often such a
 # quote answers) must be at least this. It was the ranker's logit 0 until the ranker became listwise,
 # whose logits have no level across questions: 0.27 as a score with the logistic ranker.
@@ -1044,6 +1051,15 @@ class Assistant:
         # the words set in quote marks are checked word for word; unquoted ones paraphrase
         checks = self._checked(quoted_words(question))
         missing = [c.words for c in checks if not c.found]
+        if missing and self._meaning_apart(words, top.quote):
+            # "Who said “the regime in Grozny is finished”?": two of its three words are in "leverage over the
+            # regime in Grozny", which says something else; naming its speaker as the closest put words in
+            # their mouth (a journalist's review)
+            return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
+                          closest=citations, words_checked=checks,
+                          reason=f"the source does not have {the_words(missing)} as written, nor words that mean the "
+                                 "same: it quotes no one saying this; the passages nearest are listed, not as an "
+                                 "answer")
         if missing:
             said = f"the source does not have {the_words(missing)} as written; "
             said += ("it does not attribute the closest words it has to anyone: it quotes them without naming a "
@@ -1093,6 +1109,11 @@ class Assistant:
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations, words_checked=checks)
 
+    def _meaning_apart(self, words: str, quote: str) -> bool:
+        """Whether `quote` says something else than `words` (cosine under `MISQUOTE_MIN_COSINE`)."""
+        a, b = self.retriever.encode([words, quote])
+        return float(a @ b) / ((float(np.linalg.norm(a)) * float(np.linalg.norm(b))) or 1.0) < MISQUOTE_MIN_COSINE
+
     def _said_in_narration(self, question: str, words: str, k: int, ledger: Sequence[LedgerEntry]) -> Answer | None:
         """"Who said Instagram is a popular platform for Kadyrov?": words the writer sets around someone's
         quotation ("… he wrote on Instagram, a popular platform for Kadyrov himself") are no one's."""
@@ -1129,7 +1150,9 @@ class Assistant:
     def _evidence_note(self, entry: LedgerEntry) -> str:
         if entry.evidence is None:
             return ""
-        note = f": “{entry.evidence.text}”"
+        # the words that name the speaker, not the words attributed (a journalist read "…: “Ms Sokirianskaia
+        # says”" as the quote)
+        note = f", naming the speaker in “{entry.evidence.text}”"
         paragraph = self._paragraph_of(entry.citation.doc_id, entry.evidence.start)
         if paragraph is not None and paragraph != entry.citation.paragraph:
             note += f" (¶{paragraph})"

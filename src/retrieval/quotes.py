@@ -1472,7 +1472,7 @@ def who_said(
 
 _NAME = r"(?P<name>[\w’'.\- ]{2,60}?)"
 _BY_PATTERNS = [
-    re.compile(r"^(?:what|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
+    re.compile(r"^(?:what(?:\s+else)?|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
                r"(?:\s+(?:himself|herself|themselves|itself))?"
                r"\s+(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
                r"(?:\s+\w+)??(?:\s+(?:about|on|regarding|of|concerning|via|through|in\s+(?:response|reply|answer)\s+to)"
@@ -1484,7 +1484,9 @@ _BY_PATTERNS = [
                r"|great|powerful|striking|memorable|punchy|short|direct|full|exact|money|killer|most\s+\w+)\s+)?"
                r"quotes?\s+(?:from|by|of)\s+" + _NAME
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
-    re.compile(r"^quote\s+" + _NAME + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+    # "Quote Milashina on Putin", not "Quote on impunity" (a topic: a journalist's review had it read as a name)
+    re.compile(r"^quote\s+(?!(?:on|about|regarding|concerning|re|for|from|of)\b)" + _NAME
+               + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Did Kadyrov comment?", "Has the Kremlin responded to the reports?"
     re.compile(r"^(?:did|has|have|does|do)\s+" + _NAME + r"\s+(?:comment|commented|respond|responded|reply|replied"
                r"|speak|spoke|spoken|say\s+anything|said\s+anything)"
