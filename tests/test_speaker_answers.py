@@ -1000,3 +1000,15 @@ def test_what_else_did_someone_say_lists_their_quotes(assistant):
     """"What else did Milashina say?" had been declined (0.27) while "What did Milashina say?" listed her words."""
     answer = assistant.ask("What else did Milashina say?")
     assert not answer.abstained and {c.speaker for c in answer.citations} == {"Elena Milashina"}
+
+
+@pytest.mark.parametrize("question, speaker", [
+    # a journalist's review: both had been "the source quotes no words of …" or another speaker's words
+    ("What did the Chechen official say about Novaya Gazeta editors?", "Chechen Minister for Information"),
+    ("What does the journalist from Novaya Gazeta say about federal intervention?", "Elena Milashina"),
+])
+def test_a_speaker_asked_for_by_post_or_by_where_they_work(assistant, question, speaker):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].speaker == speaker
+    # a post no one quoted holds stays unmatched
+    assert assistant.ask("What did the Russian official say?").abstained

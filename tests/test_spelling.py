@@ -59,6 +59,12 @@ def test_edits_allowed_grow_with_length():
     ("Will the ICC act?", "Will the ICC act?"),  # the Criminal Court or the Crime Commission: not guessed
     ("Did AP report it?", "Did AP report it?"),  # two letters: too short to read as a name
     ("Is the NBA mentioned?", "Is the NBA mentioned?"),  # no name of the source with those initials
+    # typed in lower case in a hurry (a journalist's review: "hrw" was "something the source does not treat")
+    ("hrw", "Human Rights Watch"),
+    ("what did the icg say", "what did the International Crisis Group say"),
+    ("will the icc act", "will the icc act"),  # two names: not guessed
+    ("is the nba mentioned", "is the nba mentioned"),
+    ("who won the cup", "who won the cup"),  # an English word is no acronym
 ])
 def test_an_acronym_the_source_spells_out_is_read_as_its_name(speller, question, read_as):
     assert speller.correct(question)[0] == read_as

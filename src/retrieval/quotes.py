@@ -283,6 +283,12 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     asked = [t for t in normalize_text(query).split() if t not in _ROLE_STOP]
     if not asked or not descriptions or asked[0][:1].isdigit():
         return None
+    head = _ROLE_HEAD_END.split(normalize_text(query), maxsplit=1)
+    if len(head) == 2 and head[0].split() and head[1].split():
+        # "the journalist from Novaya Gazeta": what they are comes before what they belong to (a journalist's
+        # review: Milashina, "who writes for Novaya Gazeta", had not been found)
+        last = head[0].split()[-1]
+        asked = [t for t in asked if t != last] + [last]
 
     def among(token: str, words: Iterable[str]) -> bool:
         return any(_token_like(f, w) for f in _role_forms(token) for w in words)
@@ -1347,8 +1353,11 @@ def _on_the_side(query: str, entry: LedgerEntry) -> bool:
     """Does `query` ("the Chechen side", "the Chechen authorities") name a side the speaker belongs to by
     the words of their name or description ("Chechen Minister for Information")?"""
     words = [w for w in normalize_text(query).split() if w not in _ROLE_STOP]
-    if len(words) < 2 or words[-1] not in SIDE_WORDS:
+    if len(words) < 2 or words[-1] not in SIDE_WORDS | GENERIC_POSTS:
         return False
+    if words[-1] in GENERIC_POSTS and not any(set(_head_words(form)[-1:]) & POST_WORDS for form in (
+            entry.speaker or "", *entry.speaker_forms, *entry.speaker_roles)):
+        return False  # "the Chechen official": one who holds a post (the Chechen Minister for Information; a journalist)
     known = set(normalize_text(" ".join((entry.speaker or "", *entry.speaker_forms, *entry.speaker_roles))).split())
     return all(w in known for w in words[:-1])  # "Russian" is not "Russia": the side a word names
 

@@ -106,6 +106,10 @@ class Speller:
         if _ACRONYM.match(word) and low not in self.words:
             name = self.acronyms.get(word)
             return Correction(asked=word, read_as=name, edits=0) if name else None
+        if (word.islower() and word.upper() in self.acronyms and low not in self.words
+                and low not in english_words()):
+            # "icg", "hrw" typed in a hurry (a journalist's review: "hrw" was "something the source does not treat")
+            return Correction(asked=word, read_as=self.acronyms[word.upper()], edits=0)
         if low in self.words:
             return None
         bare = fold_accents(low)
