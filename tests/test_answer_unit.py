@@ -1130,3 +1130,16 @@ def test_a_rules_decline_reports_a_confidence_under_its_bar(confidence, threshol
 
     score = decline_score(confidence, threshold)
     assert 0 <= score < threshold and score <= confidence
+
+
+@pytest.mark.parametrize("claim, quote, negated", [
+    ("Chechens would attack the journalists", "and that Chechens would not attack unarmed people", "would not attack"),
+    ("gay people exist in Chechnya", "Spokespeople have denied that gay people exist", "have denied that gay"),
+    ("Chechens would not attack", "Chechens would not attack unarmed people", None),  # negated alike
+    ("the network helps men", "The network does not say how many it helped", None),  # "not" before no claim word
+    ("the minister wouldn't comment", "The minister commented", None),
+])
+def test_negation_against(claim, quote, negated):
+    from retrieval.extract import negation_against
+
+    assert negation_against(claim, quote) == negated

@@ -1012,3 +1012,27 @@ def test_a_speaker_asked_for_by_post_or_by_where_they_work(assistant, question, 
     assert not answer.abstained and answer.citations[0].speaker == speaker
     # a post no one quoted holds stays unmatched
     assert assistant.ask("What did the Russian official say?").abstained
+
+
+def test_a_claim_the_speakers_words_negate_is_flagged(assistant):
+    """A journalist's review: "Did the Chechen minister say Chechens would attack the journalists?" was told only
+    "words close to these … compare them before quoting", though ¶21 has "would not attack"."""
+    answer = assistant.ask("Did the Chechen minister say Chechens would attack the journalists?")
+    assert answer.citations[0].paragraph == 21
+    assert answer.reason.endswith("they have “would not attack”, where the question has no negation: they may say "
+                                  "the opposite")
+    same = assistant.ask("Did the minister say Chechens would not attack unarmed people?")
+    assert "negation" not in same.reason
+
+
+def test_a_follow_up_with_a_pronoun_is_declined_for_the_pronoun(assistant):
+    """"and what did she add?" had been declined because its closest quote was another story's teaser."""
+    answer = assistant.ask("and what did she add?")
+    assert answer.abstained
+    assert answer.reason.startswith("the question does not say who “she” is, and each question is answered on its own")
+
+
+def test_how_the_source_puts_it_is_no_word_a_claim_lacks(assistant):
+    """"Is Kadyrov described as a Putin loyalist?" had been told the first quote "does not have “described”"."""
+    answer = assistant.ask("Is Kadyrov described as a Putin loyalist?")
+    assert answer.citations[0].paragraph == 12 and "“described”" not in (answer.reason or "")

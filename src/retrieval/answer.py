@@ -19,7 +19,7 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
-    another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, demote,
+    another_form_in, asks_judgement, negation_against, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, demote,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
     quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
     sentence_table, vague_question, without_known, without_opener,
@@ -44,6 +44,12 @@ WHO_MIN_OVERLAP = 0.6  # share of the asked words a quote must hold for "Who sai
 # words quoted in a question that are not in the source are a misquote, answered with the nearest passage, when
 # that passage holds this share of them ("it is a total disaster": 0.5 of "It is a real disaster"); else invented
 MISQUOTE_MIN_OVERLAP = 0.5
+# words by which a claim asks how the source puts something, not what it says: "Is Kadyrov described as a Putin
+# loyalist?" had been told the first quote "does not have “described”" (a journalist's review)
+DESCRIBING_WORDS = frozenset("describe describes described call calls called name names named label labels "
+                             "labelled labeled refer refers referred portray portrays portrayed characterise "
+                             "characterised characterize characterized depict depicted regard regarded "
+                             "considered".split())
 # "Who said “…”?" with words the source does not have: the closest quotation must mean much the same (cosine,
 # default encoder) for its speaker to be named. A misquote keeps its speaker ("all it takes is one call from
 # Putin" 0.80, "it is a total disaster" 0.71, "gay people do not exist in Chechnya" 0.60 to the spokespeople's
@@ -390,6 +396,12 @@ class Assistant:
                     claimed = f"{view.group('name')} {_INDEFINITE.sub(' ', claimed[view.end():])}"
                 return self._role_note(answer, claimed, found[0].documents) or self._truth_note(answer, claimed)
             answer = self._pipeline_answer(question, *found)
+            if answer.abstained and (pronoun := pronoun_speaker(question)) is not None:
+                # "and what did she add?": who "she" is, not a related story's teaser (a journalist's review)
+                is_ = "are" if pronoun == "they" else "is"
+                return answer.model_copy(update={
+                    "reason": f"the question does not say who “{pronoun}” {is_}, and each question is answered on its "
+                              "own: name them; the passages listed are the nearest to it, not an answer"})
             if answer.abstained:
                 closest = answer.closest[0] if answer.closest else None
                 if closest is not None and self._news(closest.doc_id) and (answer.reason or "").startswith(
@@ -606,11 +618,16 @@ class Assistant:
         page_line = first.section in ("dateline", "byline")  # "article", "published" are no words it repeats
         lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
                                      if w.lower() not in SPEECH_VERBS and w.lower() not in VAGUE_WORDS
+                                     and w.lower() not in DESCRIBING_WORDS
                                      and (t := tokenize(w)) and not set(t) <= held and not same_month(w, words)
                                      and not another_form_in(w, words)
                                      and not (page_line and set(t) <= PAGE_LINE_WORDS)))
         where = f"¶{first.paragraph}" if first.paragraph is not None else "its place"
-        if lacking:
+        negated = negation_against(claim, first.quote)
+        if negated is not None:
+            note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) has “{negated}”, "
+                    "where the claim has no negation: the source may say the opposite")
+        elif lacking:
             note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) does not have "
                     + " or ".join(f"“{w}”" for w in lacking[:5]) + ": the source may not say this")
         else:
@@ -826,6 +843,9 @@ class Assistant:
         elif own:
             reason = (f"the source gives {_named(first)} words close to these ({where}){self._evidence_note(first)}; "
                       "compare them before quoting")
+            if (negated := negation_against(claim, cited.quote)) is not None:
+                # "Did the Chechen minister say Chechens would attack the journalists?": "… would not attack …"
+                reason += f"; they have “{negated}”, where the question has no negation: they may say the opposite"
         else:
             reason = (f"the source gives {_named(theirs[0])} no words close to these; it "
                       f"gives the closest to {_named(first)} ({where}){self._evidence_note(first)}")

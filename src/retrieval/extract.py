@@ -1266,6 +1266,23 @@ _MONTH_FORMS = frozenset("january february march april may june july august sept
                          "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
+def negation_against(claim: str, quote: str) -> str | None:
+    """The words of `quote` that negate what `claim` asserts ("would not attack" against "Chechens would attack
+    the journalists"): a negation within three words before one of the claim's words, when the claim has none.
+    None when the claim is negated itself or the quote negates none of its words."""
+    if _NEGATION.search(claim):
+        return None
+    wanted = set(tokenize(claim))
+    words = re.findall(r"[\w’'-]+", quote)
+    for i, word in enumerate(words):
+        if not _NEGATION.fullmatch(word) and not re.search(r"n['’]t$", word, re.IGNORECASE):
+            continue
+        for j in range(i + 1, min(i + 4, len(words))):
+            if set(tokenize(words[j])) & wanted:
+                return " ".join(words[max(0, i - 1):j + 1])
+    return None
+
+
 def same_month(word: str, words: set[str]) -> bool:
     """Whether `word` names a month that `words` (lower case) hold, in full or cut to three letters ("April",
     "Apr")."""
