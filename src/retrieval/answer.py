@@ -19,7 +19,8 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
-    another_form_in, asks_judgement, negation_against, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, demote,
+    another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, demote,
+    negation_against,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
     quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
     sentence_table, vague_question, without_known, without_opener,

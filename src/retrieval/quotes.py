@@ -1357,7 +1357,7 @@ def _on_the_side(query: str, entry: LedgerEntry) -> bool:
         return False
     if words[-1] in GENERIC_POSTS and not any(set(_head_words(form)[-1:]) & POST_WORDS for form in (
             entry.speaker or "", *entry.speaker_forms, *entry.speaker_roles)):
-        return False  # "the Chechen official": one who holds a post (the Chechen Minister for Information; a journalist)
+        return False  # "the Chechen official": one who holds a post (the Chechen Minister for Information)
     known = set(normalize_text(" ".join((entry.speaker or "", *entry.speaker_forms, *entry.speaker_roles))).split())
     return all(w in known for w in words[:-1])  # "Russian" is not "Russia": the side a word names
 
