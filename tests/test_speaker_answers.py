@@ -1036,3 +1036,15 @@ def test_how_the_source_puts_it_is_no_word_a_claim_lacks(assistant):
     """"Is Kadyrov described as a Putin loyalist?" had been told the first quote "does not have “described”"."""
     answer = assistant.ask("Is Kadyrov described as a Putin loyalist?")
     assert answer.citations[0].paragraph == 12 and "“described”" not in (answer.reason or "")
+
+
+def test_a_topic_only_in_the_writers_clause_is_answered_with_that_said(assistant):
+    """A journalist's review: "What did Sokirianskaia say about accountability?" was declined ("none of their words
+    is about accountability"), though ¶38 reports her and goes on "but it seems hopes for actual accountability are
+    dim": the clause may be the writer's, so it is quoted with that said, not put in her mouth."""
+    answer = assistant.ask("What did Sokirianskaia say about accountability?")
+    assert not answer.abstained and answer.citations[0].paragraph == 38
+    assert answer.reason.startswith("the source speaks of accountability (¶38) only after “but” in a sentence that "
+                                    f"reports what {SOKIRIANSKAIA} says: “it seems hopes for actual accountability")
+    assert answer.reason.endswith("they may be the writer's own")
+    assert assistant.ask("What did Milashina say about Putin?").abstained  # her words, none about him

@@ -1285,6 +1285,18 @@ class Assistant:
         if asked.topic and not any(mentions_topic(self._their_words(table, e), asked.topic, name) for e in found):
             # "What did Ms Milashina say about Putin?": her words, but none about him
             speaker = _named(found[0]) if found[0].speaker else name
+            clause = next((e for e in found if (split := writers_clause(e)) is not None
+                           and mentions_topic(split[2], asked.topic, name)), None)
+            if clause is not None:
+                # "What did Sokirianskaia say about accountability?": "Ms Sokirianskaia says … investigations, but it
+                # seems hopes for actual accountability are dim" (a journalist's review: it had been declined)
+                _, word, rest = writers_clause(clause)
+                cited = clause.citation.model_copy(update={"score": round(clause.confidence, 4)})
+                return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
+                              citations=[cited] + [e.citation for e in found if e is not clause][:k - 1],
+                              reason=f"the source speaks of {asked.topic} (¶{cited.paragraph}) only after “{word}” in "
+                                     f"a sentence that reports what {_named(clause)} says: “{rest}”; it does not say "
+                                     f"these are {_named(clause)}'s words: they may be the writer's own")
             others = self._whose_instead(asked.topic, name, candidates.documents)
             return Answer(question=question, abstained=True, threshold=threshold,
                           confidence=decline_score(confidence, threshold),
