@@ -1289,14 +1289,15 @@ class Assistant:
                            and mentions_topic(split[2], asked.topic, name)), None)
             if clause is not None:
                 # "What did Sokirianskaia say about accountability?": "Ms Sokirianskaia says … investigations, but it
-                # seems hopes for actual accountability are dim" (a journalist's review: it had been declined)
+                # seems hopes for actual accountability are dim": declined, since the clause may be the writer's, but
+                # with that sentence first and said why (a journalist's review had found the decline unexplained)
                 _, word, rest = writers_clause(clause)
-                cited = clause.citation.model_copy(update={"score": round(clause.confidence, 4)})
-                return Answer(question=question, abstained=False, confidence=confidence, threshold=threshold,
-                              citations=[cited] + [e.citation for e in found if e is not clause][:k - 1],
-                              reason=f"the source speaks of {asked.topic} (¶{cited.paragraph}) only after “{word}” in "
-                                     f"a sentence that reports what {_named(clause)} says: “{rest}”; it does not say "
-                                     f"these are {_named(clause)}'s words: they may be the writer's own")
+                return Answer(question=question, abstained=True, threshold=threshold,
+                              confidence=decline_score(confidence, threshold),
+                              closest=[clause.citation] + [e.citation for e in found if e is not clause][:k - 1],
+                              reason=f"the source quotes {speaker}, but none of their words is about {asked.topic}: "
+                                     f"the sentence listed first (¶{clause.citation.paragraph}) reports them and goes "
+                                     f"on, after “{word}”, “{rest}”, which may be the writer's words, not theirs")
             others = self._whose_instead(asked.topic, name, candidates.documents)
             return Answer(question=question, abstained=True, threshold=threshold,
                           confidence=decline_score(confidence, threshold),
