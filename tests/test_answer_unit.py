@@ -1143,3 +1143,22 @@ def test_negation_against(claim, quote, negated):
     from retrieval.extract import negation_against
 
     assert negation_against(claim, quote) == negated
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("What time and date did SBS publish it? I need it for the graphic.", "What time and date did SBS publish it?"),
+    ("Quick one. Who wrote it?", "Who wrote it?"),
+    ("Who wrote it?", "Who wrote it?"),
+    ("Tell me who wrote it.", "Tell me who wrote it."),  # no question mark: all of it
+])
+def test_the_question_itself(text, asked):
+    from retrieval.extract import the_question_itself
+
+    assert the_question_itself(text) == asked
+
+
+def test_a_dateline_question_with_a_remark_after_it_gets_the_dateline(assistant):
+    """news_fresh4: "… I need it for the graphic." had the dateline held not to answer it ("graphic" is no word
+    of the source)."""
+    answer = assistant.ask("What time and date did SBS publish it? I need it for the graphic.")
+    assert not answer.abstained and answer.citations[0].section == "dateline"

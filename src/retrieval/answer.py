@@ -30,7 +30,7 @@ from .quotes import (
     HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted, attribute_span,
     fold_accents, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
     parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech,
-    speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
+    speaks_for, speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -455,6 +455,10 @@ class Assistant:
         ledger, inside = self._speech_in(first, documents)
         if not inside:
             return None  # the writer's narration: `_not_theirs` notes it
+        if any(speaks_for(e, name) for e in inside) and topic_held(set(tokenize(first.quote)), claim, name) > 0.5:
+            # "Who has sway over Grozny, according to the Crisis Group?": its director's words, which `_not_theirs`
+            # names, when they hold most of what is asked; not "What did the Crisis Group tell supporters by email?"
+            return None
         theirs = quotes_by(ledger, name)
         if not theirs and (_DESCRIPTION.match(name) or _nameless(name)):
             return None  # "What did the Chechen official call the editors?", "… according to witness accounts?":
@@ -540,6 +544,11 @@ class Assistant:
         theirs = {e.speaker for e in quotes_by(self._ledger_in_scope(documents), subject)}
         if first.speaker in theirs:
             return answer
+        spokesman = next((e for e in self._ledger_in_scope(documents)
+                          if e.speaker == first.speaker and speaks_for(e, subject)), None) if first.speaker else None
+        if spokesman is not None:  # "according to the Crisis Group": its Russia Project Director's words
+            return _noted(answer, f"the first quote is {first.speaker}'s words, whom the source describes as "
+                                  f"“{spokesman.speaker_roles[0]}”: attribute them to {first.speaker}")
         if first.speaker:
             return _noted(answer, f"the first quote is {first.speaker}'s words, not {subject}'s")
         named = set(tokenize(subject))

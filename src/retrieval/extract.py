@@ -1307,6 +1307,7 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
     else: the dateline is not when "Novaya Gazeta's original report" came out."""
     if section not in ("dateline", "byline"):
         return True
+    question = the_question_itself(question)
     if asks_of_another_text(question):
         return False
     if source_words is not None and about_something_else(question, source_words):
@@ -1317,6 +1318,14 @@ def page_line_answers(question: str, section: str, source_words: set[str] | None
         return not asks_future(question) and bool(_Q_TIME.search(question) or _ASKS_DATELINE.search(question)
                     or SECTION_PHRASES["dateline"].search(question))
     return bool(_Q_PERSON.search(question) or SECTION_PHRASES["byline"].search(question))
+
+
+def the_question_itself(text: str) -> str:
+    """The sentence of `text` that asks (the first ending in "?"), without what the asker adds around it: "What
+    time and date did SBS publish it? I need it for the graphic." asks nothing about a graphic (the dateline had
+    been held not to answer it, "graphic" being no word of the source)."""
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    return next((s for s in sentences if s.endswith("?")), text) if len(sentences) > 1 else text
 
 
 def names_something_else(question: str, page_words: set[str]) -> bool:

@@ -352,6 +352,15 @@ def speaker_heads(forms: Iterable[str], descriptions: Iterable[str] = (), kind: 
     return frozenset(heads)
 
 
+def speaks_for(entry: LedgerEntry, name: str) -> bool:
+    """Whether the source describes `entry`'s speaker as holding a post with `name` ("Russia Project Director with
+    the International Crisis Group" for "the Crisis Group"): their words are its ("Who's the one person with sway
+    over Grozny, according to the Crisis Group?" had been declined as not the Crisis Group's words)."""
+    wanted = set(tokenize(name))
+    return bool(wanted) and any(wanted <= set(tokenize(role)) and set(_head_words(role)[-1:]) & POST_WORDS
+                                for role in entry.speaker_roles)
+
+
 def role_matches(query: str, descriptions: Sequence[str]) -> bool:
     """Does `query` describe the speaker the source describes with `descriptions` (`matching_role`)?"""
     return matching_role(query, descriptions) is not None
@@ -1495,6 +1504,8 @@ _BY_PATTERNS = [
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Quote Milashina on Putin", not "Quote on impunity" (a topic: a journalist's review had it read as a name)
     re.compile(r"^quote\s+(?!(?:on|about|regarding|concerning|re|for|from|of)\b)" + _NAME
+               + r"(?:['’]s\s+(?:line|lines|words|comment|comments|remark|remarks|quote|quotes|statement|view|views"
+               r"|claim|claims|point))?"  # "Quote the minister's line about …": the minister's
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Did Kadyrov comment?", "Has the Kremlin responded to the reports?"
     re.compile(r"^(?:did|has|have|does|do)\s+" + _NAME + r"\s+(?:comment|commented|respond|responded|reply|replied"
@@ -1512,7 +1523,8 @@ _BY_PATTERNS = [
     # "kadyrov reaction?", "Kremlin's line on the reports", "Milashina response": a journalist's shorthand
     re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
                r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME
-               + r"(?:['’]s)?\s+(?:reaction|reactions|response|responses|view|views|position|stance|take|line"
+               # "Sokirianskaia's one-word verdict …": hers, with up to two words of its own
+               + r"(?:['’]s(?:\s+[\w-]+){0,2}?)?\s+(?:reaction|reactions|response|responses|view|views|position|stance|take|line"
                r"|comment|comments|verdict)(?:\s+(?:on|about|regarding|to)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Milashina quotes", "Sokirianskaia's quotes on Putin"
     re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
