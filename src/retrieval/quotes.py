@@ -1524,7 +1524,8 @@ _BY_PATTERNS = [
     re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
                r"|show|list|find|get|the\s+(?:main|best|key|top|other))\b)" + _NAME
                # "Sokirianskaia's one-word verdict …": hers, with up to two words of its own
-               + r"(?:['’]s(?:\s+[\w-]+){0,2}?)?\s+(?:reaction|reactions|response|responses|view|views|position|stance|take|line"
+               + r"(?:['’]s(?:\s+[\w-]+){0,2}?)?"
+               r"\s+(?:reaction|reactions|response|responses|view|views|position|stance|take|line"
                r"|comment|comments|verdict)(?:\s+(?:on|about|regarding|to)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Milashina quotes", "Sokirianskaia's quotes on Putin"
     re.compile(r"^(?!(?:what|which|who|whom|how|where|when|why|are|is|were|was|did|do|does|has|have|any|all|some|give"
