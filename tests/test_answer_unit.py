@@ -1162,3 +1162,10 @@ def test_a_dateline_question_with_a_remark_after_it_gets_the_dateline(assistant)
     of the source)."""
     answer = assistant.ask("What time and date did SBS publish it? I need it for the graphic.")
     assert not answer.abstained and answer.citations[0].section == "dateline"
+
+
+def test_credited_asks_about_the_byline(assistant):
+    """A developer's review: "Which reporter is credited on the byline?" had been declined ("credited" is no word of
+    the source, so the question seemed about something else)."""
+    answer = assistant.ask("Which reporter is credited on the byline?")
+    assert not answer.abstained and answer.citations[0].section == "byline"

@@ -86,3 +86,14 @@ def test_a_name_typed_without_its_accents_is_read_as_the_source_spells_it():
     assert speller.correct("What did Tomas Ibanez say?")[0] == "What did Tomás Ibáñez say?"
     assert speller.correct("What did Ibanes say?")[0] == "What did Ibáñez say?"  # and one letter more
     assert speller.correct("What did Mueller say?") == ("What did Mueller say?", [])  # two names as close
+
+
+def test_an_acronym_the_source_writes_only_in_capitals_is_read_so_after_the():
+    """A developer's review: "what did the us say" was "Not answered: the question names nothing to look for"."""
+    speller = Speller(["The US has voiced concern, and the UN may act. Tell us more."])
+    assert speller.correct("what did the us say")[0] == "what did the US say"
+    assert speller.correct("what did the un do")[0] == "what did the UN do"
+    assert speller.correct("did they tell us")[0] == "did they tell us"  # no "the": the pronoun
+    assert Speller(["Leave it there."]).correct("what did the it team do")[0] == "what did the it team do"  # none
+    # a caption's credit in capitals: "the photo" is English after "the"
+    assert Speller(["(AFP PHOTO / POOL)"]).correct("what does the photo show")[0] == "what does the photo show"

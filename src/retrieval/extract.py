@@ -1257,7 +1257,7 @@ PAGE_LINE_WORDS = frozenset(tokenize(
     "when who whom whose what which how revised revision modified changed edited amended later earlier latest "
     "recent recently ago january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday "
-    "true accurate correct right wrong false really timestamp timestamps stamp stamped "
+    "true accurate correct right wrong false really timestamp timestamps stamp stamped credit credits credited "
     # the verbs a question about the page asks with ("When does the page say it was published?" had been
     # declined: the stem of "does" is no word of the page)
     "do does did is are was were be been has have had say says said show shows shown showing display displays "

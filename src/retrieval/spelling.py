@@ -62,6 +62,9 @@ class Correction(_Frozen):
     edits: int
 
 
+_PRONOUNS = frozenset("us it".split())  # "the US", "the IT department": no pronoun follows "the"
+
+
 class Speller:
     """The source's proper names and words, for `correct`."""
 
@@ -76,6 +79,11 @@ class Speller:
                 else:
                     lower.add(word)
         self.words = frozenset(forms) | frozenset(lower)
+        # acronyms the source writes in capitals ("US", "UN"): "the us" typed in lower case is one of them ("the"
+        # never comes before the pronoun), but not "the photo" of a caption's "AFP PHOTO"
+        self.capitals = {word for text in texts_seen for word in _WORD.findall(text)
+                         if word.isupper() and 2 <= len(word) <= 5 and word.isalpha()
+                         and (word.lower() in _PRONOUNS or word.lower() not in english_words())}
         # written only capitalised: names, not sentence-initial common words ("Those", "Federal")
         self.names = {w: form for w, form in forms.items() if w not in lower and len(w) >= MIN_CHARS}
         # compared without accents: "Ibanez" is "Ibáñez" typed on a keyboard without them
@@ -129,6 +137,16 @@ class Speller:
     def correct(self, question: str) -> tuple[str, list[Correction]]:
         """The question with each misspelt name replaced by the source's, and what was replaced."""
         corrections: list[Correction] = []
+
+        def capital(m: re.Match) -> str:
+            # "what did the us say": the source's "US", not the pronoun (a developer's review: it had been "Not
+            # answered": the question names nothing to look for)
+            corrections.append(Correction(asked=m.group(2), read_as=m.group(2).upper(), edits=0))
+            return f"{m.group(1)} {m.group(2).upper()}"
+
+        if self.capitals:
+            question = re.sub(r"\b(the)\s+(" + "|".join(re.escape(c.lower()) for c in sorted(self.capitals)) + r")\b",
+                              capital, question)
 
         def replace(m: re.Match) -> str:
             found = self.read_as(m.group(0))
