@@ -709,7 +709,8 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
 
     from retrieval.ratelimit import RateLimiter, client_key
 
-    limiter = limiter or RateLimiter.from_env()
+    # not `limiter or …`: a limiter with no client yet has len() 0, and the REST API would get another one
+    limiter = limiter if limiter is not None else RateLimiter.from_env()
 
     def respond(question: str, history: list[dict[str, Any]] | None, request: gr.Request):
         history = list(history or [])

@@ -159,6 +159,26 @@ def test_refused_requests_do_not_extend_the_wait():
     assert limiter.try_acquire("a") == 0
 
 
+def test_the_chat_and_its_apis_share_one_budget(tiny_index):
+    """A developer's review: after POST /api/ask refused a client (429), the Gradio /ask answered it. build_app had
+    taken `limiter or RateLimiter.from_env()`, and a limiter with no client yet is empty, so falsy: the REST API and
+    the Gradio endpoints counted against two budgets."""
+    import importlib.util
+
+    from retrieval import Assistant
+
+    spec = importlib.util.spec_from_file_location("chat_app_budget", ROOT / "app.py")
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+    limiter = RateLimiter(1, 600)
+    demo = app.build_app(Assistant.load(tiny_index), limiter)
+    ask = next(f for f in (demo.fns.values() if isinstance(demo.fns, dict) else demo.fns) if f.api_name == "ask")
+    client = type("Request", (), {"client": type("Client", (), {"host": "10.0.0.9"})()})()
+    assert "citations" in ask.fn("cats?", client)  # the Gradio endpoint takes this client's one question
+    with pytest.raises(RateLimitError):
+        limiter.hit("10.0.0.9")  # so the REST API, given the same limiter, refuses the next
+
+
 def test_rate_limiter_memory_is_bounded():
     clock = FakeClock()
     limiter = RateLimiter(requests=2, per_seconds=1, clock=clock, max_keys=100)
