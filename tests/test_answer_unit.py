@@ -1169,3 +1169,18 @@ def test_credited_asks_about_the_byline(assistant):
     the source, so the question seemed about something else)."""
     answer = assistant.ask("Which reporter is credited on the byline?")
     assert not answer.abstained and answer.citations[0].section == "byline"
+
+
+def test_an_answer_reports_the_threshold_of_the_document_it_quotes(tmp_path):
+    """A developer's review: on plain text, "Who said …?" reported the news page's threshold (0.357) where every
+    other answer reported plain text's."""
+    from retrieval import build_index
+
+    (tmp_path / "bridge.txt").write_text("The Old Bridge\n\nThe council repaired the old bridge in 2020. Engineers "
+                                         "said the bridge is now safer than it has been in fifty years.\n")
+    build_index([tmp_path / "bridge.txt"], tmp_path / "index")
+    assistant = Assistant.load(tmp_path / "index")
+    doc = next(iter(assistant.documents))
+    assert assistant.plain(doc)
+    answer = assistant.ask("Who said the bridge is now safer than it has been in fifty years?")
+    assert not answer.abstained and answer.threshold == assistant.threshold_for(doc) < assistant.scorer.threshold

@@ -231,9 +231,21 @@ class Assistant:
         for start in range(0, len(cleaned), ASK_BATCH):  # the retriever keeps each batch's token vectors
             batch = read[start:start + ASK_BATCH]
             answers += [self._answer(q, v, k) for q, v in zip(batch, self.retriever.encode(batch))]
-        answers = [self._check_words(q, a) for q, a in zip(cleaned, answers)]
+        answers = [self._own_bar(self._check_words(q, a)) for q, a in zip(cleaned, answers)]
         return [a if q == a.question else a.model_copy(update={"question": q, "read_as": a.question})
                 for q, a in zip(cleaned, answers)]
+
+    def _own_bar(self, answer: Answer) -> Answer:
+        """The answer with the threshold of the document it quotes first: plain text's is lower than a news page's,
+        and answers a rule made (who said it, a speaker's quotes, …) had reported the news page's (a developer's
+        review). Kept when the outcome would read otherwise against it."""
+        first = (answer.citations or answer.closest or [None])[0]
+        if first is None or self.method != "pipeline" or first.doc_id not in self.retriever.documents:
+            return answer
+        bar = self.threshold_for(first.doc_id)
+        if bar == answer.threshold or (answer.confidence >= bar) == answer.abstained:
+            return answer
+        return answer.model_copy(update={"threshold": bar})
 
     @property
     def word_finder(self) -> WordFinder:
