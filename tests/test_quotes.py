@@ -983,3 +983,17 @@ def test_a_post_given_to_someone_named_or_a_verb_is_no_mention_of_an_unnamed_hol
     assert post_unnamed(asked, ["Chechen President Ramzan Kadyrov met him."]) == []
     assert post_unnamed(post_asked("Who is the leader of the Ukraine?"), ["Gaycation heads to the Ukraine."]) == []
     assert post_unnamed(post_asked("Who is the head of the network?"), ["The head of the network spoke."]) == [0]
+
+
+def test_reported_speech_keeps_the_few_words_that_describe_its_speaker():
+    """A developer's review: "The mayor, Helen Okafor, said the council would inspect …" was quoted from "Helen
+    Okafor, said …", and "Local baker Otto Fischer said …" from "Otto Fischer"; a long clause before the name is
+    still left out (it may be someone else's: "Prosecutors announced …, with Elena Milashina, telling SBS …")."""
+    text = ("The mayor, Helen Okafor, said the council would inspect every bridge by June. Local baker Otto Fischer "
+            "said the closures had cost him customers.")
+    reported = {e.speaker: e.quote for e in ledger_of(text, include_reported=True)[1] if e.kind == "reported"}
+    assert reported["Helen Okafor"] == "The mayor, Helen Okafor, said the council would inspect every bridge by June."
+    assert reported["Otto Fischer"] == "Local baker Otto Fischer said the closures had cost him customers."
+    article = build_ledger(make_document(ARTICLE.read_text(encoding="utf-8"), doc_id="a"))
+    milashina = [e.quote for e in article if e.kind == "reported" and e.speaker == "Elena Milashina"]
+    assert any(q.startswith("Elena Milashina, telling SBS") for q in milashina)

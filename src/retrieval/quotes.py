@@ -1151,7 +1151,12 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
                 clause_before = (tail.endswith(",") and _words(tail) >= 3 and
                                  not re.search(r"[”\"’]\s*,?$", tail) and _words(rest) <= 4)
                 if clause_after:
-                    reported.append(_Item(None, att.span[0], s_hi, p.number, "reported", att,
+                    # from the sentence's start when only a few words describing the speaker come before: "The
+                    # mayor, Helen Okafor, said …" had been quoted from "Helen Okafor, said …" (a developer's review);
+                    # not "Prosecutors announced … an investigation, with Elena Milashina, telling SBS …"
+                    lead = text[s_lo:att.span[0]]
+                    start = s_lo if _words(lead) <= 4 and not re.search(r"[“”\"‘’;:]", lead) else att.span[0]
+                    reported.append(_Item(None, start, s_hi, p.number, "reported", att,
                                           confidence=att.confidence))
                     break
                 if clause_before:
