@@ -644,7 +644,8 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
         except (ValueError, AttributeError):
             return JSONResponse({"error": 'send a JSON object: {"question": "...", "k": 3}'}, status_code=400)
         if not isinstance(question, str):
-            got = "no \"question\"" if question is None else f"\"question\" as {type(question).__name__}"
+            got = ("no \"question\"" if "question" not in request_json else "\"question\": null" if question is None
+                   else f"\"question\" as {type(question).__name__}")
             return JSONResponse({"error": f'"question" must be text; got {got}: send {{"question": "...", "k": 3}}'},
                                 status_code=400)
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_API_K:

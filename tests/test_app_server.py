@@ -133,7 +133,8 @@ def test_rest_api_one_request_one_answer(server, assistant):
     assert blank.status_code == 400 and "question is empty" in blank.json()["error"]
     wrong = httpx.post(f"{server.url}/api/ask", content=b"not json", timeout=30)
     assert wrong.status_code == 400 and wrong.json()["error"].startswith("send a JSON object")
-    for body, said in (({"question": 42}, '"question" as int'), ({"q": "Who?"}, 'no "question"')):
+    for body, said in (({"question": 42}, '"question" as int'), ({"q": "Who?"}, 'no "question"'),
+                       ({"question": None}, '"question": null')):  # a developer's review: it had said 'no "question"'
         odd = httpx.post(f"{server.url}/api/ask", json=body, timeout=30)
         assert odd.status_code == 400 and odd.json()["error"].startswith(f'"question" must be text; got {said}')
     huge = httpx.post(f"{server.url}/api/ask", content=b"x" * 100_000, timeout=30)
