@@ -314,63 +314,32 @@ def test_an_eighth_writers_questions_quote_the_article_and_stay_apart_from_every
         assert closest.max() <= decontaminate.MAX_COSINE, held_out.name
 
 
-def test_four_more_voices_questions_quote_the_article_and_stay_apart_from_every_other_set():
-    """eval/news_fresh3.jsonl (twenty-third session): a sub-editor's, a legal analyst's, a second-language
-    reader's and a podcast host's questions, measured at the session's start and end before its failures were
-    read; none close to a question of dev, seed, the probe or the two fresh sets, nor a near copy of a known one."""
+@pytest.mark.parametrize("name, at_least, near_copies_of", [
+    # news_fresh3 (twenty-third session): a sub-editor's, a legal analyst's, a second-language reader's and a
+    # podcast host's questions, measured at the session's start and end before its failures were read
+    ("news_fresh3", 200, ("news_known", "news_train")),
+    # news_fresh4 (twenty-fourth session): a TV producer's, a teacher's, a wire editor's and a refugee
+    # caseworker's, measured before anything that session changed was decided on
+    ("news_fresh4", 250, ("news_known", "news_train", "news_fresh3")),
+    # news_fresh5 (twenty-fourth session): a documentary researcher's, a phone reader's, a diplomat's press
+    # aide's and a community radio host's, written after the rule they judged was fixed
+    ("news_fresh5", 250, ("news_known", "news_train", "news_fresh3", "news_fresh4")),
+])
+def test_fresh_voices_questions_quote_the_article_and_stay_apart_from_every_other_set(name, at_least, near_copies_of):
+    """Each later fresh set: none of its questions close to one of dev, seed, the probe or the first two fresh
+    sets (cosine 0.8), nor a near copy (0.95) of a known question or of an earlier fresh set's."""
     import numpy as np
 
     from retrieval.embedding import DEFAULT_MODEL, get_embedder
 
     decontaminate = _decontaminate()
-    fresh = _questions_quoting_the_article("news_fresh3.jsonl", at_least=200)
+    fresh = _questions_quoting_the_article(f"{name}.jsonl", at_least=at_least)
     assert 0.2 < np.mean([not q.answerable for q in fresh]) < 0.4
     asked, embedder = [q.question for q in fresh], get_embedder(DEFAULT_MODEL)
     for held_out, most in [(path, decontaminate.MAX_COSINE) for path in (
             *decontaminate.HELD_OUT, decontaminate.ROOT / "eval/offtopic_qa.jsonl",
             decontaminate.ROOT / "eval/news_fresh.jsonl", decontaminate.ROOT / "eval/news_fresh2.jsonl")] + [
-            (decontaminate.ROOT / "eval/news_known.jsonl", 0.95), (decontaminate.ROOT / "eval/news_train.jsonl", 0.95)]:
-        closest = decontaminate.closest_cosines(asked, decontaminate.questions_of(held_out), embedder)
-        assert closest.max() <= most, held_out.name
-
-
-def test_four_more_voices_again_quote_the_article_and_stay_apart_from_every_other_set():
-    """eval/news_fresh4.jsonl (twenty-fourth session): a TV producer's, a teacher's, a wire editor's and a
-    refugee caseworker's questions, measured at HEAD before anything this session changed was decided on;
-    none close to a question of dev, seed, the probe or the first two fresh sets, nor a near copy of a known
-    one or of news_fresh3's."""
-    import numpy as np
-
-    from retrieval.embedding import DEFAULT_MODEL, get_embedder
-
-    decontaminate = _decontaminate()
-    fresh = _questions_quoting_the_article("news_fresh4.jsonl", at_least=250)
-    assert 0.2 < np.mean([not q.answerable for q in fresh]) < 0.4
-    asked, embedder = [q.question for q in fresh], get_embedder(DEFAULT_MODEL)
-    for held_out, most in [(path, decontaminate.MAX_COSINE) for path in (
-            *decontaminate.HELD_OUT, decontaminate.ROOT / "eval/offtopic_qa.jsonl",
-            decontaminate.ROOT / "eval/news_fresh.jsonl", decontaminate.ROOT / "eval/news_fresh2.jsonl")] + [
-            (decontaminate.ROOT / f"eval/{name}.jsonl", 0.95) for name in ("news_known", "news_train", "news_fresh3")]:
-        closest = decontaminate.closest_cosines(asked, decontaminate.questions_of(held_out), embedder)
-        assert closest.max() <= most, held_out.name
-
-
-def test_a_fifth_fresh_set_quotes_the_article_and_stays_apart_from_every_other_set():
-    """eval/news_fresh5.jsonl (twenty-fourth session): a documentary researcher's, a phone reader's, a diplomat's
-    press aide's and a community radio host's questions, written after the rule that they judged was fixed."""
-    import numpy as np
-
-    from retrieval.embedding import DEFAULT_MODEL, get_embedder
-
-    decontaminate = _decontaminate()
-    fresh = _questions_quoting_the_article("news_fresh5.jsonl", at_least=250)
-    assert 0.2 < np.mean([not q.answerable for q in fresh]) < 0.4
-    asked, embedder = [q.question for q in fresh], get_embedder(DEFAULT_MODEL)
-    for held_out, most in [(path, decontaminate.MAX_COSINE) for path in (
-            *decontaminate.HELD_OUT, decontaminate.ROOT / "eval/offtopic_qa.jsonl",
-            decontaminate.ROOT / "eval/news_fresh.jsonl", decontaminate.ROOT / "eval/news_fresh2.jsonl")] + [
-            (decontaminate.ROOT / f"eval/{name}.jsonl", 0.95)
-            for name in ("news_known", "news_train", "news_fresh3", "news_fresh4")]:
+            (decontaminate.ROOT / f"eval/{other}.jsonl", 0.95) for other in near_copies_of]:
         closest = decontaminate.closest_cosines(asked, decontaminate.questions_of(held_out), embedder)
         assert closest.max() <= most, held_out.name
 

@@ -1057,7 +1057,8 @@ def test_words_of_someone_who_holds_a_post_with_the_body_asked_about_are_answere
     answer = assistant.ask("Who's the one person with sway over Grozny, according to the Crisis Group?")
     assert not answer.abstained and answer.citations[0].speaker == SOKIRIANSKAIA
     assert answer.reason == (f"the first quote is {SOKIRIANSKAIA}'s words, whom the source describes as “Russia "
-                             f"Project Director with the International Crisis Group”: attribute them to {SOKIRIANSKAIA}")
+                             "Project Director with the International Crisis Group”: attribute them to "
+                             f"{SOKIRIANSKAIA}")
     assert assistant.ask("What did the International Crisis Group tell supporters by email?").abstained
 
 

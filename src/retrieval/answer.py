@@ -365,10 +365,8 @@ class Assistant:
                                  "as the search matches the source's own words and meaning", unsearched=True)
         pronoun = vague_question(question) if self.method == "pipeline" and not page_part_request(question) else None
         if pronoun is not None:
-            is_ = "are" if pronoun in ("they", "them", "their") else "is"
             example = self._example_speaker_question(question, query_vector) if pronoun else ""
-            reason = (f"the question does not say who “{pronoun}” {is_}, and each question is answered on its own: "
-                      f"name them{example}" if pronoun else NOTHING_ASKED)
+            reason = f"{_who_unnamed(pronoun)}: name them{example}" if pronoun else NOTHING_ASKED
             return Answer(question=question, abstained=True, threshold=self.scorer.threshold, reason=reason,
                           unsearched=True)
         if self.method == "pipeline" and asks_who_is_quoted(question):
@@ -411,10 +409,9 @@ class Assistant:
             answer = self._pipeline_answer(question, *found)
             if answer.abstained and (pronoun := pronoun_speaker(question)) is not None:
                 # "and what did she add?": who "she" is, not a related story's teaser (a journalist's review)
-                is_ = "are" if pronoun == "they" else "is"
                 return answer.model_copy(update={
-                    "reason": f"the question does not say who “{pronoun}” {is_}, and each question is answered on its "
-                              "own: name them; the passages listed are the nearest to it, not an answer"})
+                    "reason": f"{_who_unnamed(pronoun)}: name them; the passages listed are the nearest to it, not an "
+                              "answer"})
             if answer.abstained:
                 closest = answer.closest[0] if answer.closest else None
                 if closest is not None and self._news(closest.doc_id) and (answer.reason or "").startswith(
@@ -434,9 +431,7 @@ class Assistant:
                 # "When did the federal government intervene?": "… it is possible the federal government may intervene"
                 return self._declined(answer, _told_as_possible("first passage listed", first, maybe))
             if (pronoun := pronoun_speaker(question)) is not None:
-                is_ = "are" if pronoun == "they" else "is"
-                return _noted(answer, f"the question does not say who “{pronoun}” {is_}, and each question is "
-                                      "answered on its own: these quotes are the nearest to it, each with its "
+                return _noted(answer, f"{_who_unnamed(pronoun)}: these quotes are the nearest to it, each with its "
                                       "speaker; name the person to have their words alone")
             if asked is not None and asked.kind == "who" and answer.citations:
                 # "Who said it's almost certain to be vetoed?" with no quotation close: whose the nearest is
@@ -1619,6 +1614,12 @@ def _drop_short_inner(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
 _NAME_ASKED = re.compile(r"^\s*(?:what(?:\s+is|['’]s)\s+the\s+(?:full\s+)?name\s+of|who\s+is|who['’]s|name)\s+"
                          r"(?P<who>(?:the|this|that)\s[^?]+?)\s*\??\s*$", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^(?:the|a|an)\s+(?:[\w’'\-]+\s+)*[a-z][\w’'\-]*$")  # "the Crisis Group expert"
+
+
+def _who_unnamed(pronoun: str) -> str:
+    """Why a question leaning on "she" or "they" is not read as about anyone: each is answered on its own."""
+    is_ = "are" if pronoun in ("they", "them", "their") else "is"
+    return f"the question does not say who “{pronoun}” {is_}, and each question is answered on its own"
 
 
 def _told_as_possible(which: str, citation: Citation, maybe: str) -> str:

@@ -81,9 +81,11 @@ class Speller:
         self.words = frozenset(forms) | frozenset(lower)
         # acronyms the source writes in capitals ("US", "UN"): "the us" typed in lower case is one of them ("the"
         # never comes before the pronoun), but not "the photo" of a caption's "AFP PHOTO"
-        self.capitals = {word for text in texts_seen for word in _WORD.findall(text)
-                         if word.isupper() and 2 <= len(word) <= 5 and word.isalpha()
-                         and (word.lower() in _PRONOUNS or word.lower() not in english_words())}
+        capitals = {word for text in texts_seen for word in _WORD.findall(text)
+                    if word.isupper() and 2 <= len(word) <= 5 and word.isalpha()
+                    and (word.lower() in _PRONOUNS or word.lower() not in english_words())}
+        self._the_capital = re.compile(r"\b(the)\s+(" + "|".join(re.escape(c.lower()) for c in sorted(capitals))
+                                       + r")\b") if capitals else None
         # written only capitalised: names, not sentence-initial common words ("Those", "Federal")
         self.names = {w: form for w, form in forms.items() if w not in lower and len(w) >= MIN_CHARS}
         # compared without accents: "Ibanez" is "Ibáñez" typed on a keyboard without them
@@ -144,9 +146,8 @@ class Speller:
             corrections.append(Correction(asked=m.group(2), read_as=m.group(2).upper(), edits=0))
             return f"{m.group(1)} {m.group(2).upper()}"
 
-        if self.capitals:
-            question = re.sub(r"\b(the)\s+(" + "|".join(re.escape(c.lower()) for c in sorted(self.capitals)) + r")\b",
-                              capital, question)
+        if self._the_capital is not None:
+            question = self._the_capital.sub(capital, question)
 
         def replace(m: re.Match) -> str:
             found = self.read_as(m.group(0))
