@@ -324,6 +324,9 @@ def test_an_eighth_writers_questions_quote_the_article_and_stay_apart_from_every
     # news_fresh5 (twenty-fourth session): a documentary researcher's, a phone reader's, a diplomat's press
     # aide's and a community radio host's, written after the rule they judged was fixed
     ("news_fresh5", 250, ("news_known", "news_train", "news_fresh3", "news_fresh4")),
+    # news_fresh6 (twenty-fifth session): an NGO campaigner's, a political-science student's, a fact-checker's
+    # and a translator's, written before the rule it judged was measured
+    ("news_fresh6", 200, ("news_known", "news_train", "news_fresh3", "news_fresh4", "news_fresh5")),
 ])
 def test_fresh_voices_questions_quote_the_article_and_stay_apart_from_every_other_set(name, at_least, near_copies_of):
     """Each later fresh set: none of its questions close to one of dev, seed, the probe or the first two fresh
