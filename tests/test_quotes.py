@@ -772,6 +772,9 @@ def test_what_a_speaker_question_names(question, target):
     ("Did the US voice concern?", "the US"),
     ("Did anyone deny it?", None), ("Did it say so?", None), ("Is Milashina a journalist?", None),
     ("Did the men who fled say where they went?", None), ("Has Kadyrov been accused of abuses?", None),
+    # "State" is no verb of "the": the verb is in lower case
+    ("Did the State Department call for sanctions on Chechen officials?", "the State Department"),
+    ("did the state department call for sanctions", None), ("did milashina say she would stay?", "milashina"),
 ])
 def test_whose_words_a_yes_or_no_question_asks_about(question, subject):
     from retrieval.quotes import asked_subject

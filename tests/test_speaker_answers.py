@@ -1066,7 +1066,23 @@ def test_words_of_someone_who_holds_a_post_with_the_body_asked_about_are_answere
     # news_fresh4: "the source quotes no one named Sokirianskaia's one-word", "… as “the minister's line”"
     ("Sokirianskaia's one-word verdict on how Grozny responded?", "Sokirianskaia", "how Grozny responded"),
     ("Quote the minister's line about not attacking unarmed people.", "the minister", "not attacking unarmed people"),
+    # news_fresh6: "… describes no one it quotes as “the minister's rhetorical question”"
+    ("Quote the minister's rhetorical question about mountain men.", "the minister", "mountain men"),
 ])
 def test_a_possessive_names_the_speaker_not_their_words(question, target, topic):
     asked = parse_speaker_question(question)
     assert (asked.target, asked.topic) == (target, topic)
+
+
+def test_a_possessive_with_words_of_its_own_still_quotes_the_speaker(assistant):
+    answer = assistant.ask("Quote the minister's rhetorical question about mountain men.")
+    assert not answer.abstained and answer.citations[0].speaker == "Chechen Minister for Information"
+    assert "militant mountain men" in answer.citations[0].quote
+
+
+def test_a_name_whose_word_is_a_speech_verb_is_named_whole_in_the_note(assistant):
+    """news_fresh6: "Did the State Department call for sanctions …?" had read "the" as the subject and "State"
+    as its verb, and noted "… Ekaterina Sokirianskaia's words, not the's"."""
+    answer = assistant.ask("Did the State Department call for sanctions on Chechen officials?")
+    assert answer.abstained or "not the State Department's" in answer.reason
+    assert "the's" not in (answer.reason or "")

@@ -1509,8 +1509,8 @@ _BY_PATTERNS = [
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Quote Milashina on Putin", not "Quote on impunity" (a topic: a journalist's review had it read as a name)
     re.compile(r"^quote\s+(?!(?:on|about|regarding|concerning|re|for|from|of)\b)" + _NAME
-               + r"(?:['’]s\s+(?:line|lines|words|comment|comments|remark|remarks|quote|quotes|statement|view|views"
-               r"|claim|claims|point))?"  # "Quote the minister's line about …": the minister's
+               # "Quote the minister's line about …", "… rhetorical question about …": the minister's
+               + r"(?:['’]s(?:\s+[\w-]+){1,2}?)?"
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
     # "Did Kadyrov comment?", "Has the Kremlin responded to the reports?"
     re.compile(r"^(?:did|has|have|does|do)\s+" + _NAME + r"\s+(?:comment|commented|respond|responded|reply|replied"
@@ -1563,7 +1563,8 @@ _SUBJECT_VERBS = (
     r"|confirmed|tell|told|warn|warned|suggest|suggested|argue|argued|critici[sz]e|critici[sz]ed|condemn|condemned"
     r"|blame|blamed|announce|announced|promise|promised|insist|insisted|write|wrote|state|stated|express|expressed"
     r"|voice|voiced|refer|referred)")
-_SUBJECT = re.compile(r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+" + _SUBJECT_VERBS + r"\b", re.I)
+# the verb in lower case, as in `_WH_SPEECH`: "Did the State Department call for …?" is not "the" stating
+_SUBJECT = re.compile(r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?-i:" + _SUBJECT_VERBS + r")\b", re.I)
 # "Why did Sokirianskaia say she would stay?", "What did the Crisis Group tell supporters by email?": a question
 # for something in someone's words, which only their words answer
 _WH_SPEECH = re.compile(
@@ -1584,10 +1585,11 @@ def asked_subject(question: str) -> str | None:
     if m is None or _NOT_A_NAME.search(m.group("name")):
         return None
     name = m.group("name").strip(" ,.")
-    return None if name.lower() in _NOT_SPEAKERS or _PASSIVE.search(name) else name
+    return None if name.lower() in _NOT_SPEAKERS | _ARTICLES or _PASSIVE.search(name) else name
 
 
 _PASSIVE = re.compile(r"\b(?:been|being|be)$", re.IGNORECASE)
+_ARTICLES = frozenset({"the", "a", "an"})  # "did the state department call …": no name before "state"
 
 
 _NOT_SPEAKERS = frozenset({"it", "this", "that", "he", "she", "they", "you", "we", "i", "him", "her", "them", "us",
