@@ -283,6 +283,18 @@ def _questions_quoting_the_article(name: str, at_least: int) -> list:
     return group.questions
 
 
+def test_no_two_questions_of_the_evaluation_sets_share_an_id():
+    """Sets are pooled (`cat` of two files, the pooled figures in README) and reports compared by id: news_fresh2
+    and news_fresh4 had both used "ng…", and news_fresh6 nearly did."""
+    import json
+    from collections import Counter
+
+    ids = Counter(json.loads(line)["id"] for path in (Path(__file__).resolve().parents[1] / "eval").glob("*.jsonl")
+                  if path.name != "speakers.jsonl" for line in path.read_text(encoding="utf-8").splitlines()
+                  if line.strip())
+    assert len(ids) > 2000 and [i for i, n in ids.items() if n > 1] == []
+
+
 def test_a_sixth_writers_questions_quote_the_article_and_stay_apart_from_seed_and_the_probe():
     """eval/news_fresh.jsonl (twenty-first session) is chosen on like dev, so no question is close to one of
     seed's or the off-topic probe's, which are only measured."""
