@@ -1086,3 +1086,16 @@ def test_a_name_whose_word_is_a_speech_verb_is_named_whole_in_the_note(assistant
     answer = assistant.ask("Did the State Department call for sanctions on Chechen officials?")
     assert answer.abstained or "not the State Department's" in answer.reason
     assert "the's" not in (answer.reason or "")
+
+
+@pytest.mark.parametrize("question", [
+    "What did Sokirianskaia say about fear among witnesses?",
+    "What does the Crisis Group's Russia director say about fear among witnesses?",
+])
+def test_a_speakers_quotation_on_the_topic_comes_first_whatever_names_them(assistant, question):
+    """A journalist's review: the sentences that name the speaker ("Ms Sokirianskaia says the Chechen government's
+    response …", her introduction "… Russia Project Director with the International Crisis Group, tells SBS …")
+    had come first for matching the name or the description; the topic decides which of her words come first."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].speaker == SOKIRIANSKAIA
+    assert answer.citations[0].paragraph == 28 and "level of fear" in answer.citations[0].quote

@@ -19,8 +19,8 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
-    another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, demote,
-    negation_against,
+    another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, coverage,
+    demote, idf_weights, negation_against,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
     quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
     sentence_table, vague_question, without_known, without_opener,
@@ -1336,8 +1336,11 @@ class Assistant:
             # which of the speaker's quotes is about the topic, without the support known questions lend: a
             # known question about the speaker lends it to their other quotes too ("What did the minister
             # write on Instagram?" had got his words about the editors first)
-            own = without_known(self.scorer.sentence, candidates.features, scores)
-            relevance = self._relevance(found, candidates, own, asked.topic)
+            if asked.topic:
+                relevance = self._relevance(found, *self._about(question, asked.target, asked.topic), asked.topic)
+            else:
+                own = without_known(self.scorer.sentence, candidates.features, scores)
+                relevance = self._relevance(found, candidates, own, asked.topic)
             scored = sorted(
                 ((e, route_score(r, e.confidence)) for e, r in zip(found, relevance)),
                 key=lambda t: -round(t[1], 4),
@@ -1398,25 +1401,41 @@ class Assistant:
         best_first = np.maximum.accumulate(np.array([s for _, s in ranked])[::-1])[::-1]
         return [(e, float(s)) for (e, _), s in zip(ranked, best_first)]
 
+    def _about(self, question: str, speaker: str, topic: str) -> tuple[Candidates, np.ndarray]:
+        """The candidates and ranker scores (less the known questions' support) of `question` with "they" for the
+        `speaker` it names ("What is said about `topic`?" when it does not name them as written): which of a
+        speaker's quotations is about the topic, judged without the words that name or describe the speaker,
+        which match the sentences naming them ("What does the Crisis Group's Russia director say about fear among
+        witnesses?" had listed her introduction first, and by her name "… government's response … “outrageous”",
+        for "Ms Sokirianskaia says"; a journalist's review)."""
+        named = re.search(rf"(?<!\w){re.escape(speaker)}(?!\w)", question)
+        question = (f"{question[:named.start()]}they{question[named.end():]}" if named
+                    else f"What is said about {topic}?")
+        candidates = sentence_candidates(self.retriever, question, self.retriever.encode([question])[0],
+                                         self.scorer.passages_considered, self.scorer.sentences_considered)
+        return candidates, without_known(self.scorer.sentence, candidates.features, self.score(candidates)[0])
+
     def _relevance(
         self, entries: Sequence[LedgerEntry], candidates: Candidates, scores: np.ndarray,
         topic: str | None,
     ) -> list[float]:
         """How well each entry answers the question, in [0, 1]: the best pipeline score of a
-        sentence it overlaps, or the share of the topic's words it holds."""
+        sentence it overlaps, or the share of the topic's content words it holds, each word weighing its IDF
+        over the sources' sentences ("his own people in his online post": "people", in the minister's
+        "unarmed people", is no match for "online" and "post")."""
         sentences = [
             (*self.retriever.sentences[int(row)], self.scorer.quote_score(float(s)))
             for row, s in zip(candidates.rows, scores)
         ]
-        asked = {w for w in normalize_text(topic or "").split() if w not in _NAME_STOP}
+        asked = sorted(topic_words(topic or ""))
+        weights = idf_weights(asked, self.retriever.sentence_df, len(self.retriever.sentences))
         table = sentence_table(self.retriever)
         out = []
         for e in entries:
             best = max((p for d, span, p in sentences if d == e.citation.doc_id
                         and span.start < e.end and e.start < span.end), default=0.0)
             if asked:
-                words = set(normalize_text(self._said_in(table, e)).split())
-                best = max(best, len(asked & words) / len(asked))
+                best = max(best, coverage(asked, weights, set(tokenize(self._said_in(table, e)))))
             out.append(float(best))
         return out
 
