@@ -1099,3 +1099,15 @@ def test_a_speakers_quotation_on_the_topic_comes_first_whatever_names_them(assis
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].speaker == SOKIRIANSKAIA
     assert answer.citations[0].paragraph == 28 and "level of fear" in answer.citations[0].quote
+
+
+def test_a_claim_another_speaker_made_in_other_forms_of_its_words_is_given_to_them(assistant):
+    """A journalist's review: "camp" and "exaggerated" are "‘concentration camps’" and "exaggerations" in the
+    International Crisis Group's words, so no quotation repeated the claim as written, and the network's words on
+    other things had been the answer, without a note."""
+    answer = assistant.ask("Did the Russia LGBT Network say the camp reports were exaggerated?")
+    first = answer.citations[0]
+    assert first.speaker == "International Crisis Group" and first.paragraph == 24
+    assert answer.reason.startswith("the source gives the Russia LGBT Network no words close to these")
+    held = assistant.ask("Did the International Crisis Group say the camp reports were exaggerated?")
+    assert held.citations[0].paragraph == 24 and "gives the International Crisis Group words close" in held.reason

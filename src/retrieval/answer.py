@@ -58,6 +58,11 @@ DESCRIBING_WORDS = frozenset("describe describes described call calls called nam
 # finished" 0.47 to "… leverage over the regime in Grozny", "Putin must act now" 0.38 to "All it would take is a
 # phone call from Putin").
 MISQUOTE_MIN_COSINE = 0.55
+# a claim's content words ("camp", "report", "exaggerat") a speaker's words must hold, in some form, for "Did X say
+# …?" to be checked against them when no quotation repeats the claim's words as written
+CLAIM_HELD = 0.75
+_AUXILIARIES = frozenset("is are was were be been being has have had do does did will would shall should can could may "
+                         "might must".split())
 # "What did X say?" with X quoted nowhere: the narration's quote score (calibrated: how often such a
 # quote answers) must be at least this. It was the ranker's logit 0 until the ranker became listwise,
 # whose logits have no level across questions: 0.27 as a score with the logistic ranker.
@@ -843,6 +848,11 @@ class Assistant:
             return None
         close = [e for e in who_said(ledger, claim, min_overlap=WHO_MIN_OVERLAP) if e.speaker]
         own = [e for e in close if e in theirs]
+        if not own and (holding := self._holding(ledger, claim, name)) is not None:
+            # "Did the network say the camp reports were exaggerated?": another form of each word ("camps",
+            # "exaggerations") in the International Crisis Group's words; it had been answered with the network's
+            # own words on other things, without a note (a journalist's review)
+            own, close = ([holding], close) if holding in theirs else (own, close or [holding])
         first = own[0] if own else (close[0] if close else None)
         if first is None or confidence < self._common_bar(closest):
             return None  # nothing close enough, or no answer at all: the ordinary pipeline decides
@@ -868,6 +878,19 @@ class Assistant:
                       f"gives the closest to {_named(first)} ({where}){self._evidence_note(first)}")
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations)
+
+    def _holding(self, ledger: Sequence[LedgerEntry], claim: str, name: str) -> LedgerEntry | None:
+        """The quotation whose sentences hold the most of `claim`'s content words in some form, when it holds
+        at least `CLAIM_HELD` of them (the first of equals), else None."""
+        table = sentence_table(self.retriever)
+        claim = " ".join(w for w in claim.split() if w.lower() not in _AUXILIARIES)  # "were", which BM25 keeps
+        best, share = None, CLAIM_HELD
+        for e in ledger:
+            if e.speaker and e.kind in ("direct", "reported"):
+                held = topic_held(set(tokenize(self._their_words(table, e))), claim, name)
+                if held > share or (best is None and held == share):
+                    best, share = e, held
+        return best
 
     def _one_of(self, part: str = "byline") -> str:
         """"; 3 of the indexed sources have a byline: name the one you mean" when the page part asked for
