@@ -391,7 +391,10 @@ class Assistant:
         if asked is not None:
             answer = self._speaker_answer(question, query_vector, k, asked)
             if answer is not None:
-                return answer
+                # "What did the minister post on Twitter?": his post, saying the source never has Twitter (a decline
+                # names whom the source does not quote, which is what it lacks)
+                cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
+                return answer if answer.abstained else self._absent_note(answer, cited)
         found = self._pipeline(question, query_vector, k)
         if self.method == "pipeline":
             claim = parse_claim_check(question)

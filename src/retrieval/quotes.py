@@ -1495,6 +1495,11 @@ def who_said(
 
 _NAME = r"(?P<name>[\w’'.\- ]{2,60}?)"
 _BY_PATTERNS = [
+    # "What did the minister post on insta?": where it was posted is no topic ("… about the reports" is)
+    re.compile(r"^(?:what(?:\s+else)?|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME
+               + r"\s+(?:post|posted|tweet|tweeted)\b(?:\s+(?:on|to|via|in)\s+(?:(?:his|her|their|its|the|a)\s+)?"
+               r"[\w-]+(?:\s+(?:account|page|feed|channel|media))?)?"
+               r"(?:\s+(?:about|regarding|concerning|on)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:what(?:\s+else)?|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
                r"(?:\s+(?:himself|herself|themselves|itself))?"
                r"\s+(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
@@ -1562,7 +1567,7 @@ _SUBJECT_VERBS = (
     r"(?:say|said|call|called|deny|denied|claim|claimed|describe|described|accuse|accused|admit|admitted|confirm"
     r"|confirmed|tell|told|warn|warned|suggest|suggested|argue|argued|critici[sz]e|critici[sz]ed|condemn|condemned"
     r"|blame|blamed|announce|announced|promise|promised|insist|insisted|write|wrote|state|stated|express|expressed"
-    r"|voice|voiced|refer|referred)")
+    r"|voice|voiced|refer|referred|post|posted|tweet|tweeted)")
 # the verb in lower case, as in `_WH_SPEECH`: "Did the State Department call for …?" is not "the" stating
 _SUBJECT = re.compile(r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?-i:" + _SUBJECT_VERBS + r")\b", re.I)
 # "Why did Sokirianskaia say she would stay?", "What did the Crisis Group tell supporters by email?": a question
