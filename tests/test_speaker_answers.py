@@ -1135,3 +1135,23 @@ def test_what_someone_unquoted_posted_is_not_answered_with_anothers_post(assista
     assert answer.abstained and answer.reason.startswith("the source mentions the Chechen President but quotes no")
     posted = assistant.ask("what did the minister post on insta")
     assert not posted.abstained and "militant mountain men" in posted.citations[0].quote
+
+
+@pytest.mark.parametrize("question, paragraph", [
+    ("What did the think tank expert call the situation?", None),  # ¶9 on the project's index, its known questions
+    ("What did the think-tank expert say about Putin's leverage?", 11),
+])
+def test_an_expert_is_found_whatever_the_question_calls_their_body(assistant, question, paragraph):
+    """A journalist's review: the source never calls the International Crisis Group a think tank, so "the think-tank
+    expert" had been declined as no one it quotes, and "the think tank expert" answered with a note that the words
+    were Sokirianskaia's, "not the think tank expert's"."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].speaker == SOKIRIANSKAIA
+    assert paragraph in (None, answer.citations[0].paragraph) and "not the think tank expert's" not in answer.reason
+    assert assistant.ask("What did the Amnesty expert say?").abstained  # a body it names is no kind of body
+
+
+def test_spokesmen_are_the_spokespeople_the_source_reports(assistant):
+    answer = assistant.ask("What did Kadyrov's spokesmen say about gay people?")
+    assert not answer.abstained and answer.citations[0].paragraph == 19
+    assert answer.reason.endswith("these passages report them")

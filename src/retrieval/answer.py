@@ -29,7 +29,7 @@ from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuesti
 from .quotes import (
     HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted, attribute_span,
     fold_accents, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
-    parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech,
+    fold_spokes, parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech,
     speaks_for, speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
@@ -1265,7 +1265,7 @@ class Assistant:
             # when it names them: it had stood for "the US State Department spokesman" and "Amnesty"
             # and the report's own sentences only when they hold half the words that name them ("What did
             # Kadyrov say about the editors?" had been given "Editors … have accused Chechen authorities …")
-            named = set(tokenize(name))
+            named = set(tokenize(fold_spokes(name)))
             if any(c.section == "byline" and named and named <= set(tokenize(c.quote)) for c in closest):
                 # "What did Ben Winsor say?": the byline names the writer, it reports nothing he said
                 return Answer(question=question, abstained=True, threshold=threshold,
@@ -1273,8 +1273,8 @@ class Assistant:
                               reason=f"{name} wrote the source (its byline): it quotes no words of theirs, and the "
                                      "report's own sentences are the writer's narration")
             reporting = [c for c in closest if c.speaker is None and named and c.section != "dateline" and (
-                named <= set(tokenize(c.quote))
-                or (c.section in ("body", "standfirst") and _names_half(named, c.quote)))
+                named <= set(tokenize(fold_spokes(c.quote)))
+                or (c.section in ("body", "standfirst") and _names_half(named, fold_spokes(c.quote))))
                 and (not asked.topic or mentions_topic(c.quote, asked.topic, name))]  # "… respond to the post?"
             if news and _SPEECH_ASKED.search(question):
                 # what they said, told in another story's teaser, needs a verb of saying or doing: "Russia bans image
@@ -1362,8 +1362,10 @@ class Assistant:
             # which of the speaker's quotes is about the topic, without the support known questions lend: a
             # known question about the speaker lends it to their other quotes too ("What did the minister
             # write on Instagram?" had got his words about the editors first)
-            if asked.topic:
+            if asked.topic and topic_words(asked.topic, name):
                 relevance = self._relevance(found, *self._about(question, asked.target, asked.topic), asked.topic)
+            elif asked.topic:  # "What did the expert call the situation?", which any quote is about: as ranked
+                relevance = self._relevance(found, candidates, scores, asked.topic)
             else:
                 own = without_known(self.scorer.sentence, candidates.features, scores)
                 relevance = self._relevance(found, candidates, own, asked.topic)
@@ -1494,11 +1496,11 @@ class Assistant:
 
     def _mentioned(self, name: str, candidates: Candidates) -> bool:
         """Whether a passage found holds every word of `name`, accents aside ("Zoe Kuhn": "Zoë Kühn")."""
-        wanted = [w for w in normalize_text(fold_accents(name)).split() if w not in _NAME_STOP]
+        wanted = [w for w in normalize_text(fold_accents(fold_spokes(name))).split() if w not in _NAME_STOP]
         if not wanted:
             return False
         for pid in dict.fromkeys(int(p) for p in candidates.passage_ids):
-            words = set(normalize_text(fold_accents(self.retriever.passages[pid].text)).split())
+            words = set(normalize_text(fold_accents(fold_spokes(self.retriever.passages[pid].text))).split())
             if all(w in words for w in wanted):
                 return True
         return False
