@@ -28,8 +28,8 @@ from .extract import (
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck
 from .quotes import (
     HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted, attribute_span,
-    fold_accents, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
-    fold_spokes, parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech,
+    fold_accents, fold_spokes, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
+    parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech,
     speaks_for, speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
