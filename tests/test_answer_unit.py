@@ -1184,3 +1184,12 @@ def test_an_answer_reports_the_threshold_of_the_document_it_quotes(tmp_path):
     assert assistant.plain(doc)
     answer = assistant.ask("Who said the bridge is now safer than it has been in fifty years?")
     assert not answer.abstained and answer.threshold == assistant.threshold_for(doc) < assistant.scorer.threshold
+
+
+def test_an_answer_from_outside_the_report_reports_the_higher_bar_it_met(assistant):
+    """A developer's review: `Answer.threshold` said 0.357, the news page's bar, for a first quote from another
+    story's teaser, which must meet the higher bar for quotes outside the report (eval's predictions too)."""
+    answer = assistant.ask("What has the US voiced concern about?")
+    assert not answer.abstained and answer.citations[0].section == "teaser"
+    assert assistant.scorer.outside_threshold > assistant.scorer.threshold
+    assert answer.threshold == pytest.approx(assistant.scorer.outside_threshold)

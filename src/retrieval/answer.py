@@ -243,12 +243,14 @@ class Assistant:
     def _own_bar(self, answer: Answer) -> Answer:
         """The answer with the threshold of the document it quotes first: plain text's is lower than a news page's,
         and answers a rule made (who said it, a speaker's quotes, …) had reported the news page's (a developer's
-        review). Kept when the outcome would read otherwise against it."""
+        review). Kept when the outcome would read otherwise against it, and when it is another bar than the news
+        page's that rules built in (the higher one for a quote outside the report: a developer's review)."""
         first = (answer.citations or answer.closest or [None])[0]
         if first is None or self.method != "pipeline" or first.doc_id not in self.retriever.documents:
             return answer
         bar = self.threshold_for(first.doc_id)
-        if bar == answer.threshold or (answer.confidence >= bar) == answer.abstained:
+        if (answer.threshold != self.scorer.threshold or bar == answer.threshold
+                or (answer.confidence >= bar) == answer.abstained):
             return answer
         return answer.model_copy(update={"threshold": bar})
 
