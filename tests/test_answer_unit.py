@@ -1193,3 +1193,31 @@ def test_an_answer_from_outside_the_report_reports_the_higher_bar_it_met(assista
     assert not answer.abstained and answer.citations[0].section == "teaser"
     assert assistant.scorer.outside_threshold > assistant.scorer.threshold
     assert answer.threshold == pytest.approx(assistant.scorer.outside_threshold)
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("The variety 'Sungold'", ["varieti", "sungold"]),   # had been "ungold"
+    ("because it ‘suggests he is gay’", ["becaus", "suggest", "he", "gay"]),  # the article's teaser: "uggest"
+    ("Kadyrov's men and the network’s email", ["kadyrov", "men", "network", "email"]),  # possessives dropped
+])
+def test_only_a_possessive_s_is_dropped_from_a_word(text, tokens):
+    from retrieval.sparse import tokenize
+
+    assert tokenize(text) == tokens
+
+
+def test_a_word_in_single_quote_marks_is_found_and_not_taken_for_a_false_premise(tmp_path):
+    """A developer's review: "Who bred Sungold?" of "The variety 'Sungold' was bred in Japan …" was told the source
+    never has "Sungold", and keyword search scored the sentence 0."""
+    from retrieval import Retriever, build_index
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "garden.md").write_text(
+        "# Tomatoes\n\nThe variety 'Sungold' was bred in Japan by the Tokita Seed Company. It ripens early and "
+        "sweet.\n\nGardeners in cool places grow it under glass, where it crops until the first frost.\n",
+        encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")
+    hits = Retriever.load(tmp_path / "index").search("Sungold", k=1)
+    assert hits[0].bm25 > 0
+    answer = Assistant.load(tmp_path / "index").ask("Who bred Sungold?")
+    assert "never has" not in (answer.reason or "") and "Sungold" in (answer.citations or answer.closest)[0].quote

@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# a possessive "'s" (and "it's"), not the "'s" of a word in single quote marks ("'Sungold'", "'suggests he is gay'":
+# they had been indexed as "ungold" and "uggest"; a developer's review)
+_POSSESSIVE = re.compile(r"'s\b")
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +42,7 @@ def fold(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Stemmed content words of `text` (stopwords dropped)."""
     stop = stopwords()
-    return [stem(w) for w in _TOKEN.findall(fold(text).replace("'s", "")) if w not in stop]
+    return [stem(w) for w in _TOKEN.findall(_POSSESSIVE.sub("", fold(text))) if w not in stop]
 
 
 class SparseIndex:
