@@ -68,3 +68,22 @@ def test_a_question_in_another_language_is_declined_saying_so(assistant):
     assert answer.reason.startswith("the question seems to be in French, and the source is in English: ask in English")
     russian = assistant.ask("Сколько человек обратились за помощью?")  # had got the photo caption at 0.74
     assert russian.abstained and "Cyrillic script" in russian.reason
+
+
+@pytest.mark.parametrize("question, flagged", [
+    ("asdf ghjk", ["asdf", "ghjk"]), ("xxxxxxxx", ["xxxxxxxx"]),
+    ("Zelensky?", None),                      # capitalised: a name the source may lack, which it then says
+    ("kadyrov?", None), ("what did the mayor say", None), ("icg", None),
+])
+def test_keys_struck_at_random_are_no_question(question, flagged):
+    from retrieval.language import unknown_words
+
+    known = {"kadyrov", "icg", "what", "did", "the", "mayor", "say"}
+    assert unknown_words(question, known=lambda w: w in known) == flagged
+
+
+def test_keys_struck_at_random_are_not_answered(assistant):
+    """A developer's review: "asdf ghjk" had been answered at 0.67 with a link to another story."""
+    answer = assistant.ask("asdf ghjk")
+    assert answer.abstained and answer.unsearched and not answer.closest
+    assert answer.reason.startswith("the question has almost no word of English or of the sources (“asdf” and")

@@ -330,6 +330,12 @@ class Assistant:
         return language.other_language(question, lambda: self.language, self.script,
                                        known=lambda w: w in words or w in english_words())
 
+    def _unknown_words(self, question: str) -> list[str] | None:
+        """The question's words, quoted, when it holds almost none the sources or English have (`unknown_words`)."""
+        words = self.speller.words
+        unknown = language.unknown_words(question, known=lambda w: w in words or w in english_words())
+        return None if unknown is None else [f"“{w}”" for w in unknown]
+
     def _read_as(self, question: str) -> str:
         """The question with the source's names for those it misspells or abbreviates."""
         return self.speller.correct(without_opener(question))[0] if self.method == "pipeline" else question
@@ -370,6 +376,11 @@ class Assistant:
             return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
                           reason=f"the question seems to be in {other}, and the source is in {own}: ask in {own}, "
                                  "as the search matches the source's own words and meaning", unsearched=True)
+        unknown = self._unknown_words(question) if self.method == "pipeline" else None
+        if unknown is not None:
+            return Answer(question=question, abstained=True, confidence=0.0, threshold=self.scorer.threshold,
+                          reason=f"the question has almost no word of English or of the sources ({_listed(unknown)}): "
+                                 "reword it", unsearched=True)
         pronoun = vague_question(question) if self.method == "pipeline" and not page_part_request(question) else None
         if pronoun is not None:
             example = self._example_speaker_question(question, query_vector) if pronoun else ""

@@ -80,6 +80,16 @@ def source_language(texts: Iterable[str], sample: int = 4000) -> str:
     return votes.most_common(1)[0][0] if votes else "en"
 
 
+def unknown_words(question: str, known: Callable[[str], bool]) -> list[str] | None:
+    """The question's words when too few of them are `known` (under a third) and none is capitalised, which could
+    be a name: "asdf ghjk", "xxxxxxxx", keys struck at random, which no search should answer (a developer's review:
+    "asdf ghjk" had been answered at 0.67 with a link to another story); else None."""
+    words = _WORD.findall(question)
+    if not words or any(w[:1].isupper() for w in words):
+        return None
+    return words if sum(known(w.lower()) for w in words) < len(words) / 3 else None
+
+
 def other_language(question: str, language: str | Callable[[], str], script: str | None,
                    known: Callable[[str], bool]) -> str | None:
     """The name of the language (or script) the question is asked in when it is not the sources' own,
