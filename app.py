@@ -944,6 +944,12 @@ def main(
     from retrieval.ratelimit import RateLimiter
 
     limiter = RateLimiter.from_env()  # one budget per client across the chat, /ask and /api/ask
+    if not share:
+        # a client is its own address, not what an X-Forwarded-For header from this machine says it is: uvicorn
+        # trusts the header from 127.0.0.1, so any local process or header-passing proxy could choose its own budget
+        # (a developer's review: 40 requests in a row with a new header each); behind a proxy of your own, set
+        # FORWARDED_ALLOW_IPS to its address. A share link's tunnel sets the header itself.
+        os.environ.setdefault("FORWARDED_ALLOW_IPS", "")
     assistant = Current(assistant)  # an index rebuilt while the app runs is answered from at once
     demo = build_app(assistant, limiter)
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX).launch(

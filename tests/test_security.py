@@ -415,3 +415,22 @@ def test_api_rate_limit(server):
 def test_server_survives_the_attacks(server):
     assert _get(server["port"], "/")[0] == 200
     assert os.path.exists(f"/proc/{server['pid']}")
+
+
+def test_a_forwarded_header_does_not_choose_the_clients_budget(tiny_index, tmp_path, monkeypatch):
+    """A developer's review: uvicorn trusts X-Forwarded-For from 127.0.0.1, so 40 requests in a row, each with a new
+    header, were all answered under a limit of 30 a minute. The server binds 127.0.0.1 and is stopped by its pid."""
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from conftest_app import start_app, stop_app
+
+    monkeypatch.setenv("RETRIEVAL_RATE_LIMIT", "2/600")
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    server = start_app(tiny_index, tmp_path / "server.log")
+    try:
+        codes = [httpx.post(f"{server.url}/api/ask", json={"question": "When did the railway open?"},
+                            headers={"X-Forwarded-For": f"10.0.0.{i}"}, timeout=30).status_code for i in range(3)]
+    finally:
+        stop_app(server)
+    assert codes == [200, 200, 429]
