@@ -1155,3 +1155,22 @@ def test_spokesmen_are_the_spokespeople_the_source_reports(assistant):
     answer = assistant.ask("What did Kadyrov's spokesmen say about gay people?")
     assert not answer.abstained and answer.citations[0].paragraph == 19
     assert answer.reason.endswith("these passages report them")
+
+
+def test_who_wrote_a_title_is_answered_by_the_sentence_that_names_the_author(tmp_path):
+    """A developer's review: "Who wrote the paper “…”?" had been answered at 1.0 with the title alone ("the source does
+    not attribute these words to anyone"), the sentence naming its author left out."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "karp.txt").write_text(
+        "Complexity theory\n\nIn 1971, Stephen Cook showed that the satisfiability problem is NP-complete.\n\n"
+        "In 1972, Richard Karp took this idea a leap forward with his landmark paper, \"Reducibility Among "
+        "Combinatorial Problems\", in which he showed that 21 diverse problems are NP-complete.\n\n"
+        "The field grew quickly in the following decade.\n", encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")
+    assistant = Assistant.load(tmp_path / "index")
+    answer = assistant.ask('Who wrote the paper "Reducibility Among Combinatorial Problems"?')
+    assert not answer.abstained and "Richard Karp" in answer.citations[0].quote and answer.confidence < 1.0
+    said = assistant.ask('Who said "Reducibility Among Combinatorial Problems"?')  # words no one is given
+    assert said.reason.startswith("the source does not attribute these words to anyone")

@@ -396,8 +396,8 @@ class Assistant:
         if mentioned and (answer := self._mentions(question, mentioned, query_vector, k)) is not None:
             return answer
         asked = parse_speaker_question(question) if self.method == "pipeline" else None
-        if asked is not None and asked.kind == "who" and (self._asks_author(question)
-                                                          or asks_of_another_text(question)):
+        if asked is not None and asked.kind == "who" and (self._asks_author(question) or asks_of_another_text(question)
+                                                          or self._title_asked(question, asked.target)):
             # "Who wrote the report?" asks for the byline, not who said "the report"; "Who wrote the original
             # newspaper report?" for an author the page may name, not whose words "the original … report" are
             asked = None
@@ -988,6 +988,14 @@ class Assistant:
                       reason=reason)
 
     # -- questions about speakers ------------------------------------------------------------
+
+    def _title_asked(self, question: str, words: str) -> bool:
+        """"Who wrote the paper “Reducibility Among Combinatorial Problems”?": the author of a work asked by its title,
+        which no one says; not words someone wrote ("Who wrote “What reaction did you expect …”?"). A developer's
+        review: the title alone had been the answer, at 1.0, and the sentence naming its author left out."""
+        if not _WORK_ASKED.match(question):
+            return False
+        return not any(e.speaker for e in who_said(self.ledger(), words, min_overlap=WHO_MIN_OVERLAP))
 
     def _speaker_answer(
         self, question: str, query_vector: np.ndarray, k: int, asked: SpeakerQuestion
@@ -1607,6 +1615,8 @@ def yes_no_claim(question: str) -> str | None:
 
 
 # a question about someone's view: "Sokirianskaia does expect …", "Milashina did think …"
+_WORK_ASKED = re.compile(r"\s*who\s+(?:wrote|writes|authored|composed|penned|published|directed|painted|produced)\b",
+                         re.IGNORECASE)
 _VIEW_CLAIM = re.compile(r"^(?P<name>.+?)\s+(?:does|did)\s+(?:expect|think|believe|hope|fear|worry|want|feel|consider"
                          r"|doubt|see|suspect|predict)\b")
 # a claim of someone's role or employer: "Sokirianskaia is with Human Rights Watch", "Milashina works for SBS"
