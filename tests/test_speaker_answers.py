@@ -1174,3 +1174,12 @@ def test_who_wrote_a_title_is_answered_by_the_sentence_that_names_the_author(tmp
     assert not answer.abstained and "Richard Karp" in answer.citations[0].quote and answer.confidence < 1.0
     said = assistant.ask('Who said "Reducibility Among Combinatorial Problems"?')  # words no one is given
     assert said.reason.startswith("the source does not attribute these words to anyone")
+
+
+def test_a_claim_framed_as_a_plan_is_checked_for_what_is_planned(assistant):
+    """A journalist's review: "Is Milashina planning to stay in Russia?" had its right quote ("… she would stay in the
+    country …") flagged as not having "planning"; leaving is still what the source does not say."""
+    stay = assistant.ask("Is Milashina planning to stay in Russia?")
+    assert "“planning”" not in (stay.reason or "") and "would stay" in (stay.citations or stay.closest)[0].quote
+    leave = assistant.ask("Is Milashina planning to leave Russia?")
+    assert "does not have “leave”" in leave.reason
