@@ -1221,3 +1221,16 @@ def test_a_word_in_single_quote_marks_is_found_and_not_taken_for_a_false_premise
     assert hits[0].bm25 > 0
     answer = Assistant.load(tmp_path / "index").ask("Who bred Sungold?")
     assert "never has" not in (answer.reason or "") and "Sungold" in (answer.citations or answer.closest)[0].quote
+
+
+@pytest.mark.parametrize("question, paragraph", [
+    ("When will the International Criminal Court open its investigation?", 35),
+])
+def test_when_is_not_answered_by_a_passage_without_a_time(assistant, question, paragraph):
+    """A journalist's review: "When will the ICC open its investigation?" had been answered (0.60) with "… it's unlikely
+    the court will have jurisdiction to investigate", which gives no time."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == (f"the first passage listed (¶{paragraph}) gives no time or date: the "
+                                                  "source does not say when")
+    announced = assistant.ask("When did prosecutors announce the investigation?")
+    assert not announced.abstained and "on Monday" in announced.citations[0].quote

@@ -669,7 +669,7 @@ def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(compile(block.group(1), "README.md", "exec"), scope)  # noqa: S102 - the project's own README
-    assert scope["answer"].citations and scope["hits"] and (tmp_path / "index" / "manifest.json").is_file()
+    assert scope["answer"].citations and scope["hits"] and (tmp_path / "my-index" / "manifest.json").is_file()
     assert scope["assistant"].retriever.known is not None
 
 

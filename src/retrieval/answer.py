@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .extract import (
-    PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
+    _HAS_TIME, PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
     another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, coverage,
     demote, idf_weights, negation_against,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
@@ -448,9 +448,14 @@ class Assistant:
                 return self._declined(answer, f"the first passage listed (¶{answer.citations[0].paragraph}) tells only "
                                               f"of what is planned or announced (“{plan}”), not of an outcome: the "
                                               "source does not say what came of it")
+            first = answer.citations[0]
+            if self._news(first.doc_id) and _WHEN_ASKED.match(question) and not _HAS_TIME.search(first.quote):
+                # "When will the International Criminal Court open its investigation?": "… it's unlikely the court will
+                # have jurisdiction to investigate" (a journalist's review); no time, so no answer to "when"
+                return self._declined(answer, f"the first passage listed (¶{first.paragraph}) gives no time or date: "
+                                              "the source does not say when")
             # on plain text (tune) it declined 5 answerable questions for 1 impossible ("When did oil start getting
             # priced in terms of gold?"): an encyclopedia tells what may be in other ways
-            first = answer.citations[0]
             if self._news(first.doc_id) and (maybe := only_possible(question, first.quote)) is not None:
                 # "When did the federal government intervene?": "… it is possible the federal government may intervene"
                 return self._declined(answer, _told_as_possible("first passage listed", first, maybe))
@@ -1618,6 +1623,9 @@ def yes_no_claim(question: str) -> str | None:
 
 
 # a question about someone's view: "Sokirianskaia does expect …", "Milashina did think …"
+# "When will …?", "When did …?": a question for a time, not "When the network says …, what …?"
+_WHEN_ASKED = re.compile(r"\s*(?:and\s+)?when\s+(?:will|would|did|does|do|is|was|are|were|has|have|had|can|could|should"
+                         r"|might|may|must)\b", re.IGNORECASE)
 _WORK_ASKED = re.compile(r"\s*who\s+(?:wrote|writes|authored|composed|penned|published|directed|painted|produced)\b",
                          re.IGNORECASE)
 _VIEW_CLAIM = re.compile(r"^(?P<name>.+?)\s+(?:does|did)\s+(?:expect|think|believe|hope|fear|worry|want|feel|consider"
