@@ -541,3 +541,12 @@ def test_the_report_says_the_baselines_rerank_the_hybrid_candidates(tiny_index, 
         if row["method"] == "bm25" and row["first_citation"]:
             raw = math.expm1(row["first_citation"]["score"])
             assert row["confidence"] == pytest.approx(raw / (1 + raw), abs=1e-3)
+
+
+def test_the_committed_tune_scorer_loads():
+    """The README's `--scorer eval/reports/tune/scorer.json` command: the committed file had been written before the
+    sentence model's features changed, so it no longer loaded (a developer's review)."""
+    from retrieval.extract import Scorer
+
+    scorer = Scorer.load(Path(__file__).resolve().parents[1] / "eval/reports/tune/scorer.json")
+    assert 0 < scorer.plain_threshold < 1
