@@ -1234,3 +1234,12 @@ def test_when_is_not_answered_by_a_passage_without_a_time(assistant, question, p
                                                   "source does not say when")
     announced = assistant.ask("When did prosecutors announce the investigation?")
     assert not announced.abstained and "on Monday" in announced.citations[0].quote
+
+
+@pytest.mark.parametrize("k", [2.5, "3", True, 0])
+def test_search_refuses_a_k_that_is_no_whole_number_with_the_librarys_error(tiny_index, k):
+    """A developer's review: `Retriever.search(…, k=2.5)` raised a bare TypeError; `ask` raised ConfigError."""
+    from retrieval import Retriever
+
+    with pytest.raises(ConfigError, match="k must be a whole number"):
+        Retriever.load(tiny_index).search("railway", k=k)

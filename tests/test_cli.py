@@ -173,3 +173,20 @@ def test_serve_with_a_missing_index_folder_is_an_error_not_the_projects_article(
 
     assert main(["serve", "--index-dir", str(tmp_path / "nowhere"), "--port", "7899"]) == 2
     assert "error:" in capsys.readouterr().err and not (tmp_path / "nowhere" / "manifest.json").exists()
+
+
+def test_index_if_stale_json_prints_the_manifest_of_an_index_up_to_date(tiny_corpus, tmp_path):
+    """A developer's review: on an up-to-date index `index --if-stale --json` printed nothing on stdout."""
+    import json
+
+    from retrieval.cli import main
+
+    index_dir = str(tmp_path / "index")
+    assert main(["index", str(tiny_corpus), "--index-dir", index_dir, "--json"]) == 0
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["index", str(tiny_corpus), "--index-dir", index_dir, "--if-stale", "--json"]) == 0
+    assert json.loads(out.getvalue())["format_version"] == 1

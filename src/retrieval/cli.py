@@ -102,12 +102,14 @@ def _add_scorer(p) -> None:
 def cmd_index(args) -> int:
     from .chunking import ChunkSettings
     from .embedding import DEFAULT_MODEL
-    from .store import build_index, is_current
+    from .store import build_index, is_current, read_manifest
 
     model = args.model or DEFAULT_MODEL
     chunking = ChunkSettings(max_chars=args.max_chars, overlap_sentences=args.overlap)
     if args.if_stale and is_current(args.index_dir, args.paths, model, chunking, args.known_questions):
         print(f"{args.index_dir} is up to date", file=sys.stderr)
+        if args.json:  # the manifest, as a build prints it (a developer's review: `… | jq` had read nothing)
+            print(read_manifest(args.index_dir).model_dump_json(indent=2))
         return 0
     manifest = build_index(args.paths, args.index_dir, model=model, progress=sys.stderr.isatty(),
                            chunking=chunking, known_questions=args.known_questions)

@@ -268,8 +268,8 @@ class Retriever:
         self, query: str, k: int = 5, *, fusion: str = "rrf", query_vector: np.ndarray | None = None
     ) -> list[PassageHit]:
         """The `k` best passages for `query`, best first."""
-        if k < 1:
-            raise ConfigError(f"k must be at least 1, got {k}.")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:  # as `Assistant.ask`: 2.5 had been a TypeError
+            raise ConfigError(f"k must be a whole number of at least 1, got {k!r}.")
         query = check_question(query)
         if not self.passages:
             return []
