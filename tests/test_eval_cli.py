@@ -550,3 +550,14 @@ def test_the_committed_tune_scorer_loads():
 
     scorer = Scorer.load(Path(__file__).resolve().parents[1] / "eval/reports/tune/scorer.json")
     assert 0 < scorer.plain_threshold < 1
+
+
+def test_a_dataset_key_misspelt_for_answers_is_named(tmp_path):
+    """A developer's review: a line with "answer" for "answers" failed with "found None" alone."""
+    from retrieval import SourceError
+    from retrieval.evaluation.datasets import load_dataset
+
+    path = tmp_path / "typo.jsonl"
+    path.write_text('{"id": "q1", "question": "Who?", "answer": ["x"]}\n', encoding="utf-8")
+    with pytest.raises(SourceError, match='it has "answer": did you mean "answers"'):
+        load_dataset(path)

@@ -136,9 +136,12 @@ def parse_jsonl(text: str, path: str = "<memory>") -> EvalDataset:
             raise SourceError(f"{where} has no \"question\" text; add one, e.g. {JSONL_EXAMPLE}.")
         answers = record.get("answers")
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+            # "answer" for "answers" (a developer's review: "found None" did not say which key was wrong)
+            typo = next((f' (it has "{key}": did you mean "answers"?)' for key in record
+                         if key != "answers" and key.lower().startswith("answer")), "") if answers is None else ""
             raise SourceError(
                 f"{where} needs \"answers\": a list of gold strings ([] when the source does not answer); "
-                f"found {answers!r}."
+                f"found {answers!r}{typo}."
             )
         if any(not a.strip() for a in answers):
             raise SourceError(f"{where} has an empty gold answer; remove it (use [] for unanswerable).")
