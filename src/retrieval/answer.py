@@ -18,9 +18,9 @@ import numpy as np
 
 from .errors import ConfigError
 from .extract import (
-    _HAS_TIME, PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
+    PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
     another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, coverage,
-    demote, idf_weights, negation_against,
+    demote, gives_time, idf_weights, negation_against,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
     quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
     sentence_table, vague_question, without_known, without_opener,
@@ -449,7 +449,7 @@ class Assistant:
                                               f"of what is planned or announced (“{plan}”), not of an outcome: the "
                                               "source does not say what came of it")
             first = answer.citations[0]
-            if self._news(first.doc_id) and _WHEN_ASKED.match(question) and not _HAS_TIME.search(first.quote):
+            if self._news(first.doc_id) and _WHEN_ASKED.match(question) and not gives_time(first.quote):
                 # "When will the International Criminal Court open its investigation?": "… it's unlikely the court will
                 # have jurisdiction to investigate" (a journalist's review); no time, so no answer to "when"
                 return self._declined(answer, f"the first passage listed (¶{first.paragraph}) gives no time or date: "
@@ -1390,7 +1390,7 @@ class Assistant:
         else:  # "… about X", "Which paper does X write for?": the most relevant first
             # which of the speaker's quotes is about the topic, without the support known questions lend: a
             # known question about the speaker lends it to their other quotes too ("What did the minister
-            # write on Instagram?" had got his words about the editors first)
+            # write on Instagram?" had got his words about the editors first); kept for a topic any quote is about
             if asked.topic and topic_words(asked.topic, name):
                 relevance = self._relevance(found, *self._about(question, asked.target, asked.topic), asked.topic)
             elif asked.topic:  # "What did the expert call the situation?", which any quote is about: as ranked

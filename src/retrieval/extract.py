@@ -147,6 +147,11 @@ ANSWER_KINDS: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 
 
+def gives_time(text: str) -> bool:
+    """Whether `text` names a time: a year, a date, a weekday, "since", "after", … (`_HAS_TIME`)."""
+    return bool(_HAS_TIME.search(text))
+
+
 def answer_kind(question: str) -> str | None:
     """The finer kind of answer the question asks for ("money", "date", ...; see ANSWER_KINDS)."""
     return next((kind for kind, (asked, _) in ANSWER_KINDS.items() if asked.search(question)), None)
