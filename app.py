@@ -626,8 +626,8 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
     Answer as JSON, outside Gradio's queue.
 
     Plain HTTP clients (curl, httpx) get one request and one response, and leave no per-session
-    state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question),
-    413 (body too large) or 429 (rate limit, with `Retry-After`).
+    state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question), 405 (another
+    method than POST, with `Allow`), 413 (body too large) or 429 (rate limit, with `Retry-After`).
     """
     from fastapi.responses import JSONResponse
     from starlette.concurrency import run_in_threadpool
@@ -661,7 +661,13 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(answer_json(answer))
 
+    async def rest_wrong_method(request):
+        # in the API's own error shape (a developer's review: Starlette's 405 had been {"detail": …})
+        return JSONResponse({"error": f'{request.method} is not served here: POST a JSON object {{"question": '
+                                      '"...", "k": 3}'}, status_code=405, headers={"Allow": "POST"})
+
     fastapi_app.add_route("/api/ask", rest_ask, methods=["POST"])  # plain Starlette route
+    fastapi_app.add_route("/api/ask", rest_wrong_method, methods=["GET", "PUT", "PATCH", "DELETE"])
 
 
 # ---------------------------------------------------------------------------------------------

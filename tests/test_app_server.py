@@ -189,3 +189,12 @@ def test_stale_source_is_flagged_by_the_api_and_the_chat(tmp_path: Path):
     assert ARTICLE.read_text(encoding="utf-8")[first["start"]:first["end"]] == first["quote"]  # indexed text
     head = app.format_reply(Answer.model_validate(got))[0]["content"]
     assert "⚠ Warning: the source changed after it was indexed." in head and "⚠ Stale citation:" in head
+
+
+def test_rest_api_refuses_another_method_in_its_own_error_shape(server):
+    """A developer's review: `GET /api/ask` gave Starlette's 405 `{"detail": "Method Not Allowed"}`, not the API's
+    documented `{"error": …}`."""
+    got = httpx.get(f"{server.url}/api/ask", timeout=30)
+    assert got.status_code == 405 and got.headers["allow"] == "POST"
+    assert got.json()["error"].startswith("GET is not served here: POST a JSON object")
+    assert httpx.post(f"{server.url}/api/ask", json={"question": ANSWERABLE}, timeout=60).status_code == 200
