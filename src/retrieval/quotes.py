@@ -316,11 +316,6 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
 SPOKES_WORDS = frozenset("spokesman spokeswoman spokesperson spokespeople representative".split())
 _SPOKES_FORMS = re.compile(r"\bspokes(?:man|men|woman|women|person|persons|people)\b", re.IGNORECASE)
 
-
-def fold_spokes(text: str) -> str:
-    """`text` with every form of "spokesman" as "spokespeople": "Kadyrov's spokesmen" are the source's "Spokespeople
-    for the Chechen leader" (a journalist's review had them declined as no one the source names)."""
-    return _SPOKES_FORMS.sub("spokespeople", text)
 # What a journalist calls someone quoted for what they know ("the expert", "the Crisis Group analyst"),
 # and the descriptions that make a speaker one: a director or researcher outside government.
 EXPERT_WORDS = frozenset("expert experts analyst specialist scholar academic observer researcher".split())
@@ -331,6 +326,12 @@ EXPERT_HEADS = frozenset("director researcher analyst professor scientist fellow
 OFFICIAL_WORDS = frozenset("minister ministry government kremlin police federal state department parliament "
                            "army military president prosecutor prosecutors official spokesman spokeswoman "
                            "spokesperson".split())
+
+
+def fold_spokes(text: str) -> str:
+    """`text` with every form of "spokesman" as "spokespeople": "Kadyrov's spokesmen" are the source's "Spokespeople
+    for the Chechen leader" (a journalist's review had them declined as no one the source names)."""
+    return _SPOKES_FORMS.sub("spokespeople", text)
 
 
 # Words that name what a speaker is, not what they belong to: a description counts for
