@@ -627,7 +627,8 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
 
     Plain HTTP clients (curl, httpx) get one request and one response, and leave no per-session
     state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question), 405 (another
-    method than POST, with `Allow`), 413 (body too large) or 429 (rate limit, with `Retry-After`).
+    method than POST, with `Allow`), 404 (another path under `/api/`), 413 (body too large) or 429 (rate limit,
+    with `Retry-After`).
     """
     from fastapi.responses import JSONResponse
     from starlette.concurrency import run_in_threadpool
@@ -666,8 +667,14 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
         return JSONResponse({"error": f'{request.method} is not served here: POST a JSON object {{"question": '
                                       '"...", "k": 3}'}, status_code=405, headers={"Allow": "POST"})
 
+    async def rest_not_found(request):
+        # after Gradio's own routes, so only paths that nothing serves come here (Starlette's 404 is {"detail": …})
+        return JSONResponse({"error": f"{request.url.path} is not served here: the HTTP API is POST /api/ask with "
+                                      '{"question": "...", "k": 3}'}, status_code=404)
+
     fastapi_app.add_route("/api/ask", rest_ask, methods=["POST"])  # plain Starlette route
     fastapi_app.add_route("/api/ask", rest_wrong_method, methods=["GET", "PUT", "PATCH", "DELETE"])
+    fastapi_app.add_route("/api/{rest:path}", rest_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -198,3 +198,12 @@ def test_rest_api_refuses_another_method_in_its_own_error_shape(server):
     assert got.status_code == 405 and got.headers["allow"] == "POST"
     assert got.json()["error"].startswith("GET is not served here: POST a JSON object")
     assert httpx.post(f"{server.url}/api/ask", json={"question": ANSWERABLE}, timeout=60).status_code == 200
+
+
+def test_rest_api_answers_an_unknown_path_in_its_own_error_shape(server):
+    """A developer's review: `POST /api/asks` (a typo) gave Starlette's 404 `{"detail": "Not Found"}`."""
+    got = httpx.post(f"{server.url}/api/asks", json={"question": ANSWERABLE}, timeout=30)
+    assert got.status_code == 404
+    assert got.json()["error"] == ('/api/asks is not served here: the HTTP API is POST /api/ask with '
+                                   '{"question": "...", "k": 3}')
+    assert httpx.get(f"{server.url}/", timeout=30).status_code == 200  # Gradio's own pages are still served
