@@ -1223,6 +1223,31 @@ def test_a_word_in_single_quote_marks_is_found_and_not_taken_for_a_false_premise
     assert "never has" not in (answer.reason or "") and "Sungold" in (answer.citations or answer.closest)[0].quote
 
 
+def test_a_word_typed_without_its_accents_is_found_and_not_taken_for_a_false_premise(tmp_path):
+    """A developer's review: "Cafe" of a source's "Café" was named as a detail the source never has, and keyword search
+    scored "Zoe Kuhn" 0 against "Zoë Kühn"."""
+    from retrieval import Retriever, build_index
+    from retrieval.extract import absent_details
+    from retrieval.sparse import tokenize
+
+    text = ("# Old town\n\nThe owner of Café Central, Zoë Kühn, said the rent had tripled since 2019.\n\n"
+            "The council said it would review the leases of small shops in the old town before the summer.\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "town.md").write_text(text, encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")
+    retriever = Retriever.load(tmp_path / "index")
+    def keyword_scores(query):
+        return {hit.passage.text[:9]: hit.bm25 for hit in retriever.search(query, k=3)}
+
+    for typed, written in [("Zoe Kuhn", "Zoë Kühn"), ("Cafe Central", "Café Central"), ("Cafe", "Café")]:
+        assert keyword_scores(typed) == keyword_scores(written)
+        assert keyword_scores(typed)["The owner"] > 0
+    assert set(keyword_scores("Paris").values()) == {0}
+    words = set(tokenize(text))
+    assert absent_details("Why did Zoe Kuhn leave Cafe Central?", words, text) == []
+    assert absent_details("Why did Zoë Kühn leave Paris?", words, text) == ["Paris"]
+
+
 @pytest.mark.parametrize("question, paragraph", [
     ("When will the International Criminal Court open its investigation?", 35),
 ])

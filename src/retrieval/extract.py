@@ -39,7 +39,7 @@ from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
 from .models import Span
 from .quotes import HONORIFICS, build_ledger, normalize_text, speaker_heads
-from .sparse import stem, stopwords, tokenize
+from .sparse import fold_accents, stem, stopwords, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -1362,9 +1362,10 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
             if all(question[a.end():b.start()] == " " for a, b in itertools.pairwise(run)) and (
                     initials not in ("AM", "PM") and re.search(rf"(?<![\w:]){initials}(?![\w:])", source_text)):
                 spelt.update(m.start() for m in run)
+    held = {fold_accents(w) for w in source_words} if caps else set()  # "Cafe" is held by "Café"
     found = [m.group().rstrip(".") for m in caps if m.start() not in spelt
-             and (t := tokenize(m.group())) and not set(t) <= source_words
-             and not any(another_form_in(w, source_words) for w in t) and not same_month(m.group(), raw)]
+             and (t := [fold_accents(w) for w in tokenize(m.group())]) and not set(t) <= held
+             and not any(another_form_in(w, held) for w in t) and not same_month(m.group(), raw)]
     for m in _NAMED_BODY.finditer(question if caps else ""):  # "Ministry of Information", though each word is held
         if (" ".join(m.group().lower().split()) not in " ".join(source_text.lower().split())
                 and not any(w.startswith(m.group()) for w in found)):

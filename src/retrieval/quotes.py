@@ -37,7 +37,7 @@ from .chunking import ChunkSettings, make_passages
 from .models import (
     SECTION_LABELS, Citation, Document, Evidence, LedgerEntry, Passage, SpeakerQuestion,
 )
-from .sparse import tokenize
+from .sparse import fold_accents, tokenize
 
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "fold_accents", "ledger_metrics", "matching_role", "name_matches",
@@ -125,21 +125,6 @@ def normalize_text(text: str) -> str:
     text = "".join(" " if ch in "–—…•/" else ch for ch in text if ch not in _PUNCT)
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
-
-
-# letters that are not a base letter and an accent in Unicode, written without their stroke or ligature
-_UNACCENTED = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
-                             "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i"})
-
-
-@lru_cache(maxsize=1 << 14)
-def fold_accents(text: str) -> str:
-    """`text` with its letters' accents dropped, as a reader types a name on a keyboard without them
-    ("Tomás Ibáñez" → "Tomas Ibanez", "Zoë Kühn" → "Zoe Kuhn", "Łódź" → "Lodz"); the case is kept."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def _name_tokens(name: str) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +14,21 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # a possessive "'s" (and "it's"), not the "'s" of a word in single quote marks ("'Sungold'", "'suggests he is gay'":
 # they had been indexed as "ungold" and "uggest"; a developer's review)
 _POSSESSIVE = re.compile(r"'s\b")
+
+
+# letters that are not a base letter and an accent in Unicode, written without their stroke or ligature
+_UNACCENTED = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                             "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i"})
+
+
+@lru_cache(maxsize=1 << 14)
+def fold_accents(text: str) -> str:
+    """`text` with its letters' accents dropped, as a reader types a name on a keyboard without them
+    ("Tomás Ibáñez" → "Tomas Ibanez", "Zoë Kühn" → "Zoe Kuhn", "Łódź" → "Lodz"); the case is kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +68,11 @@ class SparseIndex:
     def __init__(self, bm25):
         self.bm25 = bm25
         self.vocab = bm25.vocab_dict
+        # a word typed without its accents finds the indexed word with them, and the other way round ("Zoe Kuhn"
+        # for "Zoë Kühn", "Cafe" for "Café"; a developer's review): the indexed words stay as they were written
+        self._by_letters: dict[str, list[int]] = defaultdict(list)
+        for token, i in self.vocab.items():
+            self._by_letters[fold_accents(token)].append(i)
 
     @classmethod
     def build(cls, texts: list[str]) -> "SparseIndex":
@@ -62,7 +84,7 @@ class SparseIndex:
         return cls(bm25)
 
     def scores(self, query: str) -> np.ndarray:
-        ids = [self.vocab[t] for t in tokenize(query) if t in self.vocab]
+        ids = [i for t in tokenize(query) for i in self._by_letters.get(fold_accents(t), ())]
         if not ids:
             return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
