@@ -68,6 +68,26 @@ def test_who_said_names_the_speaker_and_the_evidence(assistant):
     assert text[first.end:first.end + 25].startswith("” Ms Sokirianskaia says")
 
 
+def test_who_said_cites_the_words_that_name_the_speaker_after_the_words_asked_about(assistant):
+    """A fact-checker's questions: the reply named the speaker, but no quote to paste held the name."""
+    answer = assistant.ask("Who said 'All it would take is a phone call from Putin'?")
+    words, naming = answer.citations[:2]
+    # in the same sentence: the attribution's own words, the writer's, not the speaker's
+    assert naming.quote == "Ms Sokirianskaia says" and naming.paragraph == 11 and exact(assistant, naming)
+    assert naming.speaker is None and naming.quote_kind is None and naming.start > words.end
+    # a pronoun: the sentence that names whom it stands for
+    answer = assistant.ask("Who said “It is a real disaster”?")
+    words, naming = answer.citations[:2]
+    assert "she says" in assistant.documents[words.doc_id].text[words.end:words.end + 12]
+    assert naming.paragraph == 8 and naming.quote.startswith("Ekaterina Sokirianskaia, Russia Project Director")
+    assert exact(assistant, naming) and naming.score == words.score
+    assert [c.quote for c in assistant.ask("Who said “It is a real disaster”?", k=1).citations] == [words.quote]
+    # a quote that shows the name already needs none
+    answer = assistant.ask("Who said it appears officials were using illegal detention centres?")
+    assert answer.citations[0].quote.startswith("Ms Sokirianskaia says it appears")
+    assert not any(c.quote == "Ms Sokirianskaia says" or c.paragraph == 8 for c in answer.citations[1:])
+
+
 def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
     answer = assistant.ask("Who said 'What reaction did you expect from militant mountain men'?")
     assert answer.citations[0].speaker == "Chechen Minister for Information"

@@ -1200,8 +1200,31 @@ class Assistant:
                           f"says{self._evidence_note(top)}; it does not say they are {_named(top)}'s words: "
                           "they may be the writer's own")
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
+        naming = self._naming_citation(top, citations)
+        if naming is not None and k > 1:
+            citations = [citations[0], naming, *citations[1:]][:k]
         return Answer(question=question, abstained=False, reason=reason, confidence=confidence,
                       threshold=self.scorer.threshold, citations=citations, words_checked=checks)
+
+    def _naming_citation(self, entry: LedgerEntry, given: Sequence[Citation]) -> Citation | None:
+        """The sentence that names the speaker of `entry`, to cite after their words when no citation in `given`
+        shows the name: "Who said “all it would take is a phone call from Putin”?" had quoted the words alone, so
+        the name the reply gave stood in no quote to paste (a fact-checker's questions). The name's own words when
+        that sentence holds a citation already ("Ms Sokirianskaia says" beside "… from Putin,")."""
+        mention = entry.antecedent or entry.evidence
+        if entry.speaker is None or mention is None:
+            return None
+        doc_id = entry.citation.doc_id
+        if any(c.doc_id == doc_id and c.start <= mention.start and mention.end <= c.end for c in given):
+            return None
+        row = sentence_table(self.retriever).row_at(doc_id, mention.start)
+        if row is None:
+            return None
+        sentence = self._cite_rows([row], entry.citation.score, 1)[0]
+        if any(c.doc_id == doc_id and c.start < sentence.end and sentence.start < c.end for c in given):
+            sentence = sentence.model_copy(update={"quote": mention.text, "start": mention.start, "end": mention.end,
+                                                   "speaker": None, "quote_kind": None})  # the writer's words
+        return sentence.model_copy(update={"score": given[0].score if given else entry.citation.score})
 
     def _meaning_apart(self, words: str, quote: str) -> bool:
         """Whether `quote` says something else than `words` (cosine under `MISQUOTE_MIN_COSINE`)."""
