@@ -635,6 +635,28 @@ def test_more_ways_to_ask_what_someone_said(question, target, topic):
     assert (parsed.kind, parsed.target, parsed.topic) == ("by", target, topic)
 
 
+@pytest.mark.parametrize("question, words", [
+    # words in quote marks asked about as a line (news_fresh6's fact-checker and translator, news_fresh4's wire editor)
+    ('Whose words are "It is a real disaster"?', "It is a real disaster"),
+    ('Who is the source of the quote "The regime in Chechnya has functioned with impunity"?',
+     "The regime in Chechnya has functioned with impunity"),
+    ("Who speaks the line “The last thing that people want to do is give their names”?",
+     "The last thing that people want to do is give their names"),
+    ("Who's the 'real disaster' quote attributed to?", "real disaster"),
+    ("To whom is the quote “a phone call from Putin” attributed?", "a phone call from Putin"),
+    ("Who characterised the government's reaction as outrageous?", "the government's reaction as outrageous"),
+])
+def test_more_ways_to_ask_who_said_some_words(question, words):
+    parsed = parse_speaker_question(question)
+    assert (parsed.kind, parsed.target) == ("who", words)
+
+
+@pytest.mark.parametrize("question", ["Whose words are these?", "Who is the source of the report?",
+                                      "Who speaks the line?", "Who is the source of the quote?"])
+def test_a_line_not_given_asks_no_one_who_said_it(question):
+    assert parse_speaker_question(question) is None
+
+
 @pytest.mark.parametrize("quote, topic, speaker, mentions", [
     ("All it would take is a phone call from Putin,", "Putin", "", True),
     ("It depends on what actually the government wants", "Putin", "", False),

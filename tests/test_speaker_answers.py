@@ -82,6 +82,10 @@ def test_who_said_cites_the_words_that_name_the_speaker_after_the_words_asked_ab
     assert naming.paragraph == 8 and naming.quote.startswith("Ekaterina Sokirianskaia, Russia Project Director")
     assert exact(assistant, naming) and naming.score == words.score
     assert [c.quote for c in assistant.ask("Who said “It is a real disaster”?", k=1).citations] == [words.quote]
+    asked_as_a_line = assistant.ask('Whose words are "It is a real disaster"?')
+    assert asked_as_a_line.reason.startswith("the source has these words word for word (¶9) and attributes them to "
+                                             f"{SOKIRIANSKAIA}")
+    assert [c.quote for c in asked_as_a_line.citations[:2]] == [words.quote, naming.quote]
     # a quote that shows the name already needs none
     answer = assistant.ask("Who said it appears officials were using illegal detention centres?")
     assert answer.citations[0].quote.startswith("Ms Sokirianskaia says it appears")

@@ -1547,8 +1547,23 @@ _BY_PATTERNS = [
 ]
 _WHO = re.compile(
     r"^who\s+(?:said|says|wrote|writes|told\s+\w+|tells\s+\w+|claimed|claims|stated|warned|argued|"
-    r"called|described|is\s+quoted\s+(?:as\s+)?saying|was\s+quoted\s+(?:as\s+)?saying)"
+    r"called|described|characteri[sz]ed|is\s+quoted\s+(?:as\s+)?saying|was\s+quoted\s+(?:as\s+)?saying)"
     r"(?:\s+that)?\s*[:,]?\s*(?P<text>.+?)\s*\??$", re.I)
+# words in quote marks asked about as a line: "Whose words are “…”?", "Who is the source of the quote “…”?", "Who
+# speaks the line “…”?", "Who's the ‘real disaster’ quote attributed to?" (a fact-checker's and a translator's)
+_QUOTED_TEXT = r"(?P<text>[\"“‘'].+[\"”’'])"
+_LINE = r"(?:quote|quotation|line|words|remark|comment|phrase|statement)"
+_WHO_LINE = [re.compile(p, re.I) for p in (
+    r"^whose\s+(?:" + _LINE + r")\s+(?:is|are|was|were)\s*[:,]?\s*" + _QUOTED_TEXT + r"\s*\??$",
+    r"^who\s+(?:is|was)\s+(?:the\s+)?(?:source|author|speaker|origin)\s+of\s+(?:the\s+)?" + _LINE
+    + r"s?\s*[:,]?\s*" + _QUOTED_TEXT + r"\s*\??$",
+    r"^who\s+(?:speaks|spoke|says|said|utters|uttered|wrote)\s+the\s+" + _LINE + r"s?\s*[:,]?\s*" + _QUOTED_TEXT
+    + r"\s*\??$",
+    r"^(?:who\s+is|who['’]s|who\s+was)\s+the\s+" + _QUOTED_TEXT + r"\s+" + _LINE + r"\s+(?:attributed|credited)\s+to"
+    r"\s*\??$",
+    r"^(?:to\s+)?whom\s+(?:is|was)\s+(?:the\s+)?" + _LINE + r"\s*[:,]?\s*" + _QUOTED_TEXT
+    + r"\s+(?:attributed|credited)(?:\s+to)?\s*\??$",
+)]
 
 
 # "Did Sokirianskaia say (that) the federal government will intervene?": whether the source gives these
@@ -1717,7 +1732,7 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
                 return None
             topic = (m.groupdict().get("topic") or "").strip(" ?.") or None
             return SpeakerQuestion(kind="by", target=name, topic=topic)
-    m = _WHO.match(q)
+    m = _WHO.match(q) or next((m for p in _WHO_LINE if (m := p.match(q))), None)
     if m:
         said = m.group("text").strip().strip(_QUOTE_CHARS + " ?.,").strip()
         first = said.split()[0].lower() if said.split() else ""
