@@ -626,9 +626,9 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
     Answer as JSON, outside Gradio's queue.
 
     Plain HTTP clients (curl, httpx) get one request and one response, and leave no per-session
-    state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question), 405 (another
-    method than POST, with `Allow`), 404 (another path under `/api/`), 413 (body too large) or 429 (rate limit,
-    with `Retry-After`).
+    state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question or `k`, or another
+    key), 405 (another method than POST, with `Allow`), 404 (another path under `/api/`), 413 (body too large)
+    or 429 (rate limit, with `Retry-After`).
     """
     from fastapi.responses import JSONResponse
     from starlette.concurrency import run_in_threadpool
@@ -652,6 +652,11 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_API_K:
             return JSONResponse({"error": f'"k" must be a whole number from 1 to {MAX_API_K}, got {k!r}'},
                                 status_code=400)
+        unknown = sorted(set(request_json) - {"question", "k"})
+        if unknown:  # a developer's review: {"question": …, "kk": 5} had been answered with 3 quotes, without a word
+            return JSONResponse({"error": f'unknown key{"s" if len(unknown) > 1 else ""} '
+                                          f'{", ".join(json.dumps(u) for u in unknown)}: send only '
+                                          '{"question": "...", "k": 3}'}, status_code=400)
         try:
             limiter.hit(client_key(request))
             answer = await run_in_threadpool(assistant.ask, question, k)

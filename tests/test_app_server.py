@@ -137,6 +137,9 @@ def test_rest_api_one_request_one_answer(server, assistant):
                        ({"question": None}, '"question": null')):  # a developer's review: it had said 'no "question"'
         odd = httpx.post(f"{server.url}/api/ask", json=body, timeout=30)
         assert odd.status_code == 400 and odd.json()["error"].startswith(f'"question" must be text; got {said}')
+    typo = httpx.post(f"{server.url}/api/ask", json={"question": ANSWERABLE, "kk": 5}, timeout=30)
+    assert typo.status_code == 400  # a developer's review: the typo had been answered with 3 quotes, without a word
+    assert typo.json()["error"] == 'unknown key "kk": send only {"question": "...", "k": 3}'
     huge = httpx.post(f"{server.url}/api/ask", content=b"x" * 100_000, timeout=30)
     assert huge.status_code == 413
     misspelt = httpx.post(f"{server.url}/api/ask", json={"question": "Who is Kadirov?"}, timeout=60).json()

@@ -190,3 +190,21 @@ def test_index_if_stale_json_prints_the_manifest_of_an_index_up_to_date(tiny_cor
     with contextlib.redirect_stdout(out):
         assert main(["index", str(tiny_corpus), "--index-dir", index_dir, "--if-stale", "--json"]) == 0
     assert json.loads(out.getvalue())["format_version"] == 1
+
+
+def test_ask_says_how_to_rebuild_under_quotes_of_a_changed_source(tiny_corpus, tmp_path, capsys):
+    """A developer's review: `ask` marked a quote "STALE: the source changed since indexing" without saying what to
+    do, where loading with `allow_stale=False` gives the rebuild command."""
+    from retrieval.cli import main
+
+    index_dir = str(tmp_path / "index")
+    assert main(["index", str(tiny_corpus), "--index-dir", index_dir]) == 0
+    (tiny_corpus / "cats.txt").write_text("Cats sleep twelve hours a day. They hunt at dawn and dusk.\n\n"
+                                         "A cat's whiskers sense air currents.", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ask", "How long do cats sleep?", "--index-dir", index_dir]) == 0
+    out = capsys.readouterr().out
+    assert "STALE: the source changed since indexing" in out
+    assert out.rstrip().splitlines()[-1] == (
+        f"STALE quotes: check them against the source as it is now, or rebuild it with `python -m retrieval index "
+        f"{tiny_corpus} --index-dir {index_dir}`.")

@@ -75,6 +75,22 @@ def test_empty_folder_is_an_error(tmp_path: Path):
         expand_sources([tmp_path])
 
 
+def test_an_empty_file_in_a_folder_is_skipped_with_a_warning(tmp_path: Path, caplog):
+    """A developer's review: one empty file in a folder had stopped the whole build ("bad/empty.txt is empty")."""
+    (tmp_path / "story.txt").write_text("The council met on Tuesday.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_bytes(b"\xef\xbb\xbf \n\xc2\xa0\n")
+    with caplog.at_level("WARNING", logger="retrieval"):
+        found = [p.name for p in expand_sources([tmp_path])]
+    assert found == ["story.txt"]
+    assert "skipped 2 empty file(s): blank.md, empty.txt" in caplog.text
+    (tmp_path / "story.txt").write_bytes(b"")
+    with pytest.raises(SourceError, match="holds only empty .txt or .md files; there is nothing to index"):
+        expand_sources([tmp_path])
+    with pytest.raises(SourceError, match="is empty; there is nothing to index"):  # named alone, it is an error
+        load_document(tmp_path / "empty.txt")
+
+
 def test_crlf_text_is_kept_byte_for_byte(tmp_path: Path):
     path = tmp_path / "crlf.txt"
     path.write_bytes("One line.\r\n\r\nTwo “lines”.".encode())

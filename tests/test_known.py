@@ -71,6 +71,15 @@ def test_repeated_conflicting_and_empty_files_are_warned_of(tmp_path: Path, capl
     assert f"{empty} holds no known question" in caplog.text
 
 
+def test_a_question_repeated_with_the_same_kind_of_answer_is_no_warning(tmp_path: Path, caplog):
+    """Two askers' same question, both answered: the README's example had printed three warnings."""
+    path = _write(tmp_path / "k.jsonl", [{"question": "Do cats sleep?", "answers": ["sleep"]},
+                                         {"question": "do cats sleep", "answers": ["sixteen hours"]}])
+    with caplog.at_level("INFO", logger="retrieval.known"):
+        assert len(read_known_questions([path])) == 2
+    assert [r.levelname for r in caplog.records if "repeats the question" in r.message] == ["INFO"]
+
+
 def test_a_missing_file_says_what_to_give(tmp_path: Path):
     with pytest.raises(SourceError, match="no known-questions file at .*JSON Lines"):
         read_known_questions([tmp_path / "nowhere.jsonl"])

@@ -126,9 +126,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def format_answer(answer) -> str:
+def format_answer(answer, rebuild: str | None = None) -> str:
     """A readable answer: numbered quotes with their citations and speakers, or a plain abstention;
-    with the reason the answer gives, if any ("3 quotations attributed to …")."""
+    with the reason the answer gives, if any ("3 quotations attributed to …"), and under quotes marked stale
+    how to `rebuild` the index."""
     from .answer import NO_ANSWER
     from .models import in_quote_marks
 
@@ -155,6 +156,8 @@ def format_answer(answer) -> str:
             f"    {c.doc_title}, ¶{c.paragraph} ({c.section_label}), chars {c.start}-{c.end}, "
             f"score {c.score:.2f}{speaker}{stale}"
         )
+    if rebuild and any(c.stale for c in quotes):  # a developer's review: the mark had not said what to do
+        lines.append(f"STALE quotes: check them against the source as it is now, or {rebuild}.")
     return "\n".join(lines)
 
 
@@ -164,8 +167,9 @@ def cmd_ask(args) -> int:
 
     check_question(args.question)  # before any loading, so bad input fails fast
     scorer = Scorer.load(args.scorer) if args.scorer else None  # None: the one for the index's encoder
-    answer = Assistant.load(args.index_dir, scorer=scorer).ask(args.question, k=args.k)
-    print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
+    assistant = Assistant.load(args.index_dir, scorer=scorer)
+    answer = assistant.ask(args.question, k=args.k)
+    print(answer.model_dump_json(indent=2) if args.json else format_answer(answer, assistant.retriever.rebuild_hint()))
     return 0
 
 

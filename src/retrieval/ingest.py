@@ -65,6 +65,13 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
             if skipped:  # said, not silent: "notes.html" had been left out without a word
                 shown = ", ".join(str(p.relative_to(path)) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
                 log.warning("%s: skipped %d file(s) that are not .txt or .md: %s", path, len(skipped), shown)
+            empty = [p for p in found if _blank(p)]
+            if empty:  # one empty file in a folder had stopped the whole build (a developer's review); named, it does
+                shown = ", ".join(str(p.relative_to(path)) for p in empty[:5]) + (" …" if len(empty) > 5 else "")
+                log.warning("%s: skipped %d empty file(s): %s", path, len(empty), shown)
+                found = [p for p in found if p not in empty]
+            if not found and empty:
+                raise SourceError(f"{path} holds only empty .txt or .md files; there is nothing to index.")
             if not found:
                 raise SourceError(
                     f"{path} is a directory with no .txt or .md files in it or in its subfolders; "
@@ -74,6 +81,16 @@ def expand_sources(paths: Iterable[str | Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def _blank(path: Path) -> bool:
+    """Whether a file holds nothing but white space (read only when small)."""
+    try:
+        if path.stat().st_size > 4096:
+            return False
+        return not path.read_bytes().decode("utf-8", "replace").replace("\ufeff", "").strip()
+    except OSError:
+        return False  # read_text says why
 
 
 def read_text(path: Path) -> str:
@@ -101,7 +118,8 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"{path} is not valid UTF-8 (byte {exc.start}); convert it, e.g. `iconv -t UTF-8`."
+            f"{path} is not valid UTF-8 (byte {exc.start}); convert it from the encoding it is in, e.g. "
+            "`iconv -f LATIN1 -t UTF-8`."
         ) from None
     if "\x00" in text:
         raise SourceError(

@@ -106,9 +106,11 @@ def read_known_questions(paths: Sequence[str | Path] | str | Path) -> list[Known
     for q in out:
         key = " ".join(normalize_text(q.question).split())
         if key in seen:
+            # two askers' same question, both answered or both not, only counts twice: said, not warned of (the
+            # README's example had printed three warnings about eval/news_train.jsonl; a developer's review)
             same = bool(seen[key].answers) == bool(q.answers)
-            log.warning("%s repeats the question of %s%s", q.where, seen[key].where,
-                        "" if same else ", one with answers and one without: they vote against each other")
+            log.log(logging.INFO if same else logging.WARNING, "%s repeats the question of %s%s", q.where,
+                    seen[key].where, "" if same else ", one with answers and one without: they vote against each other")
         else:
             seen[key] = q
     return out

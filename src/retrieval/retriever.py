@@ -156,6 +156,12 @@ class Retriever:
                     raise
         raise AssertionError("unreachable")
 
+    def rebuild_hint(self) -> str:
+        """How to rebuild this index from the sources it was built from ("rebuild it with `python -m retrieval
+        index … --index-dir …`"), for a stale citation."""
+        return rebuild_hint(self.index_dir, self.manifest.source_hint_paths(self.index_dir),
+                            known=self.manifest.known_hint_paths(self.index_dir))
+
     @classmethod
     def _load_data(
         cls, index_dir: Path, manifest: Manifest, embedder: Embedder | None, allow_stale: bool

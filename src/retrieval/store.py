@@ -370,7 +370,9 @@ def read_manifest(index_dir: str | Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise IndexCorruptError(f"{path} is not valid JSON; {rebuild_hint(index_dir)}.") from None
-    version = raw.get("format_version") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or "format_version" not in raw:  # "[]": no manifest at all, not an older one
+        raise IndexCorruptError(f"{path} is not an index manifest (no format_version); {rebuild_hint(index_dir)}.")
+    version = raw["format_version"]
     if version != FORMAT_VERSION:
         newer = isinstance(version, int) and version > FORMAT_VERSION
         raise IndexStaleError(
@@ -382,7 +384,8 @@ def read_manifest(index_dir: str | Path) -> Manifest:
         return Manifest.model_validate(raw)
     except ValidationError as exc:
         raise IndexCorruptError(
-            f"{path} does not match the manifest schema ({exc.error_count()} errors); "
+            f"{path} does not match the manifest schema ({exc.error_count()} error"
+            f"{'' if exc.error_count() == 1 else 's'}); "
             f"{rebuild_hint(index_dir)}."
         ) from None
 
