@@ -1268,3 +1268,73 @@ def test_search_refuses_a_k_that_is_no_whole_number_with_the_librarys_error(tiny
 
     with pytest.raises(ConfigError, match="k must be a whole number"):
         Retriever.load(tiny_index).search("railway", k=k)
+
+
+@pytest.mark.parametrize("question, lacking", [
+    ("Did Sokirianskaia say Putin ordered the arrests?", "“ordered” or “arrests”"),
+    ("Did Sokirianskaia blame Putin for the arrests?", "“blame” or “arrests”"),
+])
+def test_a_claim_of_what_someone_said_names_the_words_their_quote_lacks(assistant, question, lacking):
+    """A journalist's review: her "All it would take is a phone call from Putin" had answered these at 0.40 with no
+    note, as though she had said so."""
+    answer = assistant.ask(question)
+    assert answer.citations[0].paragraph == 11
+    assert answer.reason == f"the first quote (¶11) does not have {lacking}: the source may not say this"
+
+
+def test_a_light_verb_is_no_word_a_true_claim_lacks(assistant):
+    """A journalist's review: "Did Milashina receive death threats?" of "… despite death threats" had been told the
+    quote "does not have “receive”"."""
+    answer = assistant.ask("Did Milashina receive death threats?")
+    assert not answer.abstained and "death threats" in answer.citations[0].quote
+    assert "does not have" not in (answer.reason or "")
+
+
+def _story_index(tmp_path):
+    from retrieval import build_index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "council.md").write_text(
+        "# Riverton Council approves new library\n\nRiverton City Council voted 7-2 on Tuesday night to approve a "
+        "$12.4 million library on the site of the old bus depot.\n\nMayor Linda Okafor said the decision was \"the "
+        "best investment this town has made in a generation\". She added that construction would begin in March.\n\n"
+        "Councillor Peter Grant, who voted against the plan, said the council had \"ignored the parking problem "
+        "entirely\".\n", encoding="utf-8")
+    (docs / "faq.txt").write_text(
+        "AquaPure 300 Water Filter - Frequently Asked Questions\n\nHow often should I replace the filter cartridge?\n"
+        "Replace the cartridge every six months, or after 2,000 litres, whichever comes first.\n\nWhat is the "
+        "warranty?\nThe AquaPure 300 comes with a two-year limited warranty covering manufacturing defects.\n",
+        encoding="utf-8")
+    build_index([docs], tmp_path / "index")
+    return Assistant.load(tmp_path / "index")
+
+
+def test_a_story_and_a_faq_of_ones_own(tmp_path):
+    """A developer's review, over documents of their own:
+    - "What did the mayor say about the library?" was declined ("none of their words is about the library"), in a
+      story headed "Council approves new library", where her words name "the decision";
+    - a FAQ's own question came first for that question, its answer second;
+    - a Markdown title ("# …") was the body's first paragraph."""
+    assistant = _story_index(tmp_path)
+    answer = assistant.ask("What did the mayor say about the library?")
+    assert not answer.abstained and answer.citations[0].speaker == "Linda Okafor"
+    assert "best investment" in answer.citations[0].quote
+    parking = assistant.ask("What did the mayor say about parking?")  # not the story's subject: still declined
+    assert parking.abstained and "none of their words is about parking" in parking.reason
+    answer = assistant.ask("How often should I replace the filter cartridge?")
+    assert answer.citations[0].quote.startswith("Replace the cartridge every six months")
+    assert not any(c.quote.endswith("?") for c in answer.citations)
+    council = assistant.documents["council"]
+    assert council.paragraphs[0].section == "headline" and council.title == "Riverton Council approves new library"
+
+
+@pytest.mark.parametrize("sentence, asks", [
+    ("How often should I replace the filter cartridge?", True), ("Is it safe?  ", True),
+    ("“What reaction did you expect from militant mountain men?” he wrote.", False),
+    ('"Why now?" she asked?', False), ("Replace it every six months.", False),
+])
+def test_a_question_in_the_sources_own_voice_asks_itself(sentence, asks):
+    from retrieval.extract import asks_itself
+
+    assert asks_itself(sentence) is asks

@@ -645,6 +645,7 @@ def test_more_ways_to_ask_what_someone_said(question, target, topic):
     ("Who's the 'real disaster' quote attributed to?", "real disaster"),
     ("To whom is the quote “a phone call from Putin” attributed?", "a phone call from Putin"),
     ("Who characterised the government's reaction as outrageous?", "the government's reaction as outrageous"),
+    ("Who used the word 'rascals'?", "rascals"), ("Who coined the term mountain men?", "mountain men"),
 ])
 def test_more_ways_to_ask_who_said_some_words(question, words):
     parsed = parse_speaker_question(question)

@@ -92,6 +92,31 @@ def test_who_said_cites_the_words_that_name_the_speaker_after_the_words_asked_ab
     assert not any(c.quote == "Ms Sokirianskaia says" or c.paragraph == 8 for c in answer.citations[1:])
 
 
+def test_who_said_words_half_held_by_two_quotations_leads_with_the_rarer_words_and_names_what_it_lacks(assistant):
+    """A journalist's review: "Who called the Chechen government hysterical?" was said to be reported from Milashina
+    ("… the federal government may intervene"), as though the source had her saying it."""
+    answer = assistant.ask("Who called the Chechen government hysterical?")
+    first = answer.citations[0]
+    assert first.paragraph == 21 and first.speaker == "Chechen Minister for Information"
+    assert answer.reason.endswith("; the words there do not have the word “government”: compare them before quoting")
+    answer = assistant.ask("Who said the Chechen response was hysterical?")
+    assert answer.reason.endswith("do not have the word “hysterical”: compare them before quoting")
+    # words held whole get no such note, and a modal verb is no word to lack
+    assert "do not have" not in assistant.ask("Who said there is hope among activists?").reason
+    assert "do not have" not in assistant.ask("who said the kremlin could stop it").reason
+
+
+@pytest.mark.parametrize("question, paragraph, speaker", [
+    ("Who used the word 'rascals'?", 21, "Chechen Minister for Information"),
+    ("Who used the word outrageous?", 18, SOKIRIANSKAIA),
+])
+def test_who_used_a_word_asks_whose_word_it_is(assistant, question, paragraph, speaker):
+    """A journalist's review: "Who used the word 'rascals'?" was declined, its own note saying whose word it is."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.confidence == 1.0
+    assert (answer.citations[0].paragraph, answer.citations[0].speaker) == (paragraph, speaker)
+
+
 def test_a_role_is_named_as_a_sentence_would_name_it(assistant):
     answer = assistant.ask("Who said 'What reaction did you expect from militant mountain men'?")
     assert answer.citations[0].speaker == "Chechen Minister for Information"

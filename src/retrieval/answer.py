@@ -19,8 +19,8 @@ import numpy as np
 from .errors import ConfigError
 from .extract import (
     PAGE_LINE_WORDS, SENTENCE_FEATURES, SUMMARY_SECTIONS, VAGUE_WORDS, Candidates, Scorer, absent_details,
-    another_form_in, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked, cannot_answer, coverage,
-    demote, gives_time, idf_weights, negation_against,
+    another_form_in, asks_itself, asks_judgement, asks_of_another_text, asks_the_assistant, author_asked,
+    cannot_answer, coverage, demote, gives_time, idf_weights, negation_against,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
     quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
     sentence_table, vague_question, without_known, without_opener,
@@ -64,6 +64,10 @@ MISQUOTE_MIN_COSINE = 0.55
 # a claim's content words ("camp", "report", "exaggerat") a speaker's words must hold, in some form, for "Did X say
 # …?" to be checked against them when no quotation repeats the claim's words as written
 CLAIM_HELD = 0.75
+# verbs that say little of a claim: "Did Milashina receive death threats?" of "… despite death threats" had been told
+# the quote "does not have “receive”" (a journalist's review)
+_LIGHT_VERBS = frozenset("receive received receives get gets got face faced faces suffer suffered experience "
+                         "experienced".split())
 _AUXILIARIES = frozenset("is are was were be been being has have had do does did will would shall should can could may "
                          "might must".split())
 # "What did X say?" with X quoted nowhere: the narration's quote score (calibrated: how often such a
@@ -477,6 +481,10 @@ class Assistant:
                 return other
             if spoken is None or not _nameless(spoken[0]):  # "… according to witness accounts?": no one's words
                 answer = self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
+            if answer.reason is None and not quoted_words(question) and (claimed := yes_no_claim(question)):
+                # "Did Sokirianskaia say Putin ordered the arrests?": her "… a phone call from Putin", the claim's
+                # other words nowhere in it (a journalist's review: answered at 0.42 without a note)
+                return self._truth_note(answer, claimed, differences_only=True)
             return self._absent_note(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
 
@@ -654,9 +662,10 @@ class Assistant:
         return _noted(answer, described + ", which does not have the claim's words: the source may not say this")
 
     @staticmethod
-    def _truth_note(answer: Answer, claim: str) -> Answer:
+    def _truth_note(answer: Answer, claim: str, differences_only: bool = False) -> Answer:
         """"Is it true that prosecutors announced the inquiry on Tuesday?": which of the claim's words the
-        nearest sentence lacks, so the reader sees where the source differs ("Tuesday"; it says Monday)."""
+        nearest sentence lacks, so the reader sees where the source differs ("Tuesday"; it says Monday). With
+        `differences_only`, nothing when it lacks none and negates nothing."""
         first = (answer.citations or answer.closest or [None])[0]
         if first is None:
             return answer
@@ -665,6 +674,7 @@ class Assistant:
         page_line = first.section in ("dateline", "byline")  # "article", "published" are no words it repeats
         lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)
                                      if w.lower() not in SPEECH_VERBS and w.lower() not in VAGUE_WORDS
+                                     and w.lower() not in _LIGHT_VERBS
                                      and w.lower() not in DESCRIBING_WORDS and w.lower() not in INTENT_WORDS
                                      and (t := tokenize(w)) and not set(t) <= held and not same_month(w, words)
                                      and not another_form_in(w, words)
@@ -677,6 +687,8 @@ class Assistant:
         elif lacking:
             note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) does not have "
                     + " or ".join(f"“{w}”" for w in lacking[:5]) + ": the source may not say this")
+        elif differences_only:  # "Did Sokirianskaia call the response outrageous?": hers, every word
+            return answer
         else:
             note = (f"the {'first quote' if answer.citations else 'closest sentence'} ({where}) has every word of "
                     "the claim: check it says what the claim does")
@@ -702,6 +714,7 @@ class Assistant:
             barred = cannot_answer(question, sections, table.credit[candidates.rows],
                                    [table.tokens[int(r)] for r in candidates.rows],
                                    set().union(*(table.doc_tokens.get(d, set()) for d in docs)))
+            barred |= np.array([asks_itself(table.text(int(r))) for r in candidates.rows], dtype=bool)
             if barred[int(np.argmax(scores))] and not barred.all():
                 # the answerability of what may answer: judged without the lines that cannot
                 kept = ~barred
@@ -1199,6 +1212,12 @@ class Assistant:
                 reason = (f"{lead}, after “{split[1]}” in a sentence that reports what {_named(top)}{described} "
                           f"says{self._evidence_note(top)}; it does not say they are {_named(top)}'s words: "
                           "they may be the writer's own")
+        lacking = [] if checks else _words_lacking(
+            words, top.quote, sentence_table(self.retriever).doc_tokens.get(top.citation.doc_id, set()))
+        if lacking:
+            # "Who called the Chechen government hysterical?": the minister's "editors … are being hysterical", not
+            # the government (a journalist's review: "reports … saying this" had taken the premise for the source's)
+            reason += f"; the words there do not have {the_words(lacking)}: compare them before quoting"
         confidence = round(max(quote_similarity(words, top.quote), WHO_MIN_OVERLAP), 4)
         naming = self._naming_citation(top, citations)
         if naming is not None and k > 1:
@@ -1378,7 +1397,8 @@ class Assistant:
                           confidence=decline_score(confidence, threshold), threshold=threshold,
                           closest=closest)
         table = sentence_table(self.retriever)
-        if asked.topic and not any(mentions_topic(self._their_words(table, e), asked.topic, name) for e in found):
+        if asked.topic and not any(mentions_topic(self._their_words(table, e), asked.topic, name) for e in found) \
+                and not self._story_about(asked.topic, name, found):
             # "What did Ms Milashina say about Putin?": her words, but none about him
             speaker = _named(found[0]) if found[0].speaker else name
             clause = next((e for e in found if (split := writers_clause(e)) is not None
@@ -1520,6 +1540,15 @@ class Assistant:
                 best = max(best, coverage(asked, weights, set(tokenize(self._said_in(table, e)))))
             out.append(float(best))
         return out
+
+    def _story_about(self, topic: str, name: str, found: Sequence[LedgerEntry]) -> bool:
+        """Whether the source the quotations stand in is about `topic` by its title, every content word of it: a
+        story's quotes are about its subject ("What did the mayor say about the library?" of "Council approves new
+        library", her words naming "the decision"; a developer's review had it declined)."""
+        wanted = topic_words(topic, name)
+        return bool(wanted) and any(
+            topic_held(set(tokenize(self.retriever.documents[d].title or "")), topic, name) == 1.0
+            for d in dict.fromkeys(e.citation.doc_id for e in found) if d in self.retriever.documents)
 
     def _their_words(self, table, entry: LedgerEntry) -> str:
         """What a quotation says, for a topic to be found in: the sentences it stands in (where it was said,
@@ -1696,6 +1725,18 @@ def _counted_word(question: str) -> str | None:
         if m is not None and m.group("what").split()[0].lower() not in _NOT_COUNTED:
             return m.group("what")
     return None
+
+
+def _words_lacking(asked: str, quote: str, source_words: set[str]) -> list[str]:
+    """The content words of `asked` that `quote` has in no form but the source has elsewhere, as asked ("hysterical"
+    of "the Chechen government hysterical" against "… the federal government may intervene"). A word the source
+    never uses is the asker's own ("hamper" for its "challenge"), and one that shares its first five letters with a
+    word of the quote is another form of it ("Chechen", "Chechnya")."""
+    held = set(tokenize(quote))
+    stems = {w[:5] for w in re.findall(r"\w+", quote.lower()) if len(w) >= 5}
+    return list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", asked)
+                              if w.lower() not in _AUXILIARIES and (t := tokenize(w)) and not set(t) & held
+                              and set(t) <= source_words and not (len(w) >= 5 and w[:5].lower() in stems)))
 
 
 def _the_words(words: str) -> str:

@@ -182,7 +182,8 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def looks_like_headline(line: str) -> bool:
-    line = line.strip().rstrip("\u00a0 ")
+    # a Markdown title ("# Council approves new library") too: it had been the body's first paragraph (a developer)
+    line = re.sub(r"^#{1,6}\s+", "", line.strip()).rstrip("\u00a0 ")
     return 3 <= len(line.split()) <= 20 and not line.endswith(_TERMINAL[:6] + ("”", "…")) and line[:1].isupper()
 
 

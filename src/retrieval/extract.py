@@ -1448,6 +1448,13 @@ def cannot_answer(question: str, sections: Sequence[str], credit: np.ndarray,
                      for s, c, link in zip(sections, credit, links)], dtype=bool)
 
 
+def asks_itself(sentence: str) -> bool:
+    """Whether a sentence is a question the source asks in its own voice, not in anyone's quoted words: a FAQ's
+    "How often should I replace the filter cartridge?", which had come first for that question with its answer
+    second (a developer's review). A speaker's question ("“What reaction did you expect …?” he wrote") is theirs."""
+    return sentence.rstrip().endswith("?") and not any(mark in sentence for mark in "“”\"")
+
+
 def demote(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """`scores` with the `mask`ed entries moved below all the others, keeping the order within each group."""
     if not mask.any() or mask.all():
