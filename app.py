@@ -338,7 +338,7 @@ def shown_answer(answer: Answer) -> Answer:
     return answer.model_copy(update={"citations": kept, "reason": reason})
 
 
-_LISTED = re.compile(r"; the first \d+ are listed")
+_LISTED = re.compile(r"; (?:the first \d+ are|the \d+ most relevant are|the most relevant is|\d+ (?:are|is)) listed")
 
 
 def user_message(question: str) -> dict[str, Any]:

@@ -594,6 +594,9 @@ def test_chat_shows_every_quote_above_the_floor():
                                                "are listed"})
     assert app.shown_answer(listed).reason == "14 quotations attributed to Jane Doe in the source; 2 of them are listed"
     assert app.shown_answer(listed.model_copy(update={"citations": many.citations[:2]})).reason == listed.reason
+    ranked = listed.model_copy(update={"reason": "14 quotations attributed to Jane Doe in the source; the 4 most "
+                                                 "relevant are listed"})
+    assert app.shown_answer(ranked).reason == "14 quotations attributed to Jane Doe in the source; 2 of them are listed"
 
 
 def test_stale_citations_carry_a_visible_warning():

@@ -1638,7 +1638,8 @@ _WH_ACTION = re.compile(
     r"\s+(?P<verb>[a-z]+ed|done|made|taken|given|sent|found|got|gotten|held|brought|kept|seen|shown|won|paid|lost"
     r"|left|led|begun|built|told|bought)\b"  # a participle, so that "the Chechen regime" is no name and verb
     # "Why did Human Rights Watch corroborate the report?": a bare verb after "did" and a name
-    r"|^(?i:why|how|when|where)\s+(?i:did|does|do)\s+(?P<did_name>(?:[Tt]he\s+)?[A-Z][\w’'-]*"
+    # "How many requests for help did the Crisis Group receive?" (a journalist's review: the network's figure, no note)
+    r"|^(?i:why|how|when|where|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+(?i:did|does|do)\s+(?P<did_name>(?:[Tt]he\s+)?[A-Z][\w’'-]*"
     r"(?:\s+(?:(?:of|for|on)\s+)?[A-Z][\w’'-]*)*)\s+(?P<did_verb>[a-z]+)\b")
 
 
