@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
 from retrieval.answer import NO_ANSWER
-from retrieval.models import LedgerEntry, for_pasting, in_quote_marks
+from retrieval.models import LedgerEntry, for_pasting, in_quote_marks, opens_mid_sentence
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -130,6 +130,21 @@ SCROLL_JS = """
   setTimeout(go, 150);
 }
 """
+
+# A citation or quote chosen: as SCROLL_JS, and when a long list of citations has pushed the panel below the window,
+# the page moves to the quote chosen (a journalist in the browser: choosing [9] had changed nothing they could see).
+# Not after an answer, which leaves the page where it is.
+CHOSEN_JS = """
+() => {
+  (SCROLL_JS)();
+  setTimeout(() => {
+    const hit = document.querySelector("#source .quote-focus");
+    if (!hit) return;
+    const seen = hit.getBoundingClientRect();
+    if (seen.top < 0 || seen.bottom > window.innerHeight) hit.scrollIntoView({ block: "center" });
+  }, 200);
+}
+""".replace("SCROLL_JS", SCROLL_JS.strip())
 
 # After an answer: scroll the chat's own box so the question just asked heads its visible part, the answer
 # below it from its first line (the chat no longer sticks to its bottom), and the source panel to the
@@ -261,6 +276,10 @@ def copy_ready(citation: Citation, document: Document | None = None) -> str:
         document: its document, for the date; without it the date is left out.
     """
     parts = [citation.doc_title]
+    if document is not None and citation.quote_kind != "direct" and opens_mid_sentence(document.text, citation.start):
+        # "Elena Milashina, telling SBS she would stay …" is the end of a sentence that opens "Federal Russian
+        # prosecutors announced …": marked as cut, so that it is not pasted as the sentence (a journalist's review)
+        citation = citation.model_copy(update={"quote": "… " + citation.quote})
     when = format_date(document.date) if document is not None else None
     if when:
         parts.append(when)
@@ -305,8 +324,10 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _quote_lines(n: int, citation: Citation, *, answer: bool) -> str:
-    quote = f"**[{n}]** {escape_text(quoted(citation.quote))}"
+def _quote_lines(n: int, citation: Citation, *, answer: bool, document: Document | None = None) -> str:
+    cut = (document is not None and citation.quote_kind != "direct"
+           and opens_mid_sentence(document.text, citation.start))  # as `copy_ready` marks it
+    quote = f"**[{n}]** {escape_text(quoted(('… ' if cut else '') + citation.quote))}"
     lines = f"{quote}  \n*{escape_text(citation_label(n, citation, answer=answer))}*"
     if citation.stale:
         lines += f"  \n**⚠ Stale citation:** {escape_text(STALE_WARNING)}."
@@ -381,7 +402,8 @@ def format_reply(
         messages = [{"role": "assistant", "content": text}]
         if answer.closest:
             body = "\n\n".join(
-                _quote_lines(n, c, answer=False) for n, c in enumerate(answer.closest, start=1)
+                _quote_lines(n, c, answer=False, document=(documents or {}).get(c.doc_id))
+                for n, c in enumerate(answer.closest, start=1)
             )
             messages.append({
                 "role": "assistant",
@@ -400,7 +422,8 @@ def format_reply(
     if answer.reason:  # questions about speakers say whose words these are, or that none is named
         head += f"  \n{_misquote_mark(answer)}*{escape_text(answer.reason[:1].upper() + answer.reason[1:])}.*"
     head += _stale_notice(answer.citations)
-    body = "\n\n".join(_quote_lines(n, c, answer=True) for n, c in enumerate(answer.citations, 1))
+    body = "\n\n".join(_quote_lines(n, c, answer=True, document=(documents or {}).get(c.doc_id))
+                         for n, c in enumerate(answer.citations, 1))
     messages = [{"role": "assistant", "content": f"{head}\n\n{body}"}]
     for n, c in enumerate(answer.citations, start=1):
         # The title is rendered as Markdown too.
@@ -858,10 +881,10 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
             )
         picker.input(show_citation, [picker, last_answer], [source, copy, quote_list],
                      api_visibility="private").then(
-            None, None, None, js=SCROLL_JS
+            None, None, None, js=CHOSEN_JS
         )
         quote_list.input(show_quote, [quote_list], [source, copy, picker],
-                         api_visibility="private").then(None, None, None, js=SCROLL_JS)
+                         api_visibility="private").then(None, None, None, js=CHOSEN_JS)
         chat.clear(clear_chat, None, [source, picker, copy, last_answer, quote_list], api_visibility="private")
         gr.api(ask, api_name="ask")
     return demo

@@ -365,6 +365,28 @@ def test_copy_ready_has_quote_title_date_and_paragraph():
     assert app.copy_ready(RULED) == "“The territory is ruled by Ramzan Kadyrov.” — SBS News: a story, ¶2"
 
 
+def test_a_quote_that_opens_inside_a_sentence_is_marked_cut_in_the_copy_box_and_the_chat():
+    """A journalist in the browser: "Elena Milashina, telling SBS she would stay …" was shown and pasted as a whole
+    sentence, where it ends one that opens "Federal Russian prosecutors announced …"."""
+    text = ("Prosecutors announced an inquiry, with the journalist, Elena Milashina, telling SBS she would stay. "
+            "“It depends,” she said.")
+    doc = DOC.model_copy(update={"text": text})
+    start = text.index("Elena")
+    told = Citation(doc_id="doc", doc_title="SBS News: a story", passage_id="p", paragraph=15, section="body",
+                    section_label="body of the report", quote=text[start:text.index(" “")], start=start,
+                    end=text.index(" “"), score=0.9, source_sha256="0" * 64, speaker="Elena Milashina",
+                    quote_kind="reported")
+    assert app.copy_ready(told, doc) == ("“… Elena Milashina, telling SBS she would stay.” — SBS News: a story, 19 "
+                                         "April 2017, ¶15 (reported speech of Elena Milashina)")
+    answer = Answer(question="q", abstained=False, confidence=0.9, citations=[told])
+    assert "“… Elena Milashina, telling SBS she would stay.”" in app.format_reply(answer, {"doc": doc})[0]["content"]
+    whole = told.model_copy(update={"quote": text[:text.index(" “")], "start": 0})  # a sentence from its start
+    assert app.copy_ready(whole, doc).startswith("“Prosecutors announced")
+    spoken = told.model_copy(update={"quote": "It depends,", "start": text.index("It depends"),
+                                     "quote_kind": "direct"})  # words in quote marks are whole as they stand
+    assert app.copy_ready(spoken, doc).startswith("“It depends” — Elena Milashina")
+
+
 def test_copy_ready_does_not_double_an_opening_quote_mark():
     spoken = RULED.model_copy(update={"quote": "“It is a real disaster,” she says."})
     assert app.copy_ready(spoken) == "“It is a real disaster,” she says. — SBS News: a story, ¶2"

@@ -159,6 +159,22 @@ def test_choosing_a_citation_brings_it_into_view(page: Page, api):
     assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"] + 1
 
 
+def test_choosing_a_citation_below_the_window_brings_the_panel_to_it(browser, server):
+    """A journalist in the browser: with many citations the source panel lay below a 900 px window, and choosing one
+    changed nothing they could see."""
+    page = browser.new_page(viewport={"width": 1280, "height": 600})
+    try:
+        page.goto(server.url, wait_until="domcontentloaded")
+        screenshot.ask(page, "What did Sokirianskaia say?")
+        labels = page.locator("#citations label")
+        labels.last.click()  # scrolled to by the click; the panel lies below it
+        focus = page.locator("#source .quote-focus")
+        expect(focus.locator(".label")).to_have_attribute("data-label", f"[{labels.count()}]")
+        expect(focus).to_be_in_viewport()
+    finally:
+        page.close()
+
+
 def test_unanswerable_question_abstains(page: Page):
     screenshot.ask(page, UNANSWERABLE)
     reply = last_reply(page)
@@ -245,9 +261,10 @@ def test_who_said_names_the_speaker_in_the_chat(page: Page):
     expect(reply).to_contain_text("The source has these words word for word (¶11) and attributes them to "
                                   "Ekaterina Sokirianskaia")
     expect(reply).to_contain_text("speaker: Ekaterina Sokirianskaia")
+    # the words, then the attribution that names her (the writer's words, so no speaker's)
     expect(page.locator("#copy textarea")).to_have_value(
         f"[1] “All it would take is a phone call from Putin” — Ekaterina Sokirianskaia, quoted in {TITLE}, "
-        "19 April 2017, ¶11"
+        f"19 April 2017, ¶11\n[2] “… Ms Sokirianskaia says” — {TITLE}, 19 April 2017, ¶11"
     )
 
 

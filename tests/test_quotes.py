@@ -629,6 +629,10 @@ def test_asks_who_is_quoted(question, expected):
     ("Milashina response", "Milashina", None),
     ("Strongest quote from the LGBT network", "the LGBT network", None),
     ("Give me the best quote from Milashina", "Milashina", None),
+    # a journalist in the browser: what the quote is for is no part of the name
+    ("Give me a quote from Elena Milashina I can use.", "Elena Milashina", None),
+    ("Give me a usable quote from Milashina", "Milashina", None),
+    ("Give me a quote from Sokirianskaia about Putin for my story", "Sokirianskaia", "Putin"),
 ])
 def test_more_ways_to_ask_what_someone_said(question, target, topic):
     parsed = parse_speaker_question(question)

@@ -1816,7 +1816,7 @@ def route_score(relevance: float, attribution: float) -> float:
     """A speaker's quotation's score for a question about a topic: its relevance, weighed lightly by how sure
     the attribution is, so that "he wrote on Instagram" (0.9) does not put his less relevant words that he
     "says" (1.0) first ("How did the minister describe his own people in his online post?")."""
-    return (0.25 + 0.75 * relevance) * (0.8 + 0.2 * attribution)
+    return (0.2 + 0.8 * relevance) * (0.8 + 0.2 * attribution)
 
 
 def _nameless(name: str) -> bool:

@@ -97,6 +97,13 @@ def in_quote_marks(text: str) -> str:
     return f"“{text}”"
 
 
+def opens_mid_sentence(text: str, start: int) -> bool:
+    """Whether `text[start:]` begins inside a sentence: after a comma or a word, not after a full stop, a line break,
+    an opening quotation mark or the start of the text."""
+    before = text[:start].rstrip(" \t\u00a0")
+    return bool(before) and before[-1] not in ".!?…\n\r“‘\"'([•:;—–-"
+
+
 _TRAILING_MARK = re.compile(r"\s*[,;:–—-]\s*$")
 
 

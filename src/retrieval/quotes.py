@@ -1521,9 +1521,14 @@ _BY_PATTERNS = [
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:(?:show|list|give|find)(?:\s+me)?\s+|i(?:\s+(?:need|want|would\s+like)|['’]d\s+like)\s+)?(?:all\s+"
                r"|any\s+)?(?:the\s+|a\s+|some\s+|one\s+|two\s+|three\s+)?(?:(?:best|strongest|strong|key|main|top|good"
-               r"|great|powerful|striking|memorable|punchy|short|direct|full|exact|money|killer|most\s+\w+)\s+)?"
+               r"|great|powerful|striking|memorable|punchy|short|direct|full|exact|money|killer|usable|quotable|printable"
+               r"|vivid|colou?rful|most\s+\w+)\s+)?"
                r"quotes?\s+(?:from|by|of)\s+" + _NAME
-               + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*[?.]?$", re.I),
+               + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?"
+               # "… I can use", "… for my story" (a journalist in the browser: her paraphrase had come, not her quote)
+               r"(?:\s+(?:(?:that\s+)?(?:i|we)\s+(?:can|could)\s+(?:use|run|quote)|to\s+use"
+               r"|for\s+(?:my|our|the|a|an)\s+(?:story|piece|article|copy|report|script|lede|lead|intro|headline)))?"
+               r"\s*[?.]?$", re.I),
     # "Quote Milashina on Putin", not "Quote on impunity" (a topic: a journalist's review had it read as a name)
     re.compile(r"^quote\s+(?!(?:on|about|regarding|concerning|re|for|from|of)\b)" + _NAME
                # "Quote the minister's line about …", "… rhetorical question about …": the minister's
