@@ -211,6 +211,8 @@ _PART_REQUEST = re.compile(
     r"\s*(?:(?:the|its|this)\s+)?(?:(?:article|story|report|page|piece)['’]s\s+)?"
     r"(?P<part>" + "|".join(f"(?P<{k}>{v})" for k, v in _PART_NAMES.items()) + r")"
     r"(?:\s+(?:of|in|on|for)\s+(?:the|this)\s+(?:article|story|report|page|piece))?"
+    # "What's the closing quote, the kicker that ends the piece?" (news_fresh7's podcast host)
+    r"(?:\s*[,—–]\s*(?:the|a|that)\s+[^?.!,]{1,60})?"
     r"(?:\s+(?:say|says|said|read|reads))?\s*[?.!]*$",
     re.IGNORECASE,
 )
@@ -1271,7 +1273,9 @@ PAGE_LINE_WORDS = frozenset(tokenize(
     # the verbs a question about the page asks with ("When does the page say it was published?" had been
     # declined: the stem of "does" is no word of the page)
     "do does did is are was were be been has have had say says said show shows shown showing display displays "
-    "carry carries give gives list lists state states read reads appear appears mention mentions put puts"))
+    "carry carries give gives list lists state states read reads appear appears mention mentions put puts "
+    # "When did this article go up?", "When did it go live / come out / run?" (news_fresh7's podcast host)
+    "go goes went gone going up live come came out run ran released release"))
 _MONTH_FORMS = frozenset("january february march april may june july august september october november december "
                          "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 

@@ -100,7 +100,7 @@ GENERIC_NAMES = frozenset("article report story source text document piece autho
 # parts of a page that "say" things without being speakers: "What does the byline say?" asks for the
 # byline, not for a quote of someone the source describes as "the byline"
 PAGE_PARTS = frozenset("byline dateline caption headline headlines title teaser summary standfirst link lede "
-                       "paragraph sentence".split())
+                       "paragraph sentence credit photo picture image".split())  # "Full photo credit line?": no one
 
 _OPEN_D, _CLOSE_D, _STRAIGHT_D = "“„«", "”»", '"'
 _OPEN_S, _CLOSE_S, _STRAIGHT_S = "‘‹", "’›", "'"
