@@ -110,6 +110,7 @@ CSS = Template("""
                              color: $label_text; }
 .dark #source .para[data-para]::before { color: $para_number_dark; }
 .quote-focus { outline: 3px solid #ef4444; outline-offset: 2px; border-radius: 3px; }
+#citations label:focus-within, #quotes label:focus-within { outline: 3px solid #2563eb; outline-offset: 1px; }
 """).substitute(label_text=_LABEL_TEXT, para_number=_PARA_NUMBER, para_number_dark=_PARA_NUMBER_DARK)
 _MARK_COLOURS = {_mark_class(label): colour for label, colour in COLOR_MAP.items()}
 CSS += "".join(f"#source mark.{cls}, #source mark.{cls} .label::after {{ background: {colour}; }}\n"

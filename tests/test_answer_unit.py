@@ -1380,7 +1380,8 @@ def test_instructions_to_the_assistant_are_declined_unsearched(assistant, questi
     assert answer.reason.startswith("this asks something of the assistant, not of the source")
 
 
-@pytest.mark.parametrize("question", ["when did this article go up", "When did the story go live?"])
+@pytest.mark.parametrize("question", ["when did this article go up", "When did the story go live?",
+                                      "Was the article updated after publication?"])
 def test_the_dateline_answers_when_the_page_went_up(assistant, question):
     """news_fresh7's podcast host: "when did this article go up" had been declined, "the closest quote is the page's
     dateline, which says only when the page was published", "go" and "up" being no words of the source."""

@@ -175,6 +175,15 @@ def test_choosing_a_citation_below_the_window_brings_the_panel_to_it(browser, se
         page.close()
 
 
+def test_a_citation_focused_from_the_keyboard_is_clearly_outlined(page: Page):
+    """A journalist in the browser, by keyboard alone: the focus ring on the citations was faint."""
+    screenshot.ask(page, SEVERAL)
+    label = page.locator("#citations label").first
+    label.locator("input").focus()
+    outline = label.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert outline == "solid 3px"
+
+
 def test_unanswerable_question_abstains(page: Page):
     screenshot.ask(page, UNANSWERABLE)
     reply = last_reply(page)

@@ -1275,7 +1275,9 @@ PAGE_LINE_WORDS = frozenset(tokenize(
     "do does did is are was were be been has have had say says said show shows shown showing display displays "
     "carry carries give gives list lists state states read reads appear appears mention mentions put puts "
     # "When did this article go up?", "When did it go live / come out / run?" (news_fresh7's podcast host)
-    "go goes went gone going up live come came out run ran released release"))
+    "go goes went gone going up live come came out run ran released release "
+    # "Was the article updated after publication?" (a journalist's review: declined, the dateline saying "UPDATED")
+    "after before since until"))
 _MONTH_FORMS = frozenset("january february march april may june july august september october november december "
                          "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
