@@ -765,8 +765,12 @@ class Assistant:
         holds its answer: SQuAD tune lost one answerable question to the rule without this)."""
         doc_id, span = self.retriever.sentences[row]
         text = self.retriever.documents[doc_id].text
-        alone = text[:span.start].endswith(("\n", "\r")) or not text[:span.start].strip()
-        return alone and text[span.end:span.end + 1] in ("\n", "\r", "") and asks_itself(text[span.start:span.end])
+        if not asks_itself(text[span.start:span.end]) or text[span.end:span.end + 1] not in ("\n", "\r", ""):
+            return False  # on every candidate of every question: the cheap tests first, and no copy of the text
+        start = span.start
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        return start == 0 or text[start - 1] in "\n\r"
 
     def _prefer_body(self, candidates: Candidates, scores: np.ndarray) -> np.ndarray:
         passages = [self.retriever.passages[int(p)] for p in candidates.passage_ids]
@@ -1282,11 +1286,11 @@ class Assistant:
         row = sentence_table(self.retriever).row_at(doc_id, mention.start)
         if row is None:
             return None
-        sentence = self._cite_rows([row], entry.citation.score, 1)[0]
+        sentence = self._cite_rows([row], given[0].score if given else entry.citation.score, 1)[0]
         if any(c.doc_id == doc_id and c.start < sentence.end and sentence.start < c.end for c in given):
             sentence = sentence.model_copy(update={"quote": mention.text, "start": mention.start, "end": mention.end,
                                                    "speaker": None, "quote_kind": None})  # the writer's words
-        return sentence.model_copy(update={"score": given[0].score if given else entry.citation.score})
+        return sentence
 
     def _meaning_apart(self, words: str, quote: str) -> bool:
         """Whether `quote` says something else than `words` (cosine under `MISQUOTE_MIN_COSINE`)."""
@@ -1441,7 +1445,7 @@ class Assistant:
                           closest=closest)
         table = sentence_table(self.retriever)
         if asked.topic and not any(mentions_topic(self._their_words(table, e), asked.topic, name) for e in found) \
-                and not self._story_about(asked.topic, name, found):
+                and not self._titled(asked.topic, name, (e.citation.doc_id for e in found)):
             # "What did Ms Milashina say about Putin?": her words, but none about him
             speaker = _named(found[0]) if found[0].speaker else name
             clause = next((e for e in found if (split := writers_clause(e)) is not None
@@ -1509,9 +1513,7 @@ class Assistant:
         topic's, at least half; else "", as for a topic that is only what the source is about, its title's words
         ("What did Putin say about Chechnya?" had been pointed at the network's words on Chechnya; a journalist)."""
         documents = list(documents)
-        titled = set().union(*(tokenize(self.retriever.documents[d].title) for d in documents
-                               if d in self.retriever.documents))
-        if not topic_words(topic or "", name) - titled:
+        if not topic_words(topic or "", name) or self._titled(topic or "", name, documents):
             return ""
         table = sentence_table(self.retriever)
         best, share = None, 0.5
@@ -1584,14 +1586,13 @@ class Assistant:
             out.append(float(best))
         return out
 
-    def _story_about(self, topic: str, name: str, found: Sequence[LedgerEntry]) -> bool:
-        """Whether the source the quotations stand in is about `topic` by its title, every content word of it: a
+    def _titled(self, topic: str, name: str, documents: Iterable[str]) -> bool:
+        """Whether the title of one of `documents` holds every content word of `topic`: what the source is about. A
         story's quotes are about its subject ("What did the mayor say about the library?" of "Council approves new
-        library", her words naming "the decision"; a developer's review had it declined)."""
-        wanted = topic_words(topic, name)
-        return bool(wanted) and any(
-            topic_held(set(tokenize(self.retriever.documents[d].title or "")), topic, name) == 1.0
-            for d in dict.fromkeys(e.citation.doc_id for e in found) if d in self.retriever.documents)
+        library", her words naming "the decision"; a developer's review had it declined), and no one else is quoted
+        on it instead ("What did Putin say about Chechnya?")."""
+        return any(topic_held(set(tokenize(self.retriever.documents[d].title or "")), topic, name) == 1.0
+                   for d in dict.fromkeys(documents) if d in self.retriever.documents)
 
     def _their_words(self, table, entry: LedgerEntry) -> str:
         """What a quotation says, for a topic to be found in: the sentences it stands in (where it was said,

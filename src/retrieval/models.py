@@ -100,8 +100,10 @@ def in_quote_marks(text: str) -> str:
 def opens_mid_sentence(text: str, start: int) -> bool:
     """Whether `text[start:]` begins inside a sentence: after a comma or a word, not after a full stop, a line break,
     an opening quotation mark or the start of the text."""
-    before = text[:start].rstrip(" \t\u00a0")
-    return bool(before) and before[-1] not in ".!?…\n\r“‘\"'([•:;—–-"
+    i = start
+    while i > 0 and text[i - 1] in " \t\u00a0":  # not text[:start].rstrip(): no copy of all that comes before
+        i -= 1
+    return i > 0 and text[i - 1] not in ".!?…\n\r“‘\"'([•:;—–-"
 
 
 _TRAILING_MARK = re.compile(r"\s*[,;:–—-]\s*$")

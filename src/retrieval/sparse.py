@@ -70,9 +70,10 @@ class SparseIndex:
         self.vocab = bm25.vocab_dict
         # a word typed without its accents finds the indexed word with them, and the other way round ("Zoe Kuhn"
         # for "Zoë Kühn", "Cafe" for "Café"; a developer's review): the indexed words stay as they were written
-        self._by_letters: dict[str, list[int]] = defaultdict(list)
+        self._accented: dict[str, list[int]] = defaultdict(list)  # by its letters alone, a word written otherwise
         for token, i in self.vocab.items():
-            self._by_letters[fold_accents(token)].append(i)
+            if not token.isascii():
+                self._accented[fold_accents(token)].append(i)
 
     @classmethod
     def build(cls, texts: list[str]) -> "SparseIndex":
@@ -84,10 +85,16 @@ class SparseIndex:
         return cls(bm25)
 
     def scores(self, query: str) -> np.ndarray:
-        ids = [i for t in tokenize(query) for i in self._by_letters.get(fold_accents(t), ())]
+        ids = [i for t in tokenize(query) for i in self._ids(t)]
         if not ids:
             return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def _ids(self, token: str) -> list[int]:
+        """The indexed words that are `token` but for accents: itself, and those written with accents."""
+        bare = fold_accents(token)
+        plain = self.vocab.get(bare) if bare.isascii() else None
+        return ([] if plain is None else [plain]) + self._accented.get(bare, [])
 
     def save(self, folder: Path) -> None:
         self.bm25.save(str(folder))
