@@ -342,6 +342,10 @@ def test_an_eighth_writers_questions_quote_the_article_and_stay_apart_from_every
     # news_fresh7 (twenty-sixth session): a human-rights lawyer's, a sub-editor's, a podcast host's and an NGO
     # researcher's, measured at the session's start and end before its failures were read
     ("news_fresh7", 200, ("news_known", "news_train", "news_fresh3", "news_fresh4", "news_fresh5", "news_fresh6")),
+    # news_fresh8 (twenty-seventh session): a data journalist's, a reader's editor's, a wire reporter's and a
+    # foreign-ministry analyst's, measured at the session's start before its failures were read
+    ("news_fresh8", 200, ("news_known", "news_train", "news_fresh3", "news_fresh4", "news_fresh5", "news_fresh6",
+                          "news_fresh7")),
 ])
 def test_fresh_voices_questions_quote_the_article_and_stay_apart_from_every_other_set(name, at_least, near_copies_of):
     """Each later fresh set: none of its questions close to one of dev, seed, the probe or the first two fresh
