@@ -759,15 +759,20 @@ FOOTBRIDGE = (
 )
 
 
-@pytest.fixture(scope="module")
-def footbridge(tmp_path_factory):
+def _page_assistant(tmp_path_factory, name: str, text: str):
+    """An assistant over one page, `name`.txt, indexed with the fake embedder."""
     from retrieval import Assistant, build_index
     from retrieval.embedding import FakeEmbedder
 
-    root = tmp_path_factory.mktemp("footbridge")
-    (root / "footbridge.txt").write_text(FOOTBRIDGE, encoding="utf-8")
-    build_index([root / "footbridge.txt"], root / "index", embedder=FakeEmbedder(64))
+    root = tmp_path_factory.mktemp(name)
+    (root / f"{name}.txt").write_text(text, encoding="utf-8")
+    build_index([root / f"{name}.txt"], root / "index", embedder=FakeEmbedder(64))
     return Assistant.load(root / "index", embedder=FakeEmbedder(64))
+
+
+@pytest.fixture(scope="module")
+def footbridge(tmp_path_factory):
+    return _page_assistant(tmp_path_factory, "footbridge", FOOTBRIDGE)
 
 
 @pytest.mark.parametrize("question, speaker", [
@@ -916,9 +921,7 @@ def test_something_asked_as_done_is_declined_when_the_source_tells_it_only_as_po
 
 @pytest.mark.parametrize("question, first, absent", [
     # had been answered with the true figure, place or day and no word on the question's (a fact-checker's review)
-    ("Why did the network receive 500 requests for help?", "It says it has received “around 50” requests", "“500”"),
     ("Why is the network sending victims to Kiev?", "“Since it is dangerous", "“Kiev”"),
-    ("Why did Putin meet Kadyrov in Grozny in 2010?", "Russian Prime Minister Vladimir Putin meets with", "“2010”"),
     # what he posted (on Instagram) first, since "post" asks for his words (a journalist's review)
     ("What did the Chechen Minister for Information post on Twitter?", "What reaction did you expect", "“Twitter”"),
 ])
@@ -1240,3 +1243,223 @@ def test_a_claim_framed_as_a_plan_is_checked_for_what_is_planned(assistant):
     assert "“planning”" not in (stay.reason or "") and "would stay" in (stay.citations or stay.closest)[0].quote
     leave = assistant.ask("Is Milashina planning to leave Russia?")
     assert "does not have “leave”" in leave.reason
+
+
+LANTERNS = (
+    "Lantern festival draws record crowds\n\n"
+    "More than 40,000 people visited the festival over the weekend, organisers said.\n\n"
+    "The centrepiece, a paper dragon, was designed by Danish artist Søren Ødegaard.\n\n"
+    "“The dragon is made of 3,000 sheets of recycled paper,” Mr Ødegaard said.\n\n"
+    "Łukasz Wiśniewski, a spokesman for the events team, said the festival would return next year.\n\n"
+    "Local café owner Marta Lindqvist said she expected to lose a third of her trade.\n\n"
+    "The hospital's chief executive, Dr Fiona Walsh, said emergency care would continue as normal.\n\n"
+    "Repairs to the old market will cost about $4.2 million, the council said.\n\n"
+    "3. Heritage listing of the clock tower\n"
+    "The Chair said the tower deserved protection.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def lanterns(tmp_path_factory):
+    return _page_assistant(tmp_path_factory, "lanterns", LANTERNS)
+
+
+@pytest.mark.parametrize("question, speaker", [
+    ("What did Søren Ødegaard say?", "Søren Ødegaard"),
+    ("What did Soren Odegaard say?", "Søren Ødegaard"),
+    ("What did Mr Ødegaard say about the dragon?", "Søren Ødegaard"),
+    ("What did Łukasz Wiśniewski say?", "Łukasz Wiśniewski"),
+])
+def test_a_name_that_opens_with_an_accented_capital_is_a_speaker(lanterns, question, speaker):
+    """A developer's review: "Mr Ødegaard said" was no attribution, since a name had to begin with A–Z, and "What did
+    Søren Ødegaard say?" was declined with "the source mentions Søren Ødegaard but quotes no words of theirs"."""
+    answer = lanterns.ask(question)
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {speaker}
+
+
+@pytest.mark.parametrize("question, speaker", [
+    ("What did the café owner say?", "Marta Lindqvist"),
+    ("What did the cafe owner say?", "Marta Lindqvist"),
+    ("What did the hospital's chief executive say?", "Dr Fiona Walsh"),
+])
+def test_a_speaker_asked_for_by_an_occupation_with_the_words_before_it(lanterns, question, speaker):
+    """"Local café owner Marta Lindqvist said": "café" says what kind of owner (a developer's review: "the source
+    mentions the café owner but quotes no words of theirs")."""
+    answer = lanterns.ask(question)
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {speaker}
+
+
+def test_a_heading_above_a_speaker_is_no_title_of_theirs(lanterns):
+    """"3. Heritage listing of the clock tower" over "The Chair said …" had made the Chair "clock tower The", whom
+    "What did the owner say?" then found ("tower" is close to "owner")."""
+    from retrieval.quotes import title_before
+
+    text = LANTERNS
+    assert title_before(text, text.index("Chair said")) is None
+    assert title_before(text, text.index("Marta")) == "Local café owner"
+    owner = lanterns.ask("What did the owner say?")
+    assert {c.speaker for c in owner.citations} == {"Marta Lindqvist"}
+
+
+@pytest.mark.parametrize("question", ["Who is the hospital's chief executive?", "Who is the chief executive?"])
+def test_a_post_held_by_someone_with_a_title_is_not_said_to_be_unnamed(lanterns, question):
+    """"The hospital's chief executive, Dr Fiona Walsh, said": the honorific before her name had hidden the
+    appositive, and the reply said "the source names no one as the hospital's chief" (a developer's review)."""
+    from retrieval.quotes import named_posts, post_asked, post_unnamed
+
+    sentence = next(line for line in LANTERNS.splitlines() if "Dr Fiona Walsh" in line)
+    assert named_posts(sentence) == [("Fiona Walsh", "The hospital's chief executive")]
+    assert post_unnamed(post_asked(question), [sentence]) == []
+    answer = lanterns.ask(question)
+    assert "names no one" not in (answer.reason or "")
+    assert (answer.citations or answer.closest)[0].quote.startswith("The hospital's chief executive, Dr Fiona Walsh")
+
+
+def test_a_claim_with_a_figure_the_quote_lacks_says_so(lanterns):
+    """"$9 million" against the quote's "$4.2 million": "9" is no word the search keeps, and the note had said the
+    first quote has every word of the claim (a developer's review)."""
+    wrong = lanterns.ask("Is it true that the repairs to the old market will cost $9 million?")
+    assert "does not have “$9”" in wrong.reason
+    right = lanterns.ask("Is it true that the repairs to the old market will cost $4.2 million?")
+    assert "does not have" not in (right.reason or "")
+
+
+@pytest.mark.parametrize("question, speaker", [
+    ("What did Sokirianskaia post on Instagram?", "the Chechen Minister for Information"),
+    ("What did Milashina post on Instagram?", "the Chechen Minister for Information"),
+    ("What did the Chechen Minister for Information tell SBS?", None),
+])
+def test_words_asked_for_where_the_source_says_someone_else_posted_or_told_them_are_declined(assistant, question,
+                                                                                               speaker):
+    """A journalist's review: "What did Sokirianskaia post on Instagram?" got her words to SBS, and the minister's
+    Instagram post answered "What did the minister tell SBS?"; where words went is asked, when the source names it."""
+    answer = assistant.ask(question)
+    assert answer.abstained and "never says they told or posted anything to" in answer.reason
+    if speaker:
+        assert f"it quotes {speaker} on that" in answer.reason
+
+
+@pytest.mark.parametrize("question, paragraph", [
+    ("What did the minister post on insta?", 22),  # a place the source never names is left to the search
+    ("What did the Chechen Minister for Information post on Instagram?", 22),
+    ("What did Milashina tell SBS?", 15),
+    ("What did Sokirianskaia tell SBS?", 8),
+])
+def test_words_posted_or_told_where_the_source_says_they_were_are_answered(assistant, question, paragraph):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == paragraph
+
+
+@pytest.mark.parametrize("question", ["When will the International Crisis Group present a public report?",
+                                      "When does the International Crisis Group intend to present a public report?"])
+def test_what_someone_will_do_told_of_another_is_declined(assistant, question):
+    """A journalist's review: the network's report "in late May" (¶37) answered these with no note."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == ("the source does not say this of the International Crisis Group: "
+                                                  "the first passage listed (¶37) tells of the Russia LGBT Network")
+    assert answer.closest[0].paragraph == 37
+
+
+@pytest.mark.parametrize("question", ["When will the LGBT network publish its report?",
+                                      # the source's "NGO" is the network, though ¶37 does not say so
+                                      "When does the NGO expect to release its public findings?"])
+def test_what_someone_will_do_told_of_them_is_answered(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].paragraph == 37
+
+
+@pytest.fixture(scope="module")
+def council_docs(tmp_path_factory):
+    """A developer's own documents (a developer's review): two news stories, a council's media release, a Markdown
+    FAQ, a committee's minutes and a festival story, indexed with the packaged model, as which quote leads is tested."""
+    from retrieval import Assistant, build_index
+
+    index = tmp_path_factory.mktemp("port-ellison") / "index"
+    build_index([Path(__file__).parent / "fixtures" / "port-ellison"], index)
+    return Assistant.load(index)
+
+
+@pytest.mark.parametrize("question", ["What does the FAQ say about soft plastics?",
+                                      "According to the FAQ, can I put soft plastics in the bin?"])
+def test_a_document_named_by_its_kind_is_no_speaker_and_no_missing_detail(council_docs, question):
+    """A developer's review: "the source quotes no one named the FAQ", and "the source never has “FAQ”"."""
+    from retrieval.quotes import parse_speaker_question
+
+    assert parse_speaker_question(question) is None
+    reason = council_docs.ask(question).reason or ""
+    assert "named the FAQ" not in reason and "“FAQ”" not in reason
+
+
+def test_who_wrote_a_document_is_not_whose_words_its_name_is(council_docs):
+    """"Who wrote the minutes?" had been read as who said "the minutes", and the mayor's "every 15 minutes" came at
+    confidence 1.00 (a developer's review)."""
+    from retrieval.quotes import parse_speaker_question
+
+    assert parse_speaker_question("Who wrote the minutes?") is None
+    answer = council_docs.ask("Who wrote the minutes?")
+    assert all(c.speaker != "Daniel Okafor" for c in answer.citations + answer.closest)
+    assert answer.citations[0].doc_id == "planning-committee-minutes"  # the line under its title
+
+
+@pytest.mark.parametrize("question, figure, first", [
+    ("Why did the network get around 60 requests for help?", "60", "It says it has received “around 50” requests"),
+    ("The network says it received around 500 requests for help. Which cities did they come from?", "500",
+     "It says it has received “around 50” requests"),
+    # these two had been answered with a note (a fact-checker's review, twenty-second session)
+    ("Why did the network receive 500 requests for help?", "500", "It says it has received “around 50” requests"),
+    ("Why did Putin meet Kadyrov in Grozny in 2010?", "2010", "Russian Prime Minister Vladimir Putin meets with"),
+])
+def test_a_figure_the_source_never_gives_is_declined(assistant, question, figure, first):
+    """A journalist's review: answered with ¶34's "around 50" and a note; in the news sets a figure the source never
+    has was only ever in unanswerable questions. The nearest passage still comes first, to show what it gives."""
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason.startswith(f"the source never has “{figure}”, which the question takes")
+    assert answer.closest[0].quote.startswith(first)
+
+
+def test_a_counted_word_one_document_never_uses_names_that_document(council_docs):
+    """A developer's review: "the source never uses the word “people”" was false of the index, whose FAQ has it; the
+    first quote's story never does, and is named."""
+    answer = council_docs.ask("How many people died in the bridge collapse?")
+    assert answer.reason.startswith("“Harbour Bridge to close for eight weeks of repairs” never uses the word “people”")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The project's own index, with its known questions, as `make run` serves it."""
+    from retrieval import Assistant
+
+    return Assistant.load(ROOT / "index")
+
+
+def test_vague_words_about_someone_the_source_quotes_are_not_off_topic(shipped):
+    """A journalist's review: "According to Milashina, what does it depend on?" was declined with "no sentence of the
+    source comes near the question", its closest quote her "It depends on what actually the government wants"."""
+    answer = shipped.ask("According to Milashina, what does it depend on?")
+    assert not answer.abstained and answer.citations[0].quote.lstrip("“").startswith("It depends on what actually")
+    elsewhere = shipped.ask("According to Milashina, who won the 2018 World Cup?")
+    assert elsewhere.abstained
+
+
+@pytest.mark.parametrize("question", ["Can I put soft plastics in the yellow-lid bin?",
+                                      "Can soft plastics go in the yellow bin?"])
+def test_a_faqs_own_question_asked_again_is_answered_by_the_lines_under_it(council_docs, question):
+    """A developer's review: "Please rinse containers and leave lids off." came first, and the FAQ's answer under
+    its own question line second, at 0.03."""
+    answer = council_docs.ask(question)
+    assert not answer.abstained and answer.citations[0].quote.startswith("No. Soft plastics such as bread bags")
+    assert answer.citations[0].doc_id == "recycling-faq"
+
+
+def test_a_faqs_question_about_something_else_is_not_answered_by_its_lines(council_docs):
+    """"Can I put glass in the yellow-lid bin?" is 0.84 from the soft plastics line, but asks about glass."""
+    answer = council_docs.ask("Can I put glass in the yellow-lid bin?")
+    assert not (answer.citations or answer.closest)[0].quote.startswith("No. Soft plastics")
+
+
+def test_a_figure_asked_to_be_checked_is_not_taken_for_granted(assistant):
+    """A fact-checker's question (news_fresh6): the post's "500" is what the question asks the article to settle."""
+    answer = assistant.ask("A Facebook post says the LGBT network got around 500 requests for help from people in "
+                           "the region. What figure does the article give?")
+    assert not answer.abstained and answer.citations[0].paragraph == 34
+    assert "“500”" in answer.reason

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import Document, Paragraph, Passage, Section, Span
+from .models import Document, Paragraph, Passage, Section, Span, name_pattern
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\r]*\n")
 _LINE = re.compile(r"[^\r\n]+")
@@ -24,7 +24,7 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 # Datelines at the top of a page in other shapes than "19 Apr 2017 - 12:38 PM": "RIVERTON, 3 March
 # 2024", "March 3, 2024", "Posted 3 March 2024"; the whole line is the place, the date and a time
-_DATELINE_TOP = re.compile(
+_DATELINE_TOP = name_pattern(
     r"^\s*(?:(?:Posted|Last\s+updated|Updated)\s*:?\s*(?:on\s+)?|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s+)?"
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
     r"(?:\d{1,2}\s+" + _MONTH + r"|" + _MONTH + r"\s+\d{1,2},?)\s+\d{4}"
@@ -41,7 +41,7 @@ _CREDIT_START = re.compile(
     re.IGNORECASE)
 # a wire story's lead names its agency after the dateline ("WASHINGTON (AP) — ..."): report, not caption
 _WIRE_LEAD = re.compile(r"^\s*[A-Z][A-Z .,'’-]{1,40}\s\((AAP|AFP|AP|Reuters)\)\s*[—–-]")
-_BYLINE = re.compile(r"^\s*(By\s+)?[A-Z][\w'’-]+(\s+[A-Z][\w'’-]+){0,3}\s*$")
+_BYLINE = name_pattern(r"^\s*(By\s+)?[A-Z][\w'’-]+(\s+[A-Z][\w'’-]+){0,3}\s*$")
 _RELATED = re.compile(r"^\s*(Related|Read more|See also|Watch|More)\s*:", re.IGNORECASE)
 
 

@@ -37,8 +37,8 @@ from pydantic import BaseModel, ValidationError, model_validator
 from .chunking import is_photo_credit
 from .errors import ConfigError, IndexCorruptError
 from .fusion import fuse, ranks, sigmoid, top_k
-from .models import Span
-from .quotes import HONORIFICS, build_ledger, normalize_text, speaker_heads
+from .models import Span, name_pattern
+from .quotes import DOCUMENT_KINDS, HONORIFICS, build_ledger, normalize_text, speaker_heads
 from .sparse import fold_accents, stem, stopwords, tokenize
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ _HAS_TIME = re.compile(
     r"|era|period|age|bc|ad)\b",
     re.IGNORECASE,
 )
-_CAP_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+_CAP_WORD = name_pattern(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 _Q_NUMBER = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high|fast|heavy|deep|wide)\b"
     r"|\bwhat (percentage|percent|proportion|share|number|amount|size|age|price|cost|rate)\b"
@@ -270,7 +270,7 @@ _MENTION_REQUEST = [re.compile(p + r"\s*[?.!]*$", re.IGNORECASE) for p in (
 # "What is Milashina's job?", "How is Sokirianskaia's name spelt?": how the source describes someone, for an
 # attribution ("Which paper does Milashina write for?" asks for one fact, which the ranker finds better)
 _WHO_NAME = r"(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})"
-_PROFILE_REQUEST = [re.compile(p + r"\s*[?.!]*$") for p in (
+_PROFILE_REQUEST = [name_pattern(p + r"\s*[?.!]*$") for p in (
     r"^(?:[Ww]hat\s+is|[Ww]hat['’]s|[Ww]hat\s+was)\s+" + _WHO_NAME + r"['’]s?\s+(?:full\s+|exact\s+|official\s+)?"
     r"(?:job(?:\s+title)?|title|role|position|occupation|profession|employer|affiliation|name)",
     r"^[Ww]hat\s+(?:does|did)\s+" + _WHO_NAME + r"\s+do(?:\s+for\s+a\s+living)?",
@@ -341,7 +341,8 @@ def named_sections(question: str) -> set[str]:
 
 # the source itself as a question names it: "the article", "this story", "the SBS report"
 _SOURCE_ITSELF = re.compile(  # a lookahead, so that "the author of this article" also tries "this article"
-    r"(?=\b(?:the|this)\s+((?:[\w’'-]+\s+){0,3}?)(?:article|story|report|piece)\b)", re.IGNORECASE)
+    r"(?=\b(?:the|this)\s+((?:[\w’'-]+\s+){0,3}?)(?:article|story|report|piece|(" + "|".join(sorted(DOCUMENT_KINDS))
+    + r"))\b)", re.IGNORECASE)
 # "Who wrote this?", "Which reporter wrote it?": the source itself, by a pronoun that ends the question
 _SOURCE_PRONOUN = re.compile(r"\b(?:wrote|written|write|writes|filed|authored)\s+(?:it|this)\s*[?.!]*$", re.IGNORECASE)
 
@@ -355,7 +356,9 @@ def author_asked(question: str, title: str) -> bool:
     if _SOURCE_PRONOUN.search(question):
         return True
     title_words = set(tokenize(title))
-    return any(set(tokenize(found.group(1))) <= title_words for found in _SOURCE_ITSELF.finditer(question))
+    # "Who wrote the minutes?" asks of a source that is minutes by its title, as "the SBS report" of an SBS one
+    return any(set(tokenize(f"{found.group(1)} {found.group(2) or ''}")) <= title_words
+               for found in _SOURCE_ITSELF.finditer(question))
 
 
 def question_entities(question: str) -> set[str]:
@@ -1349,6 +1352,8 @@ def names_something_else(question: str, page_words: set[str]) -> bool:
     (a page's title and a line of it): "When was Novaya Gazeta's report published?" of an SBS page. A month
     or a day of the week names nothing."""
     named = {t for m in _CAP_WORD.finditer(question) for t in tokenize(m.group())}
+    # "Who wrote the minutes?": a kind of document that is not this page's by its title
+    named |= {t for m in _SOURCE_ITSELF.finditer(question) if m.group(2) for t in tokenize(m.group(2))}
     return bool(named - page_words - _DAYS_AND_MONTHS)
 
 
@@ -1384,9 +1389,21 @@ def absent_details(question: str, source_words: set[str], source_text: str) -> l
     for m in re.finditer(r"(?<![\w.,:])(\d[\d,.:]*\d|\d)(?:st|nd|rd|th)?\b", question):
         n = m.group(1)
         if not any(re.search(rf"(?<![\d.,:]){re.escape(v)}(?![\d]|[.,:]\d)", source_text)
-                   for v in {n, n.replace(".", ":"), n.replace(":", ".")}):
+                   for v in {n, n.replace(".", ":"), n.replace(":", ".")}) and not _spelt_out(m.group(), source_text):
             found.append(m.group())  # "20th", as asked
     return list(dict.fromkeys(found))
+
+
+def _spelt_out(number: str, text: str) -> bool:
+    """Whether `text` writes the whole number `number` ("4", "20th") in words: "four", "twentieth" (SQuAD tune's "The 4
+    sales and service centers" of an article that has "four")."""
+    digits = re.sub(r"(?:st|nd|rd|th)$", "", number).replace(",", "")
+    if not digits.isdigit() or int(digits) >= 10 ** 6:
+        return False
+    from num2words import num2words
+
+    words = num2words(int(digits), to="ordinal" if digits != number.replace(",", "") else "cardinal")
+    return re.search(rf"\b{re.escape(words)}\b", text, re.IGNORECASE) is not None
 
 
 def names_a_detail(question: str) -> bool:
@@ -1395,9 +1412,9 @@ def names_a_detail(question: str) -> bool:
 
 
 # a body named by its post and its field: the source's "Ministry of Justice" is no "Ministry of Information"
-_NAMED_BODY = re.compile(r"\b[A-Z][\w’'-]+\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]+")
+_NAMED_BODY = name_pattern(r"\b[A-Z][\w’'-]+\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]+")
 # a title or a word that only asks, capitalised: no detail of what is asked ("Mr Kadyrov", "…, Exactly?")
-_NO_DETAIL = HONORIFICS | VAGUE_WORDS | frozenset("mrs".split())
+_NO_DETAIL = HONORIFICS | VAGUE_WORDS | DOCUMENT_KINDS | frozenset("mrs".split())  # "According to the FAQ"
 
 
 @lru_cache(maxsize=16)

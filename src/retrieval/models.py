@@ -24,6 +24,14 @@ SECTION_LABELS: dict[str, str] = {
     "other": "other",
 }
 
+# the capitals a name may begin with: A–Z and the accented Latin ones ("Mr Ødegaard", "Łukasz", "Émile")
+CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+
+
+def name_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`pattern` compiled with each "[A-Z]" admitting every Latin capital, so that "Mr Ødegaard" reads as a name."""
+    return re.compile(pattern.replace("[A-Z]", f"[{CAPITALS}]"), flags)
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -252,3 +260,5 @@ class SpeakerQuestion(_Frozen):
     kind: Literal["by", "who"]
     target: str = Field(description="the speaker's name for 'by', the quoted words for 'who'")
     topic: str | None = Field(default=None, description="'about X' in 'What did Y say about X?'")
+    medium: str | None = Field(default=None, description="where or to whom: 'Instagram' in 'What did Y post on "
+                                                         "Instagram?', 'SBS' in 'What did Y tell SBS?'")

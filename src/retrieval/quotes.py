@@ -37,9 +37,9 @@ from itertools import accumulate
 
 from .chunking import ChunkSettings, make_passages
 from .models import (
-    SECTION_LABELS, Citation, Document, Evidence, LedgerEntry, Passage, SpeakerQuestion,
+    SECTION_LABELS, Citation, Document, Evidence, LedgerEntry, Passage, SpeakerQuestion, name_pattern,
 )
-from .sparse import fold_accents, tokenize
+from .sparse import fold_accents, stopwords, tokenize
 
 __all__ = [
     "appositives", "attribute_span", "build_ledger", "fold_accents", "ledger_metrics", "matching_role", "name_matches",
@@ -95,8 +95,10 @@ when while after before since although though because so also still now
 """.split())
 CONNECTORS = frozenset("of for and de da del della van von bin al la le du der den on".split())
 PRONOUNS = frozenset("he she they it we".split())
+# kinds of document a developer's sources are: "What does the FAQ say about …?" asks the FAQ, quoting no one
+DOCUMENT_KINDS = frozenset("faq faqs release minutes memo transcript notice newsletter blog webpage website".split())
 GENERIC_NAMES = frozenset("article report story source text document piece author writer it "
-                          "he she they this that".split())
+                          "he she they this that".split()) | DOCUMENT_KINDS
 # parts of a page that "say" things without being speakers: "What does the byline say?" asks for the
 # byline, not for a quote of someone the source describes as "the byline"
 PAGE_PARTS = frozenset("byline dateline caption headline headlines title teaser summary standfirst link lede "
@@ -172,6 +174,7 @@ _APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),")
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
+_TRAILING_HONORIFIC = re.compile(r"\s*\b(?:Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?$")
 # a clause, not a description: its subject's verb comes before any relative pronoun ("According to the engineer,
 # Priya Raman, the bridge will be 84 metres long": "the bridge will be …" does not describe her)
 _A_CLAUSE = re.compile(r"(?:the|a|an)\s(?:(?!(?:who|which|that|whose)\s)\S+\s){1,4}?(?:will|would|is|was|are|were|has"
@@ -190,7 +193,7 @@ def appositives(text: str, start: int, end: int) -> list[str]:
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)) and not _A_CLAUSE.match(m.group(1)):
         found.append(m.group(1).strip())
     if text[end:end + 1] == ",":  # a phrase before the name is an appositive only if one follows
-        before = text[max(0, start - 160):start].rstrip()
+        before = _TRAILING_HONORIFIC.sub("", text[max(0, start - 160):start].rstrip())  # "…, Dr Fiona Walsh,"
         if before.endswith(","):
             chunk = re.split(r"[,.;:!?()“”\"\n]", before[:-1])[-1]
             d = _DETERMINER.search(chunk)
@@ -207,12 +210,19 @@ after over under never ever whether either neither other another rather together
 latter however whatever whenever wherever moreover for nor or upon often winter summer water number order when
 then than recent current different important significant
 """.split())
-_AFTER_NAME = re.compile(r"(?:[A-Z][\w’'\-]*\.?[ \t]+){0,3}[A-Z][\w’'\-]+(?:[ \t]*,[^,.;:!?\n]{1,60},)?"
+_AFTER_NAME = name_pattern(r"(?:[A-Z][\w’'\-]*\.?[ \t]+){0,3}[A-Z][\w’'\-]+(?:[ \t]*,[^,.;:!?\n]{1,60},)?"
                          r"(?:[ \t]+(?:has|have|had|was|is|also|later|then|once|again|would|will))*[ \t]+([A-Za-z]+)")
 
 
 def _agent_noun(word: str) -> bool:
     return bool(_AGENT_NOUN.fullmatch(word)) and word not in _NOT_AGENTS
+
+
+def _describes_occupation(word: str) -> bool:
+    """A lower-case word that may stand before an occupation and say what kind it is: "café" in "Local café owner",
+    "stall" in "Food stall holder"; not a small word, a verb of saying or a form of another verb ("blamed")."""
+    return (word.isalpha() and word.islower() and word not in stopwords() and word not in SPEECH_VERBS
+            and not word.endswith(("ed", "ing")))
 
 
 def title_before(text: str, start: int) -> str | None:
@@ -226,11 +236,14 @@ def title_before(text: str, start: int) -> str | None:
     if not before[-1:].isspace():
         return None
     taken: list[str] = []
-    words = before.split()[-8:]
+    words = before[before.rfind("\n") + 1:].split()[-8:]  # a title stands on the name's line, not a heading above
     for word in reversed(words):
-        if word[-1] in ",.;:!?()“”\"‘’'" or not (word[:1].isupper() or word.lower() in OCCUPATIONS
-                                                  or _agent_noun(word)):
+        if word[-1] in ",.;:!?()“”\"‘’'":
             break
+        if not (word[:1].isupper() or word.lower() in OCCUPATIONS or _agent_noun(word)):
+            if not (taken and taken[-1].islower() and _describes_occupation(word) and sum(
+                    not (w[:1].isupper() or w in OCCUPATIONS or _agent_noun(w)) for w in taken) < 2):
+                break
         taken.append(word)
     if not any(w.lower() in OCCUPATIONS for w in taken):
         if not any(_agent_noun(w) for w in taken):
@@ -383,7 +396,9 @@ _POST_COMPLEMENT = frozenset("of for at with".split())
 # where a post's complement ends: "the editor-in-chief of the newspaper | that broke the story"
 _COMPLEMENT_END = frozenset("who whom whose that which leading quoted named in on by to during after before when "
                             "where and or".split())
-_NAME_PAIR = re.compile(r"(?=\b([A-Z][\w’'\-]+[ \t]+[A-Z][\w’'\-]+)\b)")
+_NAME_PAIR = name_pattern(r"(?=\b([A-Z][\w’'\-]+[ \t]+[A-Z][\w’'\-]+)\b)")
+_HONORIFIC_NAME = name_pattern(r"\b(Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w’'\-]+")
+_CAPITALISED_RUN = name_pattern(r"(?<![\w’'])(?:[A-Z][\w’'\-]+[ \t]+){1,4}[A-Z][\w’'\-]+")
 
 
 def post_forms(word: str) -> frozenset[str]:
@@ -464,7 +479,7 @@ def holds_post(asked: PostAsked, description: str) -> bool:
     heads = _head_words(description)
     if not heads:
         return False
-    head = post_forms(heads[-1])
+    head = post_forms(heads[-1]) or (post_forms(heads[-2]) if len(heads) > 1 else frozenset())  # "chief executive"
     asked_forms = post_forms(asked.head)
     if not (head & asked_forms or (asked_forms & GENERIC_POSTS and head)):
         return False
@@ -1008,12 +1023,12 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     speakers = _Speakers()
     for att in attributions:
         att.entity = speakers.add(att.np)
-    for m in re.finditer(r"\b(Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w’'\-]+", text):
+    for m in _HONORIFIC_NAME.finditer(text):
         if not masked(m.start(), m.end()):
             np_ = parse_np(re.sub(r"[’']s$", "", m.group()))  # "Mr Cole's figures": Mr Cole
             if np_ is not None:
                 speakers.add(np_)
-    for m in re.finditer(r"(?<![\w’'])(?:[A-Z][\w’'\-]+[ \t]+){1,4}[A-Z][\w’'\-]+", text):
+    for m in _CAPITALISED_RUN.finditer(text):
         if masked(m.start(), m.end()):
             continue
         phrase = re.sub(r"[’']s$", "", m.group())
@@ -1510,12 +1525,14 @@ _BY_PATTERNS = [
     # "What did the minister post on insta?": where it was posted is no topic ("… about the reports" is)
     re.compile(r"^(?:what(?:\s+else)?|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME
                + r"\s+(?:post|posted|tweet|tweeted)\b(?:\s+(?:on|to|via|in)\s+(?:(?:his|her|their|its|the|a)\s+)?"
-               r"[\w-]+(?:\s+(?:account|page|feed|channel|media))?)?"
+               r"(?P<medium>[\w-]+)(?:\s+(?:account|page|feed|channel|media))?)?"
                r"(?:\s+(?:about|regarding|concerning|on)\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^(?:what(?:\s+else)?|which\s+\w+)\s+(?:did|does|do|has|have|had)\s+" + _NAME +
                r"(?:\s+(?:himself|herself|themselves|itself))?"
-               r"\s+(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
-               r"(?:\s+\w+)??(?:\s+(?:about|on|regarding|of|concerning|via|through|in\s+(?:response|reply|answer)\s+to)"
+               # "What did the minister tell SBS?": whom they told, which the source may name (his words are a post)
+               r"\s+(?:(?:tell|told)\s+(?!(?:about|on|regarding|of|concerning|via|through|in)\b)(?:the\s+)?"
+               r"(?P<medium>[\w-]+)\b|(?:say|said|tell|told|write|wrote|claim|argue|think|reply|respond|add|state)\b"
+               r"(?:\s+\w+)??)(?:\s+(?:about|on|regarding|of|concerning|via|through|in\s+(?:response|reply|answer)\s+to)"
                r"\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
@@ -1637,14 +1654,15 @@ _NOT_SPEAKERS = frozenset({"it", "this", "that", "he", "she", "they", "you", "we
 
 # "How many requests for help has Human Rights Watch received?": a question for what someone named did, by a
 # capitalised name and a verb in lower case after it
-_WH_ACTION = re.compile(
+_WH_ACTION = name_pattern(
     r"^(?i:why|how|when|where|what|which\s+\w+|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+"
     r"(?i:has|have|had)\s+(?P<name>(?:[Tt]he\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+)?[A-Z][\w’'-]*)*)"
     r"\s+(?P<verb>[a-z]+ed|done|made|taken|given|sent|found|got|gotten|held|brought|kept|seen|shown|won|paid|lost"
     r"|left|led|begun|built|told|bought)\b"  # a participle, so that "the Chechen regime" is no name and verb
     # "Why did Human Rights Watch corroborate the report?": a bare verb after "did" and a name
-    # "How many requests for help did the Crisis Group receive?" (a journalist's review: the network's figure, no note)
-    r"|^(?i:why|how|when|where|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+(?i:did|does|do)\s+(?P<did_name>(?:[Tt]he\s+)?[A-Z][\w’'-]*"
+    # "How many requests for help did the Crisis Group receive?" (a journalist's review: the network's figure, no note);
+    # "When will the International Crisis Group publish its report?" (another: the network's report, no note)
+    r"|^(?i:why|how|when|where|how\s+(?:many|much|often|long)(?:\s+\w+){0,3}?)\s+(?i:did|does|do|will|would)\s+(?P<did_name>(?:[Tt]he\s+)?[A-Z][\w’'-]*"
     r"(?:\s+(?:(?:of|for|on)\s+)?[A-Z][\w’'-]*)*)\s+(?P<did_verb>[a-z]+)\b")
 
 
@@ -1754,12 +1772,14 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
             if head and head[-1] in GENERIC_NAMES | PAGE_PARTS:
                 return None
             topic = (m.groupdict().get("topic") or "").strip(" ?.") or None
-            return SpeakerQuestion(kind="by", target=name, topic=topic)
+            return SpeakerQuestion(kind="by", target=name, topic=topic, medium=m.groupdict().get("medium"))
     m = _WHO.match(q) or next((m for p in _WHO_LINE if (m := p.match(q))), None)
     if m:
         said = m.group("text").strip().strip(_QUOTE_CHARS + " ?.,").strip()
         first = said.split()[0].lower() if said.split() else ""
-        if _words(said) >= 1 and said.lower() not in {"it", "this", "that", "so"} and first not in {
+        # "Who wrote the minutes?" asks who wrote a document, not whose words "the minutes" are
+        document = re.sub(r"^(?:the|this|these)\s+", "", said.lower()) in GENERIC_NAMES
+        if _words(said) >= 1 and not document and said.lower() not in {"it", "this", "that", "so"} and first not in {
                 "on", "in", "at", "to", "about", "via", "from", "for", "with", "by"}:
             return SpeakerQuestion(kind="who", target=said)
     return None
@@ -1819,7 +1839,7 @@ TOPIC_FILLER = frozenset(tokenize(
     "across through via report reports allegation allegations claim claims news story stories situation issue "
     "issues matter matters thing things"))
 # a name of several capitalised words ("International Criminal Court", "UN Security Council")
-_TOPIC_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w’'-]*)+")
+_TOPIC_NAME = name_pattern(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|for|the|and)\s+)?[A-Z][\w’'-]*)+")
 
 
 def mentions_topic(quote: str, topic: str, speaker: str = "") -> bool:

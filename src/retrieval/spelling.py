@@ -24,14 +24,14 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .models import _Frozen
+from .models import _Frozen, name_pattern
 from .quotes import fold_accents
 
 MIN_CHARS = 5
 MIN_ACCENTED_CHARS = 3  # a name that differs only by its accents ("Lea" for "Léa") is read as it from 3 letters
 _WORD = re.compile(r"[^\W\d_]+")
 # a run of capitalised words, joined by at most one small word: "International Criminal Court", "Ministry of Justice"
-_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \t]+(?:(?:of|for|the|and|on)[ \t]+)?[A-Z][\w’'-]*)+")
+_NAME_RUN = name_pattern(r"\b[A-Z][\w’'-]*(?:[ \t]+(?:(?:of|for|the|and|on)[ \t]+)?[A-Z][\w’'-]*)+")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _JOINERS = frozenset("of for the and on".split())
 
