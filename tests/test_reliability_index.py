@@ -132,6 +132,14 @@ def test_manifest_removed_is_missing(tiny_index: Path):
         Retriever.load(tiny_index)
 
 
+def test_sources_loaded_as_an_index_say_to_build_one_elsewhere(tiny_corpus: Path):
+    """A developer's review: loading a document, or its folder, said to build the index into that very path."""
+    for path in (tiny_corpus, next(tiny_corpus.iterdir())):
+        with pytest.raises(IndexMissingError, match="holds source documents, not an index") as raised:
+            Retriever.load(path)
+        assert f"index {path} --index-dir my-index" in str(raised.value)
+
+
 @pytest.mark.parametrize("data_dir", ["../elsewhere", "/etc", "data-x/../../..", ".tmp-data-x", ""])
 def test_manifest_pointing_outside_its_folder_is_refused(tiny_index: Path, data_dir: str):
     _edit_manifest(tiny_index, data_dir=data_dir)

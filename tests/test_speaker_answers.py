@@ -1398,7 +1398,19 @@ def test_who_wrote_a_document_is_not_whose_words_its_name_is(council_docs):
     assert parse_speaker_question("Who wrote the minutes?") is None
     answer = council_docs.ask("Who wrote the minutes?")
     assert all(c.speaker != "Daniel Okafor" for c in answer.citations + answer.closest)
-    assert answer.citations[0].doc_id == "planning-committee-minutes"  # the line under its title
+    assert answer.abstained  # the minutes name no writer; "Port Ellison City Council" under the title is no byline
+
+
+def test_a_public_body_under_a_title_is_no_byline_and_a_release_line_is_a_dateline(council_docs):
+    """A developer's review: the minutes' "Port Ellison City Council" was a byline (and "What is the capital of
+    France?" said the closest quote was from the byline), and "For immediate release: 4 March 2025" a headline."""
+    from retrieval.chunking import tag_section
+
+    assert tag_section("Port Ellison City Council", index=1, seen_body=False) != "byline"
+    assert tag_section("By Port Ellison City Council", index=1, seen_body=False) == "byline"
+    assert tag_section("For immediate release: 4 March 2025", index=2, seen_body=False) == "dateline"
+    answer = council_docs.ask("When was the press release issued?")
+    assert not answer.abstained and answer.citations[0].quote == "For immediate release: 4 March 2025"
 
 
 @pytest.mark.parametrize("question, figure, first", [
@@ -1463,3 +1475,13 @@ def test_a_figure_asked_to_be_checked_is_not_taken_for_granted(assistant):
                            "the region. What figure does the article give?")
     assert not answer.abstained and answer.citations[0].paragraph == 34
     assert "“500”" in answer.reason
+
+
+@pytest.mark.parametrize("question, doc_id", [("Summarize the nurses article", "nurses-strike"),
+                                              ("What is the festival story about?", "winter-festival")])
+def test_a_summary_of_one_source_named_by_its_words(council_docs, question, doc_id):
+    """A developer's review: "Summarize the nurses article" got the nurses' headline and another story's byline, as
+    the request was read only of "the article"; named so, it needs no "name the one you mean"."""
+    answer = council_docs.ask(question)
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {doc_id}
+    assert answer.reason.startswith("no summary is written") and "name the one you mean" not in answer.reason

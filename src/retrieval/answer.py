@@ -962,8 +962,10 @@ class Assistant:
         citations = self._cite_rows(rows, confidence, limit=k)
         # for "gist" nothing is generated: the page's own summary and the report's opening
         lead_in = "no summary is written, but the source's own words: " if part == "gist" else ""
+        # "Summarize the nurses article": the source was named by its title's words, so no "name the one you mean"
+        named = (set(tokenize(question)) - PAGE_LINE_WORDS - _ASKING_TOKENS) & set(tokenize(title))
         return Answer(question=question, abstained=False,
-                      reason=f"{lead_in}the {label} on the page of “{title}”{self._one_of(part)}",
+                      reason=f"{lead_in}the {label} on the page of “{title}”{'' if named else self._one_of(part)}",
                       confidence=confidence, threshold=self.scorer.threshold, citations=citations)
 
     def _quote_at_end(self, question: str, doc_id: str, last: bool, confidence: float,
@@ -1828,8 +1830,9 @@ OWN_QUESTION_MIN_COSINE = 0.75
 # words that only ask ("how", "can", "put"), which a question may have and the source's own line not
 _ASKING_TOKENS = frozenset(t for w in VAGUE_WORDS | {"put", "go", "goes", "get", "gets"} for t in tokenize(w))
 # "A post says 500 requests. What figure does the article give?": the figure asked to be checked, not assumed
-_ASKS_SOURCES_FIGURE = re.compile(r"\b(?:what|which)\s+(?:figure|number|count|total|amount|date|year)\s+(?:does|do|did)\s+"
-                                  r"(?:the|this|your)\s+(?:article|story|report|source|piece|page)\b", re.IGNORECASE)
+_ASKS_SOURCES_FIGURE = re.compile(r"\b(?:what|which)\s+(?:figure|number|count|total|amount|date|year)\s+"
+                                  r"(?:does|do|did)\s+(?:the|this|your)\s+(?:article|story|report|source|piece|page)\b",
+                                  re.IGNORECASE)
 _FIGURE = re.compile(r"[$€£]?\d+(?:[.,]\d+)*")
 
 

@@ -218,15 +218,18 @@ _PART_REQUEST = re.compile(
 )
 
 
-_OF_THE_SOURCE = r"(?:\s+of\s+(?:the|this)\s+(?:article|story|report|piece|page))?"
+# "the article", "the nurses story": the source, or one of several by the words before its kind (the search
+# ranks the one they name first; a developer's review: "Summarize the nurses article" had not been read so)
+_THE_SOURCE = r"(?:the|this)\s+(?:[\w’'-]+\s+){0,3}?(?:article|story|report|piece|page)"
+_OF_THE_SOURCE = r"(?:\s+of\s+" + _THE_SOURCE + r")?"
 # "What is the article about?", "Summarize the story", "tl;dr": nothing can be generated, so the page's
 # own summary and the report's first sentence
 _GIST_REQUEST = re.compile(
-    r"^(?:what(?:['’]s|\s+is|\s+was)\s+(?:the|this|it)(?:\s+(?:article|story|report|piece|page))?\s+(?:all\s+)?about"
-    r"|(?:please\s+)?summari[sz]e(?:\s+(?:it|(?:the|this)\s+(?:article|story|report|piece|page)))?"
+    r"^(?:what(?:['’]s|\s+is|\s+was)\s+(?:it|" + _THE_SOURCE + r"|the|this)\s+(?:all\s+)?about"
+    r"|(?:please\s+)?summari[sz]e(?:\s+(?:it|" + _THE_SOURCE + r"))?"
     r"|(?:give\s+me\s+)?(?:a\s+|the\s+)?(?:gist|synopsis|overview|summary)" + _OF_THE_SOURCE
     + r"|(?:the\s+)?gist|tl;?\s?dr|what\s+are\s+the\s+main\s+points" + _OF_THE_SOURCE + r"|what\s+happened"
-    r"|what\s+does\s+(?:it|(?:the|this)\s+(?:article|story|report|piece|page))\s+say)\s*[?.!]*$",
+    r"|what\s+does\s+(?:it|" + _THE_SOURCE + r")\s+say)\s*[?.!]*$",
     re.IGNORECASE)
 
 
@@ -1280,7 +1283,9 @@ PAGE_LINE_WORDS = frozenset(tokenize(
     # "When did this article go up?", "When did it go live / come out / run?" (news_fresh7's podcast host)
     "go goes went gone going up live come came out run ran released release "
     # "Was the article updated after publication?" (a journalist's review: declined, the dateline saying "UPDATED")
-    "after before since until"))
+    "after before since until "
+    # "When was the press release issued?" (a developer's review: its "For immediate release" line)
+    "press issue issues issued media " + " ".join(DOCUMENT_KINDS)))
 _MONTH_FORMS = frozenset("january february march april may june july august september october november december "
                          "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 

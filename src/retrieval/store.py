@@ -34,7 +34,7 @@ from .embedding import DEFAULT_MODEL, Embedder, encoder_version, get_embedder
 from .errors import (
     ConfigError, IndexBusyError, IndexCorruptError, IndexMissingError, IndexStaleError, SourceError, rebuild_hint,
 )
-from .ingest import expand_sources, load_document
+from .ingest import TEXT_SUFFIXES, expand_sources, load_document
 from .known import KnownQuestion, KnownQuestions, files_digest, locate, read_known_questions
 from .models import Document, Passage, Span
 from .sparse import SparseIndex
@@ -359,11 +359,22 @@ def _remove_unreferenced(index_dir: Path, keep: str) -> None:
             path.unlink(missing_ok=True)
 
 
+def _holds_sources(folder: Path) -> bool:
+    """Whether `folder` has a text or Markdown file of its own: sources, not an index."""
+    return any(p.suffix.lower() in TEXT_SUFFIXES for p in folder.iterdir() if p.is_file())
+
+
 def read_manifest(index_dir: str | Path) -> Manifest:
     """The manifest, checked for presence, format and version."""
     index_dir = Path(index_dir)
     path = index_dir / MANIFEST
     if not path.is_file():
+        if index_dir.is_file() or (index_dir.is_dir() and _holds_sources(index_dir)):
+            # a developer's review: a document, or a folder of them, passed as the index, and the hint to build
+            # the index into that very path
+            raise IndexMissingError(
+                f"{index_dir} holds source documents, not an index (no {MANIFEST}); build one from it with "
+                f"`python -m retrieval index {index_dir} --index-dir my-index` and load `my-index`.")
         raise IndexMissingError(
             f"no index at {index_dir} (no {MANIFEST}); {rebuild_hint(index_dir, verb='build')}.")
     try:
