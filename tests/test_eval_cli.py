@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -561,3 +562,23 @@ def test_a_dataset_key_misspelt_for_answers_is_named(tmp_path):
     path.write_text('{"id": "q1", "question": "Who?", "answer": ["x"]}\n', encoding="utf-8")
     with pytest.raises(SourceError, match='it has "answer": did you mean "answers"'):
         load_dataset(path)
+
+
+@pytest.mark.parametrize("qa, message", [
+    # counted as unanswerable without a word (an evaluator's review)
+    ({"id": "a", "question": "Where?", "is_impossible": False}, 'question a of "T" is not impossible'),
+    ({"id": "b", "question": "Where?"}, 'question b of "T" is not impossible'),
+    # Hugging Face's column layout had given "string indices must be integers"
+    ({"id": "c", "question": "Where?", "answers": {"text": ["Paris"], "answer_start": [14]}},
+     'question c of "T" has "answers" as columns'),
+])
+def test_a_squad_question_without_gold_or_in_another_layout_is_refused_by_name(qa, message):
+    from retrieval import SourceError
+    from retrieval.evaluation.datasets import parse_squad
+
+    raw = {"data": [{"title": "T", "paragraphs": [{"context": "Alice went to Paris in 1990.", "qas": [qa]}]}]}
+    with pytest.raises(SourceError, match=re.escape(message)):
+        parse_squad(raw, "x.json")
+    qa = {"id": "d", "question": "Where?", "answers": [{"text": "Paris", "answer_start": 14}]}
+    raw["data"][0]["paragraphs"][0]["qas"] = [qa]
+    assert parse_squad(raw, "x.json").groups[0].questions[0].answers == ("Paris",)

@@ -395,3 +395,34 @@ def test_baseline_histograms_are_labelled_as_raw_top_scores(tmp_path, monkeypatc
         assert "confidence" not in title and "raw top score" in title and "uncalibrated" in xlabel
     assert "BM25" in bm25[1] and "cosine" in dense[1]
     assert "pooled" in labels["risk_coverage.png"][0][0]
+
+
+def test_comparison_warns_of_another_k_or_index():
+    """An evaluator's review: `--k 2` or another index against a report made otherwise called metrics worse, with no
+    word that the runs differ."""
+    from retrieval.evaluation.report import comparison_warnings
+
+    new = {"dataset": "eval/seed_qa.jsonl", "kind": "jsonl", "n_questions": 83, "k": 10, "known_questions": 823,
+           "index_manifest_sha256": "ab", "index_dir": "index"}
+    assert comparison_warnings(dict(new), new) == []
+    assert any("ranked 2 quotes" in w for w in comparison_warnings({**new, "k": 2}, new))
+    assert any("823 known questions, this run's 0" in w
+               for w in comparison_warnings(new, {**new, "known_questions": 0, "index_manifest_sha256": "cd"}))
+    assert any("another index" in w for w in comparison_warnings({**new, "index_manifest_sha256": "cd"}, new))
+    assert comparison_warnings({**new, "kind": "squad", "index_manifest_sha256": "cd"}, {**new, "kind": "squad"}) == []
+
+
+def test_answered_hit_at_1_counts_only_answered_questions():
+    """An evaluator's review: hit@1 counts the closest quote of a declined question (q3 here, had it hit); what a
+    reader is given is the answered questions' first quotes."""
+    declined_hit = QuestionResult("q6", True, True, 0.1, (True,), (True,), "The cat sat.", ("cat sat",))
+    metrics = compute_metrics([*CASES, declined_hit], k=3)
+    assert metrics["hit@1"] == pytest.approx(2 / 4)  # q1 and q6
+    assert metrics["answered_hit@1"] == pytest.approx(1 / 4)  # q1 alone: q6 was declined
+
+
+def test_no_passage_cutoff_beyond_the_quotes_ranked():
+    """`--k 2`: passage_hit@5 had been shown, really passage_hit@2 (an evaluator's review)."""
+    metrics = compute_metrics(CASES, k=2)
+    assert "passage_hit@5" not in metrics and "passage_hit@3" not in metrics
+    assert metrics["passage_hit@2"] == pytest.approx(2 / 3) and metrics["passage_hit@1"] == pytest.approx(1 / 3)

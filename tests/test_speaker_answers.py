@@ -1485,3 +1485,13 @@ def test_a_summary_of_one_source_named_by_its_words(council_docs, question, doc_
     answer = council_docs.ask(question)
     assert not answer.abstained and {c.doc_id for c in answer.citations} == {doc_id}
     assert answer.reason.startswith("no summary is written") and "name the one you mean" not in answer.reason
+
+
+def test_words_told_to_an_outlet_the_source_never_names_are_declined(assistant):
+    """A journalist's review: "What did Milashina tell Reuters?" was answered with her words to SBS and a note; an
+    outlet is where a reporter prints that the words went. A platform keeps the answer ("post on Twitter")."""
+    answer = assistant.ask("What did Milashina tell Reuters?")
+    assert answer.abstained and answer.reason.startswith("the source never has “Reuters”: it does not say Elena "
+                                                         "Milashina told Reuters anything")
+    assert {c.speaker for c in answer.closest} == {"Elena Milashina"}
+    assert not assistant.ask("What did Milashina tell reporters?").abstained

@@ -1430,6 +1430,17 @@ class Assistant:
         ledger = self._ledger_in_scope(candidates.documents)
         found = quotes_by(ledger, name, about=asked.topic)
         threshold = self._common_bar(closest)
+        if (found and asked.medium and not asked.topic and asked.medium[:1].isupper()
+                and re.search(r"\b(?:tell|told)\b", question, re.IGNORECASE)
+                and not any(re.search(rf"\b{re.escape(asked.medium)}\b", self.retriever.documents[d].text,
+                                      re.IGNORECASE) for d in candidates.documents)):
+            # "What did Milashina tell Reuters?": an outlet the source never names, which a reporter would print as
+            # where the words went (a journalist's review); a platform ("post on Twitter") keeps the search's answer
+            speaker = _named(found[0]) if found[0].speaker else name
+            return Answer(question=question, abstained=True, threshold=threshold,
+                          confidence=decline_score(confidence, threshold), closest=[e.citation for e in found[:k]],
+                          reason=f"the source never has “{asked.medium}”: it does not say {speaker} told "
+                                 f"{asked.medium} anything; their quotes are listed, not as an answer")
         if not found and len(names := re.split(r"\s+(?:and|&)\s+", name)) > 1:
             # "What did Sokirianskaia and Milashina say …?": each one's quotes, if each one is quoted
             each = [quotes_by(ledger, n, about=asked.topic) for n in names]

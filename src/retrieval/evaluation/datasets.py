@@ -184,6 +184,15 @@ def _squad_article(article: dict, a_number: int) -> EvalGroup:
         for qa in paragraph["qas"]:
             impossible = bool(qa.get("is_impossible", False))
             golds = [] if impossible else qa.get("answers", [])
+            where = f"question {qa.get('id') or len(questions)} of \"{title}\""
+            if isinstance(golds, dict):  # Hugging Face's columns: {"text": [...], "answer_start": [...]}
+                raise ValueError(f"{where} has \"answers\" as columns ({{\"text\": [...], \"answer_start\": "
+                                 "[...]}); SQuAD 2.0 JSON has a list of {\"text\", \"answer_start\"} objects: "
+                                 "convert with [dict(text=t, answer_start=s) for t, s in zip(a[\"text\"], "
+                                 "a[\"answer_start\"])]")
+            if not impossible and not golds:  # an evaluator's review: counted as unanswerable without a word
+                raise ValueError(f"{where} is not impossible (\"is_impossible\": false) but has no answers; "
+                                 "give its answers, or mark it \"is_impossible\": true")
             plausible = qa.get("plausible_answers", []) if impossible else []
             spans = [_squad_span(context, gold, offset, qa.get("id"), title) for gold in golds]
             questions.append(EvalQuestion(

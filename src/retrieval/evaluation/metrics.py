@@ -25,7 +25,7 @@ LOWER_IS_BETTER = frozenset({
     "false_abstain_rate", "macro_false_abstain_rate", "aurc", "risk", "mean_quote_chars",
 })
 HIGHER_IS_BETTER = frozenset({
-    "mrr", "exact_match", "f1", "abstain_recall", "macro_abstain_recall", "abstain_auroc",
+    "mrr", "exact_match", "f1", "abstain_recall", "macro_abstain_recall", "abstain_auroc", "answered_hit@1",
     # a quote ledger against speakers gold (`retrieval.quotes.ledger_metrics`)
     "quote_precision", "quote_recall", "kind_accuracy", "speech_precision", "speech_recall",
     "attribution_accuracy", "attributed_accuracy", "evidence_accuracy",
@@ -340,7 +340,8 @@ def compute_metrics(
     for cut in sorted({c for c in RANK_CUTOFFS if c <= k} | {k}):
         out[f"hit@{cut}"] = _mean([hit_at_k(r.hits, cut) for r in answerable])
     out["mrr"] = _mean([reciprocal_rank(r.hits, k) for r in answerable])
-    for cut in PASSAGE_CUTOFFS:
+    for cut in sorted({c for c in PASSAGE_CUTOFFS if c <= k} | {min(k, max(PASSAGE_CUTOFFS))}):
+        # no more passages than quotes are ranked: with --k 2 there is no passage_hit@5 (an evaluator's review)
         out[f"passage_hit@{cut}"] = _mean([hit_at_k(r.passage_hits, cut) for r in answerable])
     out[f"ndcg@{k}"] = _mean([ndcg_at_k(r.hits, k) for r in answerable])
     out["exact_match"] = _mean([exact_match(r.first_quote or "", r.gold) for r in answerable])
@@ -349,6 +350,9 @@ def compute_metrics(
     if abstention:
         out["abstain_recall"] = _mean([float(r.abstained) for r in unanswerable])
         out["false_abstain_rate"] = _mean([float(r.abstained) for r in answerable])
+        # answered, and the first quote hits: hit@1 counts the closest quote of a declined question too (an
+        # evaluator's review), which a reader of the chat is not given as an answer
+        out["answered_hit@1"] = _mean([float(r.first_hit and not r.abstained) for r in answerable])
         out["coverage"] = _mean([float(not r.abstained) for r in results])
         answered = [r for r in results if not r.abstained]
         out["risk"] = _mean([float(not r.correct) for r in answered])

@@ -22,7 +22,7 @@ from .runner import EvalRun
 
 PRIMARY_METRIC = "hit@1"
 SUMMARY_KEYS = (
-    "hit@1", "hit@3", "mrr", "passage_hit@1", "passage_hit@5", "ndcg@10", "abstain_recall",
+    "hit@1", "hit@3", "answered_hit@1", "mrr", "passage_hit@1", "passage_hit@5", "ndcg@10", "abstain_recall",
     "false_abstain_rate", "coverage", "risk", "abstain_auroc", "aurc", "mean_quote_chars", "exact_match", "f1",
 )
 
@@ -167,6 +167,18 @@ def comparison_warnings(old: Mapping, new: Mapping) -> list[str]:
     if old.get("n_questions") is not None and old.get("n_questions") != new.get("n_questions"):
         warnings.append(f"OLD was run on {_count(old.get('n_questions'), 'question')}, "
                         f"this run on {new.get('n_questions')}")
+    # what else makes the same questions score differently (an evaluator's review: another index or k was
+    # compared without a word, and its metrics called worse)
+    if old.get("k") is not None and new.get("k") is not None and old["k"] != new["k"]:
+        warnings.append(f"OLD ranked {old['k']} quotes per question, this run {new['k']} (--k)")
+    if old.get("known_questions") is not None and new.get("known_questions") is not None \
+            and old["known_questions"] != new["known_questions"]:
+        warnings.append(f"OLD's index held {_count(old['known_questions'], 'known question')}, this run's "
+                        f"{new['known_questions']} (another index: --index-dir)")
+    elif old.get("index_manifest_sha256") and new.get("index_manifest_sha256") \
+            and old["index_manifest_sha256"] != new["index_manifest_sha256"] and old.get("kind") != "squad":
+        warnings.append(f"OLD was run on another index ({old.get('index_dir')}, built {old.get('index_built_at')}) "
+                        f"than this run's ({new.get('index_dir')})")
     return warnings
 
 
@@ -819,7 +831,10 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
         "`[start, end)` overlaps a gold span's offsets (SQuAD; touching is not overlapping) or its "
         "normalised text contains a normalised gold answer as whole tokens. Ranking metrics (hit@k, mrr, "
         "passage_hit@k, ndcg) use the answerable questions and the ranked quotes whether or not the "
-        "pipeline abstained (the closest quotes when it did). `abstain_recall`: share of unanswerable "
+        "pipeline abstained (the closest quotes when it did); `answered_hit@1`: share of answerable questions "
+        "answered (not abstained on) with a first quote that hits, what a reader is given. A Unicode dash "
+        "between words parts them as a space would (SQuAD strips it, joining the words). `abstain_recall`: "
+        "share of unanswerable "
         "questions abstained on; `false_abstain_rate`: share of answerable questions abstained on; "
         "`abstain_auroc`: how well the confidence ranks answerable "
         "above unanswerable questions; `coverage`: share of all questions answered (not abstained on), "
