@@ -426,3 +426,13 @@ def test_no_passage_cutoff_beyond_the_quotes_ranked():
     metrics = compute_metrics(CASES, k=2)
     assert "passage_hit@5" not in metrics and "passage_hit@3" not in metrics
     assert metrics["passage_hit@2"] == pytest.approx(2 / 3) and metrics["passage_hit@1"] == pytest.approx(1 / 3)
+
+
+def test_an_interval_across_articles_is_wider_when_the_articles_differ():
+    """An evaluator's review: SQuAD's intervals resample questions within each article, so how much the articles
+    differ (hit@1 from 0.73 to 0.93 on test) is left out; across articles, they are resampled too."""
+    groups = [[1.0] * 50, [0.0] * 50, [1.0] * 25 + [0.0] * 25]
+    within = bootstrap_ci(groups)
+    across = bootstrap_ci(groups, across_groups=True)
+    assert within[1] - within[0] < 0.1 and across[1] - across[0] > 0.5
+    assert bootstrap_ci([[1.0, 0.0] * 10], across_groups=True) == bootstrap_ci([[1.0, 0.0] * 10], across_groups=True)

@@ -385,9 +385,12 @@ BOOTSTRAP_VALUES: dict[str, Callable[[Sequence[QuestionResult]], list[float]]] =
 
 
 def bootstrap_ci(
-    groups: Sequence[Sequence[float]], *, n_resamples: int = 1000, seed: int = 0, level: float = 0.95
+    groups: Sequence[Sequence[float]], *, n_resamples: int = 1000, seed: int = 0, level: float = 0.95,
+    across_groups: bool = False,
 ) -> list[float] | None:
-    """Percentile bootstrap interval of the macro mean over groups, resampling within each group.
+    """Percentile bootstrap interval of the macro mean over groups, resampling within each group; with
+    `across_groups`, the groups too (each resample draws as many groups, with replacement, then their
+    questions): how far another set of articles like these might land, not only these articles' questions.
 
     With one group this is the ordinary bootstrap of a mean. Empty groups are skipped; None when
     every group is empty.
@@ -397,10 +400,15 @@ def bootstrap_ci(
         return None
     rng = np.random.default_rng(seed)
     stats = np.zeros(n_resamples)
-    for values in arrays:
-        idx = rng.integers(0, len(values), size=(n_resamples, len(values)))
-        stats += values[idx].mean(axis=1)
-    stats /= len(arrays)
+    if across_groups:
+        drawn = rng.integers(0, len(arrays), size=(n_resamples, len(arrays)))
+        for i, row in enumerate(drawn):
+            stats[i] = np.mean([rng.choice(arrays[g], size=len(arrays[g])).mean() for g in row])
+    else:
+        for values in arrays:
+            idx = rng.integers(0, len(values), size=(n_resamples, len(values)))
+            stats += values[idx].mean(axis=1)
+        stats /= len(arrays)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(stats, [alpha, 1 - alpha])
     return [round(float(lo), 6), round(float(hi), 6)]
@@ -408,15 +416,17 @@ def bootstrap_ci(
 
 def bootstrap_intervals(
     groups: Sequence[Sequence[QuestionResult]], *, abstention: bool = True, n_resamples: int = 1000,
-    seed: int = 0,
+    seed: int = 0, across_groups: bool = False,
 ) -> dict[str, list[float] | None]:
-    """`<metric>_ci95` for hit@1 (and the abstention rates), macro over `groups`."""
+    """`<metric>_ci95` for hit@1 (and the abstention rates), macro over `groups`; with `across_groups`,
+    `<metric>_ci95_articles`, the groups resampled too (`bootstrap_ci`)."""
     out: dict[str, list[float] | None] = {}
     for name in BOOTSTRAP_METRICS:
         if not abstention and name != "hit@1":
             continue
         values = [BOOTSTRAP_VALUES[name](g) for g in groups]
-        out[f"{name}_ci95"] = bootstrap_ci(values, n_resamples=n_resamples, seed=seed)
+        out[f"{name}_ci95" + ("_articles" if across_groups else "")] = bootstrap_ci(
+            values, n_resamples=n_resamples, seed=seed, across_groups=across_groups)
     return out
 
 

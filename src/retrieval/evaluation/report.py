@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .metrics import (
-    LOWER_IS_BETTER, QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics, hit_curve,
-    macro_average, metric_direction, rethreshold, risk_coverage,
+    BOOTSTRAP_METRICS, LOWER_IS_BETTER, QuestionResult, ThresholdChoice, bootstrap_intervals, compute_metrics,
+    hit_curve, macro_average, metric_direction, rethreshold, risk_coverage,
 )
 from .runner import EvalRun
 
@@ -62,6 +62,9 @@ def summarise(
             per_group = [compute_metrics(g, run.k, abstention=abstention) for g in groups]
             headline = macro_average(per_group)
             headline.update(bootstrap_intervals(groups, abstention=abstention, n_resamples=n_resamples, seed=seed))
+            # an evaluator's review: the intervals above hold these articles fixed; these resample them too
+            headline.update(bootstrap_intervals(groups, abstention=abstention, n_resamples=n_resamples, seed=seed,
+                                                across_groups=True))
             micro_part.update({f"{prefix(method)}micro/{key}": _round(v) for key, v in micro.items()})
             for name, metrics in zip(run.group_names, per_group):
                 per_article[name].update({f"{prefix(method)}{key}": _round(v) for key, v in metrics.items()})
@@ -787,7 +790,11 @@ def _markdown(run: EvalRun, metrics: dict, plots: dict[str, str], comparison: Co
         + f", scorer `{metrics.get('scorer', 'packaged')}` "
         f"({run.scorer_note or 'no note'})",
         f"- averaging: {metrics['averaging']}; 95% intervals: percentile bootstrap over questions"
-        + (" within each article" if squad else "") + ", fixed seed",
+        + (" within each article (these articles held fixed: the noise of their questions)" if squad else "")
+        + ", fixed seed" + ("; across articles too (" + ", ".join(
+            f"{name} [{_fmt(ci[0])}, {_fmt(ci[1])}]" for name in BOOTSTRAP_METRICS
+            if (ci := metrics.get(f"{name}_ci95_articles"))) + "): how far other articles like these may land"
+            if squad else ""),
         f"- wall time of the evaluation: {metrics['seconds']:.1f} s",
     ]
     parts = report_head(Path(run.dataset.path).name, header, metrics, command, comparison)
