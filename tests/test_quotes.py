@@ -925,6 +925,16 @@ def test_a_title_of_any_occupation_before_a_name(text, name, title):
     assert title_before(text, text.index(name)) == title
 
 
+def test_a_title_before_the_name_of_someone_quoted_elsewhere_needs_no_speech_verb():
+    """A developer's review: "designed by Danish artist Søren Ødegaard", of a page that quotes "Mr Ødegaard" later,
+    and "What did the artist say?" got "mentions the artist but quotes no words of theirs"."""
+    text = "The dragon was designed by Danish artist Søren Ødegaard and built by students."
+    assert title_before(text, text.index("Søren")) is None
+    assert title_before(text, text.index("Søren"), speaks=True) == "Danish artist"
+    winter = "In the winter Otto Fischer opened his shop."
+    assert title_before(winter, winter.index("Otto"), speaks=True) is None
+
+
 def test_the_baker_finds_the_speaker_a_title_describes():
     _, ledger = ledger_of("Bridge opens\n\nLocal baker Otto Fischer said he hoped the bridge would bring more "
                           "customers.\n\nThe winter Otto Fischer opened his shop was cold.")

@@ -1495,3 +1495,9 @@ def test_words_told_to_an_outlet_the_source_never_names_are_declined(assistant):
                                                          "Milashina told Reuters anything")
     assert {c.speaker for c in answer.closest} == {"Elena Milashina"}
     assert not assistant.ask("What did Milashina tell reporters?").abstained
+
+
+def test_a_speaker_described_where_no_words_of_theirs_are_reported(council_docs):
+    """"designed by Danish artist Søren Ødegaard", then "… ,” Mr Ødegaard said": the description is his."""
+    answer = council_docs.ask("What did the artist say?")
+    assert not answer.abstained and {c.speaker for c in answer.citations} == {"Søren Ødegaard"}

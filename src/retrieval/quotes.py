@@ -181,14 +181,14 @@ _A_CLAUSE = re.compile(r"(?:the|a|an)\s(?:(?!(?:who|which|that|whose)\s)\S+\s){1
                        r"|have|had|can|could|should|must|may|might|did|does|do)\b", re.IGNORECASE)
 
 
-def appositives(text: str, start: int, end: int) -> list[str]:
+def appositives(text: str, start: int, end: int, speaks: bool = False) -> list[str]:
     """How the source describes the name at `[start, end)` in passing: the phrase set off by commas
     after it ("Jane Doe, director of the Institute, says" -> "director of the Institute"; "Ms Doe,
     who writes for the Post," -> "who writes for the Post"), or by a comma and the sentence's end when it
     opens with "a", "an", "the" or "who" ("…, said Jane Doe, a researcher at the Institute."), or before
     it ("the journalist behind the report, Jane Doe, says" -> "the journalist behind the report"), and
-    a title right before it (`title_before`)."""
-    found = [title] if (title := title_before(text, start)) else []
+    a title right before it (`title_before`; `speaks`: the name is of someone the source quotes)."""
+    found = [title] if (title := title_before(text, start, speaks)) else []
     m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)) and not _A_CLAUSE.match(m.group(1)):
         found.append(m.group(1).strip())
@@ -225,13 +225,15 @@ def _describes_occupation(word: str) -> bool:
             and not word.endswith(("ed", "ing")))
 
 
-def title_before(text: str, start: int) -> str | None:
+def title_before(text: str, start: int, speaks: bool = False) -> str | None:
     """The title written right before the name at `start`, if it names an occupation: "Transport
     Minister" in "said Transport Minister John Smith", "Human Rights Watch researcher" in "Human Rights
     Watch researcher Tanya Lokshina said"; capitalised words and occupations, back to the first other
     word or punctuation. An occupation is one of `OCCUPATIONS`, or, for a speaker (a speech verb right after
-    the name, or among the three words before the title), a lower-case word with an agent's ending: "Local
-    baker" in "Local baker Otto Fischer said", not "winter" in "The winter Otto Fischer opened his shop"."""
+    the name, or among the three words before the title, or `speaks`: someone the source quotes elsewhere), a
+    lower-case word with an agent's ending: "Local baker" in "Local baker Otto Fischer said", "Danish artist" in
+    "designed by Danish artist Søren Ødegaard" of a page that quotes him, not "winter" in "The winter Otto Fischer
+    opened his shop"."""
     before = text[max(0, start - 100):start]
     if not before[-1:].isspace():
         return None
@@ -254,7 +256,7 @@ def title_before(text: str, start: int) -> str | None:
             if word[-1] in ",.;:!?()“”\"‘’'":
                 break
             preceding.append(word.lower())
-        if not ((after and after.group(1).lower() in SPEECH_VERBS) or set(preceding) & SPEECH_VERBS):
+        if not (speaks or (after and after.group(1).lower() in SPEECH_VERBS) or set(preceding) & SPEECH_VERBS):
             return None
     return " ".join(reversed(taken))
 
@@ -1047,8 +1049,9 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
     named = sorted({m for m in named if (m[0], m[1]) not in inside},
                    key=lambda m: (m[0], m[1], rank[id(m[2])]))
     mentions: list[tuple[int, _Entity]] = [(a, e) for a, _, e in named]
+    speaking = {id(att.entity) for att in attributions}
     for a, b, entity in named:
-        for description in appositives(text, a, b):
+        for description in appositives(text, a, b, speaks=id(entity) in speaking):
             if description not in entity.descriptions:
                 entity.descriptions.append(description)
 
