@@ -154,6 +154,13 @@ def test_choosing_a_citation_brings_it_into_view(page: Page, api):
     expect(focus.locator(".label")).to_have_attribute("data-label", f"[{target}]")
     expect(focus).to_be_in_viewport()
     expect(page.locator("#question textarea")).to_be_in_viewport()  # only the panel scrolled
+    # the panel scrolls smoothly: wait for the focused quote to stand inside it (a loaded CI machine had measured
+    # mid-scroll), then check the boxes
+    page.wait_for_function("""() => {
+        const panel = document.querySelector('#source .source-box').getBoundingClientRect();
+        const box = document.querySelector('#source .quote-focus').getBoundingClientRect();
+        return panel.top <= box.top && box.bottom <= panel.bottom + 1;
+    }""", timeout=10_000)
     panel = page.locator("#source .source-box").bounding_box()
     box = focus.bounding_box()
     assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"] + 1

@@ -432,7 +432,7 @@ def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
 
     shipped = assistant.scorer
     assert shipped.outside_threshold > shipped.threshold  # picked on dev and eval/offtopic_train.jsonl
-    question = "Who won the 2016 US presidential election?"
+    question = "Who won the US presidential election?"  # no year: a figure the source never has declines
     assert assistant.ask(question).abstained
     # a bar between the ordinary threshold and the outside one, around this question's confidence
     level = assistant.ask(question).confidence
@@ -455,7 +455,7 @@ def test_a_quote_outside_the_report_must_clear_a_higher_bar(assistant):
 def test_the_ordinary_threshold_holds_where_the_question_names_the_part_of_the_page(assistant):
     from retrieval import Assistant
 
-    question = "Who won the 2016 US presidential election?"
+    question = "Who won the US presidential election?"  # no year: a figure the source never has declines
     level = assistant.ask(question).confidence
     strict = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(  # no topic floor: the
         update={"threshold": level - 0.05, "outside_threshold": 0.99, "topic_floor": None}))  # question is off-topic

@@ -23,7 +23,7 @@ from .extract import (
     cannot_answer, coverage, demote, gives_time, idf_weights, negation_against,
     only_intended, only_possible, outside_report, page_line_answers, page_part_request, prefer_body, pronoun_speaker,
     quote_span, sentence_candidates, mention_request, named_sections, names_a_detail, profile_request, same_month,
-    sentence_table, vague_question, without_known, without_opener,
+    sentence_table, the_question_itself, vague_question, without_known, without_opener,
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck, name_pattern
 from .quotes import (
@@ -668,7 +668,8 @@ class Assistant:
             return answer
         named = "the source never has " + " or ".join(f"“{w}”" for w in absent)
         if not answer.abstained and any(_FIGURE.fullmatch(w) for w in absent) \
-                and not _ASKS_SOURCES_FIGURE.search(answer.question):
+                and not _ASKS_SOURCES_FIGURE.search(answer.question) \
+                and not _YES_NO.match(the_question_itself(answer.question)):
             # "Why did the network get around 60 requests for help?": a figure the source never gives is a premise
             # no quote can bear out (a journalist's review; in the news sets it was only ever in unanswerable ones)
             return self._declined(answer, f"{named}, which the question takes for granted: the passages listed are "
@@ -1844,6 +1845,9 @@ _ASKING_TOKENS = frozenset(t for w in VAGUE_WORDS | {"put", "go", "goes", "get",
 _ASKS_SOURCES_FIGURE = re.compile(r"\b(?:what|which)\s+(?:figure|number|count|total|amount|date|year)\s+"
                                   r"(?:does|do|did)\s+(?:the|this|your)\s+(?:article|story|report|source|piece|page)\b",
                                   re.IGNORECASE)
+# "Was the article published on 18 April 2017?": a yes/no question checks its figure, which the nearest passage
+# settles ("19 Apr 2017"), with the note naming what the source never has
+_YES_NO = re.compile(r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"[$€£]?\d+(?:[.,]\d+)*")
 
 
