@@ -669,9 +669,10 @@ class Assistant:
         named = "the source never has " + " or ".join(f"“{w}”" for w in absent)
         if not answer.abstained and any(_FIGURE.fullmatch(w) for w in absent) \
                 and not _ASKS_SOURCES_FIGURE.search(answer.question) \
-                and not _YES_NO.match(the_question_itself(answer.question)):
+                and (the_question_itself(answer.question).split() or [""])[0].lower() not in _AUXILIARIES:
             # "Why did the network get around 60 requests for help?": a figure the source never gives is a premise
-            # no quote can bear out (a journalist's review; in the news sets it was only ever in unanswerable ones)
+            # no quote can bear out (a journalist's review; in the news sets it was only ever in unanswerable ones);
+            # a yes/no question checks it ("Was the article published on 18 April 2017?": the dateline settles it)
             return self._declined(answer, f"{named}, which the question takes for granted: the passages listed are "
                                           "the nearest to it, not an answer")
         if answer.abstained:  # "What did the minister post on Twitter?" under the bar: what it lacks, after why
@@ -1431,10 +1432,10 @@ class Assistant:
         ledger = self._ledger_in_scope(candidates.documents)
         found = quotes_by(ledger, name, about=asked.topic)
         threshold = self._common_bar(closest)
+        held = set().union(*(sentence_table(self.retriever).doc_tokens.get(d, set()) for d in candidates.documents))
         if (found and asked.medium and not asked.topic and asked.medium[:1].isupper()
                 and re.search(r"\b(?:tell|told)\b", question, re.IGNORECASE)
-                and not any(re.search(rf"\b{re.escape(asked.medium)}\b", self.retriever.documents[d].text,
-                                      re.IGNORECASE) for d in candidates.documents)):
+                and not set(tokenize(asked.medium)) <= held):
             # "What did Milashina tell Reuters?": an outlet the source never names, which a reporter would print as
             # where the words went (a journalist's review); a platform ("post on Twitter") keeps the search's answer
             speaker = _named(found[0]) if found[0].speaker else name
@@ -1845,9 +1846,6 @@ _ASKING_TOKENS = frozenset(t for w in VAGUE_WORDS | {"put", "go", "goes", "get",
 _ASKS_SOURCES_FIGURE = re.compile(r"\b(?:what|which)\s+(?:figure|number|count|total|amount|date|year)\s+"
                                   r"(?:does|do|did)\s+(?:the|this|your)\s+(?:article|story|report|source|piece|page)\b",
                                   re.IGNORECASE)
-# "Was the article published on 18 April 2017?": a yes/no question checks its figure, which the nearest passage
-# settles ("19 Apr 2017"), with the note naming what the source never has
-_YES_NO = re.compile(r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"[$€£]?\d+(?:[.,]\d+)*")
 
 

@@ -174,7 +174,8 @@ _APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),")
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
-_TRAILING_HONORIFIC = re.compile(r"\s*\b(?:Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?$")
+_HONORIFIC = r"(?:Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)"  # as written before a name
+_TRAILING_HONORIFIC = re.compile(r"\s*\b" + _HONORIFIC + r"\.?$")
 # a clause, not a description: its subject's verb comes before any relative pronoun ("According to the engineer,
 # Priya Raman, the bridge will be 84 metres long": "the bridge will be …" does not describe her)
 _A_CLAUSE = re.compile(r"(?:the|a|an)\s(?:(?!(?:who|which|that|whose)\s)\S+\s){1,4}?(?:will|would|is|was|are|were|has"
@@ -399,7 +400,7 @@ _POST_COMPLEMENT = frozenset("of for at with".split())
 _COMPLEMENT_END = frozenset("who whom whose that which leading quoted named in on by to during after before when "
                             "where and or".split())
 _NAME_PAIR = name_pattern(r"(?=\b([A-Z][\w’'\-]+[ \t]+[A-Z][\w’'\-]+)\b)")
-_HONORIFIC_NAME = name_pattern(r"\b(Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+[A-Z][\w’'\-]+")
+_HONORIFIC_NAME = name_pattern(r"\b" + _HONORIFIC + r"\.?\s+[A-Z][\w’'\-]+")
 _CAPITALISED_RUN = name_pattern(r"(?<![\w’'])(?:[A-Z][\w’'\-]+[ \t]+){1,4}[A-Z][\w’'\-]+")
 
 
