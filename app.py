@@ -117,7 +117,23 @@ CSS += "".join(f"#source mark.{cls}, #source mark.{cls} .label::after {{ backgro
                for cls, colour in _MARK_COLOURS.items())
 
 # Scroll the source panel's own box (never the page: `scrollIntoView` scrolled the page, ~900 px down to
-# the panel, away from the answer) to the quote in focus.
+# the panel, away from the answer) to the quote in focus. On a loaded machine the panel's new HTML can land
+# after the first scroll, or be drawn again, which resets the box to its top: scroll again whenever the panel
+# changes in the next few seconds (a user's own scrolling changes no node, so it is never undone).
+WHEN_SOURCE_SETTLES = """
+(run) => {
+  setTimeout(run, 150);
+  const root = document.getElementById("source");
+  if (!root) return;
+  let pending = null;
+  const watch = new MutationObserver(() => {
+    clearTimeout(pending);
+    pending = setTimeout(run, 50);
+  });
+  watch.observe(root, { childList: true, subtree: true });
+  setTimeout(() => watch.disconnect(), 4000);
+}
+"""
 SCROLL_JS = """
 () => {
   const go = () => {
@@ -128,9 +144,9 @@ SCROLL_JS = """
     const offset = hit.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTo({ top: box.scrollTop + offset - box.clientHeight / 3 });
   };
-  setTimeout(go, 150);
+  (WHEN_SOURCE_SETTLES)(go);
 }
-"""
+""".replace("WHEN_SOURCE_SETTLES", WHEN_SOURCE_SETTLES.strip())
 
 # A citation or quote chosen: as SCROLL_JS, and when a long list of citations has pushed the panel below the window,
 # the page moves to the quote chosen (a journalist in the browser: choosing [9] had changed nothing they could see).
@@ -138,14 +154,14 @@ SCROLL_JS = """
 CHOSEN_JS = """
 () => {
   (SCROLL_JS)();
-  setTimeout(() => {
+  (WHEN_SOURCE_SETTLES)(() => setTimeout(() => {
     const hit = document.querySelector("#source .quote-focus");
     if (!hit) return;
     const seen = hit.getBoundingClientRect();
     if (seen.top < 0 || seen.bottom > window.innerHeight) hit.scrollIntoView({ block: "center" });
-  }, 200);
+  }, 50));
 }
-""".replace("SCROLL_JS", SCROLL_JS.strip())
+""".replace("SCROLL_JS", SCROLL_JS.strip()).replace("WHEN_SOURCE_SETTLES", WHEN_SOURCE_SETTLES.strip())
 
 # After an answer: scroll the chat's own box so the question just asked heads its visible part, the answer
 # below it from its first line (the chat no longer sticks to its bottom), and the source panel to the
