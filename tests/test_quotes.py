@@ -1041,3 +1041,12 @@ def test_reported_speech_keeps_the_few_words_that_describe_its_speaker():
     article = build_ledger(make_document(ARTICLE.read_text(encoding="utf-8"), doc_id="a"))
     milashina = [e.quote for e in article if e.kind == "reported" and e.speaker == "Elena Milashina"]
     assert any(q.startswith("Elena Milashina, telling SBS") for q in milashina)
+
+
+def test_he_after_a_speakers_words_is_the_speaker_not_a_company_named_in_them():
+    """A developer's review: "He warned …" was given to Harbour Hardware, named in O'Brien's words, at 1.00."""
+    _, ledger = ledger_of("Treasurer's report\n\nTreasurer Kevin O'Brien said the surplus was mainly due to a new "
+                          "sponsorship deal with Harbour Hardware. He warned that field hire costs would rise by 12% "
+                          "next season.\n")
+    warned = next(e for e in ledger if "field hire" in e.quote)
+    assert warned.speaker == "Kevin O'Brien"
