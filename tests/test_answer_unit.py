@@ -769,6 +769,15 @@ def test_a_scorer_declines_below_its_topic_floor():
     ("What is the title of Sokirianskaia's job?", None),
     ("When was it published?", None),
     ("What did the minister say?", None),
+    # how the part is to be given asks nothing more of it (news_fresh9's translator and copy editor)
+    ("What is the main headline on this story?", "headline"),
+    ("Quote the first paragraph of the body text exactly.", "lead"),
+    ("Please give the photo caption word for word, without the credit.", "caption"),
+    ("What is the standfirst (the line between the caption and the byline), verbatim?", "standfirst"),
+    ("Give me the publication timestamp as printed.", "dateline"),
+    ("Exactly how is the byline written?", "byline"),
+    ("What is her precise job title?", None),
+    ("Who is the main headline writer?", None),
 ])
 def test_a_request_for_a_part_of_the_page(question, part):
     from retrieval.extract import page_part_request
@@ -1381,7 +1390,9 @@ def test_instructions_to_the_assistant_are_declined_unsearched(assistant, questi
 
 
 @pytest.mark.parametrize("question", ["when did this article go up", "When did the story go live?",
-                                      "Was the article updated after publication?"])
+                                      "Was the article updated after publication?",
+                                      # news_fresh9's copy editor and translator
+                                      "Time stamp on the posting?", "Give me the publication timestamp as printed."])
 def test_the_dateline_answers_when_the_page_went_up(assistant, question):
     """news_fresh7's podcast host: "when did this article go up" had been declined, "the closest quote is the page's
     dateline, which says only when the page was published", "go" and "up" being no words of the source."""

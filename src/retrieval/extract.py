@@ -163,14 +163,18 @@ _NEGATION = re.compile(r"\b(not|never|no|nor|none|without|cannot|den(y|ies|ied|y
 # who broke the story" or "her job title" name no part of the page
 SECTION_PHRASES = {
     "caption": re.compile(r"\b(caption|photo\w*|picture\w*|image|pictured)\b", re.IGNORECASE),
-    "related": re.compile(r"\b(related|link)\b|\bheadlines?\b", re.IGNORECASE),
-    "teaser": re.compile(r"\bteasers?\b|\b(other|another|related) (story|stories|article|articles)\b|\bheadlines?\b",
-                         re.IGNORECASE),
+    # "The linked US story", "the last blurb", "related video content plugged at the end" (news_fresh9's podcast
+    # researcher and translator)
+    "related": re.compile(r"\b(related|links?|linked|plugged)\b|\bheadlines?\b", re.IGNORECASE),
+    "teaser": re.compile(r"\b(teasers?|blurbs?)\b|\bheadlines?\b|\b(other|another|related|linked|embedded) "
+                         r"(story|stories|article|articles|item|items|piece|pieces)\b", re.IGNORECASE),
     "headline": re.compile(r"\bheadlines?\b|\btitle of (the|this) (article|story|report)\b", re.IGNORECASE),
     "byline": re.compile(r"\bbyline\b|\bwho wrote\b|\bwritten by\b|\bauthor\b"
                          r"|\b(reporter|journalist|writer|correspondent) (wrote|filed) (it|this)\b"
                          r"|\b(write|wrote|written|author|authored) (the|this) (article|story|piece)\b", re.IGNORECASE),
-    "dateline": re.compile(r"\b(dateline|published|updated)\b", re.IGNORECASE),
+    # "What date did SBS run this?", "Time stamp on the posting?" (news_fresh9's copy editor and podcast researcher)
+    "dateline": re.compile(r"\b(dateline|published|updated|time ?stamps?|timestamped)\b"
+                           r"|\b(ran|run) (this|it|the (story|article|piece|report))\b", re.IGNORECASE),
     "standfirst": re.compile(r"\b(summary|standfirst)\b", re.IGNORECASE),
     # not a section of its own: the first sentence of the body
     "lead": re.compile(r"\b(opening|first|lead|introductory) (paragraph|sentence|line)s?\b|\blede\b",
@@ -195,7 +199,7 @@ def asks_for_credit(question: str) -> bool:
 _PART_NAMES = {
     "headline": r"headline|title",
     "byline": r"by-?line",
-    "dateline": r"date ?line|publication date|date of publication",
+    "dateline": r"date ?line|publication (?:date|time ?stamp)|date of publication|time ?stamp",
     "caption": r"(?:photo |picture |image )?caption",
     "standfirst": r"standfirst|summary|sub-?headline|subheading",
     "teaser": r"teasers?",
@@ -244,11 +248,37 @@ _END_REQUEST = re.compile(r"^how does (?:the|this|it) (?:(?:article|story|report
                           re.IGNORECASE)
 
 
+# how a part is to be given, which asks nothing more of it: "Please give the photo caption word for word",
+# "Quote the first paragraph of the body text exactly", "What is the standfirst (the line between the caption
+# and the byline), verbatim?", "What is the main headline on this story?" (news_fresh9's translator and copy
+# editor: declined, or another story's headline given as the page's)
+_MANNER = re.compile(
+    r"^(?:please|kindly|(?:can|could|would) you(?: please)?)\s+"
+    r"|\s*\([^()]*\)"
+    r"|,?\s+(?:exactly|verbatim|precisely|in full|word[ -]for[ -]word"
+    r"|as (?:printed|written|given|published|it appears))(?=\s*[?.!,]*$)"
+    r"|(?:,|\s)\s*without (?:the |its )?(?:photo )?credit(?: line)?(?=\s*[?.!]*$)", re.IGNORECASE)
+# "Please give the photo caption word for word, without the credit": the caption's own sentence alone
+WITHOUT_CREDIT = re.compile(r"\bwithout (?:the |its )?(?:photo )?credit\b", re.IGNORECASE)
+_PART_ADJECTIVE = re.compile(r"\b(the|its|this)\s+(?:main|top|exact|precise|full|complete|entire|whole)\s+",
+                             re.IGNORECASE)
+_OF_THE_BODY = re.compile(r"\b(paragraph|sentence)\s+of\s+the\s+(?:body|main)(?:\s+(?:text|copy))?\b",
+                          re.IGNORECASE)
+_HOW_WRITTEN = re.compile(r"^(?:exactly\s+)?how\s+(?:is|was)\s+(?P<rest>(?:the|its|this)\s+.+?)\s+"
+                          r"(?:written|worded|given|printed|phrased|spelt|spelled)(?:\s+exactly)?\s*[?.!]*$",
+                          re.IGNORECASE)
+
+
 def page_part_request(question: str) -> str | None:
     """The part of the page the question asks to see and nothing more ("What does the caption say?"
     -> "caption"; see `_PART_NAMES`), "gist" for what the source is about ("Summarize the article"), else
     None ("Who is in the photo?" asks about the caption)."""
     q = " ".join(question.split())
+    if how := _HOW_WRITTEN.match(q):  # "Exactly how is the byline written?"
+        q = f"What is {how.group('rest')}?"
+    while (plain := _MANNER.sub("", q)) != q:  # "…, word for word, without the credit."
+        q = plain
+    q = _OF_THE_BODY.sub(r"\1", _PART_ADJECTIVE.sub(r"\1 ", q)).strip()
     m = _PART_REQUEST.match(q)
     if m:
         return next(k for k in _PART_NAMES if m.group(k))
@@ -1176,7 +1206,7 @@ def vague_question(question: str) -> str | None:
 # The page's dateline says when, its byline who wrote it, and nothing else: a question that asks neither
 # (nor names the part) lands on them only because nothing else matches ("sydney train timetable",
 # "recipe for borscht"), and is not answered by them.
-_ASKS_DATELINE = re.compile(r"\b(date|dated|publication)\b", re.IGNORECASE)
+_ASKS_DATELINE = re.compile(r"\b(date|dated|publication|time ?stamps?|timestamped|posting)\b", re.IGNORECASE)
 # "When will the report be published?" asks about what is yet to happen, which the page's own date is not
 _ASKS_FUTURE = re.compile(
     r"\b(will|won[’']t|shall|going to|plan(s|ned|ning)? to|intends? to|expected to|due|upcoming|next)\b", re.IGNORECASE)
@@ -1285,7 +1315,11 @@ PAGE_LINE_WORDS = frozenset(tokenize(
     # "Was the article updated after publication?" (a journalist's review: declined, the dateline saying "UPDATED")
     "after before since until "
     # "When was the press release issued?" (a developer's review: its "For immediate release" line)
-    "press issue issues issued media " + " ".join(DOCUMENT_KINDS)))
+    "press issue issues issued media "
+    # how the line is to be given ("Give me the publication timestamp as printed": declined, "me" and "print"
+    # being no words of the page; news_fresh9's translator)
+    "me please print printed verbatim exact exactly precise precisely full spelled spelt spell spelling "
+    + " ".join(DOCUMENT_KINDS)))
 _MONTH_FORMS = frozenset("january february march april may june july august september october november december "
                          "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
