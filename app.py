@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from retrieval import Answer, Assistant, Citation, Document, RetrievalError
 from retrieval.answer import NO_ANSWER
 from retrieval.models import LedgerEntry, for_pasting, in_quote_marks, opens_mid_sentence
+from retrieval.quotes import SPEECH_VERBS
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -566,12 +567,25 @@ def source_html(
     return "".join(out)
 
 
+def names_the_speaker_only(citation: Citation, before: Citation | None) -> bool:
+    """Whether `citation` is only the words that name the speaker of the quote cited `before` it ("Ms Sokirianskaia
+    says", cited to show who said "All it would take …"): evidence, not a quote to paste."""
+    words = re.findall(r"[\w’'-]+", citation.quote.lower())
+    return (before is not None and citation.doc_id == before.doc_id and citation.speaker is None
+            and 0 <= citation.start - before.end <= 3 and 0 < len(words) <= 6
+            and any(w in SPEECH_VERBS for w in words[-2:]))
+
+
 def copy_block(answer: Answer | None, documents: Mapping[str, Document]) -> str:
-    """All quotes of an answer in copy-ready form, one per line, numbered; empty when abstaining."""
+    """All quotes of an answer in copy-ready form, one per line, numbered; empty when abstaining. The words that only
+    name a quote's speaker are left out (a journalist in the browser: "… Ms Sokirianskaia says" as a quote line);
+    the numbers stay those of the reply."""
     if answer is None or answer.abstained:
         return ""
+    cited = answer.citations
     return "\n".join(
-        f"[{n}] {copy_ready(c, documents.get(c.doc_id))}" for n, c in enumerate(answer.citations, 1)
+        f"[{n}] {copy_ready(c, documents.get(c.doc_id))}" for n, c in enumerate(cited, 1)
+        if not names_the_speaker_only(c, cited[n - 2] if n > 1 else None)
     )
 
 

@@ -752,3 +752,15 @@ def test_serving_on_a_port_in_use_is_one_line_and_exit_2(capsys):
     err = capsys.readouterr().err
     assert err == f"error: port {port} on 127.0.0.1 is in use (another server?): stop it, or pass --port N\n"
     assert app.port_free("127.0.0.1", port)
+
+
+def test_the_words_naming_a_quotes_speaker_are_not_pasted_as_a_quote():
+    """A journalist in the browser: "Who said 'It is a real disaster'?" put "… she says" in the copy box as a quote."""
+    words = cite("“It is a real disaster,”", 3, score=1.0).model_copy(update={"speaker": "Ekaterina Sokirianskaia"})
+    says = cite("she says.", 3, score=1.0)
+    block = app.copy_block(Answer(question="Who said 'It is a real disaster'?", abstained=False, confidence=1.0,
+                                  threshold=0.5, citations=[words, says, RULED]), DOCS)
+    assert block.splitlines() == [f"[1] {app.copy_ready(words, DOC)}", f"[3] {app.copy_ready(RULED, DOC)}"]
+    # the same words cited on their own, not after the quote they name, are kept
+    alone = app.copy_block(Answer(question="q", abstained=False, citations=[RULED, says]), DOCS)
+    assert len(alone.splitlines()) == 2

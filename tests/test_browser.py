@@ -166,6 +166,26 @@ def test_choosing_a_citation_brings_it_into_view(page: Page, api):
     assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"] + 1
 
 
+def test_choosing_the_chosen_citation_again_brings_it_back_into_view(page: Page):
+    """A journalist in the browser reported that with [2] chosen and the panel scrolled away, choosing [2] again did
+    nothing; not so here (the choice is sent again, and the panel scrolls back): kept so that it stays so."""
+    screenshot.ask(page, SEVERAL)
+    page.locator("#citations label").nth(1).click()
+    focus = page.locator("#source .quote-focus")
+    expect(focus.locator(".label")).to_have_attribute("data-label", "[2]")
+    in_panel = """() => {
+        const panel = document.querySelector('#source .source-box').getBoundingClientRect();
+        const box = document.querySelector('#source .quote-focus').getBoundingClientRect();
+        return panel.top <= box.top && box.bottom <= panel.bottom + 1;
+    }"""
+    page.wait_for_function(in_panel, timeout=10_000)
+    page.evaluate("() => { const b = document.querySelector('#source .source-box'); b.style.scrollBehavior = 'auto';"
+                  " b.scrollTop = b.scrollHeight; b.style.scrollBehavior = ''; }")
+    page.wait_for_function(f"() => !({in_panel})()", timeout=5_000)  # scrolled away from it
+    page.locator("#citations label").nth(1).click()
+    page.wait_for_function(in_panel, timeout=10_000)
+
+
 def test_choosing_a_citation_below_the_window_brings_the_panel_to_it(browser, server):
     """A journalist in the browser: with many citations the source panel lay below a 900 px window, and choosing one
     changed nothing they could see."""

@@ -1554,3 +1554,31 @@ def test_words_told_to_an_audience_the_source_never_says_they_told_are_declined(
     assert answer.closest[0].paragraph == 15
     told = assistant.ask("What did Milashina tell reporters?")  # any reporter: her words
     assert not told.abstained and told.citations[0].speaker == "Elena Milashina"
+
+
+@pytest.mark.parametrize("question, asked, quoted", [
+    ("What did Ekaterina Milashina say?", "Ekaterina Milashina", "Elena Milashina"),
+    ("What did Elena Sokirianskaia say?", "Elena Sokirianskaia", "Ekaterina Sokirianskaia"),
+])
+def test_a_speaker_asked_for_by_another_given_name_is_named_as_the_source_names_them(assistant, question, asked,
+                                                                                      quoted):
+    """A journalist's review: "What did Ekaterina Milashina say?" got Elena Milashina's sentences as "these passages
+    report them", a name she does not have on its way into copy."""
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.reason.startswith(f"the source quotes no one named {asked}; it quotes {quoted}")
+    assert {c.speaker for c in answer.closest} == {quoted}
+    assert not assistant.ask(f"What did {quoted} say?").abstained
+
+
+def test_who_said_words_narration_reports_points_at_the_narration(assistant):
+    """A journalist's review: "Who said gay people would be killed by their relatives?" got ¶19 ("Spokespeople for
+    the Chechen leader have denied …, suggesting …") with "the source quotes no one saying this", which reads as the
+    writer's own claim."""
+    answer = assistant.ask("Who said gay people would be killed by their relatives?")
+    assert answer.citations[0].paragraph == 19
+    assert answer.reason.startswith("the first quote is the writer's narration, which tells who said or did this "
+                                    "(“denied”)")
+    # narration that reports no one keeps the plain note
+    vetoed = assistant.ask("Who said it's almost certain to be vetoed?")
+    assert vetoed.reason.startswith("the first quote is the writer's narration: the source quotes no one saying this")

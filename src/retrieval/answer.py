@@ -492,9 +492,17 @@ class Assistant:
             if asked is not None and asked.kind == "who" and answer.citations:
                 # "Who said it's almost certain to be vetoed?" with no quotation close: whose the nearest is
                 first = answer.citations[0]
-                return _noted(answer, f"the first quote is {first.speaker}'s (¶{first.paragraph}), the nearest "
-                                      "to these words: compare them before quoting" if first.speaker else
-                              "the first quote is the writer's narration: the source quotes no one saying this")
+                if first.speaker:
+                    return _noted(answer, f"the first quote is {first.speaker}'s (¶{first.paragraph}), the nearest "
+                                          "to these words: compare them before quoting")
+                if (act := _REPORTED_ACT.search(first.quote)) is not None:
+                    # "Who said gay people would be killed by their relatives?": "Spokespeople for the Chechen leader
+                    # have denied …, suggesting …" tells who, in the writer's words (a journalist's review: "the source
+                    # quotes no one saying this" had read as the writer's own claim)
+                    return _noted(answer, f"the first quote is the writer's narration, which tells who said or did "
+                                          f"this (“{act.group()}”): read it for whom; the source quotes no one in "
+                                          "these words")
+                return _noted(answer, "the first quote is the writer's narration: the source quotes no one saying this")
             spoken = asked_speech(question)
             if spoken is not None and (other := self._said_by_another(answer, *spoken, found[0].documents)):
                 return other
@@ -1480,6 +1488,14 @@ class Assistant:
                               reason=f"the source quotes {_listed(quoted)} but no words of {_listed(unquoted)}: "
                                      f"ask about {_listed(quoted)} alone")
         found = _distinct(_drop_short_inner(found))
+        if not found and (namesake := _namesake(name, ledger)) is not None:
+            # "What did Ekaterina Milashina say?": the source quotes Elena Milashina; her words under a name she does
+            # not have would go into copy (a journalist's review: given as "these passages report them")
+            return Answer(question=question, abstained=True, threshold=threshold,
+                          confidence=decline_score(confidence, threshold),
+                          closest=[e.citation for e in quotes_by(ledger, namesake)[:k]],
+                          reason=f"the source quotes no one named {name}; it quotes {namesake}: ask about them by "
+                                 "that name if they are the one you mean")
         if not found:
             news = bool(closest) and not self.plain(closest[0].doc_id)
             reaction = bool(_STANCE_ASKED.search(question) or re.match(r"\s*how\b", question, re.IGNORECASE))
@@ -1888,6 +1904,20 @@ CHECK_MIN_SCORE = 0.9  # the closest passage's own score for it to be given as w
 def asks_to_check(question: str) -> bool:
     """Whether `question` gives a claim to be checked against the source (see `_CHECK_REQUEST`)."""
     return _CHECK_REQUEST.search(" ".join(question.split())) is not None
+
+
+def _namesake(name: str, ledger: Sequence[LedgerEntry]) -> str | None:
+    """A speaker of `ledger` with the family name of `name` but another given name ("Elena Milashina" for "Ekaterina
+    Milashina"), when `name` has both and no speaker has it."""
+    parts = [w for w in re.findall(r"[\w’'-]+", name) if w.lower() not in HONORIFICS]
+    if len(parts) < 2 or not parts[0][:1].isupper():
+        return None
+    given, family = fold_accents(parts[0]).lower(), fold_accents(parts[-1]).lower()
+    for speaker in dict.fromkeys(e.speaker for e in ledger if e.speaker):
+        words = [fold_accents(w).lower() for w in re.findall(r"[\w’'-]+", speaker)]
+        if len(words) >= 2 and words[-1] == family and given not in words:
+            return speaker
+    return None
 
 
 def _told_to(medium: str, text: str) -> bool:
