@@ -1050,3 +1050,17 @@ def test_he_after_a_speakers_words_is_the_speaker_not_a_company_named_in_them():
                           "next season.\n")
     warned = next(e for e in ledger if "field hire" in e.quote)
     assert warned.speaker == "Kevin O'Brien"
+
+
+def test_titles_and_possessive_descriptions_around_a_name_describe_it():
+    """A developer's review: "Our librarian, Mr Daniel Kowalski, reports that students borrowed 1,286 books" kept "Mr"
+    in the name and was described as "reports that students borrowed 1"; "said coach Ana Lima" was no one's."""
+    _, ledger = ledger_of("Library News\n\nOur librarian, Mr Daniel Kowalski, reports that students borrowed 1,286 "
+                          "books in July. Mr Kowalski said the new collection was popular.\n\n"
+                          "“Bring a towel,” said coach Ana Lima.\n\n“It works,” said head chef Marco Bellini.\n")
+    said = by_quote(ledger, "Mr Kowalski said the new collection was popular.")
+    assert said.speaker == "Daniel Kowalski" and list(said.speaker_roles) == ["Our librarian"]
+    towel = next(e for e in ledger if e.quote.startswith("Bring a towel"))
+    assert (towel.kind, towel.speaker, list(towel.speaker_roles)) == ("direct", "Ana Lima", ["coach"])
+    works = next(e for e in ledger if e.quote.startswith("It works"))
+    assert (works.speaker, list(works.speaker_roles)) == ("Marco Bellini", ["head chef"])

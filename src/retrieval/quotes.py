@@ -171,10 +171,12 @@ ROLE_SYNONYMS = (
 )
 _ROLE_STOP = frozenset("of for with at in on from by and to who which that".split())
 _ROLE_HEAD_END = re.compile(r"\b(?:of|for|with|at|in|on|from|by|to|who|which|that|behind|based|whose)\b")
-_APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),")
+_APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),(?!\d)")  # not "borrowed 1,286 books"
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
+# "Our librarian, Mr Daniel Kowalski, reports …" (a developer's review: no description of him)
+_POSSESSIVE_OPENING = re.compile(r"(?:our|their|its|his|her|my|your)\s", re.IGNORECASE)
 _HONORIFIC = r"(?:Ms|Mr|Mrs|Miss|Mx|Dr|Prof|Sir|Dame)"  # as written before a name
 _TRAILING_HONORIFIC = re.compile(r"\s*\b" + _HONORIFIC + r"\.?$")
 # a clause, not a description: its subject's verb comes before any relative pronoun ("According to the engineer,
@@ -198,7 +200,7 @@ def appositives(text: str, start: int, end: int, speaks: bool = False) -> list[s
         before = _TRAILING_HONORIFIC.sub("", text[max(0, start - 160):start].rstrip())  # "…, Dr Fiona Walsh,"
         if before.endswith(","):
             chunk = re.split(r"[,.;:!?()“”\"\n]", before[:-1])[-1]
-            d = _DETERMINER.search(chunk)
+            d = _DETERMINER.search(chunk) or _POSSESSIVE_OPENING.match(chunk.strip())
             if d and 2 <= _words(chunk[d.start():]) <= 12:
                 found.append(chunk[d.start():].strip())
     return found
@@ -621,13 +623,23 @@ def parse_np(phrase: str) -> _NP | None:
     body, lbody = (tokens[1:], lower[1:]) if article else (tokens, lower)
     if not body:
         return None
+    titled = next((k for k in (2, 1) if all(t.islower() and t in ROLE_WORDS for t in body[:k])), 0)
+    if (not article and titled and 2 <= len(body) - titled <= 3
+            and all(_is_cap(t) and t.isalpha() for t in body[titled:])):
+        # "“Bring a towel,” said coach Ana Lima.", "said head chef Marco Bellini" (a developer's review: a scare
+        # quote of no one)
+        return _NP("person", " ".join(body[titled:]), honorific=" ".join(lbody[:titled]))
     if all(_is_cap(t) or (i and lt in CONNECTORS) for i, (t, lt) in enumerate(zip(body, lbody))) \
             and _is_cap(body[-1]):
         if lbody[0] in NAME_STOP:
             return None
         text = " ".join(body)
         if lbody[0] in HONORIFICS and len(body) >= 2:
-            return _NP("person", text, honorific=lbody[0])
+            # "Mr Daniel Kowalski" is Daniel Kowalski (a developer's review: the honorific kept in the name); "Ms
+            # Sokirianskaia" stays whole, a short form joined to the full name, and "Professor Tom Reed" keeps the
+            # title that says what he is
+            plain = lbody[0] in FEMALE_HONORIFICS | MALE_HONORIFICS | {"mx"} and len(body) >= 3
+            return _NP("person", " ".join(body[1:]) if plain else text, honorific=lbody[0])
         roles = [i for i, lt in enumerate(lbody) if lt in ROLE_WORDS]
         if any(lt in ORG_WORDS for lt in lbody) or all(t.isupper() and len(t) > 1 for t in body):
             return _NP("org", text)
