@@ -1488,6 +1488,8 @@ def test_a_claim_given_to_be_checked_gets_the_passage_it_is_checked_against(ship
     assert answer.reason.startswith("the source never has “Kommersant”, which the question gives to be checked")
     # the same claim not given to be checked is still declined
     assert shipped.ask("Which Kommersant editor did Milashina work with?").abstained
+    monday = shipped.ask("Did prosecutors announce the investigation on Tuesday?")  # a journalist's review
+    assert not monday.abstained and "on Monday" in monday.citations[0].quote and "“Tuesday”" in monday.reason
 
 
 def test_the_captions_own_words_without_its_credit(assistant):

@@ -1902,8 +1902,11 @@ CHECK_MIN_SCORE = 0.9  # the closest passage's own score for it to be given as w
 
 
 def asks_to_check(question: str) -> bool:
-    """Whether `question` gives a claim to be checked against the source (see `_CHECK_REQUEST`)."""
-    return _CHECK_REQUEST.search(" ".join(question.split())) is not None
+    """Whether `question` gives a claim to be checked against the source (see `_CHECK_REQUEST`), or asks yes or no
+    ("Did prosecutors announce the investigation on Tuesday?", whose answer is ¶15's "on Monday": a journalist's
+    review had it declined with four reasons)."""
+    return _CHECK_REQUEST.search(" ".join(question.split())) is not None or (
+        (the_question_itself(question).split() or [""])[0].lower() in _AUXILIARIES)
 
 
 def _namesake(name: str, ledger: Sequence[LedgerEntry]) -> str | None:
