@@ -740,8 +740,15 @@ def test_who_is_quoted_over_several_sources_says_which_one(tmp_path: Path, fake_
     answer = assistant.ask("Who is quoted in the harbour story?")
     assert answer.reason.startswith("in “Harbour bridge to close for repairs”, the source quotes 1 speaker: "
                                     "Thomas Green")
-    assert answer.reason.endswith("; 1 other source found quotes people too: name the one you mean (its title)")
+    assert "name the one you mean" not in answer.reason  # it was named
     assert {c.speaker for c in answer.citations} == {"Thomas Green"}
+    (tmp_path / "docs" / "manual.txt").write_text(  # a source that quotes no one, which the search may rank first
+        "Kettle manual\n\nFill the kettle to the line and press the switch. Descale it every month.\n",
+        encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index", embedder=fake_embedder)
+    everyone = Assistant.load(tmp_path / "index", embedder=fake_embedder).ask("Who is quoted?")
+    assert not everyone.abstained and {c.speaker for c in everyone.citations} <= {"Thomas Green", "Lea Dubois"}
+    assert everyone.reason.endswith("; 1 other source found quotes people too: name the one you mean (its title)")
 
 
 FOOTBRIDGE = (
@@ -1543,7 +1550,9 @@ def test_a_figure_only_another_document_has_is_still_a_premise_the_answer_lacks(
     with no note, "$5,000" being in the club's minutes; the figure is judged by the answer's own document."""
     answer = council_docs.ask("Why did the union ask for a $5,000 pay rise?")
     assert (answer.citations or answer.closest)[0].doc_id == "nurses-strike"
-    assert "the source never has “5,000”" in (answer.reason or "")
+    first = (answer.citations or answer.closest)[0]
+    # named: another source has "5,000" (a developer's review: "the source never has “BrewMaster”" of the manual's word)
+    assert f"“{first.doc_title}”, where the first passage is, never has “5,000”" in (answer.reason or "")
 
 
 @pytest.mark.parametrize("audience", ["investigators", "prosecutors"])
@@ -1584,3 +1593,14 @@ def test_who_said_words_narration_reports_points_at_the_narration(assistant):
     # narration that reports no one keeps the plain note
     vetoed = assistant.ask("Who said it's almost certain to be vetoed?")
     assert vetoed.reason.startswith("the first quote is the writer's narration: the source quotes no one saying this")
+
+
+def test_who_is_quoted_in_a_document_named_by_its_kind(council_docs):
+    """A developer's review: "Who is quoted in the newsletter?" / "… in the minutes?" got a headline or a "Minutes taken
+    by" line from the ordinary search; the FAQ ("frequently asked questions") quotes no one."""
+    minutes = council_docs.ask("Who is quoted in the minutes?")
+    assert not minutes.abstained
+    assert minutes.reason.startswith("in “MINUTES OF THE PLANNING COMMITTEE MEETING”, the source quotes 6 speakers")
+    assert {c.doc_id for c in minutes.citations} == {"planning-committee-minutes"}
+    faq = council_docs.ask("Who is quoted in the FAQ?")
+    assert faq.abstained and faq.reason == "the source quotes no one it names"

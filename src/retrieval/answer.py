@@ -669,16 +669,19 @@ class Assistant:
         details of the question the source never has (`extract.absent_details`), on which its premise may rest."""
         if not names_a_detail(answer.question):
             return answer  # most questions: no pass over the documents' words
+        source = "the source"
         if answer.citations:
             # the answer's own source: "Why did the Year 5 students raise $5,000?" answered from a newsletter's
             # "$3,412", with "$5,000" only in another document (a developer's review: no note, no decline)
+            if len(set(documents)) > 1:  # named, since another may have the words ("BrewMaster" is the manual's)
+                source = f"“{answer.citations[0].doc_title}”, where the first passage is,"
             documents = [answer.citations[0].doc_id]
         words = set().union(*(sentence_table(self.retriever).doc_tokens.get(d, set()) for d in documents))
         text = "\n".join(self.retriever.documents[d].text for d in documents if d in self.retriever.documents)
         absent = absent_details(answer.question, words, text)
         if not absent:
             return answer
-        named = "the source never has " + " or ".join(f"“{w}”" for w in absent)
+        named = f"{source} never has " + " or ".join(f"“{w}”" for w in absent)
         if not answer.abstained and any(_FIGURE.fullmatch(w) for w in absent) \
                 and not _ASKS_SOURCES_FIGURE.search(answer.question) \
                 and (the_question_itself(answer.question).split() or [""])[0].lower() not in _AUXILIARIES:
@@ -1172,9 +1175,17 @@ class Assistant:
         ("… in the harbour story"), else of the one the search ranks first, each with their first quotation
         in the report (often where the source introduces them), in text order."""
         asked = set(tokenize(question)) - _ABOUT_QUOTING
+        if asked & _FAQ:  # "the FAQ" of "Kerbside recycling: frequently asked questions"
+            asked |= set(tokenize("frequently asked questions"))
         titled = sorted((-len(asked & set(tokenize(d.title))), d_id) for d_id, d in self.retriever.documents.items())
-        doc_id = (titled[0][1] if titled and titled[0][0] < 0 and (len(titled) == 1 or titled[1][0] > titled[0][0])
-                  else next(iter(self._documents_found(question, query_vector)), None))
+        found = list(self._documents_found(question, query_vector))
+        # none named: the first the search finds that quotes someone ("Who is quoted?" of a manual, a newsletter and
+        # minutes had said "the source quotes no one it names": a developer's review)
+        by_title = bool(titled) and titled[0][0] < 0 and (len(titled) == 1 or titled[1][0] > titled[0][0])
+        doc_id = (titled[0][1] if by_title
+                  else next(iter(found), None) if asked  # "… in the FAQ": the search's, if no title has its words
+                  else next((d for d in found if any(e.speaker and e.kind in ("direct", "reported")
+                                                     for e in self._ledger(d))), next(iter(found), None)))
         entries = [e for e in (self._ledger(doc_id) if doc_id else ())  # speech only (`speech_only`)
                    if e.speaker and e.kind in ("direct", "reported")]
         first: dict[str, LedgerEntry] = {}
@@ -1197,7 +1208,7 @@ class Assistant:
                    f"{_listed(names, most=len(names))}; each one's first quotation in the report"
                    + ("" if len(names) <= k else f"; the first {k} are listed")
                    + (f"; {others} other source{'s' if others != 1 else ''} found quote{'' if others != 1 else 's'}"
-                      " people too: name the one you mean (its title)" if others else ""),
+                      " people too: name the one you mean (its title)" if others and not by_title else ""),
         )
 
     def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
@@ -1942,6 +1953,7 @@ _NAME_PART = name_pattern(r"[A-Z][\w’'-]{3,}")
 
 
 # the words of "Who is quoted in the article?" that name no source
+_FAQ = frozenset(tokenize("faq faqs"))
 _ABOUT_QUOTING = frozenset(tokenize(
     "who whom which quoted quote quotes cited cite interviewed interview speaks speakers sources people persons "
     "experts voices everyone everybody list show name give all every article story report piece source text "

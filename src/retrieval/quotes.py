@@ -1809,8 +1809,10 @@ def parse_speaker_question(question: str) -> SpeakerQuestion | None:
 
 
 # "in the article", "in the council story": which source ("council" helps the search find it)
+# "… in the newsletter", "… in the minutes", "… in the ragù post" (a developer's review: the headline came back)
 _THE_SOURCE = (r"(?:\s+(?:in|by|of|for)\s+(?:the|this)\s+(?:[\w’'-]+\s+){0,3}?"
-               r"(?:article|story|report|piece|source|text|document))?")
+               r"(?:article|story|report|piece|source|text|document|post|page|"
+               + "|".join(sorted(DOCUMENT_KINDS)) + r"))?")
 _QUOTED = r"(?:quoted|cited|interviewed|quote|cite|interview)"
 _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
     # "Who is quoted in the article?", "Who does the report quote?", "Which experts are interviewed?"
