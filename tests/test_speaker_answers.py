@@ -1604,3 +1604,30 @@ def test_who_is_quoted_in_a_document_named_by_its_kind(council_docs):
     assert {c.doc_id for c in minutes.citations} == {"planning-committee-minutes"}
     faq = council_docs.ask("Who is quoted in the FAQ?")
     assert faq.abstained and faq.reason == "the source quotes no one it names"
+
+
+def test_a_recommendation_asked_of_someone_whose_words_do_not_hold_it_is_declined(tmp_path: Path):
+    """A developer's review: "Why did Bellini recommend red wine?" got his "Bellini also insists on whole milk." with
+    no caution; the wine was Amari's, and she advised white."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "ragu.md").write_text(
+        "# Sunday Slow-Cooker Ragù: Secrets from Two Chefs\n\nPosted on 3 November 2023 by Holly Brennan\n\n"
+        "I spent a morning in the kitchen of Trattoria Lucia with head chef Marco Bellini and pastry chef Sofia Amari, "
+        "and came away with the best ragù recipe I have ever tried.\n\n"
+        "\"The secret is patience,\" Bellini told me. \"You cannot rush a ragù; eight hours on low is the "
+        "minimum.\"\n\n"
+        "Amari disagreed about the wine. \"Use white wine, not red,\" she said. \"Red wine makes the sauce heavy and "
+        "dark.\"\n\nBellini also insists on whole milk. According to Bellini, adding 200 ml of milk before the "
+        "tomatoes makes the meat tender.\n\n## Method\n\n1. Brown the mince in batches over high heat.\n"
+        "2. Pour in the milk and let it simmer until absorbed.\n3. Add the wine, tomatoes and paste.\n",
+        encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")  # the real model: a fake one's scores decline it anyway
+    answer = Assistant.load(tmp_path / "index").ask("Why did Bellini recommend red wine?")
+    assert answer.abstained and "Sofia Amari" in answer.reason  # declined here before too, by another rule
+    # the rule that caught it over the reviewer's five documents: a recommendation is asked of someone's words
+    from retrieval.quotes import asked_speech
+
+    assert asked_speech("Why did Bellini recommend red wine?") == ("Bellini", "red wine")
+    assert asked_speech("Why did the minister urge calm?") == ("the minister", "calm")

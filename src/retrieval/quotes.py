@@ -1641,7 +1641,9 @@ _SUBJECT_VERBS = (
     r"(?:say|said|call|called|deny|denied|claim|claimed|describe|described|accuse|accused|admit|admitted|confirm"
     r"|confirmed|tell|told|warn|warned|suggest|suggested|argue|argued|critici[sz]e|critici[sz]ed|condemn|condemned"
     r"|blame|blamed|announce|announced|promise|promised|insist|insisted|write|wrote|state|stated|express|expressed"
-    r"|voice|voiced|refer|referred|post|posted|tweet|tweeted)")
+    r"|voice|voiced|refer|referred|post|posted|tweet|tweeted"
+    # "Why did Bellini recommend red wine?" (a developer's review: his "whole milk" given, the wine Amari's)
+    r"|recommend|recommended|advise|advised|urge|urged)")
 # the verb in lower case, as in `_WH_SPEECH`: "Did the State Department call for …?" is not "the" stating
 _SUBJECT = re.compile(r"^(?:did|does|do|has|have|had)\s+" + _NAME + r"\s+(?-i:" + _SUBJECT_VERBS + r")\b", re.I)
 # "Why did Sokirianskaia say she would stay?", "What did the Crisis Group tell supporters by email?": a question
