@@ -28,6 +28,12 @@ from retrieval.models import for_pasting  # noqa: E402
 
 ANSWERABLE = "How many requests for help has the Russia LGBT Network received?"
 SEVERAL = "What did Ms Milashina say?"  # three quotes, all shown
+# whether the quote in focus stands inside the source panel's own box
+FOCUS_IN_PANEL = """() => {
+    const panel = document.querySelector('#source .source-box').getBoundingClientRect();
+    const box = document.querySelector('#source .quote-focus').getBoundingClientRect();
+    return panel.top <= box.top && box.bottom <= panel.bottom + 1;
+}"""
 UNANSWERABLE = "What is the boiling point of water on Mars?"
 XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 TITLE = "SBS News: persecution of gay men in Chechnya"
@@ -157,14 +163,9 @@ def test_choosing_a_citation_brings_it_into_view(page: Page, api):
     # the panel scrolls smoothly, and on a loaded machine its HTML may be drawn again after the first scroll (which
     # resets it to its top; the app scrolls again when it changes): wait for the quote to stand inside the panel,
     # let a late redraw land, and wait again; then the boxes, measured at one instant
-    in_panel = """() => {
-        const panel = document.querySelector('#source .source-box').getBoundingClientRect();
-        const box = document.querySelector('#source .quote-focus').getBoundingClientRect();
-        return panel.top <= box.top && box.bottom <= panel.bottom + 1;
-    }"""
-    page.wait_for_function(in_panel, timeout=10_000)
+    page.wait_for_function(FOCUS_IN_PANEL, timeout=10_000)
     page.wait_for_timeout(1_500)
-    page.wait_for_function(in_panel, timeout=10_000)
+    page.wait_for_function(FOCUS_IN_PANEL, timeout=10_000)
     panel, box = page.evaluate("""() => ['#source .source-box', '#source .quote-focus'].map(
         (selector) => document.querySelector(selector).getBoundingClientRect().toJSON())""")
     assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"] + 1
@@ -177,17 +178,12 @@ def test_choosing_the_chosen_citation_again_brings_it_back_into_view(page: Page)
     page.locator("#citations label").nth(1).click()
     focus = page.locator("#source .quote-focus")
     expect(focus.locator(".label")).to_have_attribute("data-label", "[2]")
-    in_panel = """() => {
-        const panel = document.querySelector('#source .source-box').getBoundingClientRect();
-        const box = document.querySelector('#source .quote-focus').getBoundingClientRect();
-        return panel.top <= box.top && box.bottom <= panel.bottom + 1;
-    }"""
-    page.wait_for_function(in_panel, timeout=10_000)
+    page.wait_for_function(FOCUS_IN_PANEL, timeout=10_000)
     page.evaluate("() => { const b = document.querySelector('#source .source-box'); b.style.scrollBehavior = 'auto';"
                   " b.scrollTop = b.scrollHeight; b.style.scrollBehavior = ''; }")
-    page.wait_for_function(f"() => !({in_panel})()", timeout=5_000)  # scrolled away from it
+    page.wait_for_function(f"() => !({FOCUS_IN_PANEL})()", timeout=5_000)  # scrolled away from it
     page.locator("#citations label").nth(1).click()
-    page.wait_for_function(in_panel, timeout=10_000)
+    page.wait_for_function(FOCUS_IN_PANEL, timeout=10_000)
 
 
 def test_choosing_a_citation_below_the_window_brings_the_panel_to_it(browser, server):

@@ -683,8 +683,7 @@ class Assistant:
             return answer
         named = f"{source} never has " + " or ".join(f"“{w}”" for w in absent)
         if not answer.abstained and any(_FIGURE.fullmatch(w) for w in absent) \
-                and not _ASKS_SOURCES_FIGURE.search(answer.question) \
-                and (the_question_itself(answer.question).split() or [""])[0].lower() not in _AUXILIARIES:
+                and not _ASKS_SOURCES_FIGURE.search(answer.question) and not _asks_yes_or_no(answer.question):
             # "Why did the network get around 60 requests for help?": a figure the source never gives is a premise
             # no quote can bear out (a journalist's review; in the news sets it was only ever in unanswerable ones);
             # a yes/no question checks it ("Was the article published on 18 April 2017?": the dateline settles it)
@@ -974,8 +973,9 @@ class Assistant:
         # "What is the headline?" of several sources: the best-ranked one with a headline
         doc_id = next((d for d in ranked if any((d, s) in table.section_rows for s in parts_of(d))), ranked[0])
         parts = parts_of(doc_id)
+        no_credit = WITHOUT_CREDIT.search(question) is not None
         rows = sorted({r for s in parts for r in table.section_rows.get((doc_id, s), ())
-                       if not (WITHOUT_CREDIT.search(question) and table.credit[r])},
+                       if not (no_credit and table.credit[r])},
                       key=lambda r: self.retriever.sentences[r][1].start)
         title = self.retriever.documents[doc_id].title
         label = " and the ".join(_PART_LABELS.get(s, SECTION_LABELS.get(s, s)) for s in parts)
@@ -1184,10 +1184,8 @@ class Assistant:
         by_title = bool(titled) and titled[0][0] < 0 and (len(titled) == 1 or titled[1][0] > titled[0][0])
         doc_id = (titled[0][1] if by_title
                   else next(iter(found), None) if asked  # "… in the FAQ": the search's, if no title has its words
-                  else next((d for d in found if any(e.speaker and e.kind in ("direct", "reported")
-                                                     for e in self._ledger(d))), next(iter(found), None)))
-        entries = [e for e in (self._ledger(doc_id) if doc_id else ())  # speech only (`speech_only`)
-                   if e.speaker and e.kind in ("direct", "reported")]
+                  else next((d for d in found if self._speech(d)), next(iter(found), None)))
+        entries = self._speech(doc_id) if doc_id else []
         first: dict[str, LedgerEntry] = {}
         for e in sorted(entries, key=lambda e: (e.citation.section != "body", e.start)):
             first.setdefault(_named(e), e)
@@ -1198,8 +1196,7 @@ class Assistant:
         citations = [e.citation.model_copy(update={"score": round(e.confidence, 4)}) for e in picked[:k]]
         names = [_named(e) for e in picked]
         # other sources the search finds that quote people (not every source: a ledger each)
-        others = len([d for d in self._documents_found(question, query_vector) if d != doc_id
-                      and any(e.speaker and e.kind in ("direct", "reported") for e in self._ledger(d))])
+        others = len([d for d in found if d != doc_id and self._speech(d)])
         where = f"in “{self.retriever.documents[doc_id].title}”, " if others else ""
         return Answer(
             question=question, abstained=False, confidence=max(c.score for c in citations),
@@ -1210,6 +1207,10 @@ class Assistant:
                    + (f"; {others} other source{'s' if others != 1 else ''} found quote{'' if others != 1 else 's'}"
                       " people too: name the one you mean (its title)" if others and not by_title else ""),
         )
+
+    def _speech(self, doc_id: str) -> list[LedgerEntry]:
+        """The document's quotations with a speaker (speech only, `speech_only`)."""
+        return [e for e in self._ledger(doc_id) if e.speaker and e.kind in ("direct", "reported")]
 
     def _example_speaker_question(self, question: str, query_vector: np.ndarray) -> str:
         """" (“What did Elena Milashina say?”)" with a person the source quotes, else ""."""
@@ -1466,26 +1467,23 @@ class Assistant:
         found = quotes_by(ledger, name, about=asked.topic)
         threshold = self._common_bar(closest)
         held = set().union(*(sentence_table(self.retriever).doc_tokens.get(d, set()) for d in candidates.documents))
-        if (found and asked.medium and not asked.topic and asked.medium[:1].isupper()
-                and re.search(r"\b(?:tell|told)\b", question, re.IGNORECASE)
-                and not set(tokenize(asked.medium)) <= held):
+        told = (asked.medium if found and asked.medium and not asked.topic
+                and re.search(r"\b(?:tell|told)\b", question, re.IGNORECASE) else None)
+        never_told = None
+        if told and told[:1].isupper() and not set(tokenize(told)) <= held:
             # "What did Milashina tell Reuters?": an outlet the source never names, which a reporter would print as
             # where the words went (a journalist's review); a platform ("post on Twitter") keeps the search's answer
-            speaker = _named(found[0]) if found[0].speaker else name
-            return Answer(question=question, abstained=True, threshold=threshold,
-                          confidence=decline_score(confidence, threshold), closest=[e.citation for e in found[:k]],
-                          reason=f"the source never has “{asked.medium}”: it does not say {speaker} told "
-                                 f"{asked.medium} anything; their quotes are listed, not as an answer")
-        if (found and asked.medium and not asked.topic and asked.medium[:1].islower()
-                and asked.medium.lower() not in _ANY_AUDIENCE and re.search(r"\b(?:tell|told)\b", question, re.I)
-                and not any(_told_to(asked.medium, self.retriever.documents[d].text) for d in candidates.documents)):
+            never_told = f"the source never has “{told}”: it does not say {{}} told {told} anything;"
+        elif (told and told[:1].islower() and told.lower() not in _ANY_AUDIENCE
+              and not any(_told_to(told, self.retriever.documents[d].text) for d in candidates.documents)):
             # "What did Milashina tell investigators?": the source says she would stay to speak with them, and quotes
             # only what she told SBS (a journalist's review: her words to SBS, at 1.00, as if told to investigators)
+            never_told = f"the source never says {{}} told {told} anything:"
+        if never_told is not None:
             speaker = _named(found[0]) if found[0].speaker else name
             return Answer(question=question, abstained=True, threshold=threshold,
                           confidence=decline_score(confidence, threshold), closest=[e.citation for e in found[:k]],
-                          reason=f"the source never says {speaker} told {asked.medium} anything: their quotes are "
-                                 "listed, not as an answer")
+                          reason=f"{never_told.format(speaker)} their quotes are listed, not as an answer")
         if not found and len(names := re.split(r"\s+(?:and|&)\s+", name)) > 1:
             # "What did Sokirianskaia and Milashina say …?": each one's quotes, if each one is quoted
             each = [quotes_by(ledger, n, about=asked.topic) for n in names]
@@ -1916,8 +1914,12 @@ def asks_to_check(question: str) -> bool:
     """Whether `question` gives a claim to be checked against the source (see `_CHECK_REQUEST`), or asks yes or no
     ("Did prosecutors announce the investigation on Tuesday?", whose answer is ¶15's "on Monday": a journalist's
     review had it declined with four reasons)."""
-    return _CHECK_REQUEST.search(" ".join(question.split())) is not None or (
-        (the_question_itself(question).split() or [""])[0].lower() in _AUXILIARIES)
+    return _CHECK_REQUEST.search(" ".join(question.split())) is not None or _asks_yes_or_no(question)
+
+
+def _asks_yes_or_no(question: str) -> bool:
+    """Whether the sentence that asks opens with an auxiliary ("Did …?", "Was …?")."""
+    return (the_question_itself(question).split() or [""])[0].lower() in _AUXILIARIES
 
 
 def _namesake(name: str, ledger: Sequence[LedgerEntry]) -> str | None:

@@ -252,14 +252,15 @@ _END_REQUEST = re.compile(r"^how does (?:the|this|it) (?:(?:article|story|report
 # "Quote the first paragraph of the body text exactly", "What is the standfirst (the line between the caption
 # and the byline), verbatim?", "What is the main headline on this story?" (news_fresh9's translator and copy
 # editor: declined, or another story's headline given as the page's)
+_WITHOUT_CREDIT = r"without (?:the |its )?(?:photo )?credit"
 _MANNER = re.compile(
     r"^(?:please|kindly|(?:can|could|would) you(?: please)?)\s+"
     r"|\s*\([^()]*\)"
     r"|,?\s+(?:exactly|verbatim|precisely|in full|word[ -]for[ -]word"
     r"|as (?:printed|written|given|published|it appears))(?=\s*[?.!,]*$)"
-    r"|(?:,|\s)\s*without (?:the |its )?(?:photo )?credit(?: line)?(?=\s*[?.!]*$)", re.IGNORECASE)
+    r"|(?:,|\s)\s*" + _WITHOUT_CREDIT + r"(?: line)?(?=\s*[?.!]*$)", re.IGNORECASE)
 # "Please give the photo caption word for word, without the credit": the caption's own sentence alone
-WITHOUT_CREDIT = re.compile(r"\bwithout (?:the |its )?(?:photo )?credit\b", re.IGNORECASE)
+WITHOUT_CREDIT = re.compile(r"\b" + _WITHOUT_CREDIT + r"\b", re.IGNORECASE)
 _PART_ADJECTIVE = re.compile(r"\b(the|its|this)\s+(?:main|top|exact|precise|full|complete|entire|whole)\s+",
                              re.IGNORECASE)
 _OF_THE_BODY = re.compile(r"\b(paragraph|sentence)\s+of\s+the\s+(?:body|main)(?:\s+(?:text|copy))?\b",
