@@ -5,7 +5,8 @@ answer would miss her; names from Russian are spelt many ways.
 Only names are corrected. A word of the question is replaced by one of the source's proper names (words
 the source writes only capitalised) when the source never uses the word, no English dictionary knows it
 (pyspellchecker's word list: "match" is never read as "Watch", nor "Gaza" as "Gazeta"), it has at least
-`MIN_CHARS` letters, and exactly one name lies within `max_edits` of it (Levenshtein distance). An
+`MIN_CHARS` letters, and exactly one name lies within `max_edits` of it (Levenshtein distance, two letters
+swapped counting as one edit: "Kadryov", "Chechyna" are typed so). An
 off-topic question stays off topic. Accents are compared as if absent ("Ibanez", "Ibanes" are read as
 "Ibáñez"), and a word that is one of the source's names without its accents ("Lea" for "Léa") is read as it
 from `MIN_ACCENTED_CHARS` letters, when the source has one name so (a word the dictionary knows, such as
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .models import _Frozen, name_pattern
 from .quotes import fold_accents
@@ -131,7 +132,7 @@ class Speller:
         if len(low) < MIN_CHARS or not self._choices or low in english_words():
             return None
         limit = max_edits(low)
-        found = process.extract(bare, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=2)
+        found = process.extract(bare, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=2)
         if not found or (len(found) > 1 and found[1][1] == found[0][1]):  # none, or two names as close
             return None
         return Correction(asked=word, read_as=self.names[self._names[found[0][2]]], edits=int(found[0][1]))
