@@ -156,7 +156,11 @@ BAD_SOURCES = {
     "truncated_utf8": (lambda p: p.write_bytes("Naïve".encode()[:3]), "not valid UTF-8"),
     "utf16_bom": (lambda p: p.write_bytes("Cats sleep.".encode("utf-16")), "UTF-16"),
     "utf16_no_bom": (lambda p: p.write_bytes("Cats sleep.".encode("utf-16-le")), "NUL bytes"),
-    "binary_png": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "not valid UTF-8"),
+    "binary_png": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "is an image, not text"),
+    # a developer's review: a PDF renamed .md had been told to convert itself with `iconv -f LATIN1`
+    "pdf": (lambda p: p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "is a PDF, not text; extract its text "
+            "first (e.g. `pdftotext"),
+    "docx": (lambda p: p.write_bytes(b"PK\x03\x04\x14\x00\x06\x00word/document.xml"), "is a ZIP archive"),
     "directory": (lambda p: p.mkdir(), "is a directory"),
     "missing": (lambda p: None, "no such file"),
     "fifo": (lambda p: os.mkfifo(p), "not a regular file"),

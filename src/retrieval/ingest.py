@@ -93,6 +93,23 @@ def _blank(path: Path) -> bool:
         return False  # read_text says why
 
 
+# the opening bytes of binary files people try to index, by what they are
+_MAGIC = ((b"%PDF-", "a PDF"), (b"PK\x03\x04", "a ZIP archive (a .docx, .odt, .epub or .zip)"),
+          (b"\xd0\xcf\x11\xe0", "an old Office document (.doc)"), (b"{\\rtf", "an RTF document"),
+          (b"\x7fELF", "a program"), (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"),
+          (b"\x1f\x8b", "a gzip archive"))
+_EXTRACT_HOW = {"a PDF": "e.g. `pdftotext FILE.pdf FILE.txt`",
+                "a ZIP archive (a .docx, .odt, .epub or .zip)": "e.g. `pandoc FILE.docx -t plain -o FILE.txt`, or "
+                                                                "unpack the archive",
+                "an old Office document (.doc)": "e.g. `antiword FILE.doc > FILE.txt`",
+                "an RTF document": "e.g. `pandoc FILE.rtf -t plain -o FILE.txt`"}
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What binary file `data` opens as (by its first bytes), or None for anything else."""
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+
+
 def read_text(path: Path) -> str:
     """The file's text, exactly as stored (no newline translation), or a clear `SourceError`."""
     if not path.exists():
@@ -114,6 +131,10 @@ def read_text(path: Path) -> str:
         raise SourceError(_too_big(path, len(data)))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) and _is_utf16(data):
         raise SourceError(f"{path} is UTF-16, not UTF-8; convert it, e.g. `iconv -f UTF-16 -t UTF-8`.")
+    if (kind := _binary_kind(data)) is not None:
+        # a PDF had been told to convert itself with `iconv -f LATIN1` (a developer's review)
+        how = _EXTRACT_HOW.get(kind, "with the program that made it")
+        raise SourceError(f"{path} is {kind}, not text; extract its text first ({how}) and index that .txt file.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
