@@ -119,13 +119,14 @@ def test_index_command(tmp_path):
 
 
 def test_ask_with_a_saved_scorer(article_index: Path, tmp_path):
-    """`ask --scorer` answers with that scorer: one that never abstains (no threshold, no topic floor)
+    """`ask --scorer` answers with that scorer: one that never abstains (no threshold, no topic or quote floor)
     answers an off-topic question."""
     from retrieval.extract import default_scorer
 
     eager = tmp_path / "eager.json"
     eager.write_text(default_scorer().model_copy(update={"threshold": 0.0, "outside_threshold": None,
-                                                         "topic_floor": None}).model_dump_json(), encoding="utf-8")
+                                                         "topic_floor": None, "quote_floor": None}
+                                                 ).model_dump_json(), encoding="utf-8")
     question = "What is the boiling point of water on Mars?"
     shipped = json.loads(run("ask", question, "--json", "--index-dir", str(article_index)).stdout)
     result = run("ask", question, "--json", "--index-dir", str(article_index), "--scorer", str(eager))

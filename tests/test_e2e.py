@@ -307,7 +307,8 @@ def test_a_question_no_sentence_comes_near_is_declined_by_the_topic_floor(assist
     answer = assistant.ask(question)
     assert answer.abstained and answer.reason.startswith("no sentence of the source comes near the question")
     assert answer.confidence >= answer.threshold  # the answerability model alone would have answered
-    without = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(update={"topic_floor": None}))
+    without = Assistant(assistant.retriever, scorer=assistant.scorer.model_copy(update={"topic_floor": None,
+                                                                                      "quote_floor": None}))
     assert not without.ask(question).abstained
     # an ordinary question is well above the floor
     assert not assistant.ask("How many people asked the network for help?").abstained

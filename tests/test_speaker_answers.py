@@ -179,7 +179,10 @@ def test_did_x_say_y_quotes_the_words_closest_to_y_that_the_source_gives_x(assis
     answer = assistant.ask(question)
     first = answer.citations[0]
     assert not answer.abstained and (first.speaker, first.paragraph) == (speaker, paragraph) and exact(assistant, first)
-    assert answer.reason.startswith("the source gives ") and answer.reason.endswith("compare them before quoting")
+    assert answer.reason.startswith("the source gives ")
+    # her words closest to the claim never have "intervene" (Milashina's word): said, as the quote may not say it
+    assert answer.reason.endswith("they do not have “intervene”: they may not say this" if speaker == SOKIRIANSKAIA
+                                  else "compare them before quoting")
 
 
 def test_did_x_say_y_says_so_when_the_source_gives_the_words_to_someone_else(assistant):
@@ -1631,3 +1634,60 @@ def test_a_recommendation_asked_of_someone_whose_words_do_not_hold_it_is_decline
 
     assert asked_speech("Why did Bellini recommend red wine?") == ("Bellini", "red wine")
     assert asked_speech("Why did the minister urge calm?") == ("the minister", "calm")
+
+
+@pytest.mark.parametrize("question", ["whats the weather in moscow tomorrow",
+                                      "What is the definition of agenda-setting theory in communication studies?"])
+def test_a_first_quote_the_ranker_scores_near_nothing_is_no_answer(shipped, question):
+    """news_fresh10: answered at 0.43 and 0.61 by the answerability model, which reads the question's form, with a
+    first quote the ranker scores 0.05 and 0.03."""
+    answer = shipped.ask(question)
+    assert answer.abstained and answer.confidence < answer.threshold
+    assert answer.closest[0].score < 0.05 and "unlikely to answer" in answer.reason
+    assert not shipped.ask("How many requests for help has the network received?").abstained
+
+
+@pytest.mark.parametrize("question", ["when was the pic taken", "wats the pic at the top"])
+def test_a_pic_is_the_photo(shipped, question):
+    """news_fresh10's radio producer: "when was the pic taken" was declined, the caption needing more confidence."""
+    answer = shipped.ask(question)
+    assert not answer.abstained and answer.citations[0].section == "caption"
+    assert "October 16, 2008" in answer.citations[0].quote
+
+
+def test_a_claim_of_someones_words_is_noted_where_their_closest_words_differ(shipped):
+    """A journalist's review: her "… she would stay in the country …" had been "words close to these" for "leave";
+    and a claim her words hold whole, declined by the known questions' vote, is answered."""
+    leave = shipped.ask("Did Milashina tell SBS she would leave the country?")
+    assert not leave.abstained and "would stay in the country" in leave.citations[0].quote
+    assert "do not have “leave”" in leave.reason and "words close to these" not in leave.reason
+    threats = shipped.ask("Did the network receive around 50 death threats?")
+    assert "“around 50”" in threats.citations[0].quote and "“death” or “threats”" in threats.reason
+    assert shipped.ask("Did the network receive around 50 requests for help?").reason is None
+    disaster = shipped.ask("Did Sokirianskaia say it was a real disaster?")
+    assert not disaster.abstained and "It is a real disaster" in disaster.citations[0].quote
+    assert disaster.citations[0].speaker == SOKIRIANSKAIA
+
+
+def test_words_that_name_their_own_speaker_are_checked_for_whom_they_are_about(shipped):
+    """A journalist's review: "Who said the Chechen Minister for Information is hysterical?" was told the source
+    reports him saying this; he said it of Novaya Gazeta's editors."""
+    answer = shipped.ask("Who said the Chechen Minister for Information is hysterical?")
+    assert answer.citations[0].paragraph == 21 and "check whom they are about" in answer.reason
+    plain = shipped.ask("Who said editors of Novaya Gazeta are being hysterical?")
+    assert "check whom they are about" not in plain.reason
+
+
+@pytest.mark.parametrize("question", ["What did the info minister say?",
+                                      "What did the Chechen Minister of Information say about Sodom?"])
+def test_a_title_in_short_or_with_another_small_word_names_its_holder(shipped, question):
+    """A journalist's review: "the Chechen Minister of Information" was said to be quoted nowhere, "it quotes the
+    Chechen Minister for Information"; "the info minister" was no one."""
+    answer = shipped.ask(question)
+    assert not answer.abstained and answer.citations[0].speaker == "Chechen Minister for Information"
+
+
+def test_someones_own_quote_is_theirs_or_none(shipped):
+    """news_fresh10's sub-editor: "Kadyrov's own quote …" got the minister's words at 0.62 without a note."""
+    answer = shipped.ask("Kadyrov's own quote on the gay reports — what did he personally say?")
+    assert answer.abstained and "quotes no words of theirs" in answer.reason
