@@ -675,9 +675,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return answer.model_dump(mode="json")
 
 
-def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
-    """`POST /api/ask` with `{"question": "...", "k": 3}` (`k`, the most quotes to give, is optional): the
-    Answer as JSON, outside Gradio's queue.
+def rest_api_routes(assistant: Assistant, limiter) -> list:
+    """The routes of `POST /api/ask` with `{"question": "...", "k": 3}` (`k`, the most quotes to give, is optional):
+    the Answer as JSON, outside Gradio's queue. Given to the app as it is made (`launch(app_kwargs=…)`), so that it
+    answers from the first request it serves (added after `launch`, a client that found the server up could get 404
+    before they were: a test did, on a loaded machine); `add_not_found` then answers other paths under `/api/`.
 
     Plain HTTP clients (curl, httpx) get one request and one response, and leave no per-session
     state behind in the server. Errors are JSON `{"error": message}` with 400 (bad question or `k`, or another
@@ -726,13 +728,21 @@ def add_rest_api(fastapi_app, assistant: Assistant, limiter) -> None:
         return JSONResponse({"error": f'{request.method} is not served here: POST a JSON object {{"question": '
                                       '"...", "k": 3}'}, status_code=405, headers={"Allow": "POST"})
 
+    from starlette.routing import Route
+
+    return [Route("/api/ask", rest_ask, methods=["POST"]),  # plain Starlette routes
+            Route("/api/ask", rest_wrong_method, methods=["GET", "PUT", "PATCH", "DELETE"])]
+
+
+def add_not_found(fastapi_app) -> None:
+    """Another path under `/api/` answers 404 in the API's own error shape; added after Gradio's own routes, so only
+    paths that nothing serves come here (Starlette's 404 is {"detail": …})."""
+    from fastapi.responses import JSONResponse
+
     async def rest_not_found(request):
-        # after Gradio's own routes, so only paths that nothing serves come here (Starlette's 404 is {"detail": …})
         return JSONResponse({"error": f"{request.url.path} is not served here: the HTTP API is POST /api/ask with "
                                       '{"question": "...", "k": 3}'}, status_code=404)
 
-    fastapi_app.add_route("/api/ask", rest_ask, methods=["POST"])  # plain Starlette route
-    fastapi_app.add_route("/api/ask", rest_wrong_method, methods=["GET", "PUT", "PATCH", "DELETE"])
     fastapi_app.add_route("/api/{rest:path}", rest_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 
 
@@ -1027,8 +1037,9 @@ def main(
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX).launch(
         server_name=host, server_port=port, share=bool(share), css=CSS, ssr_mode=False,
         show_error=False, prevent_thread_lock=True, quiet=True,  # its hints name launch(), not this CLI
+        app_kwargs={"routes": rest_api_routes(assistant, limiter)},
     )
-    add_rest_api(demo.app, assistant, limiter)
+    add_not_found(demo.app)
     print(f"Serving the chat on http://{host}:{port} (HTTP API: POST /api/ask); Ctrl+C stops it"
           + (f"; public link: {demo.share_url}" if share and demo.share_url else
              "" if share else "; a public link needs --share"), flush=True)

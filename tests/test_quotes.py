@@ -1092,3 +1092,17 @@ def test_a_title_of_several_lower_case_words_before_a_name_describes_it():
     assert speakers["Timing"] == ("direct", "Dr Ingrid Halvorsen", ["lead author"])
     assert speakers["A"] == ("direct", "Harriet Osei-Bonsu", ["museum director"])
     assert speakers["No"] == ("direct", "John Doe", ["spokesman"])
+
+
+def test_the_one_speaking_in_a_transcript_is_who_the_turn_names():
+    """Another developer's review: "I said at the council meeting, “…”" in an interview transcript had been the words
+    of a speaker named "I". An answer to a question put to someone ("Q: Mr Wielgus, …") is theirs, as is a turn that
+    names its speaker ("A: Dr Okafor: …"); an answer to a question put to no one names no one."""
+    _, ledger = ledger_of("Transcript\n\nGuests: Dr Amara Okafor; Tomasz Wielgus\n\n"
+                          "Q: Mr Wielgus, the council approved the scheme. What will it cost?\n\n"
+                          "A: The budget is £38 million. I said at the meeting, “We slip on the flower beds.”\n\n"
+                          "Q: When will it finish?\n\nA: In 2026. I said in March, “Not a day later.”\n\n"
+                          "Q: And the risk?\n\nA: Dr Okafor: It remains. I told them, “The river always wins.”\n")
+    speakers = {e.quote.split()[0].strip("“,"): e.speaker for e in ledger if e.kind == "direct"}
+    assert speakers == {"We": "Tomasz Wielgus", "Not": None, "The": "Dr Amara Okafor"}
+    assert all(e.speaker != "I" and not e.speaker_roles for e in ledger)

@@ -1691,3 +1691,29 @@ def test_someones_own_quote_is_theirs_or_none(shipped):
     """news_fresh10's sub-editor: "Kadyrov's own quote …" got the minister's words at 0.62 without a note."""
     answer = shipped.ask("Kadyrov's own quote on the gay reports — what did he personally say?")
     assert answer.abstained and "quotes no words of theirs" in answer.reason
+
+
+def test_an_organisations_words_on_a_topic_may_be_those_of_whom_it_has_speak(shipped):
+    """news_fresh10's advocacy officer: "Quote from ICG about the regime's impunity please" was declined, "it quotes
+    Ekaterina Sokirianskaia on that"; she is its Russia Project Director, so her words come, said as hers."""
+    answer = shipped.ask("Quote from ICG about the regime's impunity please")
+    assert not answer.abstained and "functioned with impunity" in answer.citations[0].quote
+    assert answer.citations[0].speaker == SOKIRIANSKAIA and f"attribute them to {SOKIRIANSKAIA}" in answer.reason
+    # none of her words close enough to the topic: declined as before
+    assert shipped.ask("How did the ICG describe Chechnya's official reaction to the reports?").abstained
+
+
+def test_someone_quoted_on_a_topic_in_another_document_is_not_named_for_it(tmp_path):
+    """A developer's review: "What did Dr Halvorsen say about timing?" (of a trial abstract) was declined with "it
+    quotes Gareth Pryce-Jones KC on that", a barrister of another document."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "trial.txt").write_text(
+        "Melatonin trial\n\n“Most people take ten times this dose,” said Dr Ingrid Halvorsen, the lead author.\n",
+        encoding="utf-8")
+    (tmp_path / "judgment.txt").write_text(
+        "Judgment summary\n\n“The timing of the notice was everything,” said Gareth Pryce-Jones KC, for the "
+        "tenants.\n", encoding="utf-8")
+    build_index([tmp_path / "trial.txt", tmp_path / "judgment.txt"], tmp_path / "index")
+    answer = Assistant.load(tmp_path / "index").ask("What did Dr Halvorsen say about the notice?")
+    assert answer.abstained and "Pryce-Jones" not in answer.reason

@@ -64,6 +64,9 @@ MISQUOTE_MIN_COSINE = 0.55
 # a claim's content words ("camp", "report", "exaggerat") a speaker's words must hold, in some form, for "Did X say
 # …?" to be checked against them when no quotation repeats the claim's words as written
 CLAIM_HELD = 0.75
+# how relevant the best words of someone speaking for an organisation must be to answer for it on a topic none of
+# its own words is about
+MEMBER_MIN_RELEVANCE = 0.5
 # verbs that say little of a claim: "Did Milashina receive death threats?" of "… despite death threats" had been told
 # the quote "does not have “receive”" (a journalist's review)
 _LIGHT_VERBS = frozenset("receive received receives get gets got face faced faces suffer suffered experience "
@@ -623,7 +626,9 @@ class Assistant:
         if held > (0.5 if len(wanted) > 2 else 0.0):
             return None
         own = {e.speaker for e in theirs}
+        docs = {e.citation.doc_id for e in theirs}  # another document's speaker is none of this one's
         return next((e for e in self._ledger_in_scope(documents) if e.speaker and e.speaker not in own
+                     and e.citation.doc_id in docs
                      and e.kind in ("direct", "reported")
                      and topic_held(set(tokenize(self._their_words(table, e))), words, name) == 1.0), None)
 
@@ -1611,7 +1616,32 @@ class Assistant:
                               reason=f"the source quotes {speaker}, but {none}: "
                                      f"the sentence listed first (¶{clause.citation.paragraph}) reports them and goes "
                                      f"on, after “{word}”, “{rest}”, which may be the writer's words, not theirs")
-            others = self._whose_instead(asked.topic, name, candidates.documents)
+            # someone else quoted on it only in the speaker's own documents (a developer's review: a barrister of
+            # another document had been named for what the trial's author said)
+            own_docs = list(dict.fromkeys(e.citation.doc_id for e in found))
+            member = None if by_medium else next(
+                (e for e in self._ledger_in_scope(own_docs) if e.speaker and e.kind in ("direct", "reported")
+                 and speaks_for(e, name) and mentions_topic(self._their_words(table, e), asked.topic, name)), None)
+            ranked: list[tuple[LedgerEntry, float]] = []
+            if member is not None:
+                theirs = [e for e in quotes_by(self._ledger_in_scope(own_docs), member.speaker)
+                          if mentions_topic(self._their_words(table, e), asked.topic, name)]
+                relevance = self._relevance(theirs, *self._about(question, asked.target, asked.topic), asked.topic)
+                # among equals, the words that name the organisation ("… says the International Crisis Group
+                # supports full, thorough investigations"), then text order
+                wanted = set(tokenize(name))
+                ranked = sorted(zip(theirs, relevance), key=lambda pair: (-pair[1], not wanted <= set(
+                    tokenize(pair[0].citation.quote))))
+            if ranked and ranked[0][1] >= MEMBER_MIN_RELEVANCE:
+                # "Quote from ICG about the regime's impunity": its Russia Project Director's words, said as hers (it
+                # had been declined, "it quotes Ekaterina Sokirianskaia on that")
+                cited = [e.citation.model_copy(update={"score": round(r, 4)}) for e, r in ranked[:k]]
+                return Answer(question=question, abstained=False, threshold=threshold, citations=cited,
+                              confidence=max(confidence, threshold),
+                              reason=f"the source quotes {speaker}, but {none}; these are {_named(member)}'s words, "
+                                     f"whom the source describes as “{member.speaker_roles[0]}”: attribute them to "
+                                     f"{_named(member)}")
+            others = self._whose_instead(asked.topic, name, own_docs)
             return Answer(question=question, abstained=True, threshold=threshold,
                           confidence=decline_score(confidence, threshold),
                           closest=[e.citation for e in found[:k]],

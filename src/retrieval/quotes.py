@@ -202,6 +202,9 @@ def appositives(text: str, start: int, end: int, speaks: bool = False) -> list[s
     it ("the journalist behind the report, Jane Doe, says" -> "the journalist behind the report"), and
     a title right before it (`title_before`; `speaks`: the name is of someone the source quotes)."""
     found = [title] if (title := title_before(text, start, speaks)) else []
+    line = text.rfind("\n", 0, start) + 1
+    if (asked := _addressed(text, line, len(text))) and asked[0] <= start and end <= asked[1]:
+        return found  # "Q: Mr Wielgus, the council approved the scheme …": whom a question is put to, not described
     m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)) and not _A_CLAUSE.match(m.group(1)):
         found.append(m.group(1).strip())
@@ -630,6 +633,8 @@ def parse_np(phrase: str) -> _NP | None:
     lower = [t.lower().rstrip(".") for t in tokens]
     if len(tokens) == 1 and lower[0] in PRONOUNS:
         return _NP("pronoun", lower[0])
+    if tokens == ["I"]:  # the one speaking: a transcript's turn says who (`turn_speaker`), never a name "I"
+        return _NP("pronoun", "i")
     article = lower[0] == "the"
     body, lbody = (tokens[1:], lower[1:]) if article else (tokens, lower)
     if not body:
@@ -1119,12 +1124,24 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
 
     para_starts = [p.start for p in paragraphs]
 
+    def turn_speaker(pos: int) -> tuple[int, _Entity] | None:
+        """Who speaks in the turn of a transcript that holds `pos`: "A: Dr Okafor: …", or an "A:" after "Q: Dr
+        Okafor, …?" (a developer's review: "I said at the council meeting, “…”" had been the words of "I")."""
+        k = max(bisect_right(para_starts, pos) - 1, 0)
+        label = _turn_label(text, paragraphs[k].start, paragraphs[k].end)
+        if label is None and k > 0 and _ANSWER_TURN.match(text, paragraphs[k].start):
+            label = _addressed(text, paragraphs[k - 1].start, paragraphs[k - 1].end)
+        if label is None:
+            return None
+        return next(((a, e) for a, e in mentions if label[0] <= a < label[1] and e.kind == "person"), None)
+
     # 3. Resolve pronouns and descriptions in reading order.
     for att in attributions:
         if att.np.kind == "pronoun":
             pronoun = att.np.text
             para_start = _paragraph_start(paragraphs, para_starts, att.subject_start)
-            found = last_fitting(pronoun, att.subject_start, para_start)
+            found = turn_speaker(att.subject_start) if pronoun == "i" else \
+                last_fitting(pronoun, att.subject_start, para_start)
             if found is not None:
                 entity = found[1]
                 att.entity, att.confidence = entity, 0.9
@@ -1340,6 +1357,26 @@ def _occurrences(text: str, forms: Sequence[tuple[str, bool, object]]) -> list[t
                     taken[n] = end
                     found.append((at, end, owner))
     return found
+
+
+# a transcript's turns: "A: …" answers the question before it; "A: Dr Okafor: …", "Dr Okafor: …" name who speaks
+_ANSWER_TURN = re.compile(r"[ \t]*(?:A|Answer)[ \t]*:[ \t]*")
+_LABEL = r"(?P<label>[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){0,3})"
+_LABELLED_TURN = re.compile(r"[ \t]*(?:(?:A|Answer)[ \t]*:[ \t]*)?" + _LABEL + r"[ \t]*:[ \t]")
+_ADDRESSING_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[ \t]*:[ \t]*" + _LABEL + r"[ \t]*,")
+
+
+def _turn_label(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the name a transcript's turn opens with ("Dr Okafor" in "A: Dr Okafor: …"), or None."""
+    m = _LABELLED_TURN.match(text, start, end)
+    return m.span("label") if m and m.group("label") not in ("Q", "A", "Question", "Answer") else None
+
+
+def _addressed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the name a transcript's question is put to ("Mr Wielgus" in "Q: Mr Wielgus, the council …"), or
+    None."""
+    m = _ADDRESSING_QUESTION.match(text, start, end)
+    return m.span("label") if m else None
 
 
 def _paragraph_start(paragraphs: Sequence, starts: list[int], pos: int) -> int:
