@@ -109,6 +109,7 @@ def test_citation_scores_come_from_the_scorer(tiny_index):
     ("Does the reporter who broke the story plan to leave Russia?", set()),
     ("What is Ekaterina Sokirianskaia's job title?", set()),
     ("What date did the arrests begin?", set()),
+    ("when was the pic taken", {"caption"}), ("What is photosynthesis?", set()),
 ])
 def test_named_sections(question, sections):
     from retrieval.extract import named_sections

@@ -303,7 +303,9 @@ def test_the_dateline_still_answers_when_the_article_was_published(assistant, qu
 def test_a_question_no_sentence_comes_near_is_declined_by_the_topic_floor(assistant):
     from retrieval import Assistant
 
-    question = "What is photosynthesis?"
+    # "What is photosynthesis?" had been this test's question until "photo…" stopped naming the caption, which let it
+    # be judged by the caption's own bar instead
+    question = "Explain plate tectonics"
     answer = assistant.ask(question)
     assert answer.abstained and answer.reason.startswith("no sentence of the source comes near the question")
     assert answer.confidence >= answer.threshold  # the answerability model alone would have answered

@@ -1717,3 +1717,14 @@ def test_someone_quoted_on_a_topic_in_another_document_is_not_named_for_it(tmp_p
     build_index([tmp_path / "trial.txt", tmp_path / "judgment.txt"], tmp_path / "index")
     answer = Assistant.load(tmp_path / "index").ask("What did Dr Halvorsen say about the notice?")
     assert answer.abstained and "Pryce-Jones" not in answer.reason
+
+
+@pytest.mark.parametrize("question, lacking", [("Was the photo taken in 2010?", "“2010”"),
+                                               ("Was the photo taken in Moscow on October 16, 2008?", "“Moscow”")])
+def test_a_claim_about_the_photo_is_checked_against_its_caption(shipped, question, lacking):
+    """A journalist's review: "Was the photo taken in 2010?" was declined as far from every sentence (the caption
+    gives 2008), and "… in Moscow …?" got the caption (Grozny) without a note."""
+    answer = shipped.ask(question)
+    assert not answer.abstained and answer.citations[0].section == "caption"
+    assert answer.reason == f"the first quote (¶1) does not have {lacking}: the source may not say this"
+    assert shipped.ask("Was the photo taken in Grozny on October 16, 2008?").reason is None

@@ -162,7 +162,8 @@ _NEGATION = re.compile(r"\b(not|never|no|nor|none|without|cannot|den(y|ies|ied|y
 # specific, since a named section's sentences are added as candidates and weigh heavily: "the reporter
 # who broke the story" or "her job title" name no part of the page
 SECTION_PHRASES = {
-    "caption": re.compile(r"\b(caption|photo\w*|picture\w*|image|pictured|pics?)\b", re.IGNORECASE),
+    # not "photosynthesis" (an off-topic question had been taken to name the caption)
+    "caption": re.compile(r"\b(caption|photo(?:s|graph\w*)?|picture\w*|image|pictured|pics?)\b", re.IGNORECASE),
     # "The linked US story", "the last blurb", "related video content plugged at the end" (news_fresh9's podcast
     # researcher and translator)
     "related": re.compile(r"\b(related|links?|linked|plugged)\b|\bheadlines?\b", re.IGNORECASE),
