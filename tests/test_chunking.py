@@ -131,3 +131,13 @@ def test_datelines_of_other_shapes_at_the_top(dateline, iso):
             "The council voted 7 to 4 on Tuesday night.\n\nMarch 3, 2024 was a long night for the mayor.\n")
     assert [p.section for p in split_paragraphs(page)] == ["headline", "byline", "dateline", "body", "body"]
     assert make_document(page, doc_id="lanes").date == iso
+
+
+@pytest.mark.parametrize("line, section", [("ABSTRACT", "body"), ("Methods", "body"), ("Ben Winsor", "byline"),
+                                           ("By Winsor", "byline")])
+def test_one_word_under_a_title_is_a_heading_not_a_byline(line, section):
+    """A developer's review: a trial's "ABSTRACT" heading was read as its byline, so the paper was judged as a news
+    page (with a news page's higher bar)."""
+    from retrieval.chunking import tag_section
+
+    assert tag_section(line, index=3, seen_body=False) == section

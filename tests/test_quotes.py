@@ -1106,3 +1106,21 @@ def test_the_one_speaking_in_a_transcript_is_who_the_turn_names():
     speakers = {e.quote.split()[0].strip("“,"): e.speaker for e in ledger if e.kind == "direct"}
     assert speakers == {"We": "Tomasz Wielgus", "Not": None, "The": "Dr Amara Okafor"}
     assert all(e.speaker != "I" and not e.speaker_roles for e in ledger)
+
+
+def test_places_posts_in_lists_and_deputies_in_a_developers_documents():
+    """Another developer's review: "Some residents on Mill Lane say …" was said by "Mill Lane"; "says the exhibition's
+    curator, Dr Lucia Ferrante." described no one, so "the curator" was her assistant; a guests' list's posts
+    ("Tomasz Wielgus, deputy mayor of Port Ellison") described no one."""
+    _, ledger = ledger_of("Guide\n\nGuests: Dr Amara Okafor, hydrologist at the University of Northbridge; Tomasz "
+                          "Wielgus, deputy mayor of Port Ellison\n\n“Glass is an argument,” says the exhibition's "
+                          "curator, Dr Lucia Ferrante.\n\nAssistant curator Jonas Brandt said: “We measured the "
+                          "ceiling four times.”\n\nSome residents on Mill Lane say the barrier will push the water "
+                          "onto their side.\n\n“It will hold,” said Tomasz Wielgus.\n")
+    assert all(e.speaker != "Mill Lane" for e in ledger)
+    glass = next(e for e in ledger if e.quote.startswith("Glass"))
+    assert glass.speaker == "Dr Lucia Ferrante" and list(glass.speaker_roles) == ["the exhibition's curator"]
+    assert {e.speaker for e in quotes_by(ledger, "the curator")} == {"Dr Lucia Ferrante"}
+    assert {e.speaker for e in quotes_by(ledger, "the assistant curator")} == {"Jonas Brandt"}
+    hold = next(e for e in ledger if e.quote.startswith("It will hold"))
+    assert list(hold.speaker_roles) == ["deputy mayor of Port Ellison"]

@@ -1728,3 +1728,19 @@ def test_a_claim_about_the_photo_is_checked_against_its_caption(shipped, questio
     assert not answer.abstained and answer.citations[0].section == "caption"
     assert answer.reason == f"the first quote (¶1) does not have {lacking}: the source may not say this"
     assert shipped.ask("Was the photo taken in Grozny on October 16, 2008?").reason is None
+
+
+def test_who_is_quoted_in_a_document_named_by_a_word_of_its_text(tmp_path):
+    """A developer's review: "Who is quoted in the abstract?" listed a transcript's speakers, no title having the
+    word; the paper's own "ABSTRACT" heading has it."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "trial.txt").write_text(
+        "Low-dose melatonin and sleep onset\n\nABSTRACT\n\nWe randomised 128 adults.\n\n“Timing mattered more than "
+        "dose,” said lead author Dr Ingrid Halvorsen.\n", encoding="utf-8")
+    (tmp_path / "radio.txt").write_text(
+        "Riverside Radio transcript\n\nQ: Mr Wielgus, what will it cost?\n\nA: £38 million. I said in March, “We "
+        "will not slip.”\n", encoding="utf-8")
+    build_index([tmp_path / "trial.txt", tmp_path / "radio.txt"], tmp_path / "index")
+    answer = Assistant.load(tmp_path / "index").ask("Who is quoted in the abstract?")
+    assert not answer.abstained and [c.speaker for c in answer.citations] == ["Dr Ingrid Halvorsen"]

@@ -1199,8 +1199,12 @@ class Assistant:
         # none named: the first the search finds that quotes someone ("Who is quoted?" of a manual, a newsletter and
         # minutes had said "the source quotes no one it names": a developer's review)
         by_title = bool(titled) and titled[0][0] < 0 and (len(titled) == 1 or titled[1][0] > titled[0][0])
+        table = sentence_table(self.retriever)
+        holding = [d for d in found if asked and asked <= table.doc_tokens.get(d, set())]
         doc_id = (titled[0][1] if by_title
-                  else next(iter(found), None) if asked  # "… in the FAQ": the search's, if no title has its words
+                  # "… in the abstract": the first found whose text has the word (its "ABSTRACT" heading; a developer's
+                  # review had got a transcript's speakers), else the search's first
+                  else next(iter(holding or found), None) if asked
                   else next((d for d in found if self._speech(d)), next(iter(found), None)))
         entries = self._speech(doc_id) if doc_id else []
         first: dict[str, LedgerEntry] = {}

@@ -216,6 +216,9 @@ def tag_section(line: str, *, index: int, seen_body: bool) -> Section:
     # ("Growing Cherry Tomatoes")
     if (not seen_body and _BYLINE.match(stripped) and len(stripped) < 60 and index < 8
             and (index > 0 or stripped.lower().startswith("by "))
+            # one word is a heading ("ABSTRACT", "Methods"), not a name (a developer's review: a trial's abstract
+            # had been read as a news page by its "byline")
+            and (len(stripped.split()) >= 2 or stripped.lower().startswith("by "))
             and not (stripped.split()[-1].lower() in _PUBLIC_BODIES and not stripped.lower().startswith("by "))):
         return "byline"
     if not seen_body and index < 4 and looks_like_headline(stripped):

@@ -99,7 +99,8 @@ when while after before since although though because so also still now
 CONNECTORS = frozenset("of for and de da del della van von bin al la le du der den on".split())
 PRONOUNS = frozenset("he she they it we".split())
 # kinds of document a developer's sources are: "What does the FAQ say about …?" asks the FAQ, quoting no one
-DOCUMENT_KINDS = frozenset("faq faqs release minutes memo transcript notice newsletter blog webpage website".split())
+DOCUMENT_KINDS = frozenset("faq faqs release minutes memo transcript notice newsletter blog webpage website "
+                           "abstract changelog guide judgment judgement interview paper".split())
 GENERIC_NAMES = frozenset("article report story source text document piece author writer it "
                           "he she they this that".split()) | DOCUMENT_KINDS
 # parts of a page that "say" things without being speakers: "What does the byline say?" asks for the
@@ -181,6 +182,7 @@ ROLE_SYNONYMS = (
 _ROLE_STOP = frozenset("of for with at in on from by and to who which that".split())
 _ROLE_HEAD_END = re.compile(r"\b(?:of|for|with|at|in|on|from|by|to|who|which|that|behind|based|whose)\b")
 _APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),(?!\d)")  # not "borrowed 1,286 books"
+_APPOSITIVE_IN_LIST = re.compile(r",[ \t]+([a-z][^,.;:!?()“”\"\n]{2,100}?)[ \t]*(?:;|\n|$)")
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
@@ -208,7 +210,17 @@ def appositives(text: str, start: int, end: int, speaks: bool = False) -> list[s
     m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)) and not _A_CLAUSE.match(m.group(1)):
         found.append(m.group(1).strip())
-    if text[end:end + 1] == ",":  # a phrase before the name is an appositive only if one follows
+    elif (m := _APPOSITIVE_IN_LIST.match(text, end)) and (head := _head_words(m.group(1))) and (
+            head[-1] in POST_WORDS or _agent_noun(head[-1])):
+        # "Guests: Dr Amara Okafor, hydrologist at the University of Northbridge; Tomasz Wielgus, deputy mayor of
+        # Port Ellison": a post after the name, ended by a semicolon or the line (a developer's review)
+        found.append(m.group(1).strip())
+    # a phrase before the name is an appositive only if a comma follows, or the sentence ends after a speech verb
+    # ("…,” says the exhibition's curator, Dr Lucia Ferrante.": a developer's review had "the curator" be her
+    # assistant, the only one described so)
+    ends = text[end:end + 1] in (".", "!", "?") and bool(re.search(
+        r"\b(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\s+[^,.;:!?\n]{2,80},\s*$", text[max(0, start - 120):start]))
+    if text[end:end + 1] == "," or ends:
         before = _TRAILING_HONORIFIC.sub("", text[max(0, start - 160):start].rstrip())  # "…, Dr Fiona Walsh,"
         if before.endswith(","):
             chunk = re.split(r"[,.;:!?()“”\"\n]", before[:-1])[-1]
@@ -694,13 +706,30 @@ def suffix_np(text: str) -> tuple[int, _NP] | None:
             break
     if best is not None:  # start at an honorific inside the phrase ("Yesterday Ms Doe")
         off, np_ = best
+        before = stripped[:off].split()[-2:]
+        if (np_.kind != "pronoun" and len(before) == 2 and before[1] in _PLACE_PREPOSITIONS
+                and before[0].isalpha() and before[0].islower()):
+            return None  # "Some residents on Mill Lane say …": a place the speakers are from, not a speaker
         return off, np_
     return None
+
+
+_PLACE_PREPOSITIONS = frozenset("on in at from near across along around".split())
+
+
+_DESCRIBED_NAME = re.compile(r"(?:the|a|an|our|its|their|his|her)\s+[^,.;:!?\n“”\"]{2,60},[ \t]+"
+                             r"(?P<name>[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){1,3})[ \t]*(?=[.;!?]|$)")
 
 
 def prefix_np(text: str) -> tuple[int, int, _NP] | None:
     """The longest speaker noun phrase that starts `text` (after spaces), with its offsets."""
     lead = len(text) - len(text.lstrip())
+    described = _DESCRIBED_NAME.match(text, lead)
+    name = described.group("name").rstrip(".") if described else ""  # the sentence's full stop is no initial's
+    if described and (np_ := parse_np(name)) is not None and np_.kind == "person":
+        # "…,” says the exhibition's curator, Dr Lucia Ferrante.": the name after its description (a developer's
+        # review: the quote had been no one's)
+        return described.start("name"), described.start("name") + len(name), np_
     clause = re.split(r"[,;:.!?—–]|\s[-]\s", text[lead:], maxsplit=1)[0]
     tokens = list(_TOKEN.finditer(clause))
     for k in range(min(len(tokens), 8), 0, -1):
@@ -1435,6 +1464,12 @@ def quotes_by(
              or _titled_name(name, e)]
     if not found:  # by name first: "the Crisis Group" is the group, not its director
         found = [e for e in spoken if role_matches(name, e.speaker_roles) or _by_title(name, e.speaker)]
+        # "the curator" is the exhibition's curator, not the "Assistant curator", unless asked so (a developer's
+        # review)
+        asked = set(normalize_text(name).split())
+        plain = [e for e in found if not (set(normalize_text(matching_role(name, e.speaker_roles) or "").split())
+                                          & _UNDER_WORDS - asked)]
+        found = plain or found
     if not found:  # "the Chechen side": whoever the source names as Chechen
         found = [e for e in spoken if _on_the_side(name, e)]
     if about:
@@ -1452,6 +1487,8 @@ def _titled_name(query: str, entry: LedgerEntry) -> bool:
                for i in range(1, len(words)))
 
 
+# words that make a post another's deputy: "Assistant curator" is not "the curator"
+_UNDER_WORDS = frozenset("assistant deputy vice associate junior acting former".split())
 SIDE_WORDS = frozenset("side camp authorities officials government leadership administration".split())
 
 
