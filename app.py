@@ -380,6 +380,16 @@ def shown_answer(answer: Answer) -> Answer:
 _LISTED = re.compile(r"; (?:the first \d+ are|the \d+ most relevant are|the most relevant is|\d+ (?:are|is)) listed")
 
 
+SHOWN_QUESTION_CHARS = 300  # of a question the app refuses, the part the chat shows
+
+
+def shortened(question: str) -> str:
+    """A question cut to `SHOWN_QUESTION_CHARS`, saying how long it was."""
+    if len(question) <= SHOWN_QUESTION_CHARS:
+        return question
+    return f"{question[:SHOWN_QUESTION_CHARS].rstrip()} … ({len(question):,} characters in all)"
+
+
 def user_message(question: str) -> dict[str, Any]:
     """The user's question as a chat message, shown as text (escaped)."""
     return {"role": "user", "content": escape_text(question)}
@@ -803,8 +813,12 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
             limiter.hit(client_key(request))
             answer = shown_answer(assistant.ask(question, k=MAX_QUOTES))
         except RetrievalError as exc:  # an empty or too long question: say so, no traceback
-            history += [user_message(question), *format_error(exc)]
-            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), question, gr.skip()
+            # the last answer's citations, highlight and copy box go: left, they read as this question's answer; a
+            # long question is shown cut, so the message under it is in view (a journalist in the browser had found
+            # it 1,200 px down, the last answer's quotes still ready to copy)
+            history += [user_message(shortened(question)), *format_error(exc)]
+            return (history, source_view(assistant, None), gr.update(choices=[], value=None, visible=False), "",
+                    None, question, gr.update(value=None))
         history += [user_message(question), *format_reply(answer, assistant.documents)]
         choices = citation_choices(answer)
         picker_label = (
@@ -872,7 +886,7 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 with gr.Tabs():
-                    with gr.Tab("Chat", id="chat-tab"):
+                    with gr.Tab("Chat", id="chat-tab") as chat_tab:
                         chat = gr.Chatbot(
                             # no floating "Chat" label (the tab says it): on a phone it covered the
                             # answer's first line
@@ -927,6 +941,9 @@ def build_app(assistant: Assistant, limiter: "RateLimiter | None" = None) -> "gr
         quote_list.input(show_quote, [quote_list], [source, copy, picker],
                          api_visibility="private").then(None, None, None, js=CHOSEN_JS)
         chat.clear(clear_chat, None, [source, picker, copy, last_answer, quote_list], api_visibility="private")
+        # back in the chat, the panels show its last answer again: a quote chosen in the Quotes tab had stayed in
+        # the copy box beside another speaker's answer (a journalist in the browser)
+        chat_tab.select(show_citation, [picker, last_answer], [source, copy, quote_list], api_visibility="private")
         gr.api(ask, api_name="ask")
     return demo
 

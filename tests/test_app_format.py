@@ -492,7 +492,7 @@ def launched(monkeypatch):
 
         calls["demo"], calls["launch"] = self, kwargs
         calls["warmed_before_launch"] = calls["assistant"].warmed
-        self.app = FastAPI()
+        self.app = FastAPI(**kwargs.get("app_kwargs", {}))  # as Gradio makes it
 
     monkeypatch.setattr(app, "load_assistant", fake_load)
     monkeypatch.setattr(gr.Blocks, "launch", fake_launch)
@@ -513,6 +513,8 @@ def test_main_loads_once_binds_localhost_no_share_and_queues_concurrently(launch
     public = {fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
     assert public == {"ask"}
     assert "/api/ask" in {route.path for route in demo.app.routes}
+    # made with the app, so served from its first request (added after launch, a test had got 404 under load)
+    assert "/api/ask" in {route.path for route in kwargs["app_kwargs"]["routes"]}
 
 
 def test_main_reads_gradio_env(launched, monkeypatch):
@@ -764,3 +766,10 @@ def test_the_words_naming_a_quotes_speaker_are_not_pasted_as_a_quote():
     # the same words cited on their own, not after the quote they name, are kept
     alone = app.copy_block(Answer(question="q", abstained=False, citations=[RULED, says]), DOCS)
     assert len(alone.splitlines()) == 2
+
+
+def test_a_refused_long_question_is_shown_cut_saying_its_length():
+    """A journalist in the browser: a 3,000-character question pushed the message refusing it out of view."""
+    assert app.shortened("Who said it?") == "Who said it?"
+    cut = app.shortened("x" * 3000)
+    assert cut.startswith("x" * app.SHOWN_QUESTION_CHARS + " …") and cut.endswith("(3,000 characters in all)")

@@ -261,10 +261,18 @@ def test_a_misquote_is_flagged_in_the_chat(page: Page):
 
 
 def test_bad_question_gets_a_message_not_a_traceback(page: Page):
+    """A journalist in the browser: after a question too long to answer, the last answer's citations and copy-ready
+    quotes stayed, as if they answered it, and the message sat below the whole 3,000-character question."""
+    screenshot.ask(page, SEVERAL)
+    expect(page.locator("#copy textarea")).not_to_have_value("")
     screenshot.ask(page, "x" * 2001)
     reply = last_reply(page)
     expect(reply).to_contain_text("Cannot answer: the question is 2001 characters long")
     expect(reply).not_to_contain_text("Traceback")
+    expect(page.locator("#chat .user-row").last).to_contain_text("(2,001 characters in all)")
+    expect(page.locator("#copy textarea")).to_have_value("")
+    expect(page.locator("#citations")).to_be_hidden()
+    expect(page.locator("#source mark")).to_have_count(0)
 
 
 def test_screenshot_script(browser, server: AppServer, tmp_path: Path):
@@ -434,7 +442,15 @@ def test_one_selection_drives_highlight_and_copy_box_and_clearing_clears_them(pa
     expect(copy).to_have_value(answer_copy)  # the answer's quotes, as the highlight shows them
     expect(page.locator("#quotes input:checked")).to_have_count(0)
 
+    # a quote of the Quotes tab, then back to the chat: its answer's quotes again (a journalist in the browser: the
+    # other speaker's quote had stayed in the copy box beside the answer)
+    page.get_by_role("tab", name="Quotes").click()
+    page.locator("#quotes label").filter(has_text="¶11 · direct: “All it would take").click()
+    expect(copy).to_have_value(re.compile("^“All it would take"))
     page.get_by_role("tab", name="Chat").click()
+    expect(copy).to_have_value(answer_copy)
+    expect(page.locator("#source mark")).to_have_count(len(answer.citations))
+
     page.locator("#chat button[aria-label='Clear']").click()
     expect(page.locator("#chat .bot-row")).to_have_count(0)
     expect(page.locator("#citations")).to_be_hidden()
