@@ -1744,3 +1744,22 @@ def test_who_is_quoted_in_a_document_named_by_a_word_of_its_text(tmp_path):
     build_index([tmp_path / "trial.txt", tmp_path / "radio.txt"], tmp_path / "index")
     answer = Assistant.load(tmp_path / "index").ask("Who is quoted in the abstract?")
     assert not answer.abstained and [c.speaker for c in answer.citations] == ["Dr Ingrid Halvorsen"]
+
+
+def test_a_post_of_someone_else_is_not_pointed_to_for_the_one_asked(shipped):
+    """A journalist's review: "What is the name of the network's spokesperson?" was declined rightly, but pointed at
+    ¶19's post, the Chechen leader's spokespeople."""
+    network = shipped.ask("What is the name of the network's spokesperson?")
+    assert network.abstained and network.reason == "the source names no one as the network's spokesperson"
+    leader = shipped.ask("Who is the Chechen leader's spokesman?")
+    assert leader.abstained and leader.reason.endswith("it mentions the post (¶19) without a name")
+
+
+def test_a_role_claim_given_to_be_checked_says_how_the_source_describes_them(shipped):
+    """A journalist in the browser: "Sokirianskaia works for Human Rights Watch, right?" got ¶25, which names Human
+    Rights Watch, first and without a note."""
+    wrong = shipped.ask("Sokirianskaia works for Human Rights Watch, right?")
+    assert wrong.reason.startswith("the source describes Ekaterina Sokirianskaia as “Russia Project Director with "
+                                   "the International Crisis Group”, which does not have the claim's words")
+    right = shipped.ask("Sokirianskaia works for the International Crisis Group, right?")
+    assert "which has the claim's words" in right.reason

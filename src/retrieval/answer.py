@@ -447,6 +447,14 @@ class Assistant:
                       or self._unnamed_answer(question, *found))
             if answer is not None:
                 return answer
+            role = _CLAIM_THEN_CHECK.match(" ".join(question.split()))
+            if role and _ROLE_CLAIM.match(role.group("claim")):
+                # "Sokirianskaia works for Human Rights Watch, right?": how the source describes her (a journalist in
+                # the browser: ¶25, naming Human Rights Watch, came first without a note)
+                answer = self._pipeline_answer(question, *found)
+                noted = None if answer.abstained else self._role_note(answer, role.group("claim"), found[0].documents)
+                if noted is not None:
+                    return noted
             # a claim of what someone said ("Did Milashina call the response outrageous?") is checked against
             # whose words the quote is (`_not_theirs`); any other claim against the quote's words
             claimed = yes_no_claim(question) if asked_subject(question) is None else None
@@ -1155,7 +1163,9 @@ class Assistant:
         near = {(c.doc_id, c.start) for c in citations}
 
         def whose(c: Citation) -> bool:
-            return not post.modifiers or bool(post.modifiers & set(normalize_text(c.quote).split()))
+            words = set(normalize_text(c.quote).split())
+            # "the network's spokesperson": not the Chechen leader's spokespeople (a journalist's review)
+            return (not post.modifiers or bool(post.modifiers & words)) and not (post.owner - words)
 
         mentioned.sort(key=lambda c: (not whose(c), (c.doc_id, c.start) not in near, c.section != "body"))
         first = mentioned[:1] if whose(mentioned[0]) else []
@@ -1904,6 +1914,9 @@ _THE_YES_NO = re.compile(r"^(?P<verb>did|does|has|had|have|do)\s+(?P<name>the\s+
                          r"|call|called|confirm|confirmed|deny|denied|report|reported|find|found|open|opened|refer"
                          r"|referred|evacuate|evacuated|arrest|arrested|tell|told|describe|described|accuse|accused"
                          r"|document|documented|corroborate|corroborated)\b[^?]*?)\s*\??$", re.IGNORECASE)
+# "Sokirianskaia works for Human Rights Watch, right?": a claim, then the request to check it
+_CLAIM_THEN_CHECK = re.compile(r"^(?P<claim>.+?)[,.;]?\s+(?:is\s+(?:that|this|it)\s+)?(?:right|correct|true|accurate)"
+                               r"\s*\?$", re.IGNORECASE)
 _THE_SOURCE_ITSELF = frozenset("article story report piece source text page document author writer reporter".split())
 
 

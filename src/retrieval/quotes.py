@@ -449,6 +449,7 @@ class PostAsked:
     head: str                   # the post, as asked: "prosecutor"
     modifiers: frozenset[str]   # whose post, normalised: {"chechnya", "information"}
     phrase: str                 # "Chechnya's Minister for Information"
+    owner: frozenset[str] = frozenset()  # whose, by a possessive, any case: {"network"} of "the network's spokesperson"
 
 
 def post_asked(question: str) -> PostAsked | None:
@@ -486,7 +487,8 @@ def post_asked(question: str) -> PostAsked | None:
     # ("the regime's leader", "the federal prosecutor") may be the source's other word for it
     modifiers = {w for w in normalize_text(re.sub(r"['’]s\b", "", " ".join(
         x for x in before + words[at + 1:end] if x[:1].isupper()))).split()}
-    return PostAsked(head=words[at].lower(), modifiers=frozenset(modifiers),
+    owner = {w for x in before if re.search(r"['’]s$", x) for w in normalize_text(re.sub(r"['’]s$", "", x)).split()}
+    return PostAsked(head=words[at].lower(), modifiers=frozenset(modifiers), owner=frozenset(owner),
                      phrase=f"the {phrase}" if determined or not any(re.search(r"['’]s?$", w) for w in before)
                      else phrase)
 
