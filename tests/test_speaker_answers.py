@@ -1763,3 +1763,12 @@ def test_a_role_claim_given_to_be_checked_says_how_the_source_describes_them(shi
                                    "the International Crisis Group”, which does not have the claim's words")
     right = shipped.ask("Sokirianskaia works for the International Crisis Group, right?")
     assert "which has the claim's words" in right.reason
+
+
+def test_reported_speech_with_their_word_in_quote_marks_says_so(shipped):
+    """A journalist in the browser: "Who said the Chechen government's response was outrageous?" was told the source
+    reports her "in the writer's words, not as a direct quotation", "outrageous" being in quote marks."""
+    answer = shipped.ask("Who said the Chechen government's response was outrageous?")
+    assert answer.citations[0].speaker == SOKIRIANSKAIA
+    assert "with “outrageous” in quote marks as their words" in answer.reason
+    assert "not as a direct quotation" in shipped.ask("Who said there is hope among activists?").reason

@@ -1382,6 +1382,15 @@ class Assistant:
                 # "Who said there is hope among activists?": reported speech, so no words to put in quote marks
                 reason = (f"the source reports {_named(top)}{described} saying this (¶{top.citation.paragraph}), in "
                           f"the writer's words, not as a direct quotation{self._evidence_note(top)}")
+                inner = next((e for e in ledger if e.kind == "direct" and e.speaker == top.speaker
+                              and e.citation.doc_id == top.citation.doc_id and top.start <= e.start
+                              and e.end <= top.end and set(tokenize(e.quote)) & set(tokenize(words))), None)
+                if inner is not None:
+                    # "Who said the Chechen government's response was outrageous?": "… had been “outrageous”", the
+                    # word in quote marks as hers (a journalist in the browser: "not as a direct quotation")
+                    reason = (f"the source reports {_named(top)}{described} saying this (¶{top.citation.paragraph}), "
+                              f"with “{inner.quote}” in quote marks as their words and the rest in the writer's"
+                              f"{self._evidence_note(top)}")
             split = writers_clause(top)
             if not missing and split and quote_similarity(words, split[2]) > quote_similarity(words, split[0]):
                 # "…, although without a referral it's unlikely …": not reported as the speaker's
