@@ -373,7 +373,7 @@ def shown_answer(answer: Answer) -> Answer:
     kept = [c for n, c in enumerate(answer.citations) if n == 0 or c.score >= MIN_QUOTE_SCORE][:MAX_QUOTES]
     reason = answer.reason
     if reason and len(kept) < len(answer.citations):  # "14 quotations …; the first 10 are listed", 9 shown
-        reason = _LISTED.sub(f"; {len(kept)} of them are listed", reason)
+        reason = _LISTED.sub(f"; {len(kept)} of them {'is' if len(kept) == 1 else 'are'} listed", reason)
     return answer.model_copy(update={"citations": kept, "reason": reason})
 
 

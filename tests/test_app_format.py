@@ -621,6 +621,9 @@ def test_chat_shows_every_quote_above_the_floor():
     ranked = listed.model_copy(update={"reason": "14 quotations attributed to Jane Doe in the source; the 4 most "
                                                  "relevant are listed"})
     assert app.shown_answer(ranked).reason == "14 quotations attributed to Jane Doe in the source; 2 of them are listed"
+    # one kept: "1 of them is listed" (a journalist in the browser had read "1 of them are listed")
+    one = ranked.model_copy(update={"citations": [RULED, low, low]})
+    assert app.shown_answer(one).reason == "14 quotations attributed to Jane Doe in the source; 1 of them is listed"
 
 
 def test_stale_citations_carry_a_visible_warning():
