@@ -1772,3 +1772,19 @@ def test_reported_speech_with_their_word_in_quote_marks_says_so(shipped):
     assert answer.citations[0].speaker == SOKIRIANSKAIA
     assert "with “outrageous” in quote marks as their words" in answer.reason
     assert "not as a direct quotation" in shipped.ask("Who said there is hope among activists?").reason
+
+
+def test_news_fresh10s_checks_a_choice_of_figures_a_draft_line_and_a_countrys_name(shipped):
+    """news_fresh10: "Requests for help: 50 or 500?" was declined for "500"; "Draft line reads: '…' Correct?" was
+    declined, the line being nowhere as written; "How did the United States react?" was "the source quotes no one
+    named the United States", the source writing "US"."""
+    choice = shipped.ask("Requests for help: 50 or 500?")
+    assert not choice.abstained and "“around 50”" in choice.citations[0].quote and "“500”" in choice.reason
+    assert shipped.ask("Why did the network get around 500 requests for help?").abstained  # a premise, not a choice
+    draft = shipped.ask("Draft line reads: 'Milashina says she will leave Russia after receiving death threats.' "
+                        "Correct?")
+    assert not draft.abstained and "she would stay in the country" in draft.citations[0].quote
+    assert draft.reason.endswith("the first quote is what the source says nearest to the line given to be checked, "
+                                 "and may contradict it")
+    us = shipped.ask("How did the United States react?")
+    assert not us.abstained and us.citations[0].quote.startswith("The US has voiced concern")

@@ -306,6 +306,15 @@ class Assistant:
                 quote_similarity(w, c.quote) >= MISQUOTE_MIN_OVERLAP for w in marked for c in citations):
             # words set in quote marks that no passage comes near ("Did Milashina say “Chechnya is a black
             # hole for human rights”?"): the nearest passages are no answer, whatever the search's confidence
+            nearest = (citations or answer.closest or [None])[0]
+            if nearest is not None and nearest.score >= CHECK_MIN_SCORE and asks_to_check(question):
+                # "Draft line reads: 'Milashina says she will leave Russia …' Correct?": a line given to be checked,
+                # and a passage close to it, which is what the checker needs (news_fresh10's sub-editor: declined)
+                return answer.model_copy(update={
+                    "words_checked": checks, "abstained": False, "citations": citations or answer.closest,
+                    "closest": [], "confidence": max(answer.confidence, answer.threshold),
+                    "reason": note + ", nor words close to them: the first quote is what the source says nearest to "
+                                     "the line given to be checked, and may contradict it"})
             return answer.model_copy(update={
                 "words_checked": checks, "abstained": True, "citations": [],
                 "closest": citations or answer.closest,
@@ -699,7 +708,8 @@ class Assistant:
             return answer
         named = f"{source} never has " + " or ".join(f"“{w}”" for w in absent)
         if not answer.abstained and any(_FIGURE.fullmatch(w) for w in absent) \
-                and not _ASKS_SOURCES_FIGURE.search(answer.question) and not _asks_yes_or_no(answer.question):
+                and not _ASKS_SOURCES_FIGURE.search(answer.question) and not _asks_yes_or_no(answer.question) \
+                and not _a_figure_chosen(answer.question, answer.citations[0].quote):
             # "Why did the network get around 60 requests for help?": a figure the source never gives is a premise
             # no quote can bear out (a journalist's review; in the news sets it was only ever in unanswerable ones);
             # a yes/no question checks it ("Was the article published on 18 April 2017?": the dateline settles it)
@@ -2144,6 +2154,15 @@ def _names_the_speaker(words: str, speaker: str) -> bool:
 
 _CAPTION_WORDS = frozenset("photo photograph picture image pic shot taken show shows shown pictured caption lead main "
                            "top credit credited".split())
+
+
+def _a_figure_chosen(question: str, quote: str) -> bool:
+    """Whether the question offers figures to choose from, one of which the quote holds ("Requests for help: 50 or
+    500?": its "around 50"; news_fresh10's sub-editor had it declined for "500")."""
+    if not re.search(r"\bor\b", question, re.IGNORECASE):
+        return False
+    held = _figures(quote)
+    return any(_figure(m.group()) in held for m in _FIGURE.finditer(question))
 
 
 def _claim_words_lacking(claim: str, first: Citation) -> list[str]:
