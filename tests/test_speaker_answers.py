@@ -1788,3 +1788,18 @@ def test_news_fresh10s_checks_a_choice_of_figures_a_draft_line_and_a_countrys_na
                                  "and may contradict it")
     us = shipped.ask("How did the United States react?")
     assert not us.abstained and us.citations[0].quote.startswith("The US has voiced concern")
+
+
+def test_an_interviewers_question_in_a_transcript_is_never_the_answer(tmp_path):
+    """A developer's review: "According to the deputy mayor, who pays for maintenance?" got the interviewer's "Who pays
+    once it is built?" (0.79), the end of a "Q:" line, as its answer."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "radio.txt").write_text(
+        "Riverside Radio transcript\n\nQ: Mr Wielgus, the council approved the scheme. What will it cost?\n\n"
+        "A: The approved budget is £38 million.\n\nQ: And maintenance? Who pays once it is built?\n\n"
+        "A: The council pays. We have budgeted £410,000 a year for maintenance.\n", encoding="utf-8")
+    build_index([tmp_path / "radio.txt"], tmp_path / "index")
+    answer = Assistant.load(tmp_path / "index").ask("Who pays for maintenance once it is built?")
+    first = (answer.citations or answer.closest)[0]
+    assert "Who pays once it is built?" not in first.quote and "The council pays" in first.quote

@@ -856,8 +856,15 @@ class Assistant:
         holds its answer: SQuAD tune lost one answerable question to the rule without this)."""
         doc_id, span = self.retriever.sentences[row]
         text = self.retriever.documents[doc_id].text
-        if not asks_itself(text[span.start:span.end]) or text[span.end:span.end + 1] not in ("\n", "\r", ""):
-            return False  # on every candidate of every question: the cheap tests first, and no copy of the text
+        if not asks_itself(text[span.start:span.end]):
+            return False  # on every candidate of every question: the cheap test first, and no copy of the text
+        line = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
+        if _QUESTION_TURN.match(text, line):
+            # an interviewer's question in a transcript, wherever in the "Q:" line ("Q: And maintenance? Who pays once
+            # it is built?"; a developer's review had it as the answer to "… who pays for maintenance?")
+            return True
+        if text[span.end:span.end + 1] not in ("\n", "\r", ""):
+            return False
         start = span.start
         while start > 0 and text[start - 1] in " \t":
             start -= 1
@@ -2154,6 +2161,9 @@ def _names_the_speaker(words: str, speaker: str) -> bool:
 
 _CAPTION_WORDS = frozenset("photo photograph picture image pic shot taken show shows shown pictured caption lead main "
                            "top credit credited".split())
+
+
+_QUESTION_TURN = re.compile(r"[ \t]*(?:Q|Question|Interviewer)[ \t]*:", re.IGNORECASE)
 
 
 def _a_figure_chosen(question: str, quote: str) -> bool:
