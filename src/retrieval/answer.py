@@ -899,8 +899,7 @@ class Assistant:
             return Answer(question=question, abstained=True, confidence=confidence, threshold=threshold,
                           reason=reason, closest=citations)
         if self.method == "pipeline" and scorer.off_topic(candidates) and first.section not in named_sections(
-                question) and not ((spoken := asked_speech(question)) and quotes_by(
-                    self._ledger_in_scope(candidates.documents), spoken[0])):
+                question) and not self._asks_someone_quoted(question, candidates):
             # "Was the photo taken in 2010?": the caption it names, far in meaning from a question put so (a
             # journalist's review: "no sentence … comes near", the caption giving 2008)
             # "According to Milashina, what does it depend on?": vague words, far from every sentence, but about
@@ -940,9 +939,8 @@ class Assistant:
                           threshold=threshold, closest=citations,
                           reason=f"{never} {_the_words(counted)}: it gives no such figure, and the "
                                  "passages listed may count something else")
-        if self.method == "pipeline" and scorer.below_quote_floor(first.score) and not (
-                (spoken := asked_speech(question)) and quotes_by(self._ledger_in_scope(candidates.documents),
-                                                                  spoken[0])):
+        if self.method == "pipeline" and scorer.below_quote_floor(first.score) and not self._asks_someone_quoted(
+                question, candidates):
             # "whats the weather in moscow tomorrow" at 0.43 with a first quote the ranker scores 0.05: the model
             # reads the question's form, the ranker what the quote says
             return Answer(question=question, abstained=True, confidence=decline_score(confidence, threshold),
@@ -958,6 +956,12 @@ class Assistant:
             return _noted(answer, f"the first quote is {first.section_label} on the page (¶{first.paragraph}), not "
                                   "this report's own reporting")
         return answer
+
+    def _asks_someone_quoted(self, question: str, candidates: Candidates) -> bool:
+        """Whether the question asks for the words of someone the sources quote ("According to Milashina, what does
+        it depend on?"), whose words answer however far the question's vague words are from them."""
+        spoken = asked_speech(question)
+        return bool(spoken and quotes_by(self._ledger_in_scope(candidates.documents), spoken[0]))
 
     @staticmethod
     def _uses_word(words: str, source_words: set[str]) -> bool:
@@ -1661,12 +1665,13 @@ class Assistant:
             # someone else quoted on it only in the speaker's own documents (a developer's review: a barrister of
             # another document had been named for what the trial's author said)
             own_docs = list(dict.fromkeys(e.citation.doc_id for e in found))
+            own_ledger = self._ledger_in_scope(own_docs)
             member = None if by_medium else next(
-                (e for e in self._ledger_in_scope(own_docs) if e.speaker and e.kind in ("direct", "reported")
+                (e for e in own_ledger if e.speaker and e.kind in ("direct", "reported")
                  and speaks_for(e, name) and mentions_topic(self._their_words(table, e), asked.topic, name)), None)
             ranked: list[tuple[LedgerEntry, float]] = []
             if member is not None:
-                theirs = [e for e in quotes_by(self._ledger_in_scope(own_docs), member.speaker)
+                theirs = [e for e in quotes_by(own_ledger, member.speaker)
                           if mentions_topic(self._their_words(table, e), asked.topic, name)]
                 relevance = self._relevance(theirs, *self._about(question, asked.target, asked.topic), asked.topic)
                 # among equals, the words that name the organisation ("… says the International Crisis Group
@@ -1948,8 +1953,9 @@ _THE_SOURCE_ITSELF = frozenset("article story report piece source text page docu
 
 def yes_no_claim(question: str, loose: bool = False) -> str | None:
     """The claim a question asks to be checked: "Is it true that X …?" gives "X …", "Is Kadyrov gay?" gives
-    "Kadyrov is gay"; None for any other question. `loose`: "Did the network receive …?" and "… True?" too, whose
-    answers are only noted where they differ from the claim in a figure or a name (`_precise_claim`)."""
+    "Kadyrov is gay"; None for any other question. `loose`: "Did the network receive …?" and "Was the photo taken
+    in …?" too, whose answers are only noted where they differ from the claim in a figure or a name
+    (`_precise_claim`)."""
     text = " ".join(question.split())
     truth = _TRUTH_CHECK.match(text)
     if truth:
@@ -1973,7 +1979,6 @@ def _precise_claim(claim: str, lacking: Sequence[str]) -> bool:
     words differ by synonyms ("confirm" for "corroborated"), and a note on a right answer teaches readers to skip
     notes."""
     return _FIGURE.search(claim) is not None or any(w[:1].isupper() for w in lacking)
-    return None
 
 
 # a question about someone's view: "Sokirianskaia does expect …", "Milashina did think …"

@@ -188,6 +188,8 @@ ROLE_SYNONYMS = (
 _ROLE_STOP = frozenset("of for with at in on from by and to who which that".split())
 _ROLE_HEAD_END = re.compile(r"\b(?:of|for|with|at|in|on|from|by|to|who|which|that|behind|based|whose)\b")
 _APPOSITIVE_AFTER = re.compile(r",[ \t]+([^,.;:!?()“”\"\n]{2,120}?),(?!\d)")  # not "borrowed 1,286 books"
+# a speech verb, then a description and a comma right before the name: "…,” says the exhibition's curator, ▮Dr …"
+_SAID_BY_DESCRIBED = re.compile(r"\b(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\s+[^,.;:!?\n]{2,80},\s*$")
 _APPOSITIVE_IN_LIST = re.compile(r",[ \t]+([a-z][^,.;:!?()“”\"\n]{2,100}?)[ \t]*(?:;|\n|$)")
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
@@ -224,8 +226,7 @@ def appositives(text: str, start: int, end: int, speaks: bool = False) -> list[s
     # a phrase before the name is an appositive only if a comma follows, or the sentence ends after a speech verb
     # ("…,” says the exhibition's curator, Dr Lucia Ferrante.": a developer's review had "the curator" be her
     # assistant, the only one described so)
-    ends = text[end:end + 1] in (".", "!", "?") and bool(re.search(
-        r"\b(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\s+[^,.;:!?\n]{2,80},\s*$", text[max(0, start - 120):start]))
+    ends = text[end:end + 1] in (".", "!", "?") and bool(_SAID_BY_DESCRIBED.search(text, max(0, start - 120), start))
     if text[end:end + 1] == "," or ends:
         before = _TRAILING_HONORIFIC.sub("", text[max(0, start - 160):start].rstrip())  # "…, Dr Fiona Walsh,"
         if before.endswith(","):
