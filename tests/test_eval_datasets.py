@@ -354,6 +354,10 @@ def test_an_eighth_writers_questions_quote_the_article_and_stay_apart_from_every
     # media-studies lecturer's, measured at the session's start before its failures were read
     ("news_fresh10", 200, ("news_known", "news_train", "news_fresh3", "news_fresh4", "news_fresh5", "news_fresh6",
                            "news_fresh7", "news_fresh8", "news_fresh9")),
+    # news_fresh11 (thirtieth session): a social-media editor's, a documentary researcher's, a law student's and a
+    # newsletter editor's, measured at the session's start before its failures were read
+    ("news_fresh11", 200, ("news_known", "news_train", "news_fresh3", "news_fresh4", "news_fresh5", "news_fresh6",
+                           "news_fresh7", "news_fresh8", "news_fresh9", "news_fresh10")),
 ])
 def test_fresh_voices_questions_quote_the_article_and_stay_apart_from_every_other_set(name, at_least, near_copies_of):
     """Each later fresh set: none of its questions close to one of dev, seed, the probe or the first two fresh

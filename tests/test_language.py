@@ -42,7 +42,8 @@ def test_no_english_question_of_the_evaluation_sets_is_taken_for_another_languag
     questions = [json.loads(line)["question"] for name in ("dev_qa", "news_train", "offtopic_train", "seed_qa",
                                                            "news_known", "news_fresh", "news_fresh2", "news_fresh3",
                                                            "news_fresh4", "news_fresh5", "news_fresh6", "news_fresh7",
-                                                           "news_fresh8", "news_fresh9", "news_fresh10", "offtopic_qa")
+                                                           "news_fresh8", "news_fresh9", "news_fresh10", "news_fresh11",
+                                                           "offtopic_qa")
                  for line in (ROOT / "eval" / f"{name}.jsonl").read_text().splitlines() if line.strip()]
     flagged = [q for q in questions if other_language(q, "en", "LATIN", known=lambda w: False)]
     assert len(questions) > 500 and flagged == []
