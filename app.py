@@ -579,11 +579,15 @@ def source_html(
 
 def names_the_speaker_only(citation: Citation, before: Citation | None) -> bool:
     """Whether `citation` is only the words that name the speaker of the quote cited `before` it ("Ms Sokirianskaia
-    says", cited to show who said "All it would take …"): evidence, not a quote to paste."""
+    says", cited to show who said "All it would take …"): evidence, not a quote to paste. They may stand before the
+    quote as well as after it, or earlier in its sentence ("Ms Sokirianskaia says the … response … had been
+    “outrageous”": a journalist in the browser had both in the copy box)."""
     words = re.findall(r"[\w’'-]+", citation.quote.lower())
-    return (before is not None and citation.doc_id == before.doc_id and citation.speaker is None
-            and 0 <= citation.start - before.end <= 3 and 0 < len(words) <= 6
-            and any(w in SPEECH_VERBS for w in words[-2:]))
+    if before is None or citation.doc_id != before.doc_id or citation.speaker is not None:
+        return False
+    near = (0 <= citation.start - before.end <= 3 or 0 <= before.start - citation.end <= 3
+            or (citation.end <= before.start and citation.paragraph == before.paragraph))
+    return near and 0 < len(words) <= 6 and any(w in SPEECH_VERBS for w in words[-2:])
 
 
 def copy_block(answer: Answer | None, documents: Mapping[str, Document]) -> str:

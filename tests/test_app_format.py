@@ -776,3 +776,25 @@ def test_a_refused_long_question_is_shown_cut_saying_its_length():
     assert app.shortened("Who said it?") == "Who said it?"
     cut = app.shortened("x" * 3000)
     assert cut.startswith("x" * app.SHOWN_QUESTION_CHARS + " …") and cut.endswith("(3,000 characters in all)")
+
+
+def test_the_words_naming_a_speaker_before_their_quote_are_not_pasted_as_a_quote():
+    """A journalist in the browser: "Who said 'outrageous'?" and "Who said 'Putin is the only one …'?" put “Ms
+    Sokirianskaia says” in the copy box as a quote line: the attribution stood before the quote, in its sentence or
+    between its two parts."""
+    text = ("Ms Sokirianskaia says the response had been “outrageous”.\n\n"
+            "“All it would take is a phone call,” Ms Sokirianskaia says, “Putin is the only one.”")
+    doc = DOC.model_copy(update={"text": text})
+    said = [cite("Ms Sokirianskaia says", 1, score=1.0, doc=doc),
+            cite("Ms Sokirianskaia says", 3, score=1.0, doc=doc)]
+    said[1] = said[1].model_copy(update={"start": text.rindex("Ms Sokirianskaia says"),
+                                         "end": text.rindex("Ms Sokirianskaia says") + 21})
+    for quote, paragraph, says in (("outrageous", 1, said[0]), ("Putin is the only one.", 3, said[1])):
+        words = cite(quote, paragraph, score=1.0, doc=doc).model_copy(update={"speaker": "Ekaterina Sokirianskaia"})
+        block = app.copy_block(Answer(question="Who said it?", abstained=False, confidence=1.0, threshold=0.5,
+                                      citations=[words, says]), {"doc": doc})
+        assert block.splitlines() == [f"[1] {app.copy_ready(words, doc)}"], quote
+    # in another paragraph, they are no attribution of the quote
+    other = cite("outrageous", 1, score=1.0, doc=doc).model_copy(update={"speaker": "Ekaterina Sokirianskaia"})
+    block = app.copy_block(Answer(question="q", abstained=False, citations=[other, said[1]]), {"doc": doc})
+    assert len(block.splitlines()) == 2
