@@ -644,8 +644,10 @@ def test_a_judgement_is_answered_with_the_words_to_judge_from_saying_so(assistan
     ("Is it true the article was published on 18 April 2017?",
      "the first quote (¶4) does not have “18”: the source may not say this"),
     # a journalist's review: "Russia" had been named as lacking from "Russian Prime Minister Vladimir Putin …"
+    # (thirtieth session) checked against the title the source gives him, as "President of Russia" is
     ("Is it true that Putin was the prime minister of Russia?",  # the caption, outside the report: declined
-     "the closest sentence (¶1) has every word of the claim: check it says what the claim does"),
+     "the source describes Vladimir Putin as “Russian Prime Minister”, which has the claim's words: check it says "
+     "what the claim does"),
 ])
 def test_is_it_true_that_says_which_words_of_the_claim_the_nearest_sentence_lacks(assistant, question, note):
     answer = assistant.ask(question)

@@ -180,6 +180,19 @@ def test_pronoun_prefers_the_last_speaker_to_a_name_in_passing():
     assert direct(ledger)[0].speaker == "Jane Doe"
 
 
+def test_she_who_confirms_or_cautions_is_the_speaker_not_the_man_her_words_name():
+    """A developer's review: "She confirmed that captain Marcus Reid … had a hamstring injury … She said she expected
+    him to miss “at least three weeks”." gave the manager's words to the injured captain ("confirmed" was no speech
+    verb, so "She" in "She said" found Reid, named in her own sentence); "cautioned" likewise."""
+    text = ("Gemma Clarke, the Rovers manager, defended her team. “We kept going,” she said.\n\n"
+            "She confirmed that captain Marcus Reid had a hamstring injury. She said she expected him to miss "
+            "“at least three weeks”.\n\n"
+            "Professor Amara Nwosu, the senior author, cautioned that trials were “years, not months” away.")
+    _, ledger = ledger_of(text)
+    assert {e.speaker for e in ledger if e.speaker} == {"Gemma Clarke", "Professor Amara Nwosu"}
+    assert [e.speaker for e in ledger if "three weeks" in e.quote] == ["Gemma Clarke"] * 2
+
+
 def test_pronoun_without_any_antecedent_leaves_the_quote_unattributed():
     _, ledger = ledger_of("“We will appeal,” she says.")
     entry = direct(ledger)[0]

@@ -1803,3 +1803,92 @@ def test_an_interviewers_question_in_a_transcript_is_never_the_answer(tmp_path):
     answer = Assistant.load(tmp_path / "index").ask("Who pays for maintenance once it is built?")
     first = (answer.citations or answer.closest)[0]
     assert "Who pays once it is built?" not in first.quote and "The council pays" in first.quote
+
+
+def test_the_reporter_of_this_story_is_its_byline_not_the_journalist_it_quotes(shipped):
+    """A journalist's review: "Who is the reporter on this story?" got the sentence naming Milashina, "the journalist
+    behind the initial newspaper report", at 0.91 with no note; the page's byline is Ben Winsor."""
+    for question in ("Who is the reporter on this story?", "Who reported this story for SBS?",
+                     "Who is the journalist on this piece?", "remind me who wrote this piece"):
+        answer = shipped.ask(question)
+        assert not answer.abstained and answer.citations[0].quote == "Ben Winsor", question
+        assert answer.reason.startswith("the byline of"), question
+    assert shipped.ask("remind me to call the newsroom at 5").abstained  # a task, still no question of the source
+    assert "Milashina" in shipped.ask("Who is the journalist behind the initial newspaper report?").citations[0].quote
+
+
+def test_a_post_claimed_of_someone_the_source_titles_but_never_quotes_is_checked_against_the_title(shipped):
+    """A journalist's review: "Was Putin the President of Russia in the caption photo?" had the note "has every word of
+    the claim" (the caption has "Chechen President"); Putin and Kadyrov are titled, never quoted."""
+    wrong = shipped.ask("Was Putin the President of Russia in the caption photo?")
+    assert wrong.reason.startswith("the source describes Vladimir Putin as “Russian Prime Minister”, which does not "
+                                   "have the claim's words")
+    for question in ("Is Kadyrov described as Russian Prime Minister?", "Is Ramzan Kadyrov the Prime Minister of "
+                                                                         "Chechnya?"):
+        assert shipped.ask(question).reason.startswith(
+            "the source describes Ramzan Kadyrov as “Chechen President”, which does not have"), question
+    right = shipped.ask("Is Kadyrov the President of Chechnya?")  # "Chechnya" is the caption's "Chechen"
+    assert right.reason.startswith("the source describes Ramzan Kadyrov as “Chechen President”, which has the claim's")
+    assert "Russian Prime Minister" not in (shipped.ask("Is Putin the one said to be behind the detentions?").reason
+                                            or "")  # no post claimed
+
+
+def test_a_claim_naming_someone_else_or_another_outlet_is_noted(shipped):
+    """A journalist's review: the minister's "editors … are being hysterical" confirmed "Did the Chechen Minister for
+    Information call Sokirianskaia hysterical?"; "Did the editors of Novaya Gazeta accuse Putin …?" was noted only as
+    reported speech; "Did Milashina tell Reuters …?" (she told SBS) only for "Russia"; "Did the article say Putin
+    ordered the detentions?" got the Kremlin's "very clear signal" without a note."""
+    hysterical = shipped.ask("Did the Chechen Minister for Information call Sokirianskaia hysterical?")
+    assert "hysterical" in hysterical.citations[0].quote and "does not have “Sokirianskaia”" in hysterical.reason
+    accused = shipped.ask("Did the editors of Novaya Gazeta accuse Putin of inciting violence?")
+    assert accused.reason.startswith("the first quote (¶20) does not have “Putin”")
+    assert "writer's words" in accused.reason
+    authorities = shipped.ask("Did the editors of Novaya Gazeta accuse Chechen authorities of inciting violence?")
+    assert "does not have" not in (authorities.reason or "")
+    told = shipped.ask("Did Milashina tell Reuters she would stay in Russia?")
+    assert "do not have “Reuters”" in told.reason
+    assert "do not have" not in shipped.ask("Did Milashina tell SBS she would stay in the country?").reason
+    said = shipped.ask("Did the article say Putin ordered the detentions?")
+    assert "does not have “Putin” or “ordered”" in said.reason
+    grozny = shipped.ask("Is the network evacuating gay men to Grozny?")
+    assert "Moscow" in grozny.citations[0].quote and "does not have “Grozny”" in grozny.reason
+
+
+def test_a_speakers_words_about_the_us_are_about_the_country(shipped):
+    """A journalist's review: "What did Sokirianskaia say about the US?" listed three of her quotes, none about the
+    US, "US" being read as the pronoun "us"."""
+    answer = shipped.ask("What did Sokirianskaia say about the US?")
+    assert answer.abstained and answer.reason.endswith("none of their words is about the US")
+    possessive = shipped.ask("What is the Chechen Minister for Information's view on the Novaya Gazeta editors?")
+    assert "never has" not in possessive.reason  # his title, with "'s", is the source's
+
+
+def test_a_request_to_write_copy_is_no_question_of_the_source(shipped):
+    """A journalist's review: "Write me a headline for this story" got another story's headline at 0.91."""
+    for question in ("Write me a headline for this story", "Suggest a headline for this story",
+                     "Can you draft three tweets about this?"):
+        answer = shipped.ask(question)
+        assert answer.abstained and answer.reason.startswith("this asks something of the assistant"), question
+    assert not shipped.ask("What is the headline of the related story about the US?").abstained
+
+
+def test_words_a_speaker_relays_in_quote_marks_of_their_own_are_not_theirs(tmp_path):
+    """A developer's review: "Who said 'We need batteries that do not give up in a Finnish January'?" answered Dr
+    Virtanen at 1.00, and a check of the words called them hers: she relays her customer's words."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "release.txt").write_text(
+        "Kestrel opens battery plant\n\nDr Annika Virtanen, the chief executive, said the decision had come from "
+        "customers. \"When our first utility customer told us, 'We need batteries that do not give up in a Finnish "
+        "January,' we knew lithium was the wrong starting point,\" she said.\n\n\"We start production in May,\" "
+        "Dr Virtanen said.\n", encoding="utf-8")
+    build_index([tmp_path / "release.txt"], tmp_path / "index")
+    assistant = Assistant.load(tmp_path / "index")
+    relayed = assistant.ask("Who said 'We need batteries that do not give up in a Finnish January'?")
+    assert "they are not Dr Annika Virtanen's own" in relayed.reason
+    assert relayed.words_checked[0].relayed_by == "Dr Annika Virtanen" and relayed.words_checked[0].speaker is None
+    checked = assistant.ask("Check this quote: 'We need batteries that do not give up in a Finnish January'")
+    assert "in quote marks inside words of Dr Annika Virtanen, who gives them as someone else's" in checked.reason
+    own = assistant.ask("Who said 'we knew lithium was the wrong starting point'?")
+    assert own.reason.startswith("the source has these words word for word (¶2) and attributes them to Dr Annika "
+                                 "Virtanen")

@@ -29,8 +29,9 @@ from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuesti
 from .quotes import (
     HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted, attribute_span,
     fold_accents, fold_spokes, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
-    parse_claim_check, parse_speaker_question, post_asked, post_unnamed, quote_similarity, quotes_by, reports_speech,
-    speaks_for, speech_only, spelt_as_in, topic_held, topic_words, who_said, writers_clause,
+    parse_claim_check, parse_speaker_question, post_asked, post_forms, post_unnamed, quote_similarity, quotes_by,
+    reports_speech,
+    speaks_for, speech_only, spelt_as_in, token_like, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -531,13 +532,18 @@ class Assistant:
                 return other
             if spoken is None or not _nameless(spoken[0]):  # "… according to witness accounts?": no one's words
                 answer = self._not_theirs(answer, found[0].documents, spoken[0] if spoken else None)
-            claimed = yes_no_claim(question, loose=True) if answer.reason is None and not quoted_words(question) \
-                else None
-            if claimed and (yes_no_claim(question) or _precise_claim(
+            claimed = yes_no_claim(question, loose=True) if not quoted_words(question) else None
+            if claimed and answer.reason is None and (yes_no_claim(question) or _precise_claim(
                     claimed, _claim_words_lacking(claimed, answer.citations[0]))):
                 # "Did Sokirianskaia say Putin ordered the arrests?": her "… a phone call from Putin", the claim's
                 # other words nowhere in it (a journalist's review: answered at 0.42 without a note)
                 return self._truth_note(answer, claimed, differences_only=True)
+            if claimed and (named := _names_lacking(claimed, answer.citations[0], asked_subject(question))):
+                # beside a note of whose words these are, a name the quote lacks other than theirs: "Did the editors of
+                # Novaya Gazeta accuse Putin of inciting violence?" (a journalist's review: they accused "Chechen
+                # authorities", noted only as reported in the writer's words)
+                return _noted(answer, f"the first quote (¶{answer.citations[0].paragraph}) does not have "
+                                      + " or ".join(f"“{w}”" for w in named[:5]) + ": the source may not say this")
             return self._absent_note(answer, found[0].documents)
         return self._pipeline_answer(question, *found)
 
@@ -746,13 +752,24 @@ class Assistant:
         m = _ROLE_CLAIM.match(" ".join(claim.split()))
         if m is None:
             return None
-        name = m.group("name")
+        name, role = m.group("name"), _ROLE_WHERE.sub("", m.group("role"))
         entries = [e for e in self._ledger_in_scope(documents) if e.speaker and name_matches(name, e.speaker)]
         roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
+        who = _named(entries[0]) if entries else name
+        if not entries and not _is_post(role):
+            return None  # "Is Putin the one said to be behind the detentions?" states no post
+        if not entries:  # someone the source does not quote but gives a post: "Chechen President Ramzan Kadyrov"
+            table = sentence_table(self.retriever)
+            docs = [d for d in documents if d in self.retriever.documents]
+            posts = [(n, d) for r in table.rows_holding(docs, set(tokenize(name)))
+                     for n, d in named_posts(table.text(r)) if name_matches(name, n) and _is_post(d)]
+            roles = list(dict.fromkeys(d for _, d in posts))
+            who = posts[0][0] if posts else name
         if not roles:
             return None
-        described = f"the source describes {_named(entries[0])} as " + "; ".join(f"“{r}”" for r in roles[:3])
-        if topic_held(set(tokenize(" ".join(roles))), m.group("role")) == 1.0:
+        described = f"the source describes {who} as " + "; ".join(f"“{r}”" for r in roles[:3])
+        held = set(tokenize(" ".join(roles)))
+        if all(any(token_like(w, h) for h in held) for w in topic_words(role)):  # "Russia" is "Russian"
             return _noted(answer, described + ", which has the claim's words: check it says what the claim does")
         return _noted(answer, described + ", which does not have the claim's words: the source may not say this")
 
@@ -1083,7 +1100,11 @@ class Assistant:
                       f"what {_named(first)} says{self._evidence_note(first)}; it does not say they are "
                       f"{_named(first)}'s words: they may be the writer's own")
         elif own:
-            if lacking := _claim_words_lacking(claim, cited):
+            lacking = _claim_words_lacking(claim, cited)
+            if (to := _TOLD.search(question)) and not set(tokenize(to.group("to"))) <= set(tokenize(cited.quote)):
+                # "Did Milashina tell Reuters she would stay in Russia?": she told SBS (a journalist's review)
+                lacking.insert(0, to.group("to"))
+            if lacking:
                 # "Did Milashina tell SBS she would leave the country?": her "… she would stay in the country …",
                 # which had been "words close to these" (a journalist's review: the quote says the opposite)
                 reason = (f"the source gives {_named(first)} the words closest to these ({where})"
@@ -1390,7 +1411,13 @@ class Assistant:
             said = (f"{UNATTRIBUTED}: it quotes them without naming a speaker" if top.speaker is None
                     else "the source attributes these words to")
         reason = said
-        if top.speaker is not None:
+        relaying = next((c.relayed_by for c in checks if c.relayed_by), None) if not missing else None
+        if top.speaker is not None and relaying is not None and name_matches(relaying, top.speaker):
+            described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
+            reason = (f"the source has {named} word for word{where} in quote marks of their own inside words of "
+                      f"{_named(top)}{described}, who gives them as someone else's: they are not {_named(top)}'s own; "
+                      f"read the sentence for whose they are{self._evidence_note(top)}")
+        elif top.speaker is not None:
             described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
             reason = f"{said} {_named(top)}{described}" + self._evidence_note(top)
             direct = any(c.quote_kind == "direct" for c in checks)
@@ -1919,8 +1946,13 @@ class Assistant:
         key = (doc_id, start, end)
         cached = self._attributions.get(key)
         if cached is None:  # the same sentences come back question after question
-            found = attribute_span(self._ledger(doc_id), start, end)
+            ledger = self._ledger(doc_id)
+            found = attribute_span(ledger, start, end)
             cached = {} if found is None else {"speaker": found[0], "quote_kind": found[1]}
+            if (relayed := _relayed(ledger, start, end)) is not None:
+                # "When our first utility customer told us, 'We need batteries …,' …," she said: the customer's words,
+                # which she relays (a developer's review: they had been hers)
+                cached = {"speaker": None, "quote_kind": "direct", "relayed_by": relayed.speaker}
             self._attributions[key] = cached
         return cached
 
@@ -1928,19 +1960,26 @@ class Assistant:
 # "Is it true that …?", "Is it accurate that …?": a claim to hold against the nearest sentence
 _TRUTH_CHECK = re.compile(r"^(?:(?:is|was)\s+it\s+(?:true|accurate|correct|right|the\s+case)\s+(?:that\s+)?"
                           # "Confirm that the ICG called the camps a crime against humanity" (a journalist's review)
-                          r"|(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:confirm|verify|check)\s+(?:that|whether|if)\s+)"
+                          r"|(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:confirm|verify|check)\s+(?:that|whether|if)\s+"
+                          # "Did the article say Putin ordered the detentions?" (a journalist's review: the Kremlin's
+                          # "very clear signal" came without a note)
+                          r"|(?:does|did|do)\s+(?:the|this)\s+(?:article|story|report|piece|source|text|page|document)"
+                          r"\s+(?:say|says|claim|state|report|suggest|allege)\s+(?:that\s+)?"
+                          r"(?!(?:who|whom|whose|what|when|where|why|how|which|whether|if|anything|something)\b))"
                           r"(?P<claim>.+?)\s*[?.!]?$", re.IGNORECASE)
 # "Is Kadyrov gay?", "Was Milashina arrested?": a yes/no question about someone named, read as the claim
 # "Kadyrov is gay" (a journalist's review: it had got the minister's "mortal sin of Sodom" at 0.77, no note)
 _NAMED_YES_NO = name_pattern(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+"
                            r"(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+(?P<rest>[^?]+?)\s*\??$")
 # "Did the network receive around 50 death threats?", "Has the ICC received around 50 requests?": someone named by
-# "the" and up to three words (a journalist's review: the network's "around 50 requests" came without a note)
+# "the" and up to five words (a journalist's review: the network's "around 50 requests" came without a note)
 # "Was the photo taken in Moscow on October 16, 2008?": the claim "the photo was taken in …" (a journalist's review)
-_THE_WAS_DONE = re.compile(r"^(?P<verb>is|was|are|were)\s+(?P<name>the\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,2}?)\s+"
-                           r"(?P<rest>(?:\w+ed|taken|shown|held|given|made|seen|written|told|done|sent|known)\b[^?]*?)"
+# "Is the network evacuating gay men to Grozny?": "… to Moscow" (a journalist's review)
+_THE_WAS_DONE = re.compile(r"^(?P<verb>is|was|are|were)\s+(?P<name>the\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,3}?)\s+"
+                           r"(?P<rest>(?:\w+ed|\w{2,}ing|taken|shown|held|given|made|seen|written|told|done|sent|known)"
+                           r"\b[^?]*?)"
                            r"\s*\??$", re.IGNORECASE)
-_THE_YES_NO = re.compile(r"^(?P<verb>did|does|has|had|have|do)\s+(?P<name>the\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,2}?)\s+"
+_THE_YES_NO = re.compile(r"^(?P<verb>did|does|has|had|have|do)\s+(?P<name>the\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,4}?)\s+"
                          r"(?P<rest>(?:receive|received|get|got|gets|say|said|says|announce|announced|claim|claimed"
                          r"|call|called|confirm|confirmed|deny|denied|report|reported|find|found|open|opened|refer"
                          r"|referred|evacuate|evacuated|arrest|arrested|tell|told|describe|described|accuse|accused"
@@ -1973,6 +2012,24 @@ def yes_no_claim(question: str, loose: bool = False) -> str | None:
     return None
 
 
+def _relayed(ledger: Sequence[LedgerEntry], start: int, end: int) -> LedgerEntry | None:
+    """The attributed quotation that holds `[start, end)` inside a quotation nested in it (someone else's words that
+    its speaker relays), else None."""
+    if not any(e.nested and e.start <= start and end <= e.end for e in ledger):
+        return None
+    return next((e for e in ledger if e.kind == "direct" and not e.nested and e.speaker
+                 and e.start <= start and end <= e.end), None)
+
+
+def _names_lacking(claim: str, first: Citation, subject: str | None) -> list[str]:
+    """The capitalised words and figures of `claim` that `first` lacks, but for the words of whom the claim is about
+    (whose absence a note of whose words the quote is already tells)."""
+    own = {w.lower() for w in re.findall(r"[\w’'-]+", subject or "")}
+    quoted = {w.lower() for w in re.findall(r"[\w’'-]+", first.quote)}
+    return [w for w in _claim_words_lacking(claim, first) if (w[:1].isupper() or _FIGURE.fullmatch(w))
+            and w.lower() not in own and not any(token_like(w.lower(), q) for q in quoted)]  # "Chechnya": "Chechen"
+
+
 def _precise_claim(claim: str, lacking: Sequence[str]) -> bool:
     """Whether a claim's differences from its quote are worth a note on a question that is not put as a check:
     it gives a figure ("around 50 death threats"), or a name the quote lacks ("… referred to The Hague"). Other
@@ -1981,6 +2038,8 @@ def _precise_claim(claim: str, lacking: Sequence[str]) -> bool:
     return _FIGURE.search(claim) is not None or any(w[:1].isupper() for w in lacking)
 
 
+# whom a claim says the words were told to: "Did Milashina tell Reuters …?"
+_TOLD = name_pattern(r"\b(?:tell|told|telling)\s+(?:the\s+)?(?P<to>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*)*)")
 # a question about someone's view: "Sokirianskaia does expect …", "Milashina did think …"
 # "When will …?", "When did …?": a question for a time, not "When the network says …, what …?"
 _WHEN_ASKED = re.compile(r"\s*(?:and\s+)?when\s+(?:will|would|did|does|do|is|was|are|were|has|have|had|can|could|should"
@@ -1992,7 +2051,17 @@ _VIEW_CLAIM = re.compile(r"^(?P<name>.+?)\s+(?:does|did)\s+(?:expect|think|belie
 # a claim of someone's role or employer: "Sokirianskaia is with Human Rights Watch", "Milashina works for SBS"
 _ROLE_CLAIM = name_pattern(r"^(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+"
                          r"(?:is|was|works|worked|writes|wrote|(?:does|did)\s+(?:work|write))"
+                         r"(?:\s+(?:described|referred\s+to|identified|titled|listed))?"
                          r"\s+(?:for|with|at|as|an?|the)\s+(?P<role>.+)$")
+# where the claim is said to be made, no part of the role: "Putin was the President of Russia in the caption photo"
+_ROLE_WHERE = re.compile(r"\s+(?:in|on|from|by)\s+(?:the|this)\s+(?:\w+\s+)?"
+                         r"(?:caption|photo|picture|image|article|story|report|source|text|piece|page)\b.*$",
+                         re.IGNORECASE)
+
+
+def _is_post(description: str) -> bool:
+    """A title or appositive that gives a post ("Chechen President"), not any clause ("who has been accused …")."""
+    return any(post_forms(w) for w in re.findall(r"[A-Za-z-]+", description))
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
 # "What is the number of arrests?", "the total of …"; "the death toll", "the arrest tally": a count named as such
 _NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+)?(?P<what>[a-z][\w'-]*)",

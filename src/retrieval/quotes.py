@@ -58,6 +58,7 @@ recalled reply replies replied respond responds responded ask asks asked announc
 announced declare declares declared post posts posted tweet tweets tweeted comment comments
 commented concede concedes conceded admit admits admitted acknowledge acknowledges acknowledged
 predict predicts predicted allege alleges alleged maintain maintains maintained
+confirm confirms confirmed caution cautions cautioned
 """.split())
 # speech verbs that also say what a people or a state did ("the Normans maintained a distinct culture",
 # "it continued to evolve", "the Armenian state"): an attribution by one of them alone may be no speech
@@ -152,7 +153,7 @@ def _name_tokens(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)  # the same name pairs recur on every speaker question
-def _token_like(a: str, b: str) -> bool:
+def token_like(a: str, b: str) -> bool:
     if a == b:
         return True
     return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.8
@@ -175,7 +176,7 @@ def name_matches(query: str, name: str | None) -> bool:
     asked, full = _SHORT_NAMES.get(tuple(asked), asked), _SHORT_NAMES.get(tuple(full), full)
     if len(asked) == 1 and asked[0] not in full and any(asked[0] == f + "s" for f in full):
         return False  # "Chechens" are a people, not the "Chechen Minister for Information"
-    return all(any(_token_like(a, f) for f in full) for a in asked)
+    return all(any(token_like(a, f) for f in full) for a in asked)
 
 
 # How a news report names one person by the job of another it quotes: a question's "the reporter"
@@ -330,7 +331,7 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
         asked = [t for t in asked if t != last] + [last]
 
     def among(token: str, words: Iterable[str]) -> bool:
-        return any(_token_like(f, w) for f in _role_forms(token) for w in words)
+        return any(token_like(f, w) for f in _role_forms(token) for w in words)
 
     words = {w for d in descriptions for w in normalize_text(d).split()}
     if asked[-1] in EXPERT_WORDS:  # "the think tank expert": an expert, whatever the source calls their body
@@ -525,7 +526,7 @@ def holds_post(asked: PostAsked, description: str) -> bool:
     if not (head & asked_forms or (asked_forms & GENERIC_POSTS and head)):
         return False
     # a place's name and its adjective alike ("Chechnya", "Chechen")
-    return not asked.modifiers or any(_token_like(m, w) for m in asked.modifiers
+    return not asked.modifiers or any(token_like(m, w) for m in asked.modifiers
                                       for w in normalize_text(description).split())
 
 
@@ -1747,7 +1748,8 @@ _WHO_LINE = [re.compile(p, re.I) for p in (
 # "Did Sokirianskaia say (that) the federal government will intervene?": whether the source gives these
 # words, or words close to them, to that speaker
 _CLAIM = re.compile(
-    r"^(?:did|does|has|have|had)\s+" + _NAME + r"\s+(?:say|said|tell\s+\w+|told\s+\w+|claim|claimed|state|stated"
+    r"^(?:did|does|has|have|had)\s+" + _NAME + r"\s+(?:say|said|(?:tell|told)\s+(?:the\s+)?\w+|claim|claimed"
+    r"|state|stated"
     r"|warn|warned|argue|argued|write|wrote|suggest|suggested)\s+(?:that\s+)?(?P<claim>.+?)\s*\??$", re.I)
 
 
@@ -2015,8 +2017,9 @@ def topic_held(words: set[str], topic: str, speaker: str = "") -> float:
 
 def topic_words(topic: str, speaker: str = "") -> set[str]:
     """The stemmed content words of a topic, leaving out the speaker's name, pronouns and `TOPIC_FILLER`
-    ("the death threats she received": death, threat, receiv)."""
-    return set(tokenize(topic)) - set(tokenize(speaker)) - TOPIC_PRONOUNS - TOPIC_FILLER
+    ("the death threats she received": death, threat, receiv). "US" in capitals is the country, not "us"."""
+    country = set(tokenize("us")) if re.search(r"\bU\.?S\b", topic) else set()
+    return set(tokenize(topic)) - set(tokenize(speaker)) - (TOPIC_PRONOUNS - country) - TOPIC_FILLER
 
 
 def asks_who_is_quoted(question: str) -> bool:

@@ -129,7 +129,9 @@ def check_note(checks: list[WordsCheck], named: Callable[[str], str] = str) -> s
         how = "with words left out where the ellipsis stands" if c.elided else "word for word"
         note = f"{the_words([c.words])} {'is' if one_word([c.words]) else 'are'} in the source {how}"
         note += f" (¶{c.paragraph})" if c.paragraph is not None else ""
-        if c.speaker and c.quote_kind == "direct":
+        if c.relayed_by:
+            note += f", in quote marks inside words of {named(c.relayed_by)}, who gives them as someone else's"
+        elif c.speaker and c.quote_kind == "direct":
             note += f", as words of {named(c.speaker)}"
         elif c.speaker and c.quote_kind == "reported":
             note += f", in a sentence reporting what {named(c.speaker)} says"
