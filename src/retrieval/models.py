@@ -179,8 +179,8 @@ class WordsCheck(_Frozen):
     quote_kind: QuoteKind | None = None
     elided: bool = Field(default=False, description="the words stand in the source with words left out where the "
                                                     "question has an ellipsis (… or ...): start:end spans them all")
-    relayed_by: str | None = Field(default=None, description="the speaker whose quotation sets the words in quote marks "
-                                                         "of their own, as someone else's (speaker is then None)")
+    relayed_by: str | None = Field(default=None, description="the speaker whose quotation sets the words in quote "
+                                                         "marks of their own, as someone else's (speaker is then None)")
 
 
 class Answer(_Frozen):
