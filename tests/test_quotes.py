@@ -1137,3 +1137,34 @@ def test_places_posts_in_lists_and_deputies_in_a_developers_documents():
     assert {e.speaker for e in quotes_by(ledger, "the assistant curator")} == {"Jonas Brandt"}
     hold = next(e for e in ledger if e.quote.startswith("It will hold"))
     assert list(hold.speaker_roles) == ["deputy mayor of Port Ellison"]
+
+
+def test_a_transcripts_turn_is_its_labelled_speakers_and_a_line_up_is_no_ones():
+    """A committee's transcript: each sentence after "Mr HARGREAVES:" is his (direct, the label its attribution),
+    joined to the "Mr Richard Hargreaves" the witnesses' line names; "Harbourside Rovers: Smith; Jones, …" is a team's
+    line-up, no turn: a label needs an honorific, capitals or an "A:" before it, and the source two turns at least."""
+    _, ledger = ledger_of("Witnesses: Mr Richard Hargreaves, Chief Executive\n\n"
+                          "Mr HARGREAVES: The short answer is money. It is a spiral, yes.\n\n"
+                          "Ms REYES: Is that a cause or a consequence?\n")
+    turns = [(e.speaker, e.quote, e.kind, e.evidence.text) for e in ledger]
+    assert turns == [("Richard Hargreaves", "The short answer is money.", "direct", "Mr HARGREAVES:"),
+                     ("Richard Hargreaves", "It is a spiral, yes.", "direct", "Mr HARGREAVES:"),
+                     ("Ms REYES", "Is that a cause or a consequence?", "direct", "Ms REYES:")]
+    _, line_up = ledger_of("Harbourside Rovers: Smith; Jones, Brown; Reid.\n\n"
+                           "Millbrook Athletic: Nowak; Green, White; Black.\n")
+    assert [e.speaker for e in line_up if e.speaker] == []
+    _, one = ledger_of("Ms REYES: Is that a cause or a consequence?\n\nThe hearing ended at noon.\n")
+    assert [e.speaker for e in one if e.speaker] == []  # one labelled line is no transcript
+
+
+def test_a_post_after_the_name_that_ends_the_sentence_describes_them_and_initials_name_the_post():
+    """A developer's review: "…," said Dr Annika Virtanen, Chief Executive Officer of Kestrel Battery Systems." gave
+    her no post, so "What did the chief executive say?" and "… the CEO …" found no one."""
+    _, ledger = ledger_of("“We will build in Tampere,” said Dr Annika Virtanen, Chief Executive Officer of Kestrel "
+                          "Battery Systems.\n\nChief Financial Officer Marcus Lindqvist said the financing was "
+                          "committed.\n")
+    assert ledger[0].speaker_roles == ("Chief Executive Officer of Kestrel Battery Systems",)
+    for asked, speaker in (("the chief executive", "Dr Annika Virtanen"), ("the CEO", "Dr Annika Virtanen"),
+                           ("the CFO", "Marcus Lindqvist"), ("the chief financial officer", "Marcus Lindqvist")):
+        assert {e.speaker for e in quotes_by(ledger, asked)} == {speaker}, asked
+    assert quotes_by(ledger, "the chief") == []  # no post of its own

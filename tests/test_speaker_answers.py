@@ -1892,3 +1892,58 @@ def test_words_a_speaker_relays_in_quote_marks_of_their_own_are_not_theirs(tmp_p
     own = assistant.ask("Who said 'we knew lithium was the wrong starting point'?")
     assert own.reason.startswith("the source has these words word for word (¶2) and attributes them to Dr Annika "
                                  "Virtanen")
+
+
+HEARING = (
+    "STANDING COMMITTEE ON TRANSPORT\n\nInquiry into rural bus services\n\n"
+    "Members present: Ms Lucia Reyes MP (Deputy Chair), Mr Simon Thorne MP\n\n"
+    "Witnesses: Mr Richard Hargreaves, Chief Executive, Northmoor Regional Transport Authority\n\n"
+    "CHAIR: Mr Hargreaves, how many routes has your authority lost?\n\n"
+    "Mr HARGREAVES: Since April 2019, 214 supported routes have been withdrawn. The short answer is money.\n\n"
+    "Ms REYES: Is that a cause or a consequence of the cuts?\n\n"
+    "Mr HARGREAVES: Both, honestly. It is a spiral, yes.\n\n"
+    "Mr THORNE: You found £6 million for the park-and-ride. Why not put that money into the villages?\n\n"
+    "Mr HARGREAVES: The park-and-ride was funded from a capital grant, which by law we cannot spend on bus routes.\n\n"
+    "Mr THORNE: It is no comfort at all.\n")
+
+
+def test_a_transcripts_turns_are_the_words_of_whom_their_labels_name(tmp_path):
+    """A developer's review of a committee's transcript: "Who said 'It is a spiral, yes'?" was "not as anyone's
+    words", "What did Mr Hargreaves say?" found 1 of his turns, "What did Lucia Reyes say?" none ("Ms Lucia Reyes MP"
+    is the "Ms REYES" of the turns), and a member's question was the answer to one about the park-and-ride."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "hearing.txt").write_text(HEARING, encoding="utf-8")
+    build_index([tmp_path / "hearing.txt"], tmp_path / "index")
+    assistant = Assistant.load(tmp_path / "index")
+    spiral = assistant.ask("Who said 'It is a spiral, yes'?")
+    assert spiral.citations[0].speaker == "Richard Hargreaves" and "“Mr HARGREAVES:”" in spiral.reason
+    his = assistant.ask("What did Mr Hargreaves say about money?")
+    assert not his.abstained and his.citations[0].quote == "The short answer is money."
+    assert assistant.ask("What did Lucia Reyes say?").citations[0].quote == "Is that a cause or a consequence of " \
+                                                                              "the cuts?"
+    thorne = assistant.ask('Did Mr Thorne say "It is no comfort at all"?')
+    assert "as words of Simon Thorne MP" in thorne.reason
+    why = assistant.ask("Why couldn't the park-and-ride money be spent on village buses?")
+    assert "capital grant" in (why.citations or why.closest)[0].quote
+
+
+
+def test_anyones_words_on_a_topic_and_a_hyphened_word_of_the_claim(shipped):
+    """A journalist in the browser: "What did anyone say about death threats?" was declined, "the source quotes no one
+    named anyone"; "Is Kadyrov loyal to Putin?" was noted as lacking "loyal", ¶12 calling him a "Putin-loyalist"."""
+    anyone = shipped.ask("What did anyone say about death threats?")
+    assert not anyone.abstained and "death threats" in anyone.citations[0].quote
+    assert "named anyone" not in (anyone.reason or "")
+    loyal = shipped.ask("Is Kadyrov loyal to Putin?")
+    assert "Putin-loyalist" in loyal.citations[0].quote and "does not have" not in loyal.reason
+    assert "does not have “Medvedev”" in shipped.ask("Is Kadyrov loyal to Medvedev?").reason
+
+
+def test_someones_exact_words_on_a_topic_are_their_quotation(shipped):
+    """A journalist in the browser: "Give me the exact words of the Chechen minister on Instagram" put his reported
+    speech (¶21) first, his post's words second."""
+    answer = shipped.ask("Give me the exact words of the Chechen minister on Instagram")
+    assert answer.citations[0].quote.startswith("What reaction did you expect from militant mountain men")
+    assert answer.citations[0].quote_kind == "direct"
+    assert answer.reason.startswith("2 quotations attributed to the Chechen Minister for Information")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.spelling import Speller, max_edits
+from retrieval.spelling import Correction, Speller, max_edits
 
 TEXT = ("Ekaterina Sokirianskaia says the regime in Grozny has functioned with impunity. Kadyrov rules "
         "Chechnya. Those documenting it will be singled out, she says. Human Rights Watch agrees. "
@@ -101,3 +101,18 @@ def test_an_acronym_the_source_writes_only_in_capitals_is_read_so_after_the():
     assert Speller(["Leave it there."]).correct("what did the it team do")[0] == "what did the it team do"  # none
     # a caption's credit in capitals: "the photo" is English after "the"
     assert Speller(["(AFP PHOTO / POOL)"]).correct("what does the photo show")[0] == "what does the photo show"
+
+
+def test_a_word_of_the_source_typed_wrong_is_read_as_it_when_no_dictionary_has_the_typo():
+    """A journalist in the browser: "What did Milashina say about the goverment?" was "none of their words is about the
+    goverment"; the source's "government" is one edit away. Only a word of 7 letters or more, one edit from exactly one
+    of the source's words, in lower case as typed."""
+    speller = Speller(["The federal government may intervene, says the documenting journalist; information is scarce."])
+    assert speller.correct("What about the goverment?") == (
+        "What about the government?", [Correction(asked="goverment", read_as="government", edits=1)])
+    assert speller.correct("the informtion minister")[0] == "the information minister"
+    for untouched in ("What about the govt?",  # too short, and an abbreviation
+                      "Is the documenter named?",  # a dictionary's word
+                      "What about the govremnent?",  # two edits
+                      "What about the Goverment?"):  # capitalised: a name, for the names' rule
+        assert speller.correct(untouched) == (untouched, []), untouched

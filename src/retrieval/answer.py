@@ -31,7 +31,7 @@ from .quotes import (
     fold_accents, fold_spokes, matching_role, mentions_topic, name_matches, named_posts, narration, normalize_text,
     parse_claim_check, parse_speaker_question, post_asked, post_forms, post_unnamed, quote_similarity, quotes_by,
     reports_speech,
-    speaks_for, speech_only, spelt_as_in, token_like, topic_held, topic_words, who_said, writers_clause,
+    speaker_turn, speaks_for, speech_only, spelt_as_in, token_like, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -437,6 +437,10 @@ class Assistant:
         if mentioned and (answer := self._mentions(question, mentioned, query_vector, k)) is not None:
             return answer
         asked = parse_speaker_question(question) if self.method == "pipeline" else None
+        if asked is not None and asked.target.lower() in _ANYONE:
+            # "What did anyone say about death threats?": the words on it, whoever's (a journalist in the browser: "the
+            # source quotes no one named anyone")
+            asked = None
         if asked is not None and asked.kind == "who" and (self._asks_author(question) or asks_of_another_text(question)
                                                           or self._title_asked(question, asked.target)):
             # "Who wrote the report?" asks for the byline, not who said "the report"; "Who wrote the original
@@ -876,9 +880,10 @@ class Assistant:
         if not asks_itself(text[span.start:span.end]):
             return False  # on every candidate of every question: the cheap test first, and no copy of the text
         line = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
-        if _QUESTION_TURN.match(text, line):
+        if _QUESTION_TURN.match(text, line) or speaker_turn(text, line) is not None:
             # an interviewer's question in a transcript, wherever in the "Q:" line ("Q: And maintenance? Who pays once
-            # it is built?"; a developer's review had it as the answer to "… who pays for maintenance?")
+            # it is built?"; a developer's review had it as the answer to "… who pays for maintenance?"), or in any
+            # speaker's turn ("Mr THORNE: … Why not put that money into the villages?", another developer's review)
             return True
         if text[span.end:span.end + 1] not in ("\n", "\r", ""):
             return False
@@ -2038,6 +2043,7 @@ def _precise_claim(claim: str, lacking: Sequence[str]) -> bool:
     return _FIGURE.search(claim) is not None or any(w[:1].isupper() for w in lacking)
 
 
+_ANYONE = frozenset({"anyone", "anybody", "someone", "somebody", "people", "everyone", "everybody"})
 # whom a claim says the words were told to: "Did Milashina tell Reuters …?"
 _TOLD = name_pattern(r"\b(?:tell|told|telling)\s+(?:the\s+)?(?P<to>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*)*)")
 # a question about someone's view: "Sokirianskaia does expect …", "Milashina did think …"
@@ -2254,6 +2260,7 @@ def _claim_words_lacking(claim: str, first: Citation) -> list[str]:
     other words no quote need repeat."""
     held = set(tokenize(first.quote)) | set(tokenize(first.speaker or ""))  # "It says …" is the network
     words = {w.lower() for w in re.findall(r"[\w’'.-]+", first.quote)}
+    words |= {part for w in words if "-" in w for part in w.split("-") if part}  # "loyal": "Putin-loyalist"
     page_line = first.section in ("dateline", "byline")  # "article", "published" are no words it repeats
     caption = first.section == "caption"  # nor "photo", "taken" a caption's
     lacking = list(dict.fromkeys(w for w in re.findall(r"[\w’'-]+", claim)

@@ -201,6 +201,11 @@ class SentenceTransformerEmbedder:
             with quiet_loading():
                 self.model = SentenceTransformer(resolve_model(name), device=device)
         except (OSError, ValueError) as exc:
+            if not Path(name).exists():  # the hub's "couldn't connect to huggingface.co" (a developer's review)
+                raise ConfigError(
+                    f"no model folder or cached model named {name!r}, and nothing is downloaded here: give a local "
+                    f"folder holding a sentence-transformers model, {BASE_MODEL!r}, or the default {DEFAULT_MODEL!r}."
+                ) from None
             raise ConfigError(
                 f"cannot load embedding model {name!r} ({exc}); give a local folder or use the default "
                 f"{DEFAULT_MODEL!r}."

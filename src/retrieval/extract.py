@@ -1496,7 +1496,8 @@ def another_form_in(word: str, words: set[str]) -> bool:
         for x in words)
 
 
-_FORM_ENDINGS = frozenset("n s an ns ans es".split())  # "Russia"/"Russian", not "sign"/"signal"
+# "Russia"/"Russian", "loyal"/"loyalist" (a journalist in the browser: "Putin-loyalist"); not "sign"/"signal"
+_FORM_ENDINGS = frozenset("n s an ns ans es ist ists".split())
 
 
 _DAYS_AND_MONTHS = frozenset(tokenize("monday tuesday wednesday thursday friday saturday sunday "

@@ -29,7 +29,7 @@ import string
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -147,8 +147,13 @@ _SHORT_NAMES = {("united", "states"): ["us"], ("usa",): ["us"], ("united", "king
                 ("united", "nations"): ["un"], ("european", "union"): ["eu"]}
 
 
+# letters after a name, no part of it: "Ms Lucia Reyes MP" is the "Ms REYES" of a committee's transcript
+_POST_NOMINALS = frozenset("mp mps mep msp mla mpp mhk qc kc obe mbe cbe kbe dbe phd frs".split())
+
+
 def _name_tokens(name: str) -> list[str]:
     tokens = normalize_text(name.replace("’s", "").replace("'s", "")).split()
+    tokens = tokens[:-1] if len(tokens) > 2 and tokens[-1] in _POST_NOMINALS else tokens
     return [_SHORT_FORMS.get(t, t) for t in tokens if t not in HONORIFICS and t not in _NAME_JOINERS]
 
 
@@ -194,6 +199,8 @@ _SAID_BY_DESCRIBED = re.compile(r"\b(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\
 _APPOSITIVE_IN_LIST = re.compile(r",[ \t]+([a-z][^,.;:!?()“”\"\n]{2,100}?)[ \t]*(?:;|\n|$)")
 # "…, said Jane Doe, a researcher at the Institute." ends the sentence instead of a second comma
 _APPOSITIVE_LAST = re.compile(r",[ \t]+((?:a|an|the|who)\s[^,.;:!?()“”\"\n]{2,118}?)[.;](?:\s|$)")
+# "…," said Dr Annika Virtanen, Chief Executive Officer of Kestrel Battery Systems." (a developer's review: no post)
+_TITLE_LAST = re.compile(r",[ \t]+([A-Z][^,.;:!?()“”\"\n]{2,100}?)[.;](?:\s|$)")
 _DETERMINER = re.compile(r"\b(?:the|a|an)\s", re.IGNORECASE)
 # "Our librarian, Mr Daniel Kowalski, reports …" (a developer's review: no description of him)
 _POSSESSIVE_OPENING = re.compile(r"(?:our|their|its|his|her|my|your)\s", re.IGNORECASE)
@@ -219,8 +226,8 @@ def appositives(text: str, start: int, end: int, speaks: bool = False) -> list[s
     m = _APPOSITIVE_AFTER.match(text, end) or _APPOSITIVE_LAST.match(text, end)
     if m and _words(m.group(1)) <= 15 and re.search(r"\b[a-z]", m.group(1)) and not _A_CLAUSE.match(m.group(1)):
         found.append(m.group(1).strip())
-    elif (m := _APPOSITIVE_IN_LIST.match(text, end)) and (head := _head_words(m.group(1))) and (
-            head[-1] in POST_WORDS or _agent_noun(head[-1])):
+    elif (m := _APPOSITIVE_IN_LIST.match(text, end) or _TITLE_LAST.match(text, end)) and (
+            head := _head_words(m.group(1))) and (head[-1] in POST_WORDS or _agent_noun(head[-1])):
         # "Guests: Dr Amara Okafor, hydrologist at the University of Northbridge; Tomasz Wielgus, deputy mayor of
         # Port Ellison": a post after the name, ended by a semicolon or the line (a developer's review)
         found.append(m.group(1).strip())
@@ -320,10 +327,11 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     "Russia Project Director with the International Crisis Group", "researcher" in "Human Rights Watch
     researcher", not "group" or "watch"), and its other content words must be among the speaker's
     descriptions; occupations match their synonyms (`ROLE_SYNONYMS`)."""
-    asked = [t for t in normalize_text(query).split() if t not in _ROLE_STOP]
+    query = " ".join(_POST_INITIALS.get(t, t) for t in normalize_text(query).split())  # "the CEO"
+    asked = [t for t in query.split() if t not in _ROLE_STOP]
     if not asked or not descriptions or asked[0][:1].isdigit():
         return None
-    head = _ROLE_HEAD_END.split(normalize_text(query), maxsplit=1)
+    head = _ROLE_HEAD_END.split(query, maxsplit=1)
     if len(head) == 2 and head[0].split() and head[1].split():
         # "the journalist from Novaya Gazeta": what they are comes before what they belong to (a journalist's
         # review: Milashina, "who writes for Novaya Gazeta", had not been found)
@@ -341,6 +349,10 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     for description in descriptions:
         if among(asked[-1], _head_words(description)[-1:]):
             return description
+    for description in descriptions:  # "the chief executive": the "Chief Executive Officer of …"
+        heads = _head_words(description)
+        if len(asked) > 1 and heads == asked + ["officer"]:
+            return description
     for description in descriptions:  # "the police": the one who speaks for them ("Victoria Police spokesman")
         if (set(_head_words(description)[-1:]) & SPOKES_WORDS
                 and all(among(a, normalize_text(description).split()) for a in asked)):
@@ -353,6 +365,9 @@ def matching_role(query: str, descriptions: Sequence[str]) -> str | None:
     return None
 
 
+# a post by its initials: "the CEO" is the "Chief Executive Officer of Kestrel Battery Systems" (a developer's review)
+_POST_INITIALS = {"ceo": "chief executive officer", "cfo": "chief financial officer", "coo": "chief operating officer",
+                  "cto": "chief technology officer", "md": "managing director"}
 SPOKES_WORDS = frozenset("spokesman spokeswoman spokesperson spokespeople representative".split())
 _SPOKES_FORMS = re.compile(r"\bspokes(?:man|men|woman|women|person|persons|people)\b", re.IGNORECASE)
 
@@ -1311,6 +1326,8 @@ def _build(document: Document, passages: Sequence[Passage] | None) -> list[Ledge
         elif p.number in continued_from:
             last_attribution[p.number] = continued_from[p.number]
 
+    items += _turn_items(text, paragraphs, sentences, mentions, items)
+
     for item in items:  # short unattributed fragments are terms, not speech
         if item.kind == "direct" and item.attribution is None and item.quote.depth == 0:
             if _words(text[item.start:item.end]) <= 3 and not _only_quote_paragraph(
@@ -1403,6 +1420,47 @@ _ANSWER_TURN = re.compile(r"[ \t]*(?:A|Answer)[ \t]*:[ \t]*")
 _LABEL = r"(?P<label>[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){0,3})"
 _LABELLED_TURN = re.compile(r"[ \t]*(?:(?:A|Answer)[ \t]*:[ \t]*)?" + _LABEL + r"[ \t]*:[ \t]")
 _ADDRESSING_QUESTION = re.compile(r"[ \t]*(?:Q|Question)[ \t]*:[ \t]*" + _LABEL + r"[ \t]*,")
+
+
+def _turn_items(text: str, paragraphs: Sequence, sentences: Mapping[int, Sequence[tuple[int, int]]],
+                mentions: Sequence[tuple[int, _Entity]], items: Sequence[_Item]) -> list[_Item]:
+    """A transcript's turns as their speakers' words: each sentence after the label of a turn that names a person
+    ("Mr HARGREAVES: It is a spiral, yes." in a committee's transcript; a developer's review: "not as anyone's words"),
+    where the source has at least two such turns; sentences holding a quotation keep it as it is."""
+    turns = []
+    for p in paragraphs:
+        label = speaker_turn(text, p.start, p.end)
+        if label is None:
+            continue
+        entity = next((e for a, e in mentions if label[0] <= a < label[1] and e.kind == "person"), None)
+        if entity:
+            turns.append((p, label, entity))
+    if len(turns) < 2:
+        return []
+    out = []
+    for p, (a, b), entity in turns:
+        body = text.index(":", b) + 1  # the label with its colon is the attribution ("Mr HARGREAVES:")
+        quoted = [(i.start, i.end) for i in items if i.paragraph == p.number]
+        for s_lo, s_hi in sentences[p.number]:
+            lo = max(s_lo, body)
+            lo += len(text[lo:s_hi]) - len(text[lo:s_hi].lstrip())
+            if lo >= s_hi or any(q_lo < s_hi and lo < q_hi for q_lo, q_hi in quoted):
+                continue
+            said = _Attribution(a, b, b, body, _NP("person", text[a:b]), post_quote=False, entity=entity)
+            out.append(_Item(None, lo, s_hi, p.number, "direct", said, confidence=0.9))
+    return out
+
+
+def speaker_turn(text: str, start: int, end: int | None = None) -> tuple[int, int] | None:
+    """The span of the label of a transcript's turn that opens at `start` and names someone ("Mr HARGREAVES" in "Mr
+    HARGREAVES: It is a spiral, yes.", "Dr Okafor" in "A: Dr Okafor: …"), by an honorific, capitals or an "A:";
+    not "Harbourside Rovers: Smith; Jones, …", a team's line-up."""
+    label = _turn_label(text, start, len(text) if end is None else end)
+    words = text[label[0]:label[1]].split() if label else []
+    if words and (words[0].lower().rstrip(".") in HONORIFICS or any(w.isupper() and len(w) > 1 for w in words)
+                  or _ANSWER_TURN.match(text, start)):
+        return label
+    return None
 
 
 def _turn_label(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1661,11 +1719,14 @@ _BY_PATTERNS = [
                r"\s+(?P<topic>.+?))?\s*\??$", re.I),
     re.compile(r"^what\s+(?:was|has\s+been|is)\s+said\s+by\s+" + _NAME +
                r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?\s*\??$", re.I),
-    re.compile(r"^(?:(?:show|list|give|find)(?:\s+me)?\s+|i(?:\s+(?:need|want|would\s+like)|['’]d\s+like)\s+)?(?:all\s+"
+    # "Give me the exact words of the Chechen minister on Instagram", "What were the words of …?" (a journalist in the
+    # browser: his reported speech came first)
+    re.compile(r"^(?:(?:show|list|give|find)(?:\s+me)?\s+|i(?:\s+(?:need|want|would\s+like)|['’]d\s+like)\s+"
+               r"|what\s+(?:were|are|was|is)\s+)?(?:all\s+"
                r"|any\s+)?(?:the\s+|a\s+|some\s+|one\s+|two\s+|three\s+)?(?:(?:best|strongest|strong|key|main|top|good"
                r"|great|powerful|striking|memorable|punchy|short|direct|full|exact|money|killer|usable|quotable|printable"
                r"|vivid|colou?rful|most\s+\w+)\s+)?"
-               r"quotes?\s+(?:from|by|of)\s+" + _NAME
+               r"(?:quotes?|words|remarks|comments)\s+(?:from|by|of)\s+" + _NAME
                + r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+?))?"
                # "… I can use", "… for my story" (a journalist in the browser: her paraphrase had come, not her quote)
                r"(?:\s+(?:(?:that\s+)?(?:i|we)\s+(?:can|could)\s+(?:use|run|quote)|to\s+use"
@@ -1963,9 +2024,11 @@ _WHO_QUOTED = [re.compile(p + r"\s*[?.]?$", re.I) for p in (
 
 def reports_speech(attribution: str) -> bool:
     """Whether an attribution's words report speech beyond doubt: a speech verb other than
-    `DOUBLE_DUTY_VERBS` ("Ms Doe says", "he wrote"; not "the Normans maintained")."""
-    return any(w.lower() in _PLAIN_SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", attribution)) or bool(
-        _ACCORDING.search(attribution + " "))
+    `DOUBLE_DUTY_VERBS` ("Ms Doe says", "he wrote"; not "the Normans maintained"), or a transcript's label of whose
+    turn it is ("Mr HARGREAVES:")."""
+    return (attribution.endswith(":")
+            or any(w.lower() in _PLAIN_SPEECH_VERBS for w in re.findall(r"[A-Za-z]+", attribution))
+            or bool(_ACCORDING.search(attribution + " ")))
 
 
 def speech_only(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:

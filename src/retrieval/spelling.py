@@ -29,6 +29,7 @@ from .models import _Frozen, name_pattern
 from .quotes import fold_accents
 
 MIN_CHARS = 5
+MIN_COMMON_CHARS = 7  # a word of the source's other than a name is read for a misspelling of it from 7 letters
 MIN_ACCENTED_CHARS = 3  # a name that differs only by its accents ("Lea" for "Léa") is read as it from 3 letters
 _WORD = re.compile(r"[^\W\d_]+")
 # a run of capitalised words, joined by at most one small word: "International Criminal Court", "Ministry of Justice"
@@ -89,6 +90,8 @@ class Speller:
                                        + r")\b") if capitals else None
         # written only capitalised: names, not sentence-initial common words ("Those", "Federal")
         self.names = {w: form for w, form in forms.items() if w not in lower and len(w) >= MIN_CHARS}
+        # the source's other words, for a word typed wrong that no dictionary has ("goverment")
+        self._common = sorted(w for w in lower if len(w) >= MIN_COMMON_CHARS and w.isalpha())
         # compared without accents: "Ibanez" is "Ibáñez" typed on a keyboard without them
         self._names = list(self.names)
         self._choices = [fold_accents(w) for w in self._names]
@@ -129,13 +132,21 @@ class Speller:
             # "Lea" for "Léa", "Tomas" for "Tomás": the accents alone; a dictionary's word ("lea", "tomas") only
             # when written capitalised, as a name
             return Correction(asked=word, read_as=accented[0], edits=0)
-        if len(low) < MIN_CHARS or not self._choices or low in english_words():
+        if len(low) < MIN_CHARS or low in english_words():
             return None
         limit = max_edits(low)
-        found = process.extract(bare, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=2)
-        if not found or (len(found) > 1 and found[1][1] == found[0][1]):  # none, or two names as close
+        found = process.extract(bare, self._choices, scorer=OSA.distance, score_cutoff=limit,
+                                limit=2) if self._choices else []
+        if found and not (len(found) > 1 and found[1][1] == found[0][1]):  # one name closest
+            return Correction(asked=word, read_as=self.names[self._names[found[0][2]]], edits=int(found[0][1]))
+        if found or not word.islower() or len(low) < MIN_COMMON_CHARS:
             return None
-        return Correction(asked=word, read_as=self.names[self._names[found[0][2]]], edits=int(found[0][1]))
+        # "What did Milashina say about the goverment?": the source's "government" (a journalist in the browser: "none
+        # of their words is about the goverment"); one edit only, and only when one word of the source is so close
+        common = process.extract(low, self._common, scorer=OSA.distance, score_cutoff=1, limit=2)
+        if len(common) != 1:
+            return None
+        return Correction(asked=word, read_as=common[0][0], edits=int(common[0][1]))
 
     def correct(self, question: str) -> tuple[str, list[Correction]]:
         """The question with each misspelt name replaced by the source's, and what was replaced."""
