@@ -779,6 +779,12 @@ def test_a_scorer_declines_below_its_topic_floor():
     ("Exactly how is the byline written?", "byline"),
     ("What is her precise job title?", None),
     ("Who is the main headline writer?", None),
+    # the headline as where the part stands (a journalist's review, news_fresh11's social-media editor: another
+    # story's headline had come first)
+    ("What's the summary line under the headline?", "standfirst"),
+    ("what's the subhead/standfirst say under the headline", "standfirst"),
+    ("What is the caption above the headline?", "caption"),
+    ("What is the headline under the photo?", None),
 ])
 def test_a_request_for_a_part_of_the_page(question, part):
     from retrieval.extract import page_part_request

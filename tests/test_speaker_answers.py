@@ -1947,3 +1947,14 @@ def test_someones_exact_words_on_a_topic_are_their_quotation(shipped):
     assert answer.citations[0].quote.startswith("What reaction did you expect from militant mountain men")
     assert answer.citations[0].quote_kind == "direct"
     assert answer.reason.startswith("2 quotations attributed to the Chechen Minister for Information")
+
+
+def test_the_holder_of_a_post_the_source_titles_but_never_quotes_is_named(shipped):
+    """A journalist's review: "Who is the Chechen leader?" was declined (the caption, "Chechen President Ramzan
+    Kadyrov", outside the report, and known questions voting against); a post no one holds still is."""
+    for question in ("Who is the Chechen leader?", "Who is the leader of Chechnya?"):
+        answer = shipped.ask(question)
+        assert not answer.abstained and "Chechen President Ramzan Kadyrov" in answer.citations[0].quote, question
+        assert answer.reason == "the source names Ramzan Kadyrov as “Chechen President” (¶1)"
+    assert shipped.ask("Who is the Russian president?").reason == "the source names no one as the Russian president"
+    assert shipped.ask("Who is the spokesperson for the Chechen leader?").abstained

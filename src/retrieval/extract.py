@@ -209,7 +209,7 @@ _PART_NAMES = {
     "byline": r"by-?line",
     "dateline": r"date ?line|publication (?:date|time ?stamp)|date of publication|time ?stamp",
     "caption": r"(?:photo |picture |image )?caption",
-    "standfirst": r"standfirst|summary|sub-?headline|subheading",
+    "standfirst": r"(?:sub-?head(?:line|ing)?\s*/\s*)?standfirst|summary(?: line)?|sub-?head(?:line|ing)?|strapline",
     "teaser": r"teasers?",
     "related": r"related (?:links?|stories|story|articles?)|links?",
     "lead": r"lede|lead|intro|(?:opening|first|introductory|lead) (?:paragraph|sentence|line)",
@@ -288,6 +288,8 @@ def page_part_request(question: str) -> str | None:
     while (plain := _MANNER.sub("", q)) != q:  # "…, word for word, without the credit."
         q = plain
     q = _OF_THE_BODY.sub(r"\1", _PART_ADJECTIVE.sub(r"\1 ", q)).strip()
+    if not _HEADLINE_ASKED.search(_BESIDE_THE_HEADLINE.sub(" ", q)):  # "the summary line under the headline"
+        q = " ".join(_BESIDE_THE_HEADLINE.sub(" ", q).split()).replace(" ?", "?")
     m = _PART_REQUEST.match(q)
     if m:
         return next(k for k in _PART_NAMES if m.group(k))
@@ -377,8 +379,20 @@ def mention_request(question: str) -> str | None:
 
 
 def named_sections(question: str) -> set[str]:
-    """The parts of a news page the question names: "Who wrote the report?" -> {"byline"}."""
-    return {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
+    """The parts of a news page the question names: "Who wrote the report?" -> {"byline"}. A headline named only as
+    where another part stands is not asked for: "What's the summary line under the headline?" (a journalist's
+    review: another story's headline had come first)."""
+    named = {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
+    if named - _HEADLINE_PARTS and _BESIDE_THE_HEADLINE.search(question) and not _HEADLINE_ASKED.search(
+            _BESIDE_THE_HEADLINE.sub(" ", question)):
+        named -= _HEADLINE_PARTS
+    return named
+
+
+_HEADLINE_PARTS = frozenset({"headline", "teaser", "related"})
+_BESIDE_THE_HEADLINE = re.compile(r"\b(?:under|below|beneath|after|above|before|beside|near)\s+(?:the|its|this)\s+"
+                                  r"(?:main\s+)?headlines?\b", re.IGNORECASE)
+_HEADLINE_ASKED = re.compile(r"\bheadlines?\b", re.IGNORECASE)
 
 
 # the source itself as a question names it: "the article", "this story", "the SBS report"

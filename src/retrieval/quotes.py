@@ -106,8 +106,10 @@ GENERIC_NAMES = frozenset("article report story source text document piece autho
                           "he she they this that".split()) | DOCUMENT_KINDS
 # parts of a page that "say" things without being speakers: "What does the byline say?" asks for the
 # byline, not for a quote of someone the source describes as "the byline"
+# ("Full photo credit line?": no one); nor a quotation ("Exact words of the 'phone call' quote")
 PAGE_PARTS = frozenset("byline dateline caption headline headlines title teaser summary standfirst link lede "
-                       "paragraph sentence credit photo picture image".split())  # "Full photo credit line?": no one
+                       "paragraph sentence credit photo picture image quote quotes quotation quotations line lines "
+                       "remark remarks comment comments".split())
 
 _OPEN_D, _CLOSE_D, _STRAIGHT_D = "“„«", "”»", '"'
 _OPEN_S, _CLOSE_S, _STRAIGHT_S = "‘‹", "’›", "'"
@@ -543,6 +545,12 @@ def holds_post(asked: PostAsked, description: str) -> bool:
     # a place's name and its adjective alike ("Chechnya", "Chechen")
     return not asked.modifiers or any(token_like(m, w) for m in asked.modifiers
                                       for w in normalize_text(description).split())
+
+
+def post_holders(asked: PostAsked, texts: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(index, name, description) for each of `texts` that names someone by a title or appositive of the post asked
+    about: "Chechen President Ramzan Kadyrov" for "the Chechen leader"."""
+    return [(i, name, d) for i, t in enumerate(texts) for name, d in named_posts(t) if holds_post(asked, d)]
 
 
 def post_unnamed(asked: PostAsked, texts: Sequence[str],
