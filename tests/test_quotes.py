@@ -1168,3 +1168,9 @@ def test_a_post_after_the_name_that_ends_the_sentence_describes_them_and_initial
                            ("the CFO", "Marcus Lindqvist"), ("the chief financial officer", "Marcus Lindqvist")):
         assert {e.speaker for e in quotes_by(ledger, asked)} == {speaker}, asked
     assert quotes_by(ledger, "the chief") == []  # no post of its own
+
+
+def test_a_title_of_an_organisations_name_and_a_post_before_a_name_is_no_speaker_of_its_own():
+    """A developer's review: "“We never stopped,” said Rovers manager Gemma Clarke." gave the words to "Rovers"."""
+    _, ledger = ledger_of("“We never stopped,” said Rovers manager Gemma Clarke.\n")
+    assert [e.speaker for e in ledger] == ["Gemma Clarke"]

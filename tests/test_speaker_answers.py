@@ -1958,3 +1958,26 @@ def test_the_holder_of_a_post_the_source_titles_but_never_quotes_is_named(shippe
         assert answer.reason == "the source names Ramzan Kadyrov as “Chechen President” (¶1)"
     assert shipped.ask("Who is the Russian president?").reason == "the source names no one as the Russian president"
     assert shipped.ask("Who is the spokesperson for the Chechen leader?").abstained
+    # every word of the post asked must be the title's, and a question with more to it is the search's: "Which Chechen
+    # official called the newspaper editors hysterical?" is the minister, whom the source quotes by role
+    assert shipped.ask("What is the name of the Russian Justice Minister mentioned?").abstained
+    official = shipped.ask("Which Chechen official called the newspaper editors hysterical?")
+    assert official.citations[0].speaker == "Chechen Minister for Information"
+
+
+def test_who_is_quoted_in_a_document_named_by_its_files_name(tmp_path):
+    """A developer's review: "Who is quoted in the match report?" listed a press release's speakers; the report's
+    title ("Rovers 2-1 Millbrook: …") has neither word, its file's name (rovers-match-report.txt) both."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "rovers-match-report.txt").write_text(
+        "Rovers 2-1 Millbrook: Osei's late header sends Rovers top\n\nBy Declan Fairweather\n\n"
+        "\"We never stopped,\" said Rovers manager Gemma Clarke.\n", encoding="utf-8")
+    (tmp_path / "docs" / "kestrel-release.txt").write_text(
+        "Kestrel to build a plant in Tampere\n\n\"This is a factory,\" said Dr Annika Virtanen, the chief "
+        "executive.\n\n"
+        "\"We start in May,\" said Marcus Lindqvist, the finance chief.\n", encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")
+    answer = Assistant.load(tmp_path / "index").ask("Who is quoted in the match report?")
+    assert [c.speaker for c in answer.citations] == ["Gemma Clarke"]

@@ -27,11 +27,11 @@ from .extract import (
 )
 from .models import SECTION_LABELS, Answer, Citation, LedgerEntry, SpeakerQuestion, WordsCheck, name_pattern
 from .quotes import (
-    HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted, attribute_span,
-    fold_accents, fold_spokes, holds_post, matching_role, mentions_topic, name_matches, named_posts, narration,
-    normalize_text, parse_claim_check, parse_speaker_question, post_asked, post_forms, post_holders, post_unnamed,
-    quote_similarity, quotes_by, reports_speech, speaker_turn, speaks_for, speech_only, spelt_as_in, token_like,
-    topic_held, topic_words, who_said, writers_clause,
+    GENERIC_POSTS, HONORIFICS, SPEECH_VERBS, asked_actor, asked_speech, asked_subject, asks_who_is_quoted,
+    attribute_span, fold_accents, fold_spokes, holds_post, matching_role, mentions_topic, name_matches, named_posts,
+    narration, normalize_text, parse_claim_check, parse_speaker_question, post_asked, post_forms, post_holders,
+    post_unnamed, quote_similarity, quotes_by, reports_speech, speaker_turn, speaks_for, speech_only, spelt_as_in,
+    token_like, topic_held, topic_words, who_said, writers_clause,
 )
 from .retriever import DEFAULT_INDEX_DIR, DEFAULT_KNOWN_QUESTIONS, MAX_QUESTION_CHARS, Retriever, check_question  # noqa: F401
 from .sparse import tokenize
@@ -1202,9 +1202,11 @@ class Assistant:
         texts = [table.text(r) for r in rows]
         mentions = post_unnamed(post, texts,
                                 [d for e in ledger if e.speaker_kind == "person" for d in e.speaker_roles])
-        holders = post_holders(post, texts) if not mentions and post.modifiers else []
-        if holders and not any(holds_post(post, d) for e in ledger if e.speaker_kind == "person"
-                               for d in e.speaker_roles):
+        # a question for who holds it and nothing more ("Who is the Chechen leader?", not "Which Chechen official
+        # called the editors hysterical?", whom the source quotes by role)
+        holders = post_holders(post, texts) if (not mentions and post.modifiers and post.head not in GENERIC_POSTS
+                                                and _WHO_HOLDS.match(question)) else []
+        if holders and not any(holds_post(post, d) for e in ledger if e.speaker for d in e.speaker_roles):
             # "Who is the Chechen leader?": the one the source titles so, whom it never quotes ("Chechen President
             # Ramzan Kadyrov"; a journalist's review: declined, the caption being outside the report)
             names = list(dict.fromkeys(name for _, name, _ in holders))
@@ -1263,7 +1265,10 @@ class Assistant:
         asked = set(tokenize(question)) - _ABOUT_QUOTING
         if asked & _FAQ:  # "the FAQ" of "Kerbside recycling: frequently asked questions"
             asked |= set(tokenize("frequently asked questions"))
-        titled = sorted((-len(asked & set(tokenize(d.title))), d_id) for d_id, d in self.retriever.documents.items())
+        # its title, or its file's name ("… in the match report" of rovers-millbrook-match-report.txt, whose title
+        # says neither; a developer's review had got another document's speakers)
+        titled = sorted((-len(asked & set(tokenize(f"{d.title} {d_id.replace('-', ' ')}"))), d_id)
+                        for d_id, d in self.retriever.documents.items())
         found = list(self._documents_found(question, query_vector))
         # none named: the first the search finds that quotes someone ("Who is quoted?" of a manual, a newsletter and
         # minutes had said "the source quotes no one it names": a developer's review)
@@ -2055,6 +2060,8 @@ def _precise_claim(claim: str, lacking: Sequence[str]) -> bool:
     return _FIGURE.search(claim) is not None or any(w[:1].isupper() for w in lacking)
 
 
+_WHO_HOLDS = re.compile(r"^\s*(?:who|what)(?:['’]s|\s+is|\s+was)\s+(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
+                        r"[\w’'. -]+?\s*[?.!]*$", re.IGNORECASE)
 _ANYONE = frozenset({"anyone", "anybody", "someone", "somebody", "people", "everyone", "everybody"})
 # whom a claim says the words were told to: "Did Milashina tell Reuters …?"
 _TOLD = name_pattern(r"\b(?:tell|told|telling)\s+(?:the\s+)?(?P<to>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*)*)")

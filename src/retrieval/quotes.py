@@ -549,8 +549,14 @@ def holds_post(asked: PostAsked, description: str) -> bool:
 
 def post_holders(asked: PostAsked, texts: Sequence[str]) -> list[tuple[int, str, str]]:
     """(index, name, description) for each of `texts` that names someone by a title or appositive of the post asked
-    about: "Chechen President Ramzan Kadyrov" for "the Chechen leader"."""
-    return [(i, name, d) for i, t in enumerate(texts) for name, d in named_posts(t) if holds_post(asked, d)]
+    about, every word of whose post it holds: "Chechen President Ramzan Kadyrov" for "the Chechen leader"; not
+    "Russian Prime Minister Vladimir Putin" for "the Russian Justice Minister"."""
+    def all_of(description: str) -> bool:
+        words = normalize_text(description).split()
+        return all(any(token_like(m, w) for w in words) for m in asked.modifiers)
+
+    return [(i, name, d) for i, t in enumerate(texts) for name, d in named_posts(t)
+            if holds_post(asked, d) and all_of(d)]
 
 
 def post_unnamed(asked: PostAsked, texts: Sequence[str],
@@ -688,6 +694,9 @@ def parse_np(phrase: str) -> _NP | None:
     # "museum director"
     titled = next((k for k in (3, 2, 1) if len(body) > k and all(t.islower() and t.isalpha() for t in body[:k])
                    and lbody[k - 1] in _TITLE_HEADS), 0)
+    if not titled and not article:  # "said Rovers manager Gemma Clarke" (a developer's review: "Rovers" spoke)
+        titled = next((k for k in (3, 2) if len(body) > k + 1 and body[k - 1].islower() and lbody[k - 1] in _TITLE_HEADS
+                       and all(_is_cap(t) and t.isalpha() for t in body[:k - 1])), 0)
     named = body[titled:]
     if named and lbody[titled] in FEMALE_HONORIFICS | MALE_HONORIFICS and len(named) >= 3:
         named = named[1:]  # "said spokesman Mr John Doe": John Doe, as for "Mr Daniel Kowalski"
