@@ -1870,6 +1870,9 @@ def test_a_request_to_write_copy_is_no_question_of_the_source(shipped):
         answer = shipped.ask(question)
         assert answer.abstained and answer.reason.startswith("this asks something of the assistant"), question
     assert not shipped.ask("What is the headline of the related story about the US?").abstained
+    # the reader's own draft, given to be checked, is no request to write one (news_fresh10 sh056 had lost its passages)
+    draft = shipped.ask("Draft intro says 'as international pressure eases'. Check pls")
+    assert not draft.reason.startswith("this asks something of the assistant") and draft.closest
 
 
 def test_words_a_speaker_relays_in_quote_marks_of_their_own_are_not_theirs(tmp_path):
