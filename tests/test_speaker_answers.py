@@ -1982,5 +1982,8 @@ def test_who_is_quoted_in_a_document_named_by_its_files_name(tmp_path):
         "executive.\n\n"
         "\"We start in May,\" said Marcus Lindqvist, the finance chief.\n", encoding="utf-8")
     build_index([tmp_path / "docs"], tmp_path / "index")
-    answer = Assistant.load(tmp_path / "index").ask("Who is quoted in the match report?")
+    assistant = Assistant.load(tmp_path / "index")
+    answer = assistant.ask("Who is quoted in the match report?")
     assert [c.speaker for c in answer.citations] == ["Gemma Clarke"]
+    byline = assistant.ask("Who wrote the match report?")  # had been "a text the source does not name"
+    assert not byline.abstained and byline.citations[0].quote == "By Declan Fairweather"

@@ -1001,7 +1001,8 @@ class Assistant:
         scorer = self.scorer
         if (self.method == "pipeline" and scorer.outside_threshold is not None
                 and scorer.outside_threshold > scorer.threshold
-                and outside_report(question, first.section, first.doc_title)):
+                and outside_report(question, first.section, self._known_as(first.doc_id)
+                                   if first.doc_id in self.retriever.documents else first.doc_title)):
             return scorer.outside_threshold, True
         return self._common_bar([first]) if self.method == "pipeline" else scorer.threshold, False
 
@@ -1152,7 +1153,12 @@ class Assistant:
         return f"; {len(having)} of the indexed sources have one: name the one you mean (its title or headline)"
 
     def _asks_author(self, question: str) -> bool:
-        return any(author_asked(question, d.title) for d in self.retriever.documents.values())
+        return any(author_asked(question, self._known_as(d_id)) for d_id in self.retriever.documents)
+
+    def _known_as(self, doc_id: str) -> str:
+        """A document's title and its file's name, the words a question may name it by ("Who wrote the match report?"
+        of rovers-millbrook-match-report.txt, whose title has neither word; a developer's review)."""
+        return f"{self.retriever.documents[doc_id].title} {doc_id.replace('-', ' ')}"
 
     def _author_answer(self, question: str, candidates: Candidates, scores, confidence: float,
                        k: int) -> Answer | None:
@@ -1162,7 +1168,7 @@ class Assistant:
         for i in order:
             passage = self.retriever.passages[int(candidates.passage_ids[i])]
             title = self.retriever.documents[passage.doc_id].title
-            if passage.section == "byline" and author_asked(question, title):
+            if passage.section == "byline" and author_asked(question, self._known_as(passage.doc_id)):
                 citations = self._citations(candidates, [i, *order[order != i]], scores, limit=k)
                 confidence = max(confidence, self.scorer.threshold)
                 # the byline is the answer, whatever the ranker thought of its words
@@ -1265,10 +1271,8 @@ class Assistant:
         asked = set(tokenize(question)) - _ABOUT_QUOTING
         if asked & _FAQ:  # "the FAQ" of "Kerbside recycling: frequently asked questions"
             asked |= set(tokenize("frequently asked questions"))
-        # its title, or its file's name ("… in the match report" of rovers-millbrook-match-report.txt, whose title
-        # says neither; a developer's review had got another document's speakers)
-        titled = sorted((-len(asked & set(tokenize(f"{d.title} {d_id.replace('-', ' ')}"))), d_id)
-                        for d_id, d in self.retriever.documents.items())
+        # its title, or its file's name ("… in the match report": a developer's review had another document's speakers)
+        titled = sorted((-len(asked & set(tokenize(self._known_as(d_id)))), d_id) for d_id in self.retriever.documents)
         found = list(self._documents_found(question, query_vector))
         # none named: the first the search finds that quotes someone ("Who is quoted?" of a manual, a newsletter and
         # minutes had said "the source quotes no one it names": a developer's review)
