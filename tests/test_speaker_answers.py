@@ -1875,18 +1875,25 @@ def test_a_request_to_write_copy_is_no_question_of_the_source(shipped):
     assert not draft.reason.startswith("this asks something of the assistant") and draft.closest
 
 
+def _assistant_of(tmp_path, **texts: str):
+    """An assistant over documents of the test's own (file name: text), indexed with the default encoder."""
+    from retrieval import Assistant, build_index
+
+    (tmp_path / "docs").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index")
+    return Assistant.load(tmp_path / "index")
+
+
 def test_words_a_speaker_relays_in_quote_marks_of_their_own_are_not_theirs(tmp_path):
     """A developer's review: "Who said 'We need batteries that do not give up in a Finnish January'?" answered Dr
     Virtanen at 1.00, and a check of the words called them hers: she relays her customer's words."""
-    from retrieval import Assistant, build_index
-
-    (tmp_path / "release.txt").write_text(
+    assistant = _assistant_of(tmp_path, **{"release.txt": (
         "Kestrel opens battery plant\n\nDr Annika Virtanen, the chief executive, said the decision had come from "
         "customers. \"When our first utility customer told us, 'We need batteries that do not give up in a Finnish "
         "January,' we knew lithium was the wrong starting point,\" she said.\n\n\"We start production in May,\" "
-        "Dr Virtanen said.\n", encoding="utf-8")
-    build_index([tmp_path / "release.txt"], tmp_path / "index")
-    assistant = Assistant.load(tmp_path / "index")
+        "Dr Virtanen said.\n")})
     relayed = assistant.ask("Who said 'We need batteries that do not give up in a Finnish January'?")
     assert "they are not Dr Annika Virtanen's own" in relayed.reason
     assert relayed.words_checked[0].relayed_by == "Dr Annika Virtanen" and relayed.words_checked[0].speaker is None
@@ -1914,11 +1921,7 @@ def test_a_transcripts_turns_are_the_words_of_whom_their_labels_name(tmp_path):
     """A developer's review of a committee's transcript: "Who said 'It is a spiral, yes'?" was "not as anyone's
     words", "What did Mr Hargreaves say?" found 1 of his turns, "What did Lucia Reyes say?" none ("Ms Lucia Reyes MP"
     is the "Ms REYES" of the turns), and a member's question was the answer to one about the park-and-ride."""
-    from retrieval import Assistant, build_index
-
-    (tmp_path / "hearing.txt").write_text(HEARING, encoding="utf-8")
-    build_index([tmp_path / "hearing.txt"], tmp_path / "index")
-    assistant = Assistant.load(tmp_path / "index")
+    assistant = _assistant_of(tmp_path, **{"hearing.txt": HEARING})
     spiral = assistant.ask("Who said 'It is a spiral, yes'?")
     assert spiral.citations[0].speaker == "Richard Hargreaves" and "“Mr HARGREAVES:”" in spiral.reason
     his = assistant.ask("What did Mr Hargreaves say about money?")
@@ -1971,18 +1974,12 @@ def test_the_holder_of_a_post_the_source_titles_but_never_quotes_is_named(shippe
 def test_who_is_quoted_in_a_document_named_by_its_files_name(tmp_path):
     """A developer's review: "Who is quoted in the match report?" listed a press release's speakers; the report's
     title ("Rovers 2-1 Millbrook: …") has neither word, its file's name (rovers-match-report.txt) both."""
-    from retrieval import Assistant, build_index
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "rovers-match-report.txt").write_text(
-        "Rovers 2-1 Millbrook: Osei's late header sends Rovers top\n\nBy Declan Fairweather\n\n"
-        "\"We never stopped,\" said Rovers manager Gemma Clarke.\n", encoding="utf-8")
-    (tmp_path / "docs" / "kestrel-release.txt").write_text(
-        "Kestrel to build a plant in Tampere\n\n\"This is a factory,\" said Dr Annika Virtanen, the chief "
-        "executive.\n\n"
-        "\"We start in May,\" said Marcus Lindqvist, the finance chief.\n", encoding="utf-8")
-    build_index([tmp_path / "docs"], tmp_path / "index")
-    assistant = Assistant.load(tmp_path / "index")
+    assistant = _assistant_of(tmp_path, **{
+        "rovers-match-report.txt": "Rovers 2-1 Millbrook: Osei's late header sends Rovers top\n\nBy Declan "
+                                   "Fairweather\n\n\"We never stopped,\" said Rovers manager Gemma Clarke.\n",
+        "kestrel-release.txt": "Kestrel to build a plant in Tampere\n\n\"This is a factory,\" said Dr Annika "
+                               "Virtanen, the chief executive.\n\n\"We start in May,\" said Marcus Lindqvist, the "
+                               "finance chief.\n"})
     answer = assistant.ask("Who is quoted in the match report?")
     assert [c.speaker for c in answer.citations] == ["Gemma Clarke"]
     byline = assistant.ask("Who wrote the match report?")  # had been "a text the source does not name"

@@ -758,11 +758,12 @@ class Assistant:
             return None
         name, role = m.group("name"), _ROLE_WHERE.sub("", m.group("role"))
         entries = [e for e in self._ledger_in_scope(documents) if e.speaker and name_matches(name, e.speaker)]
-        roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
-        who = _named(entries[0]) if entries else name
-        if not entries and not _is_post(role):
+        if entries:
+            roles = list(dict.fromkeys(r for e in entries for r in e.speaker_roles))
+            who = _named(entries[0])
+        elif not _is_post(role):
             return None  # "Is Putin the one said to be behind the detentions?" states no post
-        if not entries:  # someone the source does not quote but gives a post: "Chechen President Ramzan Kadyrov"
+        else:  # someone the source does not quote but gives a post: "Chechen President Ramzan Kadyrov"
             table = sentence_table(self.retriever)
             docs = [d for d in documents if d in self.retriever.documents]
             posts = [(n, d) for r in table.rows_holding(docs, set(tokenize(name)))
@@ -1438,13 +1439,12 @@ class Assistant:
                     else "the source attributes these words to")
         reason = said
         relaying = next((c.relayed_by for c in checks if c.relayed_by), None) if not missing else None
+        described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
         if top.speaker is not None and relaying is not None and name_matches(relaying, top.speaker):
-            described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
             reason = (f"the source has {named} word for word{where} in quote marks of their own inside words of "
                       f"{_named(top)}{described}, who gives them as someone else's: they are not {_named(top)}'s own; "
                       f"read the sentence for whose they are{self._evidence_note(top)}")
         elif top.speaker is not None:
-            described = f" ({top.speaker_roles[0]})" if top.speaker_roles else ""
             reason = f"{said} {_named(top)}{described}" + self._evidence_note(top)
             direct = any(c.quote_kind == "direct" for c in checks)
             if checks and not missing and top.kind == "reported" and not direct:
@@ -1997,14 +1997,14 @@ _TRUTH_CHECK = re.compile(r"^(?:(?:is|was)\s+it\s+(?:true|accurate|correct|right
 # "Kadyrov is gay" (a journalist's review: it had got the minister's "mortal sin of Sodom" at 0.77, no note)
 _NAMED_YES_NO = name_pattern(r"^(?P<verb>(?i:is|was|are|were|did|does|has|had))\s+"
                            r"(?P<name>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){0,3})\s+(?P<rest>[^?]+?)\s*\??$")
-# "Did the network receive around 50 death threats?", "Has the ICC received around 50 requests?": someone named by
-# "the" and up to five words (a journalist's review: the network's "around 50 requests" came without a note)
 # "Was the photo taken in Moscow on October 16, 2008?": the claim "the photo was taken in …" (a journalist's review)
 # "Is the network evacuating gay men to Grozny?": "… to Moscow" (a journalist's review)
 _THE_WAS_DONE = re.compile(r"^(?P<verb>is|was|are|were)\s+(?P<name>the\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,3}?)\s+"
                            r"(?P<rest>(?:\w+ed|\w{2,}ing|taken|shown|held|given|made|seen|written|told|done|sent|known)"
                            r"\b[^?]*?)"
                            r"\s*\??$", re.IGNORECASE)
+# "Did the network receive around 50 death threats?", "Has the ICC received around 50 requests?": someone named by
+# "the" and up to five words (a journalist's review: the network's "around 50 requests" came without a note)
 _THE_YES_NO = re.compile(r"^(?P<verb>did|does|has|had|have|do)\s+(?P<name>the\s+[\w’'.\-]+(?:\s+[\w’'.\-]+){0,4}?)\s+"
                          r"(?P<rest>(?:receive|received|get|got|gets|say|said|says|announce|announced|claim|claimed"
                          r"|call|called|confirm|confirmed|deny|denied|report|reported|find|found|open|opened|refer"
@@ -2091,6 +2091,8 @@ _ROLE_WHERE = re.compile(r"\s+(?:in|on|from|by)\s+(?:the|this)\s+(?:\w+\s+)?"
 def _is_post(description: str) -> bool:
     """A title or appositive that gives a post ("Chechen President"), not any clause ("who has been accused …")."""
     return any(post_forms(w) for w in re.findall(r"[A-Za-z-]+", description))
+
+
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?:more\s+|of\s+the\s+)?(?P<what>[a-z][\w'-]*)", re.IGNORECASE)
 # "What is the number of arrests?", "the total of …"; "the death toll", "the arrest tally": a count named as such
 _NUMBER_OF = re.compile(r"\b(?:number|count|total|tally|figure)\s+of\s+(?:the\s+)?(?P<what>[a-z][\w'-]*)",

@@ -288,8 +288,7 @@ def page_part_request(question: str) -> str | None:
     while (plain := _MANNER.sub("", q)) != q:  # "…, word for word, without the credit."
         q = plain
     q = _OF_THE_BODY.sub(r"\1", _PART_ADJECTIVE.sub(r"\1 ", q)).strip()
-    if not _HEADLINE_ASKED.search(_BESIDE_THE_HEADLINE.sub(" ", q)):  # "the summary line under the headline"
-        q = " ".join(_BESIDE_THE_HEADLINE.sub(" ", q).split()).replace(" ?", "?")
+    q = _without_headline_as_place(q) or q  # "the summary line under the headline"
     m = _PART_REQUEST.match(q)
     if m:
         return next(k for k in _PART_NAMES if m.group(k))
@@ -383,8 +382,7 @@ def named_sections(question: str) -> set[str]:
     where another part stands is not asked for: "What's the summary line under the headline?" (a journalist's
     review: another story's headline had come first)."""
     named = {section for section, phrase in SECTION_PHRASES.items() if phrase.search(question)}
-    if named - _HEADLINE_PARTS and _BESIDE_THE_HEADLINE.search(question) and not _HEADLINE_ASKED.search(
-            _BESIDE_THE_HEADLINE.sub(" ", question)):
+    if named - _HEADLINE_PARTS and _without_headline_as_place(question) is not None:
         named -= _HEADLINE_PARTS
     return named
 
@@ -393,6 +391,15 @@ _HEADLINE_PARTS = frozenset({"headline", "teaser", "related"})
 _BESIDE_THE_HEADLINE = re.compile(r"\b(?:under|below|beneath|after|above|before|beside|near)\s+(?:the|its|this)\s+"
                                   r"(?:main\s+)?headlines?\b", re.IGNORECASE)
 _HEADLINE_ASKED = re.compile(r"\bheadlines?\b", re.IGNORECASE)
+
+
+def _without_headline_as_place(question: str) -> str | None:
+    """The question without "under the headline" and the like, when that is its only headline ("What's the summary
+    line under the headline?"), else None."""
+    if not _BESIDE_THE_HEADLINE.search(question):
+        return None
+    rest = " ".join(_BESIDE_THE_HEADLINE.sub(" ", question).split()).replace(" ?", "?")
+    return None if _HEADLINE_ASKED.search(rest) else rest
 
 
 # the source itself as a question names it: "the article", "this story", "the SBS report"
